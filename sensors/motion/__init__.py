@@ -1,0 +1,1 @@
+"""Motion recognition: features, detectors and analytics as pure step functions."""
