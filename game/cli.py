@@ -1,0 +1,155 @@
+"""The ``liike`` command line: play, sessions list/show, version.
+
+Exit codes: 0 success; 2 bad input (a broken level, an unusable database, bad arguments),
+with one line on stderr naming what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Sequence
+
+from game.config import INPUTS, MODES, AppConfig
+
+EXIT_BAD_INPUT = 2
+
+
+def _version() -> str:
+    try:
+        return version("liike")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"window size out of range: {text}")
+    return w, h
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liike", description="Liike: move your body to play. Sessions are logged for players, teachers and researchers.")
+    parser.add_argument("--version", action="version", version=f"liike {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
+    play.add_argument("--mode", choices=MODES, default="runner", help="game mode (default: runner)")
+    play.add_argument("--level", metavar="NAME|PATH", help="level name from levels/ or a YAML file; default: choose in the menu")
+    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: sensors present, else keyboard; keyboard; sim: simulated player (demo)")
+    play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
+    play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
+    play.add_argument("--seconds", type=_positive, metavar="N", help="stop after N seconds")
+    play.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    play.add_argument("--player", default="player", metavar="PSEUDONYM", help="pseudonym the session is stored under (never a real name)")
+    play.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
+    play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
+
+    sessions = sub.add_parser("sessions", help="list and show recorded sessions")
+    ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    slist = ssub.add_parser("list", help="list sessions")
+    slist.add_argument("--db", type=Path, metavar="FILE")
+    slist.add_argument("--json", action="store_true", help="print a JSON list")
+    sshow = ssub.add_parser("show", help="show one session")
+    sshow.add_argument("id", type=int)
+    sshow.add_argument("--db", type=Path, metavar="FILE")
+    sshow.add_argument("--json", action="store_true", help="print a JSON object")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"liike: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.levels import LevelError, list_levels, load_level, resolve_level
+
+    config = AppConfig(
+        mode=args.mode, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
+        seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
+    )
+    try:
+        if config.level is not None:
+            levels = [load_level(resolve_level(config.level))]
+        else:
+            levels, problems = list_levels()
+            for problem in problems:
+                print(f"liike: skipping level: {problem}", file=sys.stderr)
+            levels = [lv for lv in levels if lv.mode == config.mode]
+            if not levels:
+                return _fail("no playable levels found in the levels folder; add one (see levels/README.md)")
+    except LevelError as exc:
+        return _fail(str(exc))
+
+    from game.session_run import run_game
+
+    result = run_game(config, levels)
+    print(json.dumps(result))
+    return 0
+
+
+def _open_store(db: Path | None) -> Any:
+    from game.sessions import SessionStore, default_db_path
+
+    path = db if db is not None else default_db_path()
+    if not path.exists():
+        raise FileNotFoundError(f"no session database at {path}: play a session first, or pass --db FILE")
+    return SessionStore(path)
+
+
+def cmd_sessions(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from game.sessions import StoreError
+    from game.sessions.report import format_session_detail, format_sessions_table
+
+    if args.sessions_command is None:
+        parser.parse_args(["sessions", "--help"])
+        return 0
+    try:
+        store = _open_store(args.db)
+    except (StoreError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    with store:
+        if args.sessions_command == "list":
+            rows = store.list_sessions()
+            print(json.dumps(rows) if args.json else format_sessions_table(rows))
+            return 0
+        detail = store.get_session(args.id)
+        if detail is None:
+            return _fail(f"no session {args.id} in {store.path}; `liike sessions list` shows the ids")
+        print(json.dumps(detail) if args.json else format_session_detail(detail))
+        return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="liike: %(message)s", stream=sys.stderr)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "play":
+        return cmd_play(args)
+    if args.command == "sessions":
+        return cmd_sessions(args, parser)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

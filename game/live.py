@@ -1,0 +1,115 @@
+"""What the game knows about its sensors this frame, built from the SensorBus items.
+
+The game loop drains the bus once per frame and hands the items here. This is where
+freshness is decided: a heart rate older than ``HR_FRESH_S`` is shown as stale, never as the
+player's current value, and motion holds are let go when no motion source is live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from sensors.clock import NS_PER_S
+from sensors.motion.events import MotionEvent, MotionState
+from sensors.motion.heart_zones import HeartProfile, Intensity
+from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
+
+HR_FRESH_S = 5.0  # a strap notifies about once a second; 5 missed notifications is "quiet"
+MOTION_FRESH_S = 1.0
+
+
+class MotionRecogniser(Protocol):
+    def feed(self, item: object) -> list[MotionEvent]: ...
+
+    @property
+    def state(self) -> MotionState: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass
+class HeartTally:
+    """Running heart-rate numbers for the session summary."""
+
+    n: int = 0
+    total_bpm: float = 0.0
+    max_bpm: int = 0
+    min_bpm: int = 0
+    seconds_in: dict[str, float] = field(default_factory=lambda: {b.value: 0.0 for b in Intensity})
+
+    def add(self, bpm: int) -> None:
+        self.n += 1
+        self.total_bpm += bpm
+        self.max_bpm = max(self.max_bpm, bpm)
+        self.min_bpm = bpm if self.n == 1 else min(self.min_bpm, bpm)
+
+    @property
+    def mean_bpm(self) -> float | None:
+        return self.total_bpm / self.n if self.n else None
+
+
+@dataclass
+class LiveSensors:
+    recogniser: MotionRecogniser
+    profile: HeartProfile = field(default_factory=HeartProfile)
+    hr_bpm: int | None = None
+    hr_t_ns: int = 0
+    hr_contact: bool | None = None
+    hr_broadcast: bool = False
+    last_pose: PoseFrame | None = None
+    motion_t_ns: int = -(10**18)
+    motion_sources: set[str] = field(default_factory=set)
+    devices: dict[str, DeviceStatus] = field(default_factory=dict)
+    heart: HeartTally = field(default_factory=HeartTally)
+    motion_counts: dict[str, int] = field(default_factory=dict)
+
+    def ingest(self, items: Iterable[BusItem]) -> tuple[list[MotionEvent], list[DeviceStatus]]:
+        """Take one frame's bus items; return the recognised movements and status changes."""
+        events: list[MotionEvent] = []
+        statuses: list[DeviceStatus] = []
+        for item in items:
+            if isinstance(item, DeviceStatus):
+                self.devices[item.source] = item
+                statuses.append(item)
+                if not item.live and item.source in self.motion_sources:
+                    self.motion_sources.discard(item.source)
+                    if not self.motion_sources:
+                        self.recogniser.reset()
+                continue
+            if isinstance(item, HeartRateSample):
+                # "no contact" means the strap is off the chest: its number is not a heart rate.
+                if item.contact is not False:
+                    self.hr_bpm, self.hr_t_ns = item.bpm, item.t_host_ns
+                    self.hr_broadcast = item.broadcast
+                    self.heart.add(item.bpm)
+                self.hr_contact = item.contact
+                continue
+            if isinstance(item, (PoseFrame, ImuBatch)):
+                self.motion_sources.add(item.source)
+                self.motion_t_ns = max(self.motion_t_ns, item.t_host_ns)
+                if isinstance(item, PoseFrame):
+                    self.last_pose = item
+                found = self.recogniser.feed(item)
+                for ev in found:
+                    self.motion_counts[ev.kind] = self.motion_counts.get(ev.kind, 0) + 1
+                events.extend(found)
+        return events, statuses
+
+    def hr_fresh(self, now_ns: int) -> bool:
+        return self.hr_bpm is not None and now_ns - self.hr_t_ns <= HR_FRESH_S * NS_PER_S
+
+    def motion_live(self, now_ns: int) -> bool:
+        return bool(self.motion_sources) and now_ns - self.motion_t_ns <= MOTION_FRESH_S * NS_PER_S
+
+    def intensity(self, now_ns: int) -> Intensity | None:
+        return self.profile.intensity(self.hr_bpm) if self.hr_fresh(now_ns) and self.hr_bpm else None
+
+    def tick(self, now_ns: int, dt_s: float) -> None:
+        """Accumulate time in heart-rate bands (only while the reading is fresh)."""
+        band = self.intensity(now_ns)
+        if band is not None:
+            self.heart.seconds_in[band.value] += dt_s
+
+    def device_problems(self) -> list[DeviceStatus]:
+        return [d for d in self.devices.values() if d.state in (DeviceState.STALE, DeviceState.DISCONNECTED, DeviceState.ERROR)]

@@ -1,0 +1,1 @@
+"""Drawing helpers shared by scenes: palette, cached text, skeletons."""

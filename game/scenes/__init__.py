@@ -1,0 +1,1 @@
+"""Scenes: menu -> calibrate -> play -> results, on a stack owned by the app."""

@@ -1,0 +1,108 @@
+"""Calibration: the player sees what the camera sees and stands still for a moment.
+
+With pose input the picture is the skeleton over a dark panel (no camera frame is kept or
+written anywhere). The scene tells the player what to fix when landmarks are missing or faint,
+and moves on once the player has stood still long enough. Keyboard players read the controls
+and press start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pygame
+
+from game.input.mapper import InputFrame
+from game.render.palette import ACCENT, GOOD, INK, MUTED, PANEL, PAPER
+from game.render.skeleton import VISIBLE, draw_skeleton
+from game.scenes.base import Scene, Transition
+
+STILL_S = 1.2  # standing still this long completes calibration
+AUTOPLAY_TIMEOUT_S = 5.0
+
+_FEET = (27, 28, 29, 30, 31, 32)
+_HEAD = (0, 2, 5)
+
+
+def pose_advice(landmarks: np.ndarray | None) -> str | None:
+    """What the player should change so the camera sees the whole body, or None if fine.
+
+    ``landmarks``: (33, 4) normalised x, y, z, visibility.
+    """
+    if landmarks is None:
+        return "No one in view: stand in front of the camera"
+    vis = landmarks[:, 3]
+    if float(np.mean(vis)) < 0.35:
+        return "Too dark: step into the light"
+    if float(np.max(vis[list(_FEET)])) < VISIBLE:
+        return "Step back: the camera cannot see your feet"
+    if float(np.max(vis[list(_HEAD)])) < VISIBLE:
+        return "Step back: the camera cannot see your head"
+    seen = landmarks[vis >= VISIBLE]
+    height = float(seen[:, 1].max() - seen[:, 1].min())
+    if height > 0.95:
+        return "Step back a little"
+    if height < 0.3:
+        return "Come closer to the camera"
+    return None
+
+
+class CalibrateScene(Scene):
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.still_s = 0.0
+        self.advice: str | None = None
+
+    def update(self, frame: InputFrame, dt: float) -> Transition | None:
+        super().update(frame, dt)
+        live = self.ctx.live
+        now = self.ctx.clock()
+        motion = live.motion_live(now)
+        pose = live.last_pose
+        self.advice = pose_advice(pose.landmarks if pose is not None else None) if motion and pose is not None else None
+        state = live.recogniser.state
+        still = motion and self.advice is None and state.cadence_spm < 1 and state.crouch < 0.08 and not state.airborne
+        self.still_s = self.still_s + dt if still else 0.0
+
+        if "back" in frame.pressed:
+            self.ctx.end_session(0, {"completed": False, "reason": "left at calibration"})
+            return Transition("pop")
+        done = self.still_s >= STILL_S or "start" in frame.pressed
+        if self.ctx.config.autoplay and self.time_s >= AUTOPLAY_TIMEOUT_S:
+            done = True
+        if done:
+            from game.modes.runner import RunnerScene
+
+            return Transition("replace", RunnerScene(self.ctx))
+        return None
+
+    def render(self, screen: pygame.Surface) -> None:
+        w, h = screen.get_size()
+        screen.fill(INK)
+        t = self.ctx.text
+        t.draw(screen, "Get ready", h // 12, PAPER, (w / 2, h * 0.05), "midtop", bold=True)
+        view = pygame.Rect(0, 0, round(h * 0.62 * 4 / 3), round(h * 0.62))
+        view.center = (round(w * 0.36), round(h * 0.55))
+        pygame.draw.rect(screen, PANEL, view, border_radius=10)
+        live = self.ctx.live
+        motion = live.motion_live(self.ctx.clock())
+        if live.last_pose is not None and motion:
+            draw_skeleton(screen, live.last_pose.landmarks, view)
+        else:
+            t.draw(screen, "no camera picture", h // 28, MUTED, view.center, "center")
+
+        x = view.right + w * 0.04
+        y = view.y
+        if motion:
+            msg = self.advice or "Stand still..."
+            t.draw(screen, msg, h // 22, ACCENT if self.advice else GOOD, (x, y))
+            bar = pygame.Rect(round(x), round(y + h * 0.08), round(w * 0.28), h // 40)
+            pygame.draw.rect(screen, PANEL, bar, border_radius=6)
+            fill = bar.copy()
+            fill.w = round(bar.w * min(1.0, self.still_s / STILL_S))
+            pygame.draw.rect(screen, GOOD, fill, border_radius=6)
+            lines = ["Jog on the spot to run", "Jump over hurdles", "Squat under bars"]
+        else:
+            t.draw(screen, "Keyboard", h // 22, ACCENT, (x, y))
+            lines = ["Hold Right to run", "Space: jump", "Down: duck", "Enter: start"]
+        for i, line in enumerate(lines):
+            t.draw(screen, line, h // 28, PAPER, (x, y + h * (0.16 + 0.06 * i)))

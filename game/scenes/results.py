@@ -1,0 +1,74 @@
+"""Results: the session's numbers, then back to the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from game.input.mapper import InputFrame
+from game.render.palette import ACCENT, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
+from game.scenes.base import Scene, Transition
+from sensors.motion.heart_zones import Intensity
+
+AUTOPLAY_BACK_S = 8.0
+
+
+def _rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    hr_mean = summary.get("hr_mean_bpm")
+    events = summary.get("motion_events", {})
+    return [
+        ("Distance", f"{summary['distance_m']:.0f} m"),
+        ("Time", f"{summary['duration_s']:.0f} s"),
+        ("Hurdles", f"{summary['hurdles_cleared']} cleared, {summary['hurdles_hit']} hit"),
+        ("Bars", f"{summary['bars_cleared']} ducked, {summary['bars_hit']} hit"),
+        ("Coins", f"{summary['coins']}"),
+        ("Steps / jumps / squats", f"{events.get('step', 0)} / {events.get('jump', 0)} / {events.get('squat', 0)}"),
+        ("Heart rate", "--" if hr_mean is None else f"mean {hr_mean:.0f}, max {summary['hr_max_bpm']} bpm"),
+    ]
+
+
+class ResultsScene(Scene):
+    def __init__(self, ctx, summary: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.summary = summary
+
+    def update(self, frame: InputFrame, dt: float) -> Transition | None:
+        super().update(frame, dt)
+        if self.time_s > 0.8 and ("start" in frame.pressed or "back" in frame.pressed):
+            return Transition("pop")
+        if self.ctx.config.autoplay and self.time_s >= AUTOPLAY_BACK_S:
+            return Transition("pop")
+        return None
+
+    def render(self, screen: pygame.Surface) -> None:
+        w, h = screen.get_size()
+        screen.fill(INK)
+        t = self.ctx.text
+        title = "Finished!" if self.summary.get("completed") else "Session over"
+        t.draw(screen, title, h // 10, ACCENT, (w / 2, h * 0.05), "midtop", bold=True)
+        t.draw(screen, f"Score {self.summary['score']}", h // 14, PAPER, (w / 2, h * 0.17), "midtop", bold=True)
+        panel = pygame.Rect(round(w * 0.15), round(h * 0.29), round(w * 0.7), round(h * 0.46))
+        pygame.draw.rect(screen, PANEL, panel, border_radius=12)
+        size = h // 26
+        for i, (label, value) in enumerate(_rows(self.summary)):
+            y = panel.y + size * 0.8 + i * size * 1.5
+            t.draw(screen, label, size, MUTED, (panel.x + 30, y))
+            t.draw(screen, value, size, PAPER, (panel.right - 30, y), "topright")
+
+        # Time in each heart-rate intensity band, as a stacked bar (for teachers and coaches).
+        secs = self.summary.get("seconds_in_intensity", {})
+        total = sum(secs.values())
+        bar = pygame.Rect(panel.x, panel.bottom + h * 0.04, panel.w, h // 24)
+        pygame.draw.rect(screen, PANEL, bar, border_radius=6)
+        if total > 0:
+            x = float(bar.x)
+            for band in Intensity:
+                part = bar.w * secs.get(band.value, 0.0) / total
+                if part >= 1:
+                    pygame.draw.rect(screen, ZONE_COLOURS[band], (x, bar.y, part, bar.h))
+                x += part
+            t.draw(screen, "time in heart-rate intensity (very light .. near maximal)", h // 36, MUTED, (bar.x, bar.bottom + 6))
+        sid = self.ctx.session.session_id
+        saved = f"saved as session {sid}" if sid is not None and self.ctx.session.error is None else (self.ctx.session.error or "not saved")
+        t.draw(screen, saved, h // 36, MUTED, (w / 2, h * 0.97), "midbottom")

@@ -1,0 +1,61 @@
+"""Wires one run of the game together and reports it as a JSON-ready dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from game.app import App, open_window
+from game.config import AppConfig
+from game.context import GameContext
+from game.input import InputMapper, load_bindings
+from game.inputs import build_inputs
+from game.levels import Level
+from game.live import LiveSensors
+from game.render.text import TextCache
+from game.scenes.menu import MenuScene
+from sensors.bus import SensorBus
+from sensors.motion.tracker import MotionTracker
+
+
+def build_context(config: AppConfig, levels: list[Level], autopilot: Any = None, input_label: str = "keyboard") -> GameContext:
+    return GameContext(
+        config=config,
+        mapper=InputMapper(load_bindings()),
+        live=LiveSensors(recogniser=MotionTracker()),
+        levels=levels,
+        text=TextCache(),
+        autopilot=autopilot,
+        input_label=input_label,
+    )
+
+
+def run_game(config: AppConfig, levels: list[Level]) -> dict[str, Any]:
+    inputs = build_inputs(config)
+    ctx = build_context(config, levels, inputs.autopilot, inputs.label)
+    bus = SensorBus()
+    screen = open_window(config)
+    try:
+        app = App(ctx, MenuScene(ctx), bus, inputs.sources)
+        stats = app.run(screen)
+    finally:
+        pygame.quit()
+    result: dict[str, Any] = {
+        "session_id": ctx.sessions_played[-1] if ctx.sessions_played else None,
+        "sessions": ctx.sessions_played,
+        "mode": config.mode,
+        "level": ctx.level.name,
+        "input": config.input,
+    }
+    result.update(stats.summary())
+    summary = ctx.last_result or {}
+    result["score"] = summary.get("score", 0)
+    result["completed"] = bool(summary.get("completed", False))
+    counts = ctx.session.final_counts
+    result["samples"] = {kind: counts.get(kind, 0) for kind in ("hr", "imu", "pose")}
+    result["motion_events"] = dict(ctx.live.motion_counts)
+    result["bus_dropped"] = bus.stats().dropped
+    if ctx.session.error:
+        result["store_error"] = ctx.session.error
+    return result

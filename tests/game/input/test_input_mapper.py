@@ -1,0 +1,117 @@
+from pathlib import Path
+
+import pytest
+
+from game.input import BindingsError, InputMapper, load_bindings
+from sensors.motion.events import MotionEvent, MotionState
+
+
+@pytest.fixture()
+def mapper() -> InputMapper:
+    return InputMapper(load_bindings())
+
+
+def test_key_press_hold_release_edges(mapper: InputMapper) -> None:
+    mapper.key_down("space")
+    f1 = mapper.step()
+    assert "jump" in f1.pressed and "jump" in f1.held and "jump" not in f1.released
+    f2 = mapper.step()
+    assert "jump" not in f2.pressed and "jump" in f2.held
+    mapper.key_up("space")
+    f3 = mapper.step()
+    assert "jump" in f3.released and "jump" not in f3.held
+    assert "jump" not in mapper.step().released
+
+
+def test_tap_between_steps_is_not_lost(mapper: InputMapper) -> None:
+    mapper.key_down("up")
+    mapper.key_up("up")
+    f = mapper.step()
+    assert "jump" in f.pressed and "jump" in f.held
+    assert "jump" in mapper.step().released
+
+
+def test_two_keys_hold_one_action_until_both_are_up(mapper: InputMapper) -> None:
+    mapper.key_down("space")
+    mapper.key_down("w")
+    mapper.step()
+    mapper.key_up("space")
+    assert "jump" in mapper.step().held
+    mapper.key_up("w")
+    assert "jump" in mapper.step().released
+
+
+def test_key_repeat_does_not_press_again(mapper: InputMapper) -> None:
+    mapper.key_down("space")
+    mapper.step()
+    mapper.key_down("space")  # OS key repeat
+    assert "jump" not in mapper.step().pressed
+
+
+def test_motion_jump_event_presses_once(mapper: InputMapper) -> None:
+    mapper.motion_event(MotionEvent(t_ns=1, kind="jump", confidence=0.9, magnitude=0.3, source="pose"))
+    f = mapper.step()
+    assert {"jump", "start"} <= f.pressed
+    f2 = mapper.step()
+    assert "jump" in f2.released and not f2.pressed
+
+
+def test_crouch_holds_duck_with_hysteresis(mapper: InputMapper) -> None:
+    mapper.motion_state(MotionState(crouch=0.3))
+    assert "duck" in mapper.step().pressed
+    mapper.motion_state(MotionState(crouch=0.14))  # between release (0.10) and hold (0.18)
+    assert "duck" in mapper.step().held
+    mapper.motion_state(MotionState(crouch=0.05))
+    assert "duck" in mapper.step().released
+
+
+def test_cadence_and_keyboard_axes(mapper: InputMapper) -> None:
+    mapper.motion_state(MotionState(cadence_spm=80.0, lean=-0.4))
+    f = mapper.step()
+    assert f.axis("speed") == pytest.approx(0.5)
+    assert f.axis("lean") == pytest.approx(-0.4)
+    mapper.key_down("right")  # keyboard full speed beats a slow jog
+    f = mapper.step()
+    assert f.axis("speed") == pytest.approx(1.0)
+    assert f.axis("lean") == pytest.approx(1.0)
+    mapper.key_up("right")
+    assert mapper.step().axis("speed") == pytest.approx(0.5)
+
+
+def test_lost_device_releases_its_holds_and_axes(mapper: InputMapper) -> None:
+    mapper.motion_state(MotionState(crouch=0.5, cadence_spm=160))
+    mapper.key_down("left")
+    f = mapper.step()
+    assert "duck" in f.held and f.axis("speed") == pytest.approx(1.0)
+    mapper.device_lost("motion")
+    f = mapper.step()
+    assert "duck" in f.released
+    assert f.axis("speed") == 0.0
+    assert "left" in f.held  # the keyboard is still there
+
+
+def test_focus_loss_releases_keys(mapper: InputMapper) -> None:
+    mapper.key_down("down")
+    mapper.step()
+    mapper.release_all()
+    f = mapper.step()
+    assert "duck" in f.released and "down" in f.released
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("actions:\n  jump: {keyz: [space]}\n", "actions.jump: unknown field 'keyz'"),
+        ("actions:\n  jump: {keys: space}\n", "actions.jump.keys"),
+        ("motion: {cadence_full_spm: yes}\n", "motion.cadence_full_spm"),
+        ("actions: [\n", "not valid YAML"),
+        ("axes:\n  speed: {motion_state: crouch}\n", "axes.speed.motion_state"),
+    ],
+)
+def test_bad_bindings_name_the_field(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "bindings.yaml"
+    path.write_text(text)
+    with pytest.raises(BindingsError) as err:
+        load_bindings(path)
+    assert needle in str(err.value)
+    assert str(path) in str(err.value)
