@@ -15,9 +15,10 @@ from game.scenes.base import Scene, Transition
 from sensors.clock import s_to_ns
 
 # Autopilot lead times for the simulated player: a counter-movement jump leaves the ground
-# about 0.3 s after it starts, and a squat needs about 0.8 s to get low enough to duck.
-AUTOPILOT_JUMP_LEAD_S = 0.55
-AUTOPILOT_SQUAT_LEAD_S = 1.1
+# about 0.6 s after it starts and is recognised some 0.15 s later; the game jump then stays high
+# for ~0.6 s. A squat is low enough to duck from ~0.6 s to ~1.9 s after it starts.
+AUTOPILOT_JUMP_LEAD_S = 1.15
+AUTOPILOT_SQUAT_LEAD_S = 1.2
 
 RESULTS_DELAY_S = 1.0
 

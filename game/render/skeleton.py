@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pygame
 
@@ -34,9 +36,9 @@ def draw_skeleton(
     xs = landmarks[:, 0]
     if mirror:
         xs = 1.0 - xs
-    px = rect.x + xs * rect.w
-    py = rect.y + landmarks[:, 1] * rect.h
-    vis = landmarks[:, 3]
+    px = (rect.x + xs * rect.w).tolist()
+    py = (rect.y + landmarks[:, 1] * rect.h).tolist()
+    vis = landmarks[:, 3].tolist()
     width = max(2, rect.h // 90)
     for a, b in BONES:
         ok = vis[a] >= VISIBLE and vis[b] >= VISIBLE
@@ -44,6 +46,6 @@ def draw_skeleton(
     for i in (0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28):
         pygame.draw.circle(target, colour if vis[i] >= VISIBLE else BAD, (px[i], py[i]), width + 2)
     # Head circle sized from the shoulder span, as BlazePose has no head-top landmark.
-    span = float(np.hypot(px[11] - px[12], py[11] - py[12]))
+    span = math.hypot(px[11] - px[12], py[11] - py[12])
     if vis[0] >= VISIBLE:
         pygame.draw.circle(target, colour, (px[0], py[0]), max(6, span * 0.35), width)

@@ -1,0 +1,78 @@
+"""What the simulated player does, and when: a script of activity segments."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Activity(str, enum.Enum):
+    IDLE = "idle"  # standing, small sway
+    JOG = "jog"  # jogging on the spot at a cadence
+    JUMP = "jump"  # counter-movement jumps at a rate
+    SQUAT = "squat"  # body-weight squats at a rate
+    REST = "rest"  # standing still, recovering
+
+
+DEFAULT_CADENCE_SPM = 160.0
+DEFAULT_RATE_PER_MIN = {Activity.JUMP: 30.0, Activity.SQUAT: 20.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One stretch of the script. ``cadence_spm`` for JOG (steps/min); ``rate_per_min`` for
+    JUMP and SQUAT (repetitions per minute)."""
+
+    activity: Activity
+    duration_s: float
+    cadence_spm: float | None = None
+    rate_per_min: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.duration_s > 0:
+            raise ValueError(f"segment duration must be positive, got {self.duration_s}")
+        if self.cadence_spm is not None and not 60 <= self.cadence_spm <= 240:
+            raise ValueError(f"cadence must be 60..240 steps/min, got {self.cadence_spm}")
+        if self.rate_per_min is not None and not 5 <= self.rate_per_min <= 40:
+            raise ValueError(f"repetition rate must be 5..40 per minute, got {self.rate_per_min}")
+
+    @property
+    def cadence(self) -> float:
+        return self.cadence_spm or DEFAULT_CADENCE_SPM
+
+    @property
+    def rate(self) -> float:
+        return self.rate_per_min or DEFAULT_RATE_PER_MIN.get(self.activity, 20.0)
+
+
+def parse_script(text: str) -> tuple[Segment, ...]:
+    """Parse ``"idle:3,jog:20@160,jump:6,squat:9@20,rest:10"``: activity:seconds[@rate]."""
+    segments = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            name, _, rest = part.partition(":")
+            dur, _, rate = rest.partition("@")
+            activity = Activity(name.strip().lower())
+            duration = float(dur)
+            value = float(rate) if rate else None
+        except ValueError:
+            raise ValueError(
+                f"bad script part {part!r}: expected ACTIVITY:SECONDS[@RATE] with ACTIVITY one of "
+                f"{', '.join(a.value for a in Activity)}"
+            ) from None
+        if activity is Activity.JOG:
+            segments.append(Segment(activity, duration, cadence_spm=value))
+        else:
+            segments.append(Segment(activity, duration, rate_per_min=value))
+    if not segments:
+        raise ValueError("an empty script: give at least one ACTIVITY:SECONDS part")
+    return tuple(segments)
+
+
+#: About two minutes: warm up, jog, jumps, jog, squats, a faster jog, rest.
+DEFAULT_SCRIPT = parse_script("idle:4,jog:20@160,jump:8,jog:15@165,squat:12,jog:20@175,rest:15,jog:20@160,rest:10")
+
+#: For the game's demo: stand for calibration, then jog; the game asks for jumps and squats.
+GAME_SCRIPT = parse_script("idle:4,jog:110@165,rest:8,jog:110@170,rest:8")

@@ -1,0 +1,66 @@
+"""Runs a :class:`SimulatedPlayer` on its own thread, in real time, into a SensorBus."""
+
+from __future__ import annotations
+
+import threading
+
+from sensors.bus import SensorBus
+from sensors.clock import ClockNs, now_ns
+from sensors.samples import DeviceState, DeviceStatus
+from sensors.sim.player import SimulatedPlayer
+from sensors.sim.script import GAME_SCRIPT, Segment
+
+TICK_S = 0.01
+
+
+class SimulatedSource:
+    """A Source (see :mod:`sensors.source`) whose device is the simulated player."""
+
+    def __init__(
+        self,
+        seed: int = 0,
+        script: tuple[Segment, ...] = GAME_SCRIPT,
+        clock: ClockNs = now_ns,
+        name: str = "sim",
+        **player_options: object,
+    ) -> None:
+        self.name = name
+        self._clock = clock
+        self._seed, self._script, self._options = seed, script, player_options
+        self.player: SimulatedPlayer | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._bus: SensorBus | None = None
+
+    def start(self, bus: SensorBus) -> None:
+        if self._thread is not None:
+            return
+        self._bus = bus
+        self.player = SimulatedPlayer(seed=self._seed, script=self._script, t0_ns=self._clock(), source=self.name,
+                                      **self._options)  # type: ignore[arg-type]
+        bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, "simulated player"))
+        self._thread = threading.Thread(target=self._run, name="liike-sim", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._bus is not None and self.player is not None
+        while not self._stop.wait(TICK_S):
+            with self._lock:
+                samples = self.player.advance_to(self._clock())
+            self._bus.push_many(list(samples))
+
+    def inject(self, kind: str, t_ns: int) -> None:
+        """Ask the virtual player for one jump or squat (thread-safe)."""
+        if self.player is None:
+            return
+        with self._lock:
+            self.player.inject(kind, t_ns)
+
+    def stop(self) -> None:
+        if self._thread is None or self._stop.is_set():
+            return
+        self._stop.set()
+        self._thread.join(timeout=1.0)
+        if self._bus is not None:
+            self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.DISCONNECTED, "simulated player stopped"))

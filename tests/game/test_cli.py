@@ -1,0 +1,106 @@
+"""The command-line contract, exercised through real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.sessions import SessionStore
+
+ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+
+
+def liike(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "game.cli", *args], capture_output=True, text=True, timeout=timeout, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def sim_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    db = tmp_path_factory.mktemp("cli") / "sessions.sqlite"
+    out = liike("play", "--headless", "--input", "sim", "--seconds", "20", "--db", str(db), "--level", "meadow")
+    assert out.returncode == 0, out.stderr
+    return db, json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_headless_sim_run_reports_json(sim_run: tuple[Path, dict]) -> None:
+    _, result = sim_run
+    for key in ("session_id", "mode", "frames", "fps", "frame_ms_p99", "score", "samples"):
+        assert key in result
+    assert result["mode"] == "runner"
+    assert isinstance(result["session_id"], int)
+    assert result["frames"] > 300
+    assert 20 < result["fps"] <= 65
+    assert all(result["samples"][k] > 0 for k in ("hr", "imu", "pose"))
+    # 20 s at 100 Hz minus menu time: thousands of IMU readings, hundreds of pose frames.
+    assert result["samples"]["imu"] > 1000 and result["samples"]["pose"] > 300
+
+
+@pytest.mark.slow
+def test_session_holds_samples_and_motion_events(sim_run: tuple[Path, dict]) -> None:
+    db, result = sim_run
+    with SessionStore(db) as store:
+        detail = store.get_session(result["session_id"])
+        assert detail is not None
+        assert detail["samples"] == result["samples"]
+        kinds = detail["events_by_kind"]
+        for kind in ("step", "jump", "squat"):
+            assert kinds.get(kind, 0) >= 1, kinds
+
+
+@pytest.mark.slow
+def test_sessions_list_and_show_json(sim_run: tuple[Path, dict]) -> None:
+    db, result = sim_run
+    out = liike("sessions", "list", "--db", str(db), "--json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert isinstance(rows, list) and rows
+    row = next(r for r in rows if r["id"] == result["session_id"])
+    for key in ("id", "mode", "started_at", "ended_at", "score", "samples"):
+        assert key in row
+    assert row["ended_at"] is not None
+    assert row["samples"]["imu"] == result["samples"]["imu"]
+    out = liike("sessions", "show", str(result["session_id"]), "--db", str(db), "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["id"] == result["session_id"]
+    text = liike("sessions", "list", "--db", str(db))
+    assert text.returncode == 0 and "runner" in text.stdout
+
+
+def test_broken_level_exits_2_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nname: Bad\nmode: runner\ndifficulty: 9\nlength_m: 300\nobstacles: []\n")
+    out = liike("play", "--headless", "--level", str(bad), "--seconds", "1", "--db", str(tmp_path / "x.sqlite"))
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert str(bad) in lines[0] and ":4:" in lines[0] and "difficulty" in lines[0]
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_session_and_db_are_clear(tmp_path: Path) -> None:
+    out = liike("sessions", "list", "--db", str(tmp_path / "none.sqlite"))
+    assert out.returncode == 2 and "none.sqlite" in out.stderr and "Traceback" not in out.stderr
+    corrupt = tmp_path / "corrupt.sqlite"
+    corrupt.write_bytes(os.urandom(4096))
+    out = liike("sessions", "list", "--db", str(corrupt))
+    assert out.returncode == 2 and "corrupt.sqlite" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_version_and_help() -> None:
+    out = liike("--version")
+    assert out.returncode == 0 and out.stdout.startswith("liike ")
+    for args in (["--help"], ["play", "--help"], ["sessions", "list", "--help"], ["sessions", "show", "--help"]):
+        out = liike(*args)
+        assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_keyboard_headless_run_exits_cleanly(tmp_path: Path) -> None:
+    out = liike("play", "--headless", "--input", "keyboard", "--seconds", "2", "--db", str(tmp_path / "k.sqlite"))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["session_id"] is None and result["frames"] > 30
