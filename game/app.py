@@ -48,14 +48,23 @@ def open_window(config: AppConfig) -> pygame.Surface:
     if config.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_caption("Liike")
     flags = pygame.RESIZABLE
-    if config.fullscreen and not config.headless:
-        flags = pygame.FULLSCREEN
-        return pygame.display.set_mode((0, 0), flags)
-    return pygame.display.set_mode(config.size, flags)
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Liike")
+        if config.fullscreen and not config.headless:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        return pygame.display.set_mode(config.size, flags)
+    except pygame.error as exc:
+        raise NoDisplayError(
+            f"cannot open a window ({exc}); on a machine without a screen run "
+            "`liike play --headless`, or start a display (for example Xvfb) and set DISPLAY"
+        ) from None
+
+
+class NoDisplayError(RuntimeError):
+    """No window can be opened here; the message says what to do."""
 
 
 class App:
@@ -173,6 +182,8 @@ class App:
                 if cfg.seconds is not None and time.perf_counter() - t_start >= cfg.seconds:
                     break
                 clock.tick(cfg.fps_cap)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C ends the run like closing the window: the session is saved below
         finally:
             self.stats.seconds = time.perf_counter() - t_start
             self.pump_sensors()  # what arrived since the last frame belongs to the session too

@@ -100,9 +100,13 @@ def cmd_play(args: argparse.Namespace) -> int:
     except LevelError as exc:
         return _fail(str(exc))
 
+    from game.app import NoDisplayError
     from game.session_run import run_game
 
-    result = run_game(config, levels)
+    try:
+        result = run_game(config, levels)
+    except NoDisplayError as exc:
+        return _fail(str(exc))
     print(json.dumps(result))
     return 0
 
