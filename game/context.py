@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 from game.config import AppConfig
 from game.input.mapper import InputMapper
 from game.levels import Level
-from game.live import LiveSensors
+from game.live import HeartTally, LiveSensors
 from game.render.text import TextCache
 from game.sessions import SessionWriter, StoreError, default_db_path
 from sensors.clock import ClockNs, now_ns
@@ -74,6 +74,9 @@ class GameContext:
     def begin_session(self) -> None:
         """Open a session for the selected level. A store that fails leaves the game playable."""
         self.end_session(score=0, summary={"completed": False, "reason": "replaced"})
+        # Heart and movement numbers in the summary are the session's own, not the whole run's.
+        self.live.heart = HeartTally()
+        self.live.motion_counts = {}
         writer = SessionWriter(self.db_path, player=self.config.player, mode=self.config.mode, level=self.level.name)
         try:
             sid = writer.start()

@@ -117,6 +117,9 @@ def landmarks_abs(body: BodyParams, s: BodyState) -> np.ndarray:
         drop = body.ankle_height_m * 0.85
         out[29 + side] = ankle + np.array([0.0, -drop, 0.25 * foot])
         out[31 + side] = ankle + np.array([0.0, -drop, -0.72 * foot])
+        if s.planted and s.lift[li] == 0.0:
+            # Heels may rise (take-off, a bouncing stride) but a standing foot keeps its toes down.
+            out[31 + side, 1] = min(out[31 + side, 1], body.ankle_height_m - drop)
 
     trunk = (0.818 - 0.530) * H
     shoulder_c = pelvis + trunk * np.array([0.0, math.cos(s.lean_rad), -math.sin(s.lean_rad)])

@@ -22,7 +22,7 @@ def _hermite(p0: float, v0: float, p1: float, v1: float, T: float, t: float) -> 
     return h00 * p0 + h10 * T * v0 + h01 * p1 + h11 * T * v1
 
 
-def _ease(t: float, T: float) -> float:
+def ease(t: float, T: float) -> float:
     """0 -> 1 with zero velocity at both ends (sin^2 ramp)."""
     s = min(max(t / T, 0.0), 1.0)
     return math.sin(math.pi * s / 2) ** 2
@@ -37,7 +37,13 @@ class Posture:
     lean_rad: float = 0.0
     arm_rad: float | None = None
     planted: bool = True
-    weight: float = 1.0  # how much this movement overrides the base activity
+    weight: float = 1.0  # how much the base activity (jogging, swaying) is faded out
+
+
+def _fade(t: float, duration: float) -> float:
+    """Smooth 0 -> 1 -> 0 over a movement, so the base activity fades out and back in without a
+    kink (a kink in position over time would read as an impossible spike in acceleration)."""
+    return ease(min(t, duration - t), 0.25)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +80,26 @@ class Jump:
 
     def posture(self, t: float) -> Posture:
         D, z = self.dip_m, self.TOE_M
-        blend = min(1.0, t / 0.15, (self.duration_s - t) / 0.15)
+        w = _fade(t, self.duration_s)
         if t < self.DIP_S:
-            f = _ease(t, self.DIP_S)
-            return Posture(-D * f, 0.3 * D * f, 0.5 * f, -0.6 * f, weight=max(0.0, blend))
+            f = ease(t, self.DIP_S)
+            return Posture(-D * f, 0.3 * D * f, 0.5 * f, -0.6 * f, weight=w)
         if t < self.takeoff_s:
             tau = t - self.DIP_S
             rise = _hermite(-D, 0.0, z, self.v0, self.PUSH_S, tau)
-            f = tau / self.PUSH_S
-            return Posture(rise, 0.3 * D * (1 - f), 0.5 * (1 - f), -0.6 + 3.1 * f)
+            f = ease(tau, self.PUSH_S)
+            return Posture(rise, 0.3 * D * (1 - f), 0.5 * (1 - f), -0.6 + 3.1 * f, weight=w)
         if t < self.landing_s:
             tau = t - self.takeoff_s
-            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False)
+            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False, weight=w)
         if t < self.landing_s + self.LAND_S:
             tau = t - self.landing_s
             rise = _hermite(z, -self.v0, -0.6 * D, 0.0, self.LAND_S, tau)
-            f = tau / self.LAND_S
-            return Posture(rise, 0.2 * D * f, 0.4 * f, 2.5 - 2.2 * f)
+            f = ease(tau, self.LAND_S)
+            return Posture(rise, 0.2 * D * f, 0.4 * f, 2.5 - 2.2 * f, weight=w)
         tau = t - self.landing_s - self.LAND_S
-        f = 1 - _ease(tau, self.RECOVER_S)
-        return Posture(-0.6 * D * f, 0.2 * D * f, 0.4 * f, 0.05 + 0.25 * f, weight=max(0.0, blend))
+        f = 1 - ease(tau, self.RECOVER_S)
+        return Posture(-0.6 * D * f, 0.2 * D * f, 0.4 * f, 0.05 + 0.25 * f, weight=w)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +122,11 @@ class Squat:
 
     def posture(self, t: float) -> Posture:
         if t < self.DOWN_S:
-            f = _ease(t, self.DOWN_S)
+            f = ease(t, self.DOWN_S)
         elif t < self.DOWN_S + self.HOLD_S:
             f = 1.0
         else:
-            f = 1 - _ease(t - self.DOWN_S - self.HOLD_S, self.UP_S)
+            f = 1 - ease(t - self.DOWN_S - self.HOLD_S, self.UP_S)
         drop = self.depth * self.hip_height_m * f
-        blend = min(1.0, t / 0.2, (self.duration_s - t) / 0.2)
         # Hips go back and the trunk leans forward to keep balance; arms reach forward.
-        return Posture(-drop, 0.45 * drop, 0.75 * f, 0.05 + 1.35 * f, weight=max(0.0, blend))
+        return Posture(-drop, 0.45 * drop, 0.75 * f, 0.05 + 1.35 * f, weight=_fade(t, self.duration_s))

@@ -17,13 +17,14 @@ import numpy as np
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame, Sample
 from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs
 from sensors.sim.heart import HeartModel
-from sensors.sim.motions import G_MPS2, Jump, Squat
+from sensors.sim.motions import G_MPS2, Jump, Squat, ease
 from sensors.sim.script import DEFAULT_SCRIPT, Activity, Segment
 
 PLACEMENTS = ("chest", "waist", "wrist", "thigh", "ankle")
 _LANDMARK_OF = {"wrist": 15, "thigh": 25, "ankle": 27}  # left side: knee stands in for the thigh
 _FD_S = 0.004  # finite-difference step for acceleration from position
 _JOG_BOUNCE_M = 0.05  # peak-to-peak vertical pelvis bounce when jogging on the spot
+_RAMP_S = 0.25  # jogging starts and stops over this long
 
 # Effort of each activity as a share of heart-rate reserve.
 _RESERVE = {Activity.IDLE: 0.05, Activity.REST: 0.0, Activity.JUMP: 0.7, Activity.SQUAT: 0.5}
@@ -186,7 +187,8 @@ class SimulatedPlayer:
     def _jog(self, placed: _Placed, t: float) -> tuple[float, float]:
         """(stride phase in rad, amplitude 0..1) of jogging at time t."""
         f_stride = placed.segment.cadence / 120.0  # two steps per stride
-        amp = max(0.0, min(1.0, (t - placed.start_s) / 0.5, (placed.end_s - t) / 0.5))
+        # A short ramp: the first foot contact (after half a stride) is already at full height.
+        amp = ease(min(t - placed.start_s, placed.end_s - t), _RAMP_S)
         return 2 * math.pi * f_stride * (t - placed.start_s), amp
 
     def state(self, t: float) -> BodyState:
@@ -194,30 +196,42 @@ class SimulatedPlayer:
         act = placed.segment.activity
         rise, lift, arms, elbow = 0.0, (0.0, 0.0), (0.05, 0.05), 0.15
         sway = 0.01 * math.sin(2 * math.pi * 0.3 * t)
+        breath = 0.003 * math.sin(2 * math.pi * 0.25 * t)
         if act is Activity.JOG:
             phi, amp = self._jog(placed, t)
             s = math.sin(phi)
             lift = (amp * max(0.0, s), amp * max(0.0, -s))
-            # Lowest pelvis just after each foot contact (phi = k*pi): bounce at step frequency.
-            rise = amp * _JOG_BOUNCE_M * (0.5 - 0.5 * math.cos(2 * phi - math.pi / 2))
+            # Lowest pelvis just after each foot contact (phi = k*pi), highest in the short flight
+            # between steps: a bounce at step frequency around standing height.
+            rise = -amp * _JOG_BOUNCE_M * 0.5 * math.cos(2 * phi - math.pi / 2) + (1 - amp) * breath
             arms = (0.05 - 0.6 * amp * s, 0.05 + 0.6 * amp * s)
             elbow = 0.15 + 1.4 * amp
             sway *= 1 - amp
         else:
-            rise = 0.003 * math.sin(2 * math.pi * 0.25 * t)  # breathing
+            rise = breath
         back, lean, planted = 0.0, 0.0, True
         mv = self._move_at(t)
         if mv is not None:
             p = mv.move.posture(t - mv.start_s)
             w = p.weight
-            rise = (1 - w) * rise + w * p.rise_m
+            # The movement's own trajectory starts and ends at standing with zero velocity, so it
+            # is added in full; only the base activity is faded out underneath it.
+            rise = (1 - w) * rise + p.rise_m
             lift = ((1 - w) * lift[0], (1 - w) * lift[1])
             if p.arm_rad is not None:
                 arms = ((1 - w) * arms[0] + w * p.arm_rad, (1 - w) * arms[1] + w * p.arm_rad)
             elbow = (1 - w) * elbow + w * 0.3
-            back, lean, planted = w * p.back_m, w * p.lean_rad, p.planted
+            back, lean, planted = p.back_m, p.lean_rad, p.planted
         pelvis = (sway, self.body.hip_height_m + rise, back)
         return BodyState(pelvis=pelvis, lift=lift, lean_rad=lean, arm_rad=arms, elbow_rad=elbow, planted=planted)
+
+    def _tilt(self, t: float) -> float:
+        """Forward tilt of the sensor (rad): the chest leans with the trunk, the waist half as much."""
+        if self.imu_placement == "chest":
+            return self.state(t).lean_rad
+        if self.imu_placement == "waist":
+            return 0.5 * self.state(t).lean_rad
+        return 0.0
 
     def _point(self, t: float) -> np.ndarray:
         """Absolute position of the IMU at time t (m)."""
@@ -243,8 +257,12 @@ class SimulatedPlayer:
             acc = np.empty((B, 3))
             for i, ti in enumerate(times):
                 a = (self._point(ti + _FD_S) - 2 * self._point(ti) + self._point(ti - _FD_S)) / (_FD_S * _FD_S)
-                # Specific force in an upright sensor frame: x the player's left, y up, z forward.
-                acc[i] = (a[0], a[1] + G_MPS2, -a[2])
+                # Specific force (acceleration minus gravity) in the sensor frame: x the player's
+                # left, y along the trunk upwards, z forwards; the frame tilts with the trunk.
+                up, fwd = a[1] + G_MPS2, -a[2]
+                tilt = self._tilt(ti)
+                c, sn = math.cos(tilt), math.sin(tilt)
+                acc[i] = (a[0], up * c + fwd * sn, -up * sn + fwd * c)
             noise = np.random.default_rng((self.seed, 3, k)).normal(0.0, 0.015, (B, 3))
             first = self._ns(times[0])
             out.append(ImuBatch(t_host_ns=self._ns(times[-1]), source=self.source, rate_hz=r, t_first_ns=first,

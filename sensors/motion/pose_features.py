@@ -1,0 +1,178 @@
+"""Per-frame features from one BlazePose :class:`~sensors.samples.PoseFrame`.
+
+Landmark topology: MediaPipe Pose / BlazePose 33 points (Bazarevsky et al. 2020,
+"BlazePose: On-device Real-time Body Pose tracking", arXiv:2006.10204).
+
+Units and conventions:
+
+- Image quantities are in normalised image units, as the landmarks are: ``*_y`` values grow
+  downwards (image rows), heights are differences taken so that *up is positive*.
+- ``aspect_wh`` (image width / height) converts normalised x into the units of normalised y,
+  so lengths and angles that mix x and y are not distorted by a non-square frame
+  (MediaPipe normalises x by the width and y by the height). Default 1.0 when unknown.
+- Angles are in degrees; a straight knee is 180 deg.
+- A feature whose landmarks are not visible enough (visibility < ``min_visibility``, 0.5 by
+  default) is ``nan`` and its ``*_ok`` flag is False; detectors skip frames that lack what
+  they need instead of guessing.
+
+Thresholds in the detectors are relative to the player's size in the image (standing hip
+height above the floor), so they hold whether the player stands near or far from the camera.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from sensors.samples import PoseFrame
+
+# BlazePose landmark indices (MediaPipe Pose landmark model).
+NOSE = 0
+L_SHOULDER, R_SHOULDER = 11, 12
+L_HIP, R_HIP = 23, 24
+L_KNEE, R_KNEE = 25, 26
+L_ANKLE, R_ANKLE = 27, 28
+L_HEEL, R_HEEL = 29, 30
+L_FOOT_INDEX, R_FOOT_INDEX = 31, 32
+
+#: Landmarks below this visibility are treated as missing.
+MIN_VISIBILITY = 0.5
+
+_NAN = math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class PoseFeatures:
+    """Features of one pose frame (see module docstring for units).
+
+    ``hip_x``: x of the mid-hip point in y units (normalised x times ``aspect_wh``).
+    ``legs_ok``: hips, knees and ankles all visible: the frame is usable for steps, jumps and
+    squats. ``shoulders_ok``: both shoulders visible (torso length, lean).
+    ``hip_y``: image y of the mid-hip point. ``foot_y_l/r``: image y of the lowest visible
+    point of each foot (max y over ankle, heel, toe tip): the point that touches the floor.
+    ``knee_y_l/r``: image y of the knees. ``hip_height``: lower foot y minus hip y, the hip's
+    height above the supporting foot (image units, up positive). ``torso_len``: mid-shoulder to
+    mid-hip distance (y units). ``knee_angle_l/r_deg``: hip-knee-ankle angle, 180 straight,
+    from the metric ``world`` landmarks when present, else from image x, y, z.
+    ``lean``: sine of the trunk's lateral tilt, positive towards the player's own right,
+    from the offset of the mid-shoulder point from the mid-hip point.
+    ``visibility``: the lowest visibility among the leg landmarks used (0 when missing).
+    """
+
+    t_ns: int
+    legs_ok: bool
+    shoulders_ok: bool
+    hip_y: float
+    hip_x: float
+    foot_y_l: float
+    foot_y_r: float
+    knee_y_l: float
+    knee_y_r: float
+    hip_height: float
+    torso_len: float
+    knee_angle_l_deg: float
+    knee_angle_r_deg: float
+    lean: float
+    visibility: float
+
+    @property
+    def lower_foot_y(self) -> float:
+        """Image y of the lower foot (the one on the floor while stepping)."""
+        return max(self.foot_y_l, self.foot_y_r)
+
+    @property
+    def knee_angle_deg(self) -> float:
+        """Mean of both knee angles."""
+        return 0.5 * (self.knee_angle_l_deg + self.knee_angle_r_deg)
+
+
+def _angle_deg(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> float:
+    """Angle ABC in degrees between vectors B->A and B->C (3D)."""
+    u = (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+    v = (c[0] - b[0], c[1] - b[1], c[2] - b[2])
+    nu = math.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2])
+    nv = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+    if nu == 0.0 or nv == 0.0:
+        return _NAN
+    cosang = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (nu * nv)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cosang))))
+
+
+def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0,
+                     min_visibility: float = MIN_VISIBILITY) -> PoseFeatures:
+    """Compute :class:`PoseFeatures` for one frame.
+
+    Pure and cheap (plain float arithmetic on 33 landmarks; a few microseconds), so it runs
+    on every camera frame.
+    """
+    # One conversion to Python floats is much cheaper than many small numpy operations.
+    lm: list[list[float]] = frame.landmarks.tolist()
+
+    def vis(i: int) -> bool:
+        return lm[i][3] >= min_visibility
+
+    hips_ok = vis(L_HIP) and vis(R_HIP)
+    legs_ok = hips_ok and vis(L_KNEE) and vis(R_KNEE) and vis(L_ANKLE) and vis(R_ANKLE)
+    shoulders_ok = vis(L_SHOULDER) and vis(R_SHOULDER)
+
+    hip_y = hip_x = _NAN
+    if hips_ok:
+        hip_y = 0.5 * (lm[L_HIP][1] + lm[R_HIP][1])
+        hip_x = 0.5 * (lm[L_HIP][0] + lm[R_HIP][0]) * aspect_wh
+
+    def foot_y(ankle: int, heel: int, toe: int) -> float:
+        # Lowest visible point of the foot: the toe tip touches the floor last at take-off and
+        # the ankle joint rises during plantar flexion, so the ankle alone would lengthen flight.
+        ys = [lm[ankle][1]]
+        if vis(heel):
+            ys.append(lm[heel][1])
+        if vis(toe):
+            ys.append(lm[toe][1])
+        return max(ys)
+
+    foot_y_l = foot_y_r = knee_y_l = knee_y_r = hip_height = _NAN
+    knee_l = knee_r = _NAN
+    visibility = 0.0
+    if legs_ok:
+        foot_y_l = foot_y(L_ANKLE, L_HEEL, L_FOOT_INDEX)
+        foot_y_r = foot_y(R_ANKLE, R_HEEL, R_FOOT_INDEX)
+        knee_y_l = lm[L_KNEE][1]
+        knee_y_r = lm[R_KNEE][1]
+        hip_height = max(foot_y_l, foot_y_r) - hip_y
+        visibility = min(lm[i][3] for i in (L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANKLE, R_ANKLE))
+        if frame.world is not None:
+            w: list[list[float]] = frame.world.tolist()
+            knee_l = _angle_deg(w[L_HIP], w[L_KNEE], w[L_ANKLE])
+            knee_r = _angle_deg(w[R_HIP], w[R_KNEE], w[R_ANKLE])
+        else:
+            # Image x, y, z: z is on roughly the same scale as x (MediaPipe), so both are
+            # converted to y units. Less reliable than world: knee flexion in a frontal view
+            # is mostly in depth, where the image z is noisiest.
+            def p(i: int) -> tuple[float, float, float]:
+                return (lm[i][0] * aspect_wh, lm[i][1], lm[i][2] * aspect_wh)
+
+            knee_l = _angle_deg(p(L_HIP), p(L_KNEE), p(L_ANKLE))
+            knee_r = _angle_deg(p(R_HIP), p(R_KNEE), p(R_ANKLE))
+
+    torso_len = lean = _NAN
+    if shoulders_ok and hips_ok:
+        sx = 0.5 * (lm[L_SHOULDER][0] + lm[R_SHOULDER][0]) * aspect_wh
+        sy = 0.5 * (lm[L_SHOULDER][1] + lm[R_SHOULDER][1])
+        dx, dy = sx - hip_x, sy - hip_y
+        torso_len = math.hypot(dx, dy)
+        # The player's right in the image is where the right hip is, whatever the mirroring.
+        hips_dx = (lm[R_HIP][0] - lm[L_HIP][0]) * aspect_wh
+        # Side-on to the camera the hips overlap and "right" is undefined: report no lean.
+        if torso_len > 0 and abs(hips_dx) >= 0.15 * torso_len:
+            lean = math.copysign(1.0, hips_dx) * dx / torso_len
+
+    return PoseFeatures(
+        t_ns=frame.t_host_ns, legs_ok=legs_ok, shoulders_ok=shoulders_ok, hip_y=hip_y, hip_x=hip_x,
+        foot_y_l=foot_y_l, foot_y_r=foot_y_r, knee_y_l=knee_y_l, knee_y_r=knee_y_r,
+        hip_height=hip_height, torso_len=torso_len, knee_angle_l_deg=knee_l, knee_angle_r_deg=knee_r,
+        lean=lean, visibility=visibility,
+    )
+
+
+__all__ = ["MIN_VISIBILITY", "PoseFeatures", "extract_features"]

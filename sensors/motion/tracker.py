@@ -1,0 +1,154 @@
+"""One player's motion from every stream: events plus a continuous :class:`MotionState`.
+
+:class:`MotionTracker` takes whatever comes off the SensorBus (``feed(item)``), runs the pose
+and IMU detectors, arbitrates between the sources and keeps the state the game reads.
+
+Source arbitration: pose is the primary source while it is *fresh* (a usable frame, hips,
+knees and ankles visible, within the last ``pose_fresh_s`` = 0.5 s); the IMU fills in when the
+player leaves the camera's view or no camera is used. An IMU event at time t is accepted only
+if no usable pose frame lies in (t - pose_fresh_s, t], and any event closer than the kind's
+``DEDUP_S`` window to an already reported event of the same kind is dropped, so a step or
+jump seen by both sources around a hand-over is reported once. Both detectors keep running
+all the time so the one taking over is already warmed up.
+
+IMU streams from non-trunk placements (wrist, ankle ...) are ignored: the IMU detectors
+assume a trunk sensor. With several trunk IMUs, the one that has fed most recently within
+``pose_fresh_s`` stays in charge.
+"""
+
+from __future__ import annotations
+
+import collections
+
+from sensors.clock import NS_PER_S
+from sensors.motion.cadence import CadenceEstimator
+from sensors.motion.events import MotionEvent, MotionState
+from sensors.motion.imu_detectors import TRUNK_PLACEMENTS, ImuMotionDetector
+from sensors.motion.pose_detectors import PoseMotionDetector
+from sensors.samples import ImuBatch, PoseFrame
+
+
+class MotionTracker:
+    """Motion events and state for one player from pose frames and trunk IMU batches.
+
+    ``feed(item)`` accepts a :class:`PoseFrame` (of ``player``), an :class:`ImuBatch`, or
+    anything else (ignored) and returns the newly recognised events, oldest first.
+    ``state`` is valid at the latest sample time seen: ``cadence_spm`` from the accepted steps
+    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean`` from pose
+    (0 when pose is not fresh: an IMU cannot tell), ``airborne`` from the active source.
+    """
+
+    #: Same-kind events closer than this (s) are one physical movement seen twice.
+    DEDUP_S = {"step": 0.2, "jump": 0.8, "squat": 1.0}
+
+    def __init__(self, *, player: int = 0, pose_fresh_s: float = 0.5, image_aspect_wh: float = 1.0,
+                 cadence_timeout_s: float = 2.0) -> None:
+        self.player = player
+        self.pose_fresh_ns = int(pose_fresh_s * NS_PER_S)
+        self.pose = PoseMotionDetector(aspect_wh=image_aspect_wh)
+        self.imu: dict[str, ImuMotionDetector] = {}
+        self._cadence = CadenceEstimator(max_gap_s=cadence_timeout_s, latency_s=0.5)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: baselines, detectors, history (e.g. a new player steps in)."""
+        self.pose.reset()
+        self.imu.clear()
+        self._cadence.reset()
+        self._now_ns = 0
+        self._active_imu: str | None = None
+        self._imu_last_ns: dict[str, int] = {}
+        # Spans of pose coverage [first, last usable frame] with gaps < pose_fresh between frames.
+        self._pose_spans: collections.deque[list[int]] = collections.deque(maxlen=64)
+        self._recent: collections.deque[MotionEvent] = collections.deque(maxlen=32)
+
+    # -- arbitration -------------------------------------------------------------------------
+
+    def pose_fresh(self, t_ns: int | None = None) -> bool:
+        """A usable pose frame lies in (t - pose_fresh_s, t] (default t: latest sample time)."""
+        t = self._now_ns if t_ns is None else t_ns
+        for first, last in reversed(self._pose_spans):
+            if first <= t and last > t - self.pose_fresh_ns:
+                return True
+            if last <= t - self.pose_fresh_ns:
+                break
+        return False
+
+    def _duplicate(self, e: MotionEvent) -> bool:
+        window = int(self.DEDUP_S.get(e.kind, 0.2) * NS_PER_S)
+        return any(r.kind == e.kind and abs(r.t_ns - e.t_ns) < window for r in self._recent)
+
+    def _accept(self, events: list[MotionEvent], from_pose: bool) -> list[MotionEvent]:
+        out: list[MotionEvent] = []
+        for e in events:
+            if not from_pose and self.pose_fresh(e.t_ns):
+                continue
+            if self._duplicate(e):
+                continue
+            self._recent.append(e)
+            if e.kind == "step":
+                self._cadence.add_step(e.t_ns)
+            out.append(e)
+        return out
+
+    # -- input -------------------------------------------------------------------------------
+
+    def feed(self, item: object) -> list[MotionEvent]:
+        if isinstance(item, PoseFrame):
+            return self._feed_pose(item)
+        if isinstance(item, ImuBatch):
+            return self._feed_imu(item)
+        return []
+
+    def _feed_pose(self, frame: PoseFrame) -> list[MotionEvent]:
+        if frame.player != self.player:
+            return []
+        t = frame.t_host_ns
+        last = self.pose.last_usable_ns
+        if last is not None and t <= last:
+            return []  # repeated or out-of-order frame
+        events = self.pose.update(frame)
+        self._now_ns = max(self._now_ns, t)
+        if self.pose.last_usable_ns == t:
+            spans = self._pose_spans
+            if spans and t - spans[-1][1] < self.pose_fresh_ns:
+                spans[-1][1] = t
+            else:
+                spans.append([t, t])
+        return self._accept(events, from_pose=True)
+
+    def _feed_imu(self, batch: ImuBatch) -> list[MotionEvent]:
+        if batch.placement.lower() not in TRUNK_PLACEMENTS or batch.n_values == 0:
+            return []
+        src = batch.source
+        det = self.imu.get(src)
+        if det is None:
+            det = self.imu[src] = ImuMotionDetector()
+        events = det.update(batch)
+        t_last = int(batch.t_first_ns + round((batch.n_values - 1) * 1e9 / batch.rate_hz))
+        self._now_ns = max(self._now_ns, t_last)
+        active = self._active_imu
+        if active is None or active == src or t_last - self._imu_last_ns.get(active, 0) > self.pose_fresh_ns:
+            self._active_imu = src
+        self._imu_last_ns[src] = t_last
+        if self._active_imu != src:
+            return []
+        return self._accept(events, from_pose=False)
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> MotionState:
+        now = self._now_ns
+        fresh = self.pose_fresh(now)
+        if fresh:
+            airborne, crouch, lean = self.pose.airborne, self.pose.crouch, self.pose.lean
+        else:
+            det = self.imu.get(self._active_imu) if self._active_imu is not None else None
+            imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
+            airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
+        return MotionState(t_ns=now, cadence_spm=self._cadence.cadence_spm(now), crouch=crouch,
+                           airborne=airborne, lean=lean)
+
+
+__all__ = ["MotionTracker"]
