@@ -104,3 +104,29 @@ def test_keyboard_headless_run_exits_cleanly(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["session_id"] is None and result["frames"] > 30
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "kill") or sys.platform == "win32", reason="needs POSIX SIGKILL")
+def test_killed_game_keeps_all_but_the_last_second(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    db = tmp_path / "killed.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game.cli", "play", "--headless", "--input", "sim", "--seconds", "60", "--db", str(db)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+    )
+    time.sleep(9.0)  # menu and calibration take ~4 s; then the player jogs
+    killed_at_ns = time.monotonic_ns()  # CLOCK_MONOTONIC is shared by every process on the machine
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    with SessionStore(db) as store:
+        assert store.integrity_ok()
+        [row] = store.list_sessions()
+        assert row["ended_at"] is None
+        assert all(row["samples"][k] > 0 for k in ("hr", "imu", "pose"))
+        last_imu = max(s["t_first_ns"] for s in store.iter_samples(row["id"], "imu"))
+        kinds = {e["kind"] for e in store.events(row["id"])}
+    assert killed_at_ns - last_imu < 1.5e9, "more than the last ~second was lost"
+    assert "step" in kinds

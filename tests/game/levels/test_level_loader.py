@@ -97,7 +97,7 @@ def test_shipped_levels_listed_in_order_without_errors() -> None:
     ("stem", "difficulties", "length_range"),
     [("meadow", {1}, (250, 350)), ("forest", {2, 3}, (450, 550)), ("fells", {4, 5}, (750, 850))],
 )
-def test_shipped_level_brief(stem: str, difficulties: set[int], length_range: tuple[int, int]) -> None:
+def test_shipped_level_difficulty_and_length(stem: str, difficulties: set[int], length_range: tuple[int, int]) -> None:
     level = load_level(REPO_LEVELS / f"{stem}.yaml")
     assert level.difficulty in difficulties
     assert length_range[0] <= level.length_m <= length_range[1]
@@ -251,7 +251,7 @@ def test_error_names_file_line_and_field(tmp_path: Path, text: str, line: int, f
     assert message == f"{path}:{line}: {field}: {err.reason}"
 
 
-def test_message_format_matches_the_brief(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_message_format_is_file_line_field_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "levels").mkdir()
     obstacles = "".join(f"  - at_m: {at}\n    type: coin\n" for at in (40, 80, 120, 420))
