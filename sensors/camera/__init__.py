@@ -1,0 +1,1 @@
+"""Camera input: threaded capture, pose estimation, smoothing and the shipped pose models."""
