@@ -73,6 +73,21 @@ def _check_keys(mapping: dict[str, Any], allowed: set[str], where: str, path: Pa
         raise BindingsError(f"{path}: {where}: unknown field {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})")
 
 
+def _entries(raw: dict[str, Any], section: str, fields: set[str], states: set[str], path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The checked ``NAME: {...}`` mappings of one section (``actions`` or ``axes``)."""
+    out = []
+    for name, spec in (raw.get(section) or {}).items():
+        where = f"{section}.{name}"
+        if not isinstance(spec, dict):
+            raise BindingsError(f"{path}: {where}: expected a mapping")
+        _check_keys(spec, fields, where, path)
+        state = spec.get("motion_state")
+        if state is not None and state not in states:
+            raise BindingsError(f"{path}: {where}.motion_state: expected one of {sorted(states)}, got {state!r}")
+        out.append((str(name), spec))
+    return out
+
+
 def load_bindings(path: Path | str = DEFAULT_BINDINGS) -> Bindings:
     """Parse a bindings file; raise :class:`BindingsError` naming the file and field on any problem."""
     path = Path(path)
@@ -98,35 +113,22 @@ def load_bindings(path: Path | str = DEFAULT_BINDINGS) -> Bindings:
     if release >= hold:
         raise BindingsError(f"{path}: motion.crouch_release: must be below crouch_hold ({hold}), got {release}")
 
-    actions: dict[str, ActionBinding] = {}
-    for name, spec in (raw.get("actions") or {}).items():
-        where = f"actions.{name}"
-        if not isinstance(spec, dict):
-            raise BindingsError(f"{path}: {where}: expected a mapping")
-        _check_keys(spec, {"keys", "motion_events", "motion_state"}, where, path)
-        state = spec.get("motion_state")
-        if state is not None and state not in _MOTION_STATES_FOR_ACTIONS:
-            raise BindingsError(f"{path}: {where}.motion_state: expected one of {sorted(_MOTION_STATES_FOR_ACTIONS)}, got {state!r}")
-        actions[str(name)] = ActionBinding(
-            name=str(name),
-            keys=_str_list(spec.get("keys", []), f"{where}.keys", path),
-            motion_events=_str_list(spec.get("motion_events", []), f"{where}.motion_events", path),
-            motion_state=state,
+    actions = {
+        name: ActionBinding(
+            name=name,
+            keys=_str_list(spec.get("keys", []), f"actions.{name}.keys", path),
+            motion_events=_str_list(spec.get("motion_events", []), f"actions.{name}.motion_events", path),
+            motion_state=spec.get("motion_state"),
         )
-
-    axes: dict[str, AxisBinding] = {}
-    for name, spec in (raw.get("axes") or {}).items():
-        where = f"axes.{name}"
-        if not isinstance(spec, dict):
-            raise BindingsError(f"{path}: {where}: expected a mapping")
-        _check_keys(spec, {"keys_positive", "keys_negative", "motion_state"}, where, path)
-        state = spec.get("motion_state")
-        if state is not None and state not in _MOTION_STATES_FOR_AXES:
-            raise BindingsError(f"{path}: {where}.motion_state: expected one of {sorted(_MOTION_STATES_FOR_AXES)}, got {state!r}")
-        axes[str(name)] = AxisBinding(
-            name=str(name),
-            keys_positive=_str_list(spec.get("keys_positive", []), f"{where}.keys_positive", path),
-            keys_negative=_str_list(spec.get("keys_negative", []), f"{where}.keys_negative", path),
-            motion_state=state,
+        for name, spec in _entries(raw, "actions", {"keys", "motion_events", "motion_state"}, _MOTION_STATES_FOR_ACTIONS, path)
+    }
+    axes = {
+        name: AxisBinding(
+            name=name,
+            keys_positive=_str_list(spec.get("keys_positive", []), f"axes.{name}.keys_positive", path),
+            keys_negative=_str_list(spec.get("keys_negative", []), f"axes.{name}.keys_negative", path),
+            motion_state=spec.get("motion_state"),
         )
+        for name, spec in _entries(raw, "axes", {"keys_positive", "keys_negative", "motion_state"}, _MOTION_STATES_FOR_AXES, path)
+    }
     return Bindings(actions, axes, cadence_full, hold, release)

