@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
     play.add_argument("--mode", choices=MODES, default="runner", help="game mode (default: runner)")
     play.add_argument("--level", metavar="NAME|PATH", help="level name from levels/ or a YAML file; default: choose in the menu")
-    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: sensors present, else keyboard; keyboard; sim: simulated player (demo)")
+    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: motion sensors present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose")
     play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
     play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
     play.add_argument("--seconds", type=_positive, metavar="N", help="stop after N seconds")
@@ -62,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--player", default="player", metavar="PSEUDONYM", help="pseudonym the session is stored under (never a real name)")
     play.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
     play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
+    play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
+    play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
+
+    pose = sub.add_parser("pose", help="estimate body pose in a picture, a video or a camera",
+                          description="Run the pose model on SOURCE: an image file, a video file or a camera index.")
+    pose.add_argument("source", metavar="SOURCE")
+    pose.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
+    pose.add_argument("--json", action="store_true", help="one JSON object per frame on its own line")
+    pose.add_argument("--frames", type=int, metavar="N", help="stop after N frames")
+
+    models = sub.add_parser("models", help="list and verify the shipped pose models")
+    models.add_argument("--json", action="store_true", help="print a JSON list")
 
     sessions = sub.add_parser("sessions", help="list and show recorded sessions")
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
@@ -86,6 +98,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     config = AppConfig(
         mode=args.mode, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
         seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
+        camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera), model=args.model,
     )
     try:
         if config.level is not None:
@@ -151,6 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_play(args)
     if args.command == "sessions":
         return cmd_sessions(args, parser)
+    if args.command == "pose":
+        from game.cli_pose import cmd_pose
+
+        return cmd_pose(args.source, args.model, args.json, args.frames)
+    if args.command == "models":
+        from game.cli_pose import cmd_models
+
+        return cmd_models(args.json)
     parser.print_help()
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-INPUTS = ("auto", "keyboard", "sim")
+INPUTS = ("auto", "keyboard", "sim", "camera")
 MODES = ("runner",)
 
 
@@ -21,6 +21,8 @@ class AppConfig:
     player: str = "player"
     size: tuple[int, int] = (1280, 720)
     seed: int = 0
+    camera: int | str | None = None  # webcam index or a video file standing in for one
+    model: str = "lite"  # pose model: lite, full or a path
     fps_cap: int = 60
     update_hz: int = 120
 

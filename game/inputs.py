@@ -1,17 +1,23 @@
-"""Choosing input sources for ``--input auto|keyboard|sim``.
+"""Choosing input sources for ``--input auto|keyboard|sim|camera``.
 
 The keyboard always works. ``sim`` adds the simulated player (demos, fair stands, tests).
-``auto`` uses the real sensors that are present; until sensor drivers are configured it
-falls back to the keyboard and says so.
+``camera`` uses the webcam (or ``--camera FILE``, a video standing in for one) with the pose
+model. ``auto`` uses the motion sensors that are present (a webcam today; BLE sensors once
+configured) and otherwise falls back to the keyboard, saying so.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from game.config import AppConfig
 from game.context import Autopilot
 from sensors.source import Source
+
+log = logging.getLogger("liike.inputs")
 
 
 @dataclass
@@ -19,6 +25,32 @@ class InputSetup:
     sources: list[Source]
     label: str
     autopilot: Autopilot | None = None
+
+
+def camera_present(index: int = 0) -> bool:
+    """Whether a webcam can be opened, without the OpenCV warnings a missing one prints."""
+    if sys.platform.startswith("linux") and not Path(f"/dev/video{index}").exists():
+        return False
+    import cv2
+
+    cap = cv2.VideoCapture(index)
+    try:
+        return bool(cap.isOpened())
+    finally:
+        cap.release()
+
+
+def _camera_source(config: AppConfig, camera: int | str) -> Source | None:
+    from sensors.camera.capture import CameraCapture
+    from sensors.camera.models import ModelError, load_model_bytes
+    from sensors.camera.pose import PoseWorker
+
+    try:
+        model = load_model_bytes(config.model)
+    except ModelError as exc:
+        log.error("pose is off: %s", exc)
+        return None
+    return PoseWorker(CameraCapture(camera), model)
 
 
 def build_inputs(config: AppConfig) -> InputSetup:
@@ -29,4 +61,12 @@ def build_inputs(config: AppConfig) -> InputSetup:
         return InputSetup([sim], "simulated player + keyboard", sim.inject)
     if config.input == "keyboard":
         return InputSetup([], "keyboard")
-    return InputSetup([], "keyboard (no motion sensors found)")
+    camera: int | str | None = config.camera
+    if camera is None and (config.input == "camera" or camera_present(0)):
+        camera = 0
+    if camera is not None:
+        source = _camera_source(config, camera)
+        if source is not None:
+            return InputSetup([source], f"camera {camera} + keyboard")
+        return InputSetup([], "keyboard (the pose model could not be loaded)")
+    return InputSetup([], "keyboard (no camera or motion sensor found)")

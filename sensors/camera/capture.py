@@ -30,6 +30,10 @@ from sensors.samples import DeviceState, DeviceStatus
 
 log = logging.getLogger("liike.camera")
 
+# OpenCV prints its own warnings for every failed open attempt (and we retry every few
+# seconds); this module reports each problem once, with advice, as a DeviceStatus instead.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
 
 class VideoSource(Protocol):
     """What capture needs of ``cv2.VideoCapture`` (a seam for tests)."""
