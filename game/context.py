@@ -21,6 +21,10 @@ log = logging.getLogger("liike.game")
 #: Asks the simulated player to perform a movement ("jump" / "squat") at a host time (ns).
 Autopilot = Callable[[str, int], None]
 
+#: The newest camera frame (an object with a BGR ``image``), for showing the player to themself.
+#: Frames are only ever drawn on screen, never written anywhere.
+Preview = Callable[[], Any]
+
 
 @dataclass
 class SessionLink:
@@ -47,6 +51,7 @@ class GameContext:
         autopilot: Autopilot | None = None,
         clock: ClockNs = now_ns,
         input_label: str = "keyboard",
+        preview: Preview | None = None,
     ) -> None:
         self.config = config
         self.mapper = mapper
@@ -56,6 +61,7 @@ class GameContext:
         self.autopilot = autopilot
         self.clock = clock
         self.input_label = input_label
+        self.preview = preview
         self.selected_level = 0
         self.session = SessionLink()
         self.last_result: dict[str, Any] | None = None

@@ -12,10 +12,14 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.config import AppConfig
-from game.context import Autopilot
+from game.context import Autopilot, Preview
 from sensors.source import Source
+
+if TYPE_CHECKING:
+    from sensors.camera.pose import PoseWorker
 
 log = logging.getLogger("liike.inputs")
 
@@ -25,6 +29,7 @@ class InputSetup:
     sources: list[Source]
     label: str
     autopilot: Autopilot | None = None
+    preview: Preview | None = None
 
 
 def camera_present(index: int = 0) -> bool:
@@ -40,7 +45,7 @@ def camera_present(index: int = 0) -> bool:
         cap.release()
 
 
-def _camera_source(config: AppConfig, camera: int | str) -> Source | None:
+def _camera_source(config: AppConfig, camera: int | str) -> "PoseWorker | None":
     from sensors.camera.capture import CameraCapture
     from sensors.camera.models import ModelError, load_model_bytes
     from sensors.camera.pose import PoseWorker
@@ -67,6 +72,6 @@ def build_inputs(config: AppConfig) -> InputSetup:
     if camera is not None:
         source = _camera_source(config, camera)
         if source is not None:
-            return InputSetup([source], f"camera {camera} + keyboard")
+            return InputSetup([source], f"camera {camera} + keyboard", preview=source.capture.latest)
         return InputSetup([], "keyboard (the pose model could not be loaded)")
     return InputSetup([], "keyboard (no camera or motion sensor found)")

@@ -19,7 +19,9 @@ from sensors.bus import SensorBus
 from sensors.motion.tracker import MotionTracker
 
 
-def build_context(config: AppConfig, levels: list[Level], autopilot: Any = None, input_label: str = "keyboard") -> GameContext:
+def build_context(
+    config: AppConfig, levels: list[Level], autopilot: Any = None, input_label: str = "keyboard", preview: Any = None
+) -> GameContext:
     return GameContext(
         config=config,
         mapper=InputMapper(load_bindings()),
@@ -28,12 +30,13 @@ def build_context(config: AppConfig, levels: list[Level], autopilot: Any = None,
         text=TextCache(),
         autopilot=autopilot,
         input_label=input_label,
+        preview=preview,
     )
 
 
 def run_game(config: AppConfig, levels: list[Level]) -> dict[str, Any]:
     inputs = build_inputs(config)
-    ctx = build_context(config, levels, inputs.autopilot, inputs.label)
+    ctx = build_context(config, levels, inputs.autopilot, inputs.label, inputs.preview)
     bus = SensorBus()
     screen = open_window(config)
     try:

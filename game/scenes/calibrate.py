@@ -8,6 +8,9 @@ and press start.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
+import cv2
 import numpy as np
 import pygame
 
@@ -44,6 +47,15 @@ def pose_advice(landmarks: np.ndarray | None) -> str | None:
     if height < 0.3:
         return "Come closer to the camera"
     return None
+
+
+def camera_picture(preview: Callable[[], Any] | None, size: tuple[int, int]) -> pygame.Surface | None:
+    """The newest camera frame, mirrored like a mirror and scaled to ``size``, or None."""
+    frame = preview() if preview is not None else None
+    if frame is None:
+        return None
+    rgb = cv2.cvtColor(cv2.resize(frame.image, size), cv2.COLOR_BGR2RGB)[:, ::-1]
+    return pygame.surfarray.make_surface(np.ascontiguousarray(rgb.swapaxes(0, 1)))
 
 
 class CalibrateScene(Scene):
@@ -85,9 +97,12 @@ class CalibrateScene(Scene):
         pygame.draw.rect(screen, PANEL, view, border_radius=10)
         live = self.ctx.live
         motion = live.motion_live(self.ctx.clock())
+        picture = camera_picture(self.ctx.preview, view.size)
+        if picture is not None:
+            screen.blit(picture, view.topleft)
         if live.last_pose is not None and motion:
             draw_skeleton(screen, live.last_pose.landmarks, view)
-        else:
+        elif picture is None:
             t.draw(screen, "no camera picture", h // 28, MUTED, view.center, "center")
 
         x = view.right + w * 0.04

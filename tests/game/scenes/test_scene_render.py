@@ -80,3 +80,18 @@ def test_results_render(ctx: GameContext, tmp_path: Path) -> None:
     scene = RunnerScene(ctx)
     summary = scene.summary(completed=True)
     assert_not_blank(shoot(ResultsScene(ctx, summary), tmp_path / "results.png"))
+
+
+def test_calibrate_shows_the_camera_picture_mirrored(ctx: GameContext, tmp_path: Path) -> None:
+    from sensors.camera.capture import Frame
+
+    image = np.zeros((240, 320, 3), np.uint8)
+    image[:, :160] = (0, 0, 255)  # red on the camera's left half (BGR)
+    ctx.preview = lambda: Frame(0, 0, image, "camera:0")
+    pixels = shoot(CalibrateScene(ctx), tmp_path / "calibrate_camera.png")
+    assert_not_blank(pixels)
+    w, h = SIZE
+    view_w, view_h = round(h * 0.62 * 4 / 3), round(h * 0.62)
+    cx, cy = round(w * 0.36), round(h * 0.55)
+    left, right = pixels[cx - view_w // 2 + 5, cy], pixels[cx + view_w // 2 - 5, cy]
+    assert tuple(right) == (255, 0, 0) and tuple(left) != (255, 0, 0)  # mirrored like a mirror
