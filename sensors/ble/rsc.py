@@ -1,0 +1,47 @@
+"""Running Speed and Cadence (service 0x1814): RSC Measurement (0x2A53).
+
+Layout (Bluetooth SIG Running Speed and Cadence Service 1.0 / GATT Specification Supplement,
+"RSC Measurement"), little-endian: flags uint8 (bit0 stride length present, bit1 total
+distance present, bit2 running (1) or walking (0)); speed uint16 in 1/256 m/s; cadence uint8
+in steps/min; stride length uint16 in 0.01 m; total distance uint32 in 0.1 m.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from sensors.ble.errors import ParseError
+
+SERVICE_UUID = "00001814-0000-1000-8000-00805f9b34fb"
+MEASUREMENT_UUID = "00002a53-0000-1000-8000-00805f9b34fb"
+
+
+@dataclass(frozen=True, slots=True)
+class RscMeasurement:
+    speed_mps: float
+    cadence_spm: int
+    running: bool
+    stride_m: float | None = None
+    distance_m: float | None = None
+
+
+def parse_rsc_measurement(data: bytes) -> RscMeasurement:
+    name = "RSC Measurement"
+    if not data:
+        raise ParseError(name, "empty", data)
+    flags = data[0]
+    if flags & 0xF8:
+        raise ParseError(name, f"reserved flag bits set (flags 0x{flags:02x})", data)
+    need = 4 + (2 if flags & 1 else 0) + (4 if flags & 2 else 0)
+    if len(data) != need:
+        raise ParseError(name, f"expected {need} bytes for flags 0x{flags:02x}, got {len(data)}", data)
+    speed, cadence = struct.unpack_from("<HB", data, 1)
+    pos = 4
+    stride = distance = None
+    if flags & 1:
+        stride = struct.unpack_from("<H", data, pos)[0] / 100
+        pos += 2
+    if flags & 2:
+        distance = struct.unpack_from("<I", data, pos)[0] / 10
+    return RscMeasurement(speed / 256, cadence, bool(flags & 4), stride, distance)
