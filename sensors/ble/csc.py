@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from sensors.ble.errors import ParseError
+from sensors.ble.errors import flagged_length
 
 SERVICE_UUID = "00001816-0000-1000-8000-00805f9b34fb"
 MEASUREMENT_UUID = "00002a5b-0000-1000-8000-00805f9b34fb"
@@ -29,15 +29,7 @@ class CscMeasurement:
 
 
 def parse_csc_measurement(data: bytes) -> CscMeasurement:
-    name = "CSC Measurement"
-    if not data:
-        raise ParseError(name, "empty", data)
-    flags = data[0]
-    if flags & 0xFC:
-        raise ParseError(name, f"reserved flag bits set (flags 0x{flags:02x})", data)
-    need = 1 + (6 if flags & 1 else 0) + (4 if flags & 2 else 0)
-    if len(data) != need:
-        raise ParseError(name, f"expected {need} bytes for flags 0x{flags:02x}, got {len(data)}", data)
+    flags = flagged_length("CSC Measurement", data, 0xFC, 1, {0x01: 6, 0x02: 4})
     pos, out = 1, {}
     if flags & 1:
         out["wheel_revs"], out["wheel_event_1024"] = struct.unpack_from("<IH", data, pos)

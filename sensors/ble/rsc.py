@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from sensors.ble.errors import ParseError
+from sensors.ble.errors import flagged_length
 
 SERVICE_UUID = "00001814-0000-1000-8000-00805f9b34fb"
 MEASUREMENT_UUID = "00002a53-0000-1000-8000-00805f9b34fb"
@@ -27,15 +27,7 @@ class RscMeasurement:
 
 
 def parse_rsc_measurement(data: bytes) -> RscMeasurement:
-    name = "RSC Measurement"
-    if not data:
-        raise ParseError(name, "empty", data)
-    flags = data[0]
-    if flags & 0xF8:
-        raise ParseError(name, f"reserved flag bits set (flags 0x{flags:02x})", data)
-    need = 4 + (2 if flags & 1 else 0) + (4 if flags & 2 else 0)
-    if len(data) != need:
-        raise ParseError(name, f"expected {need} bytes for flags 0x{flags:02x}, got {len(data)}", data)
+    flags = flagged_length("RSC Measurement", data, 0xF8, 4, {0x01: 2, 0x02: 4})
     speed, cadence = struct.unpack_from("<HB", data, 1)
     pos = 4
     stride = distance = None
