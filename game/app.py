@@ -101,7 +101,8 @@ class App:
 
         top = self.stack[-1] if self.stack else None
         if isinstance(top, RunnerScene):
-            return top.finish(completed)
+            # A run that crossed the line but ended before the results showed is still complete.
+            return top.finish(completed or top.world.finished)
         return None
 
     # -- per frame ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -87,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _fail(message: str) -> int:
     print(f"liike: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -115,7 +120,20 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     from game.app import NoDisplayError
     from game.session_run import run_game
+    from game.sessions import StoreError, default_db_path
+    from game.sessions.store import connect
 
+    # Check the store before anyone plays: a run that cannot be saved should not start unnoticed.
+    if not config.player.strip():
+        return _fail("--player needs a pseudonym (any short name that is not the player's real name)")
+    try:
+        connect(config.db if config.db is not None else default_db_path()).close()
+    except StoreError as exc:
+        return _fail(str(exc))
+
+    # A kiosk supervisor or `timeout` stops the game with SIGTERM: end it like Ctrl-C, so the
+    # session is closed with its score and summary.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         result = run_game(config, levels)
     except NoDisplayError as exc:

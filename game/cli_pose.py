@@ -75,7 +75,8 @@ def cmd_pose(source: str, model: str, as_json: bool, max_frames: int | None = No
         finally:
             cam.stop()
         if last < 0:
-            print(f"liike: {cam.last_error or f'no frames from {source}'}", file=sys.stderr)
+            if cam.last_error is None:  # otherwise the capture has already said what is wrong
+                print(f"liike: no frames from {source}", file=sys.stderr)
             return 2
         return 0
     finally:

@@ -108,4 +108,6 @@ class GameContext:
             return
         self.session.final_counts = dict(writer.counts())
         writer.finish(score, summary)
+        if writer.error:  # a write failed mid-run: never claim the session was saved intact
+            self.session.error = writer.error
         self.session.writer = None

@@ -4,9 +4,10 @@ Sources (BLE thread, camera and pose threads, simulated player) call :meth:`Sens
 from any thread. The game loop calls :meth:`SensorBus.drain` once per frame; it never blocks
 beyond a few list operations under a lock that pushers hold just as briefly.
 
-The bus is bounded: if the consumer stalls (a window drag, a debugger), the oldest items are
-dropped and counted rather than growing memory without limit. Status events are never dropped
-in favour of samples, because a stale or lost device must always reach the screen.
+The bus is bounded: if the consumer stalls (a window drag, a debugger), the oldest samples are
+dropped and counted rather than growing memory without limit. Status events are never dropped,
+because a stale or lost device must always reach the screen, and everything is drained in the
+order it was pushed, so a device's last samples come before its "disconnected".
 """
 
 from __future__ import annotations
@@ -34,40 +35,44 @@ class SensorBus:
             raise ValueError("capacity must be at least 1")
         self._capacity = capacity
         self._items: deque[BusItem] = deque()
-        self._status: deque[DeviceStatus] = deque(maxlen=1024)
+        self._n_status = 0  # status events in _items: they do not count against the capacity
         self._lock = threading.Lock()
         self._pushed = 0
         self._drained = 0
         self._dropped = 0
 
     def push(self, item: BusItem) -> None:
-        """Publish one item. Never blocks for long; drops the oldest sample when full."""
+        """Publish one item. Never blocks for long; when full, drops the oldest sample."""
         with self._lock:
             self._pushed += 1
+            if len(self._items) - self._n_status >= self._capacity:
+                self._drop_oldest_sample()
             if isinstance(item, DeviceStatus):
-                self._status.append(item)
-                return
-            if len(self._items) >= self._capacity:
-                self._items.popleft()
-                self._dropped += 1
+                self._n_status += 1
             self._items.append(item)
+
+    def _drop_oldest_sample(self) -> None:
+        for i, old in enumerate(self._items):
+            if not isinstance(old, DeviceStatus):
+                del self._items[i]
+                self._dropped += 1
+                return
 
     def push_many(self, items: list[BusItem]) -> None:
         for item in items:
             self.push(item)
 
     def drain(self) -> list[BusItem]:
-        """Everything published since the last drain, status events first, each in push order."""
+        """Everything published since the last drain, in push order."""
         with self._lock:
-            if not self._items and not self._status:
+            if not self._items:
                 return []
-            out: list[BusItem] = list(self._status)
-            out.extend(self._items)
-            self._status.clear()
+            out = list(self._items)
             self._items.clear()
+            self._n_status = 0
             self._drained += len(out)
         return out
 
     def stats(self) -> BusStats:
         with self._lock:
-            return BusStats(self._pushed, self._drained, self._dropped, len(self._items) + len(self._status))
+            return BusStats(self._pushed, self._drained, self._dropped, len(self._items))

@@ -13,6 +13,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -51,6 +52,7 @@ class SessionWriter:
         self.clock = clock
         self.session_id: int | None = None
         self.error: str | None = None
+        self.unwritten = 0  # rows that could not be written at all (reported in ``error``)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._counts: dict[str, int] = {"hr": 0, "imu": 0, "pose": 0, "events": 0}
         self._thread: threading.Thread | None = None
@@ -136,8 +138,14 @@ class SessionWriter:
                 if pending and self._write(conn, pending):
                     pending = []
                 if stop is not None:
-                    if pending:  # one last try before giving up on these rows
-                        self._write(conn, pending)
+                    for _ in range(3):  # a locked file often frees up: a few last tries
+                        if not pending or self._write(conn, pending):
+                            pending = []
+                            break
+                        time.sleep(0.5)
+                    if pending:
+                        self.unwritten = len(pending)
+                        self.error = f"{self.error}; {len(pending)} rows of session {self.session_id} could not be written"
                     self._close_session(conn, stop)
                     return
         finally:

@@ -101,6 +101,7 @@ class CameraCapture:
         self.frames_dropped = 0
         self.ended = False
         self.last_error: str | None = None
+        self._last_status: tuple[DeviceState, str] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, bus: SensorBus | None = None) -> None:
@@ -143,6 +144,10 @@ class CameraCapture:
 
     # -- reader thread ---------------------------------------------------------------------------
     def _status(self, state: DeviceState, message: str) -> None:
+        # Retries repeat the same failure every few seconds: report each change once.
+        if (state, message) == self._last_status:
+            return
+        self._last_status = (state, message)
         if state in (DeviceState.ERROR, DeviceState.DISCONNECTED, DeviceState.STALE):
             self.last_error = message
             log.warning("%s: %s", self.name, message)

@@ -157,6 +157,10 @@ class PoseWorker:
                     continue
                 last = frame.index
                 self._process(frame, estimators, filters)
+        except Exception as exc:  # never die silently: the game must show that pose stopped
+            self.error = f"pose estimation stopped: {exc}"
+            log.exception("%s", self.error)
+            self._bus.push(DeviceStatus(self._clock(), self.name, "camera", DeviceState.ERROR, self.error))
         finally:
             for est in estimators:
                 est.close()

@@ -19,15 +19,27 @@ def test_drain_returns_everything_once_in_order() -> None:
     assert bus.drain() == []
 
 
-def test_status_comes_first_and_is_never_dropped() -> None:
+def test_status_keeps_its_place_and_is_never_dropped() -> None:
     bus = SensorBus(capacity=3)
     for t in range(10):
         bus.push(hr(t))
-    bus.push(DeviceStatus(t_host_ns=99, source="strap", device_kind="heart_rate", state=DeviceState.STALE))
+    bus.push(DeviceStatus(t_host_ns=99, source="strap", device_kind="heart_rate", state=DeviceState.DISCONNECTED))
+    for t in range(10, 12):
+        bus.push(hr(t))
     items = bus.drain()
-    assert isinstance(items[0], DeviceStatus)
-    assert [s.t_host_ns for s in items[1:]] == [7, 8, 9]
-    assert bus.stats().dropped == 7
+    # The strap's samples before its "disconnected" stay before it; the oldest samples went.
+    assert [getattr(i, "t_host_ns") for i in items] == [9, 99, 10, 11]
+    assert isinstance(items[1], DeviceStatus)
+    assert bus.stats().dropped == 9
+
+
+def test_a_flood_of_status_events_is_kept() -> None:
+    bus = SensorBus(capacity=2)
+    for t in range(3000):
+        bus.push(DeviceStatus(t_host_ns=t, source="cam", device_kind="camera", state=DeviceState.STALE))
+    bus.push(hr(1))
+    items = bus.drain()
+    assert len(items) == 3001 and bus.stats().dropped == 0
 
 
 def test_many_producers_one_consumer_lose_nothing() -> None:
