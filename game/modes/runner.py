@@ -123,7 +123,7 @@ class RunnerScene(Scene):
             age = self.time_s - t0
             label = {"clear": "+50", "hit": "ouch!", "coin": "+10", "finish": "FINISH"}[kind]
             colour = {"clear": GOOD, "hit": BAD, "coin": ACCENT, "finish": ACCENT}[kind]
-            self.ctx.text.draw(screen, label, h // 14, colour, (runner_x, ground - h * 0.35 - age * h * 0.1), "midbottom", bold=True)
+            self.ctx.text.draw(screen, label, h // 14, colour, (runner_x + h * 0.12, ground - h * 0.5 - age * h * 0.1), "midbottom", bold=True)
 
         draw_hud(
             screen,
