@@ -6,6 +6,7 @@ revolutions uint32, last wheel event time uint16 in 1/1024 s); bit1 crank data p
 (cumulative crank revolutions uint16, last crank event time uint16 in 1/1024 s).
 Cadence and wheel speed come from the differences between two measurements; counters and event
 times roll over, and a repeated event time means no new revolution (no division by zero).
+Reserved flag bits (2-7) are accepted as values; then trailing bytes are tolerated.
 """
 
 from __future__ import annotations

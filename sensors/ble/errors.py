@@ -1,10 +1,14 @@
-"""The one error a GATT parser raises."""
+"""The one error a GATT parser raises, and the length check shared by flag-driven records."""
 
 from __future__ import annotations
 
 
 class ParseError(ValueError):
-    """Bytes that are not a valid value of the characteristic; says why and shows the bytes."""
+    """Bytes that are not a valid value of the characteristic.
+
+    ``reason`` says why in words a log reader understands; ``data`` keeps the offending bytes,
+    which the message shows in hex. Every public ``parse_*`` function raises only this.
+    """
 
     def __init__(self, characteristic: str, reason: str, data: bytes) -> None:
         self.characteristic = characteristic
@@ -17,13 +21,15 @@ def flagged_length(characteristic: str, data: bytes, reserved_mask: int, base: i
     """Check a one-byte-flags record whose optional fields have fixed sizes; return the flags.
 
     ``base``: bytes always present (flags included); ``optional``: flag bit -> bytes it adds.
+    Reserved flag bits are accepted as values (a newer server may set them); then, and only
+    then, bytes after the known fields are tolerated, since a future field may have been appended.
     """
     if not data:
         raise ParseError(characteristic, "empty", data)
     flags = data[0]
-    if flags & reserved_mask:
-        raise ParseError(characteristic, f"reserved flag bits set (flags 0x{flags:02x})", data)
     need = base + sum(size for bit, size in optional.items() if flags & bit)
-    if len(data) != need:
-        raise ParseError(characteristic, f"expected {need} bytes for flags 0x{flags:02x}, got {len(data)}", data)
+    if len(data) < need:
+        raise ParseError(characteristic, f"cut short: flags 0x{flags:02x} need {need} bytes, got {len(data)}", data)
+    if len(data) > need and not flags & reserved_mask:
+        raise ParseError(characteristic, f"{len(data) - need} trailing bytes after the fields flags 0x{flags:02x} announce", data)
     return flags

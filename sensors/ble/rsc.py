@@ -3,7 +3,8 @@
 Layout (Bluetooth SIG Running Speed and Cadence Service 1.0 / GATT Specification Supplement,
 "RSC Measurement"), little-endian: flags uint8 (bit0 stride length present, bit1 total
 distance present, bit2 running (1) or walking (0)); speed uint16 in 1/256 m/s; cadence uint8
-in steps/min; stride length uint16 in 0.01 m; total distance uint32 in 0.1 m.
+in steps/min; stride length uint16 in 0.01 m; total distance uint32 in 0.1 m. Reserved flag bits
+(3-7) are accepted as values; then trailing bytes are tolerated.
 """
 
 from __future__ import annotations
