@@ -108,6 +108,6 @@ class GameContext:
             return
         self.session.final_counts = dict(writer.counts())
         writer.finish(score, summary)
-        if writer.error:  # a write failed mid-run: never claim the session was saved intact
-            self.session.error = writer.error
+        if not writer.intact:  # rows were lost: never claim the session was saved whole
+            self.session.error = writer.error or "the session was not fully saved"
         self.session.writer = None

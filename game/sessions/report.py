@@ -1,36 +1,75 @@
-"""Text for the ``liike sessions`` commands."""
+"""Text and JSON for the ``liike sessions`` commands, from the store's dicts.
+
+:meth:`SessionStore.list_sessions` and :meth:`SessionStore.get_session` already return plain
+JSON types; :func:`to_jsonable` is for sample rows from :meth:`SessionStore.iter_samples`, whose
+arrays must become lists for a JSON export.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from game.sessions.store import STREAM_KINDS
+
+
+def to_jsonable(obj: Any) -> Any:
+    """``obj`` with numpy arrays and scalars (at any depth) turned into lists and Python numbers."""
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        return {k: to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    return obj
+
 
 def _samples(s: dict[str, int]) -> str:
-    return " ".join(f"{k}={s.get(k, 0)}" for k in ("hr", "imu", "pose"))
+    return " ".join(f"{k}={s.get(k, 0)}" for k in STREAM_KINDS)
+
+
+def _when(iso: str | None) -> str:
+    """``2026-11-28T16:15:50.125+00:00`` -> ``2026-11-28 16:15:50`` (the table says UTC)."""
+    return (iso or "")[:19].replace("T", " ")
+
+
+def _score(score: float | None) -> str:
+    return "-" if score is None else f"{score:.0f}"
 
 
 def format_sessions_table(rows: list[dict[str, Any]]) -> str:
+    """One line per session (as from ``list_sessions``): id, player, mode, level, start time,
+    score, sample counts and events; unfinished sessions (e.g. the game was killed) are marked."""
     if not rows:
         return "no sessions yet: `liike play` records one"
     head = f"{'id':>5}  {'player':<14} {'mode':<8} {'level':<12} {'started (UTC)':<20} {'score':>7}  samples"
     lines = [head]
     for r in rows:
-        started = (r["started_at"] or "")[:19].replace("T", " ")
-        score = "-" if r["score"] is None else f"{r['score']:.0f}"
         status = "" if r["ended_at"] else "  (not finished)"
-        lines.append(f"{r['id']:>5}  {r['player'][:14]:<14} {r['mode']:<8} {(r['level'] or '-')[:12]:<12} {started:<20} {score:>7}  {_samples(r['samples'])}{status}")
+        lines.append(
+            f"{r['id']:>5}  {r['player'][:14]:<14} {r['mode'][:8]:<8} {(r['level'] or '-')[:12]:<12} "
+            f"{_when(r['started_at']):<20} {_score(r['score']):>7}  {_samples(r['samples'])} events={r['events']}{status}"
+        )
     return "\n".join(lines)
 
 
 def format_session_detail(d: dict[str, Any]) -> str:
+    """Several lines about one session (as from ``get_session``): who, what, when, how long,
+    score, sample and event counts, and the game's summary."""
+    duration = "-" if d.get("duration_s") is None else f"{d['duration_s']:.1f}"
     lines = [
         f"session {d['id']}  player {d['player']}  mode {d['mode']}  level {d['level'] or '-'}",
-        f"started {d['started_at']}  ended {d['ended_at'] or '(not finished)'}  duration {d['duration_s'] if d['duration_s'] is not None else '-'} s",
-        f"score {d['score'] if d['score'] is not None else '-'}",
+        f"started {d['started_at']}  ended {d['ended_at'] or '(not finished)'}  duration {duration} s",
+        f"score {_score(d['score'])}",
         f"samples {_samples(d['samples'])}  events {d['events']}",
     ]
     if d.get("events_by_kind"):
         lines.append("events by kind: " + ", ".join(f"{k} {v}" for k, v in d["events_by_kind"].items()))
-    for key, value in (d.get("summary") or {}).items():
-        lines.append(f"  {key}: {value}")
+    summary = d.get("summary") or {}
+    if summary:
+        lines.append("summary:")
+        lines.extend(f"  {key}: {value}" for key, value in summary.items())
     return "\n".join(lines)

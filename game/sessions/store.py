@@ -6,7 +6,10 @@ being killed (it is in the write-ahead log), and readers never block the writer 
 
 from __future__ import annotations
 
+import enum
+import contextlib
 import json
+import logging
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +20,13 @@ import platformdirs
 
 from game.sessions.schema import StoreError, migrate
 
+log = logging.getLogger("liike.sessions")
+
+#: Raw stream kinds as stored and counted per session (the values of ``sensors.samples.StreamKind``).
 STREAM_KINDS = ("hr", "imu", "pose")
+
+#: Seconds a connection waits for another connection's write lock before reporting "locked".
+BUSY_TIMEOUT_S = 5.0
 
 
 def default_db_path() -> Path:
@@ -28,49 +37,121 @@ def default_db_path() -> Path:
 
 
 def utc_now_iso() -> str:
+    """Wall-clock now as ISO-8601 UTC with milliseconds, e.g. ``2026-11-28T16:15:50.125+00:00``."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate a store; raise :class:`StoreError` with advice."""
+def json_default(obj: Any) -> Any:
+    """``json.dumps`` fallback for values games put in event data and summaries.
+
+    numpy scalars/arrays and enums become plain JSON; anything else its ``str`` - a session must
+    never be lost (or the game crash) over one odd value in a summary.
+    """
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj, key=str)
+    return str(obj)
+
+
+def dumps(obj: Any) -> str:
+    """JSON text as stored in ``data_json`` / ``summary_json`` (see :func:`json_default`)."""
+    return json.dumps(obj, default=json_default)
+
+
+def _is_access_problem(exc: sqlite3.Error) -> bool:
+    # SQLite reports permission, read-only and bad-folder problems with these phrases; anything
+    # else from a file that opened is damage or a file that is not a database.
+    text = str(exc).lower()
+    return any(k in text for k in ("unable to open", "readonly", "read-only", "locked", "busy", "disk i/o"))
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate a store; raise :class:`StoreError` with advice.
+
+    Autocommit connection (explicit ``BEGIN IMMEDIATE`` transactions), WAL journal,
+    ``synchronous=NORMAL`` (a commit survives the process being killed; only a power cut can
+    lose the last commits, and the file stays consistent), foreign keys on, and
+    ``secure_delete`` on so that deleted players' data is overwritten, not left in free pages.
+    Waits up to :data:`BUSY_TIMEOUT_S` for another connection's write lock. Usable from any one thread at a time.
+    """
+    path = Path(path)
     where = str(path)
     if path.is_dir():
         raise StoreError(f"{where} is a folder, not a database file; pass a file path such as {path / 'liike.sqlite'}")
     if not path.parent.exists():
         raise StoreError(f"cannot create {where}: the folder {path.parent} does not exist; create it or choose another path")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {where}: {exc}; check the path and its permissions") from None
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":  # e.g. some network file systems: correct, but readers block the writer
+            log.warning("%s: journal mode is %s, not WAL; saving may stall while the file is read", where, mode)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA secure_delete=ON")
         migrate(conn, where)
     except StoreError:
         conn.close()
         raise
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if not _is_access_problem(exc):
+            raise _damaged(where, exc) from None
+        raise StoreError(
+            f"cannot write the session store {where}: {exc}. Check that the file and its folder are writable "
+            "and that no other program holds it locked, or choose another path with --db"
+        ) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(
-            f"{where} is not a usable Liike session store ({exc}). Nothing was deleted: move the file "
-            "aside (or restore a backup) and Liike will start a new store there"
-        ) from None
+        raise _damaged(where, exc) from None
     return conn
 
 
+def _damaged(where: str, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"{where} is not a usable Liike session store ({exc}). Nothing was deleted: move the file "
+        "aside (or restore a backup) and Liike will start a new store there"
+    )
+
+
 def _f32(blob: bytes | None, cols: int) -> np.ndarray | None:
+    """A little-endian float32 blob as a native float32 (N, cols) array (a writable copy)."""
     if blob is None:
         return None
     return np.frombuffer(blob, dtype="<f4").reshape(-1, cols).astype(np.float32)
 
 
 class SessionStore:
-    """Read side of the store (and deletion). One instance per thread."""
+    """Read side of the store, and deletion. One instance per thread; a context manager.
+
+    Opening creates the file with the current schema if it does not exist, and raises
+    :class:`StoreError` (naming the file and what to do) for a folder, an unwritable path, a file
+    that is not a database or is damaged, or one written by a newer Liike. Nothing is ever
+    deleted automatically. Damage found later, while reading, also raises :class:`StoreError`.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn = connect(self.path)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        # A damaged page only shows when it is read: report it like damage found at open.
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if not _is_access_problem(exc):
+                raise _damaged(str(self.path), exc) from None
+            raise StoreError(f"cannot read {self.path}: {exc}; try again when no other program writes it") from None
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(str(self.path), exc) from None
 
     def __enter__(self) -> "SessionStore":
         return self
@@ -82,16 +163,21 @@ class SessionStore:
         self._conn.close()
 
     def integrity_ok(self) -> bool:
-        return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        """SQLite's full ``PRAGMA integrity_check`` passes (reads the whole file: slow on big stores)."""
+        with self._reading():
+            return bool(self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     # -- reading -----------------------------------------------------------------------------
-    def _counts(self, session_ids: list[int]) -> dict[int, dict[str, int]]:
-        out: dict[int, dict[str, int]] = {sid: {} for sid in session_ids}
-        if not session_ids:
-            return out
-        marks = ",".join("?" * len(session_ids))
-        for sid, kind, n in self._conn.execute(f"SELECT session_id, kind, n FROM session_counts WHERE session_id IN ({marks})", session_ids):
-            out[sid][kind] = n
+    def _counts(self, session_id: int | None) -> dict[int, dict[str, int]]:
+        """Running totals per session and kind (``hr``/``imu``/``pose``/``events``): one session,
+        or all (one pass over the small ``session_counts`` table, no bound-parameter limit)."""
+        if session_id is None:
+            rows = self._conn.execute("SELECT session_id, kind, n FROM session_counts")
+        else:
+            rows = self._conn.execute("SELECT session_id, kind, n FROM session_counts WHERE session_id = ?", (session_id,))
+        out: dict[int, dict[str, int]] = {}
+        for sid, kind, n in rows:
+            out.setdefault(sid, {})[kind] = int(n)
         return out
 
     def _row(self, r: tuple[Any, ...], counts: dict[str, int]) -> dict[str, Any]:
@@ -114,15 +200,32 @@ class SessionStore:
     )
 
     def list_sessions(self) -> list[dict[str, Any]]:
-        rows = self._conn.execute(self._SELECT + " ORDER BY s.id").fetchall()
-        counts = self._counts([r[0] for r in rows])
-        return [self._row(r, counts[r[0]]) for r in rows]
+        """Every session, oldest first.
+
+        Each dict: ``id``, ``player`` (pseudonym), ``mode``, ``level`` (or None), ``started_at`` and
+        ``ended_at`` (ISO-8601 UTC; ``ended_at`` is None when the session never finished, e.g. the
+        game was killed), ``score`` (None until finished), ``samples`` (``{"hr", "imu", "pose"}`` ->
+        individual readings; an IMU batch of 10 counts 10) and ``events`` (game events). Counts
+        come from per-session running totals, never from scanning the sample tables.
+        """
+        with self._reading():
+            rows = self._conn.execute(self._SELECT + " ORDER BY s.id").fetchall()
+            counts = self._counts(None)
+        return [self._row(r, counts.get(r[0], {})) for r in rows]
 
     def get_session(self, session_id: int) -> dict[str, Any] | None:
+        """One session (None if there is none): the :meth:`list_sessions` fields plus ``summary``
+        (dict, ``{}`` until finished), ``events_by_kind`` (kind -> count) and ``duration_s``
+        (seconds on the host monotonic clock from start to finish; for a session that never
+        finished, to its newest stored sample or event; None if it has none)."""
+        with self._reading():
+            return self._get_session(session_id)
+
+    def _get_session(self, session_id: int) -> dict[str, Any] | None:
         r = self._conn.execute(self._SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
         if r is None:
             return None
-        out = self._row(r, self._counts([session_id])[session_id])
+        out = self._row(r, self._counts(session_id).get(session_id, {}))
         out["summary"] = json.loads(r[7]) if r[7] else {}
         out["events_by_kind"] = dict(self._conn.execute(
             "SELECT kind, count(*) FROM events WHERE session_id = ? GROUP BY kind ORDER BY kind", (session_id,)
@@ -137,52 +240,103 @@ class SessionStore:
         out["duration_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
         return out
 
+    _SAMPLE_SQL = {
+        "hr": "SELECT t_host_ns, bpm, rr_json, contact, broadcast, source, energy_kj, t_device_ns "
+              "FROM hr WHERE session_id=? ORDER BY t_host_ns, rowid",
+        "imu": "SELECT t_first_ns, rate_hz, placement, source, acc, gyr, t_host_ns, n, t_device_ns "
+               "FROM imu WHERE session_id=? ORDER BY t_first_ns, rowid",
+        "pose": "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world "
+                "FROM pose WHERE session_id=? ORDER BY t_host_ns, rowid",
+    }
+
     def iter_samples(self, session_id: int, kind: str) -> Iterator[dict[str, Any]]:
-        """Decoded raw samples of one stream in time order (for export and research)."""
-        c = self._conn
-        if kind == "hr":
-            for t, bpm, rr, contact, broadcast, source in c.execute(
-                "SELECT t_host_ns, bpm, rr_json, contact, broadcast, source FROM hr WHERE session_id=? ORDER BY t_host_ns", (session_id,)
-            ):
-                yield {"t_host_ns": t, "bpm": bpm, "rr_s": json.loads(rr), "contact": None if contact is None else bool(contact),
-                       "broadcast": bool(broadcast), "source": source}
-        elif kind == "imu":
-            for t_first, rate, placement, source, acc, gyr in c.execute(
-                "SELECT t_first_ns, rate_hz, placement, source, acc, gyr FROM imu WHERE session_id=? ORDER BY t_first_ns", (session_id,)
-            ):
-                yield {"t_first_ns": t_first, "rate_hz": rate, "placement": placement, "source": source,
-                       "acc_g": _f32(acc, 3), "gyr_dps": _f32(gyr, 3)}
-        elif kind == "pose":
-            for t, t_inf, player, source, lm, world in c.execute(
-                "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world FROM pose WHERE session_id=? ORDER BY t_host_ns", (session_id,)
-            ):
-                yield {"t_host_ns": t, "t_infer_ns": t_inf, "player": player, "source": source,
-                       "landmarks": _f32(lm, 4), "world": _f32(world, 3)}
-        else:
+        """Decoded raw samples of one stream in time order (for export and research).
+
+        ``kind`` (a string or ``sensors.samples.StreamKind``):
+        ``"hr"``: ``t_host_ns``, ``bpm``, ``rr_s`` (list of RR intervals, s), ``contact`` (bool or
+        None), ``broadcast``, ``source``, ``energy_kj``, ``t_device_ns``.
+        ``"imu"``: ``t_first_ns`` (first sample), ``rate_hz``, ``placement``, ``source``,
+        ``acc_g`` (float32 (N, 3), g), ``gyr_dps`` (float32 (N, 3), deg/s, or None),
+        ``t_host_ns`` (batch arrival), ``n``, ``t_device_ns``.
+        ``"pose"``: ``t_host_ns`` (frame capture), ``t_infer_ns``, ``player``, ``source``,
+        ``landmarks`` (float32 (33, 4)), ``world`` (float32 (33, 3) metres, or None).
+        Rows are fetched lazily, so a long session does not have to fit in memory.
+        """
+        kind = getattr(kind, "value", kind)
+        if kind not in self._SAMPLE_SQL:
             raise ValueError(f"unknown stream kind {kind!r}; expected one of {', '.join(STREAM_KINDS)}")
+        with self._reading():
+            cur = self._conn.execute(self._SAMPLE_SQL[kind], (session_id,))
+            try:
+                while rows := cur.fetchmany(256):
+                    for r in rows:
+                        yield _decode(kind, r)
+            finally:
+                cur.close()
 
     def events(self, session_id: int) -> list[dict[str, Any]]:
-        return [
-            {"t_ns": t, "kind": k, "data": json.loads(d) if d else None}
-            for t, k, d in self._conn.execute("SELECT t_ns, kind, data_json FROM events WHERE session_id=? ORDER BY t_ns", (session_id,))
-        ]
+        """Events of a session in time order: ``t_ns`` (host monotonic clock), ``kind``, ``data`` (dict or None)."""
+        with self._reading():
+            rows = self._conn.execute(
+                "SELECT t_ns, kind, data_json FROM events WHERE session_id=? ORDER BY t_ns, rowid", (session_id,)
+            ).fetchall()
+        return [{"t_ns": t, "kind": k, "data": json.loads(d) if d else None} for t, k, d in rows]
+
+    def list_players(self) -> list[dict[str, Any]]:
+        """Players by pseudonym: ``player``, ``created_at`` (ISO-8601 UTC), ``sessions`` (count)."""
+        with self._reading():
+            rows = self._conn.execute(
+                "SELECT p.pseudonym, p.created_at, count(s.id) FROM players p "
+                "LEFT JOIN sessions s ON s.player_id = p.id GROUP BY p.id ORDER BY p.pseudonym"
+            ).fetchall()
+        return [{"player": name, "created_at": created, "sessions": n} for name, created, n in rows]
 
     # -- deletion (schools: a player's data must be removable) -----------------------------------
     def delete_session(self, session_id: int) -> bool:
-        with self._transaction():
-            return self._conn.execute("DELETE FROM sessions WHERE id=?", (session_id,)).rowcount > 0
+        """Delete one session with its samples and events; return whether it existed."""
+        with self._reading(), self._transaction():
+            deleted = self._conn.execute("DELETE FROM sessions WHERE id=?", (session_id,)).rowcount > 0
+        self._purge_wal()
+        return deleted
 
     def delete_player(self, pseudonym: str) -> int:
-        """Delete a player with all their sessions, samples and events; return sessions removed."""
-        with self._transaction():
+        """Delete a player with all their sessions, samples and events; return sessions removed
+        (0 also when there is no such player).
+
+        ``ON DELETE CASCADE`` removes the rows; ``secure_delete`` zeroes the freed pages and the
+        WAL is checkpointed so the old content does not linger in the ``-wal`` file. A session of
+        this player still being written by a running game stops being saved (its writer reports it).
+        """
+        with self._reading(), self._transaction():
             n = self._conn.execute(
                 "SELECT count(*) FROM sessions s JOIN players p ON p.id=s.player_id WHERE p.pseudonym=?", (pseudonym,)
             ).fetchone()[0]
             self._conn.execute("DELETE FROM players WHERE pseudonym=?", (pseudonym,))
+        self._purge_wal()
         return int(n)
+
+    def _purge_wal(self) -> None:
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as exc:  # best effort: a busy reader only delays the truncation
+            log.info("%s: WAL checkpoint after a deletion deferred: %s", self.path, exc)
 
     def _transaction(self) -> "_Tx":
         return _Tx(self._conn)
+
+
+def _decode(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
+    if kind == "hr":
+        t, bpm, rr, contact, broadcast, source, energy_kj, t_dev = r
+        return {"t_host_ns": t, "bpm": bpm, "rr_s": json.loads(rr), "contact": None if contact is None else bool(contact),
+                "broadcast": bool(broadcast), "source": source, "energy_kj": energy_kj, "t_device_ns": t_dev}
+    if kind == "imu":
+        t_first, rate, placement, source, acc, gyr, t_host, n, t_dev = r
+        return {"t_first_ns": t_first, "rate_hz": rate, "placement": placement, "source": source,
+                "acc_g": _f32(acc, 3), "gyr_dps": _f32(gyr, 3), "t_host_ns": t_host, "n": n, "t_device_ns": t_dev}
+    t, t_inf, player, source, lm, world = r
+    return {"t_host_ns": t, "t_infer_ns": t_inf, "player": player, "source": source,
+            "landmarks": _f32(lm, 4), "world": _f32(world, 3)}
 
 
 class _Tx:

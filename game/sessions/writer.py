@@ -1,14 +1,14 @@
 """Writes one session's samples and events to the store from a background thread.
 
 The game thread only enqueues (never touches SQLite). The writer thread commits whatever is
-queued in one transaction every ``flush_interval_s``, so if the process is killed, everything
-older than about one flush interval plus one commit is on disk. A failing write (disk full, a
-locked file) is logged and retried on the next flush with the rows kept; the game goes on.
+queued in one transaction every ``flush_interval_s`` of real time, so if the process is killed,
+everything older than about one flush interval plus one commit is on disk. A failing write
+(disk full, a locked file) is logged and retried on the next flush with the rows kept; the game
+goes on.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import sqlite3
@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from game.sessions.schema import StoreError
-from game.sessions.store import connect, utc_now_iso
+from game.sessions.store import connect, dumps, utc_now_iso
 from sensors.clock import ClockNs, now_ns
 from sensors.samples import BusItem, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
 
@@ -28,12 +28,37 @@ log = logging.getLogger("liike.sessions")
 
 _STOP = object()
 
+#: Rows kept for retry while the file cannot be written. Beyond this the oldest are dropped (and
+#: counted in ``unwritten``) so a store that stays broken for hours cannot exhaust memory:
+#: about 45 minutes of 100 Hz IMU batches + 30 fps pose + HR, a few hundred MB at most.
+MAX_PENDING_ROWS = 400_000
+
+#: While writes keep failing, repeat the warning at most this often (seconds of real time).
+WARN_EVERY_S = 10.0
+
+#: Attempts to write what is left when the session finishes, and the pause between them (s).
+FINAL_ATTEMPTS = 3
+FINAL_RETRY_PAUSE_S = 0.5
+
 
 def _blob(a: np.ndarray | None) -> bytes | None:
     return None if a is None else np.ascontiguousarray(a, dtype="<f4").tobytes()
 
 
 class SessionWriter:
+    """Records one session: ``start()``, then ``record()`` / ``record_event()`` from the game
+    thread (never blocking), then ``finish()``.
+
+    ``path``: the store file. ``player``: a pseudonym (never a child's real name). ``mode`` /
+    ``level``: what is being played. ``flush_interval_s``: seconds of real time between commits
+    (time-based, so the kill guarantee holds at any sample rate). ``clock``: host monotonic
+    nanoseconds for the session's start and end stamps (``t0_ns``, ``t_end_ns``).
+
+    After a write failure ``error`` holds the last error message (it stays set), ``unwritten``
+    counts rows that could never be written, and ``intact`` tells whether, after ``finish()``,
+    everything recorded is on disk and the session row was closed.
+    """
+
     def __init__(
         self,
         path: Path | str,
@@ -44,6 +69,8 @@ class SessionWriter:
         flush_interval_s: float = 0.25,
         clock: ClockNs = now_ns,
     ) -> None:
+        if not flush_interval_s > 0:
+            raise ValueError(f"flush_interval_s must be positive, got {flush_interval_s}")
         self.path = Path(path)
         self.player = player
         self.mode = mode
@@ -53,16 +80,22 @@ class SessionWriter:
         self.session_id: int | None = None
         self.error: str | None = None
         self.unwritten = 0  # rows that could not be written at all (reported in ``error``)
+        self._closed_ok = False
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._counts: dict[str, int] = {"hr": 0, "imu": 0, "pose": 0, "events": 0}
         self._thread: threading.Thread | None = None
         self._finished = False
+        self._failing_since: float | None = None  # real time of the first failure in a run of them
+        self._last_warning = 0.0
 
     # -- game-thread side --------------------------------------------------------------------
     def start(self) -> int:
-        """Create the player (if new) and the session row now; raise StoreError if impossible."""
+        """Create the player (if new) and the session row now, so a bad store fails before the
+        game starts; then start the writer thread. Return the session id; raise StoreError."""
+        if self._thread is not None or self._finished:
+            raise RuntimeError("a SessionWriter records one session: start() was already called")
         if not self.player.strip():
-            raise StoreError("a session needs a player pseudonym")
+            raise StoreError("a session needs a player pseudonym (any short name that is not the player's real name)")
         conn = connect(self.path)
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -75,14 +108,19 @@ class SessionWriter:
             conn.execute("COMMIT")
             self.session_id = int(cur.lastrowid or 0)
         except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(f"cannot start a session in {self.path}: {exc}") from None
+            conn.close()  # closing rolls back the open transaction
+            raise StoreError(f"cannot start a session in {self.path}: {exc}; check the file is writable and not in use") from None
+        # The connection moves to the writer thread, which alone uses it from now on.
         self._thread = threading.Thread(target=self._run, args=(conn,), name="liike-session-writer", daemon=True)
         self._thread.start()
         return self.session_id
 
     def record(self, items: Iterable[BusItem]) -> None:
-        """Queue samples (and device status changes, stored as events). Never blocks."""
+        """Queue samples (and device status changes, stored as ``device_status`` events).
+
+        Never blocks and never touches the database. Ignored before ``start()`` and after
+        ``finish()``. Samples are frozen, so they are converted to rows on the writer thread.
+        """
         if self._thread is None or self._finished:
             return
         for item in items:
@@ -90,74 +128,105 @@ class SessionWriter:
                 self.record_event(item.t_host_ns, "device_status", {
                     "source": item.source, "device_kind": item.device_kind, "state": item.state.value, "message": item.message})
                 continue
-            kind = item.kind.value
-            self._counts[kind] += item.n_values
+            if not isinstance(item, (HeartRateSample, ImuBatch, PoseFrame)):
+                raise TypeError(f"cannot record {type(item).__name__}: expected a sensor sample or DeviceStatus")
+            self._counts[item.kind.value] += item.n_values
             self._queue.put(item)
 
     def record_event(self, t_ns: int, kind: str, data: dict[str, Any] | None = None) -> None:
+        """Queue a game event at host time ``t_ns`` (ns): ``"jump"``, ``"game.hit"``, ... Never blocks.
+
+        ``data`` is serialised now (numpy values and enums become plain JSON, anything else its
+        text), so later changes to the dict do not alter what is stored.
+        """
         if self._thread is None or self._finished:
             return
         self._counts["events"] += 1
-        self._queue.put(("event", t_ns, kind, None if data is None else json.dumps(data)))
+        self._queue.put(("event", int(t_ns), kind, None if data is None else dumps(data)))
 
     def counts(self) -> dict[str, int]:
-        """Readings recorded per stream kind (and ``events``), counted when queued."""
+        """Readings queued so far per stream kind (``hr``, ``imu``, ``pose``; an IMU batch of N
+        counts N) and ``events``, counted on the caller side: no database read."""
         return dict(self._counts)
 
+    @property
+    def intact(self) -> bool:
+        """True once ``finish()`` has written every recorded row and closed the session row
+        (transient failures that were retried successfully do not count against it)."""
+        return self._finished and self._thread is not None and not self._thread.is_alive() and self._closed_ok and self.unwritten == 0
+
     def finish(self, score: float, summary: dict[str, Any]) -> None:
-        """Flush everything, close the session row, stop the thread. Idempotent."""
+        """Flush everything, write ``ended_at`` / score / summary, stop the thread and close the
+        connection. Idempotent; a no-op if ``start()`` failed or was never called. Waits at most
+        about 30 s (a locked store) and then leaves the rest to the daemon thread."""
         if self._finished:
             return
         self._finished = True
         if self._thread is None:
             return
-        self._queue.put((_STOP, float(score), json.dumps(summary), self.clock()))
+        self._queue.put((_STOP, float(score), dumps(summary), self.clock()))
         self._thread.join(timeout=30)
         if self._thread.is_alive():
             log.warning("session %s: the writer did not finish within 30 s; the data written so far is kept", self.session_id)
 
     # -- writer thread ----------------------------------------------------------------------
     def _run(self, conn: sqlite3.Connection) -> None:
-        pending: list[Any] = []
-        stop: tuple[Any, ...] | None = None
         try:
-            while True:
-                deadline = self.clock() + int(self.flush_interval_s * 1e9)
-                while stop is None:
-                    timeout = (deadline - self.clock()) / 1e9
-                    if timeout <= 0:
-                        break
-                    try:
-                        item = self._queue.get(timeout=timeout)
-                    except queue.Empty:
-                        break
-                    if isinstance(item, tuple) and item and item[0] is _STOP:
-                        stop = item
-                    else:
-                        pending.append(item)
-                if pending and self._write(conn, pending):
-                    pending = []
-                if stop is not None:
-                    for _ in range(3):  # a locked file often frees up: a few last tries
-                        if not pending or self._write(conn, pending):
-                            pending = []
-                            break
-                        time.sleep(0.5)
-                    if pending:
-                        self.unwritten = len(pending)
-                        self.error = f"{self.error}; {len(pending)} rows of session {self.session_id} could not be written"
-                    self._close_session(conn, stop)
-                    return
+            self._loop(conn)
+        except Exception as exc:  # never let the thread die silently (or take the game with it)
+            self.error = f"session {self.session_id}: the writer stopped unexpectedly: {exc!r}"
+            log.exception("%s", self.error)
         finally:
             conn.close()
 
+    def _loop(self, conn: sqlite3.Connection) -> None:
+        pending: list[Any] = []
+        stop: tuple[Any, ...] | None = None
+        while True:
+            # Real time, not the injected clock: a replay's ManualClock must not stop the saving.
+            deadline = time.monotonic() + self.flush_interval_s
+            while stop is None:
+                timeout = deadline - time.monotonic()
+                if timeout <= 0:
+                    break
+                try:
+                    item = self._queue.get(timeout=timeout)
+                except queue.Empty:
+                    break
+                if isinstance(item, tuple) and item and item[0] is _STOP:
+                    stop = item
+                else:
+                    pending.append(item)
+            if pending and self._write(conn, pending):
+                pending = []
+            if len(pending) > MAX_PENDING_ROWS:
+                dropped = len(pending) - MAX_PENDING_ROWS
+                del pending[:dropped]
+                self.unwritten += dropped
+                log.error("session %s: the store has failed for long; dropped the %d oldest unsaved rows", self.session_id, dropped)
+            if stop is not None:
+                for attempt in range(FINAL_ATTEMPTS):  # a locked file often frees up: a few last tries
+                    if not pending or self._write(conn, pending):
+                        pending = []
+                        break
+                    if attempt + 1 < FINAL_ATTEMPTS:
+                        time.sleep(FINAL_RETRY_PAUSE_S)
+                if pending:
+                    self.unwritten += len(pending)
+                    self.error = f"{self.error}; {len(pending)} rows of session {self.session_id} could not be written"
+                    log.error("%s", self.error)
+                self._close_session(conn, stop)
+                return
+
     def _write(self, conn: sqlite3.Connection, rows: list[Any]) -> bool:
+        """Write ``rows`` in one transaction; True when they are done with (written, or dropped
+        because retrying cannot help), False to keep them for the next flush."""
         sid = self.session_id
         hr, imu, pose, events = [], [], [], []
         n = {"hr": 0, "imu": 0, "pose": 0, "events": 0}
         for r in rows:
             if isinstance(r, HeartRateSample):
-                hr.append((sid, r.t_host_ns, r.bpm, json.dumps(list(r.rr_s)), None if r.contact is None else int(r.contact),
+                hr.append((sid, r.t_host_ns, r.bpm, dumps(list(r.rr_s)), None if r.contact is None else int(r.contact),
                            int(r.broadcast), r.source, r.energy_kj, r.t_device_ns))
                 n["hr"] += 1
             elif isinstance(r, ImuBatch):
@@ -186,10 +255,32 @@ class SessionWriter:
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError):
+                # The session row is gone (deleted while playing, e.g. a school's deletion request):
+                # these rows can never be written, and keeping them would only grow memory.
+                self.unwritten += len(rows)
+                self.error = f"session {sid} was deleted from {self.path} while recording; {len(rows)} rows not saved ({exc})"
+                self._warn(self.error)
+                return True
             self.error = f"cannot write session {sid} to {self.path}: {exc}"
-            log.warning("%s; keeping %d rows to retry", self.error, len(rows))
+            self._warn(f"{self.error}; keeping {len(rows)} rows to retry every {self.flush_interval_s:g} s")
             return False
+        if self._failing_since is not None:
+            log.warning("session %s: saving works again after %.1f s (%d rows could not be saved)",
+                        sid, time.monotonic() - self._failing_since, self.unwritten)
+            self._failing_since = None
         return True
+
+    def _warn(self, message: str) -> None:
+        # One clear warning when trouble starts, then a reminder every WARN_EVERY_S, not one per flush.
+        now = time.monotonic()
+        if self._failing_since is None:
+            self._failing_since = now
+        elif now - self._last_warning < WARN_EVERY_S:
+            log.debug("%s", message)
+            return
+        self._last_warning = now
+        log.warning("%s", message)
 
     def _close_session(self, conn: sqlite3.Connection, stop: tuple[Any, ...]) -> None:
         _, score, summary, t_end = stop
@@ -199,5 +290,9 @@ class SessionWriter:
                 (utc_now_iso(), t_end, score, summary, self.session_id),
             )
         except sqlite3.Error as exc:
-            self.error = f"cannot close session {self.session_id} in {self.path}: {exc}"
-            log.warning("%s", self.error)
+            message = f"cannot close session {self.session_id} in {self.path}: {exc}"
+            log.warning("%s", message)
+            # Keep the news that rows were lost in front: it matters more than the missing end time.
+            self.error = f"{self.error}; {message}" if self.unwritten else message
+            return
+        self._closed_ok = True

@@ -1,6 +1,9 @@
 """Helper process for the durability test: records samples until it is killed.
 
-Usage: python durability_writer.py DB. Prints ``<t_host_ns>`` after each recorded batch.
+Usage: python durability_writer.py DB. Prints ``session <id>`` once, then ``<k> <t_host_ns>``
+after each step k has been handed to the writer. Every step records an IMU batch of one sample
+at t; every 3rd step also a pose frame, every 10th an HR sample (the test derives which).
+Timestamps are real host monotonic time, so "older than one second" means real time.
 """
 
 import sys
@@ -9,6 +12,7 @@ import time
 import numpy as np
 
 from game.sessions import SessionWriter
+from sensors.clock import now_ns
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame
 
 
@@ -16,16 +20,17 @@ def main() -> None:
     w = SessionWriter(sys.argv[1], player="durable", mode="runner", level="meadow", flush_interval_s=0.25)
     print(f"session {w.start()}", flush=True)
     lm = np.full((33, 4), 0.5, dtype=np.float32)
-    t0 = time.monotonic_ns()
+    deadline = time.monotonic() + 20.0  # never outlive a test that failed to kill us
     k = 0
-    while True:
-        t = t0 + k * 10_000_000  # one 100 Hz IMU sample's worth of time per step
-        w.record([ImuBatch(t_host_ns=t, source="imu", rate_hz=100.0, t_first_ns=t, acc_g=np.ones((1, 3)))])
+    while time.monotonic() < deadline:
+        t = now_ns()
+        items: list = [ImuBatch(t_host_ns=t, source="imu", rate_hz=100.0, t_first_ns=t, acc_g=np.full((1, 3), k % 7))]
         if k % 3 == 0:
-            w.record([PoseFrame(t_host_ns=t, source="cam", landmarks=lm)])
-        if k % 100 == 0:
-            w.record([HeartRateSample(t_host_ns=t, source="strap", bpm=100)])
-        print(t, flush=True)
+            items.append(PoseFrame(t_host_ns=t, source="cam", landmarks=lm))
+        if k % 10 == 0:
+            items.append(HeartRateSample(t_host_ns=t, source="strap", bpm=100 + k % 50, rr_s=(0.6,)))
+        w.record(items)
+        print(k, t, flush=True)
         k += 1
         time.sleep(0.01)
 

@@ -137,3 +137,75 @@ def test_finish_is_idempotent_and_safe_without_start(tmp_path: Path) -> None:
     w2.finish(2, {})
     with SessionStore(tmp_path / "s.sqlite") as store:
         assert store.list_sessions()[0]["score"] == 1
+
+
+def test_unwritable_path_names_the_file(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    target = a_file / "liike.sqlite"  # its "folder" is a regular file: nothing can be created there
+    with pytest.raises(StoreError) as err:
+        SessionStore(target)
+    assert str(target) in str(err.value)
+    with pytest.raises(StoreError):
+        SessionWriter(target, player="p", mode="runner", level=None).start()
+
+
+def test_damage_inside_a_database_is_refused_with_advice(tmp_path: Path) -> None:
+    db = tmp_path / "damaged.sqlite"
+    write_session(db)
+    raw = bytearray(db.read_bytes())
+    assert raw.startswith(b"SQLite format 3\x00")
+    raw[100:4096] = os.urandom(3996)  # keep the header, wreck page 1 (the schema table)
+    db.write_bytes(bytes(raw))
+    with pytest.raises(StoreError) as err:
+        with SessionStore(db) as store:
+            store.list_sessions()
+    assert str(db) in str(err.value) and "move the file aside" in str(err.value)
+
+
+def test_deleted_player_leaves_no_trace_in_the_files(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    marker = "zz-pseudonym-4711"
+    w = SessionWriter(db, player=marker, mode="runner", level=None, flush_interval_s=0.05)
+    w.start()
+    w.record([HeartRateSample(t_host_ns=1, source=f"{marker}-strap", bpm=99)])
+    w.record_event(2, "jump", {"who": marker})
+    w.finish(1, {"note": marker})
+    write_session(db, player="owl")
+    with SessionStore(db) as store:
+        assert {p["player"] for p in store.list_players()} == {marker, "owl"}
+        assert store.delete_player(marker) == 1
+        assert store.delete_player(marker) == 0
+        assert [p["player"] for p in store.list_players()] == ["owl"]
+        # secure_delete zeroes freed content and the WAL was checkpointed and truncated.
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("s.sqlite")]
+        assert all(marker.encode() not in p.read_bytes() for p in files), files
+
+
+def test_report_text_and_json(tmp_path: Path) -> None:
+    import json
+
+    from game.sessions import format_session_detail, format_sessions_table, to_jsonable
+
+    db = tmp_path / "s.sqlite"
+    [sid] = write_session(db)
+    [killed_id] = write_session(db, player="owl")
+    conn = sqlite3.connect(db)
+    with conn:  # as if the game had been killed: no end time, no score
+        conn.execute("UPDATE sessions SET ended_at = NULL, score = NULL WHERE id = ?", (killed_id,))
+    conn.close()
+    with SessionStore(db) as store:
+        rows = store.list_sessions()
+        detail = store.get_session(sid)
+        sample = next(store.iter_samples(sid, "imu"))
+    assert detail is not None
+    table = format_sessions_table(rows)
+    lines = table.splitlines()
+    assert len(lines) == 3 and "fox" in lines[1] and "runner" in lines[1] and "321" in lines[1]
+    assert "imu=10" in lines[1] and "events=2" in lines[1] and "not finished" not in lines[1]
+    assert "owl" in lines[2] and "(not finished)" in lines[2] and str(killed_id) in lines[2]
+    assert format_sessions_table([]).startswith("no sessions")
+    text = format_session_detail(detail)
+    assert "fox" in text and "jump 1" in text and "completed: True" in text and "hr=2" in text
+    exported = json.loads(json.dumps(to_jsonable(sample)))
+    assert np.array_equal(np.array(exported["acc_g"], dtype=np.float32), sample["acc_g"])
