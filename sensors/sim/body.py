@@ -12,7 +12,7 @@ and left/right are MediaPipe Pose's (index 11 is the player's left shoulder).
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,11 @@ from sensors.motion.heart_zones import hr_max_tanaka
 
 @dataclass(frozen=True, slots=True)
 class BodyParams:
-    """The virtual person. ``hr_max_bpm`` None: age-predicted (Tanaka 2001)."""
+    """The virtual person. ``hr_max_bpm`` None: age-predicted (Tanaka 2001).
+
+    ``mass_kg`` and ``sex`` are carried for consumers (energy estimates); the motion does not
+    use them.
+    """
 
     height_m: float = 1.75
     mass_kg: float = 70.0
@@ -30,6 +34,7 @@ class BodyParams:
     sex: str = "male"
     hr_rest_bpm: float = 60.0
     hr_max_bpm: float | None = None
+    vo2max_ml_kg_min: float = 42.0  # sets how hard each activity is (sensors.sim.heart)
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.height_m <= 2.3:
@@ -61,9 +66,10 @@ class BodyState:
     """Posture at one instant.
 
     ``pelvis``: mid-hip position (absolute frame). ``stance_z``: where the feet stand.
-    ``lift``: knee lift of the left / right leg 0..1 (jogging). ``lean_rad``: trunk forward lean.
-    ``arm_rad``: left / right shoulder flexion (forward positive). ``elbow_rad``: elbow flexion.
-    ``planted``: feet on the floor (False in flight: legs hang from the hips).
+    ``lift``: knee lift of the left / right leg 0..1 (jogging; a small tuck in flight).
+    ``lean_rad``: trunk forward lean. ``arm_rad``: left / right shoulder flexion (forward
+    positive). ``elbow_rad``: elbow flexion. ``planted``: feet on the floor (False in flight);
+    descriptive only: the legs follow one rule in every phase (see ``_legs``).
     """
 
     pelvis: tuple[float, float, float]
@@ -75,78 +81,104 @@ class BodyState:
     planted: bool = True
 
 
-def _leg(body: BodyParams, hip: np.ndarray, lift: float, stance_z: float, planted: bool) -> tuple[np.ndarray, np.ndarray]:
+#: How far pointed toes hang below a flat foot (m), about the heel rise at a jump's take-off.
+_TOE_POINT_M = 0.06
+#: Longest hip-ankle distance as a share of thigh + shank.
+_REACH = 0.995
+
+
+def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Knee and ankle positions, (N, 3) each, for N postures of one leg.
+
+    One rule for every phase, so a leg never jumps between poses: the ankle aims at a target
+    and the knee follows by two-segment inverse kinematics (thigh and shank taken as equal,
+    Winter's 0.245 H and 0.246 H), bending forward towards the camera. The target is the
+    floor under the hip at ``stance_z`` (or, when the hip is higher than a straight leg reaches,
+    the straight leg's end: heels rise, then the leg hangs in flight), raised by
+    ``0.5 * (thigh + shank) * lift`` and moved back by ``0.1 m * lift`` for a knee lift.
+    At ``lift`` 1 from standing, the thigh is ~57 deg from vertical.
+    """
     lt, ls, floor = body.thigh_m, body.shank_m, body.ankle_height_m
-    if lift > 0.0:
-        th, kn = 1.2 * lift, 1.75 * lift  # high knees: thigh up to ~70 deg, knee to ~100 deg
-        knee = hip + lt * np.array([0.0, -math.cos(th), -math.sin(th)])
-        ankle = knee + ls * np.array([0.0, -math.cos(th - kn), -math.sin(th - kn)])
-        if ankle[1] >= floor:
-            return knee, ankle
-    if not planted:
-        ankle = hip + np.array([0.0, -(lt + ls) * 0.97, -0.02])
-        return (hip + ankle) / 2 + np.array([0.0, 0.0, -0.04]), ankle
-    ankle = np.array([hip[0], floor, stance_z])
-    v = ankle - hip
-    d = float(np.linalg.norm(v))
+    n = hip.shape[0]
+    zeros = np.zeros(n)
     seg = (lt + ls) / 2
-    if d >= 2 * seg * 0.999:
-        ankle = hip + v / d * 2 * seg * 0.999  # heels rise: the leg is fully stretched
-        d = 2 * seg * 0.999
-        v = ankle - hip
-    # Knee bends forward (toward the camera): perpendicular to hip->ankle in the y-z plane.
-    u = v / d
-    perp = np.array([0.0, -u[2], u[1]])
-    if perp[2] > 0:
-        perp = -perp
-    knee = hip + v / 2 + perp * math.sqrt(max(seg * seg - (d / 2) ** 2, 0.0))
+    # Never quite straight (standing knee flexion ~10 deg): the knee's side stays defined and it
+    # does not swing absurdly fast as the leg passes through full extension.
+    reach = 2 * seg * _REACH
+    base_y = np.maximum(floor, hip[:, 1] - reach)
+    target = np.stack([hip[:, 0], base_y + 0.5 * (lt + ls) * lift, stance_z + 0.1 * lift], axis=1)
+    v = target - hip
+    d = np.linalg.norm(v, axis=1)
+    ankle = np.where((d >= reach)[:, None], hip + v / d[:, None] * reach, target)
+    d = np.minimum(d, reach)
+    v = ankle - hip
+    u = v / d[:, None]
+    perp = np.stack([zeros, -u[:, 2], u[:, 1]], axis=1)
+    perp = np.where((perp[:, 2] > 0)[:, None], -perp, perp)
+    knee = hip + v / 2 + perp * np.sqrt(np.maximum(seg * seg - (d / 2) ** 2, 0.0))[:, None]
     return knee, ankle
 
 
 def landmarks_abs(body: BodyParams, s: BodyState) -> np.ndarray:
     """(33, 3) landmark positions in the absolute frame for posture ``s``."""
+    return landmarks_abs_many(body, [s])[0]
+
+
+def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndarray:
+    """(N, 33, 3) landmark positions in the absolute frame, vectorised over N postures."""
     H = body.height_m
-    out = np.zeros((33, 3))
-    pelvis = np.asarray(s.pelvis, dtype=float)
+    n = len(states)
+    out = np.zeros((n, 33, 3))
+    if n == 0:
+        return out
+    pelvis = np.array([s.pelvis for s in states], dtype=float)
+    stance_z = np.array([s.stance_z for s in states], dtype=float)
+    lift = np.array([s.lift for s in states], dtype=float)
+    lean = np.array([s.lean_rad for s in states], dtype=float)
+    arm = np.array([s.arm_rad for s in states], dtype=float)
+    elbow_rad = np.array([s.elbow_rad for s in states], dtype=float)
+    zeros = np.zeros(n)
     hw, sw = 0.191 * H / 2, 0.259 * H / 2
     foot = 0.152 * H
-    for side, sign, li in ((0, 1.0, 0), (1, -1.0, 1)):  # left on +x (image right)
+    drop = body.ankle_height_m * 0.85
+    for side, sign in ((0, 1.0), (1, -1.0)):  # left on +x (image right)
         hip = pelvis + np.array([sign * hw, 0.0, 0.0])
-        knee, ankle = _leg(body, hip, s.lift[li], s.stance_z, s.planted)
-        out[23 + side], out[25 + side], out[27 + side] = hip, knee, ankle
-        drop = body.ankle_height_m * 0.85
-        out[29 + side] = ankle + np.array([0.0, -drop, 0.25 * foot])
-        out[31 + side] = ankle + np.array([0.0, -drop, -0.72 * foot])
-        if s.planted and s.lift[li] == 0.0:
-            # Heels may rise (take-off, a bouncing stride) but a standing foot keeps its toes down.
-            out[31 + side, 1] = min(out[31 + side, 1], body.ankle_height_m - drop)
+        knee, ankle = _legs(body, hip, lift[:, side], stance_z)
+        out[:, 23 + side], out[:, 25 + side], out[:, 27 + side] = hip, knee, ankle
+        out[:, 29 + side] = ankle + np.array([0.0, -drop, 0.25 * foot])
+        # Plantar flexion: as the heel rises the toes stay down, then hang pointed (at most
+        # _TOE_POINT_M below a flat foot) once the foot is in the air; smooth in the heel rise.
+        rise = np.maximum(ankle[:, 1] - body.ankle_height_m, 0.0)
+        point = _TOE_POINT_M * np.tanh(rise / _TOE_POINT_M)
+        out[:, 31 + side] = ankle + np.array([0.0, -drop, -0.72 * foot])
+        out[:, 31 + side, 1] -= point
 
     trunk = (0.818 - 0.530) * H
-    shoulder_c = pelvis + trunk * np.array([0.0, math.cos(s.lean_rad), -math.sin(s.lean_rad)])
+    up = np.stack([zeros, np.cos(lean), -np.sin(lean)], axis=1)
+    shoulder_c = pelvis + trunk * up
     lu, lf = (0.818 - 0.630) * H, (0.630 - 0.485) * H
     for side, sign in ((0, 1.0), (1, -1.0)):
         sh = shoulder_c + np.array([sign * sw, 0.0, 0.0])
-        a = s.arm_rad[side] + s.lean_rad * 0.5
-        elbow = sh + np.array([sign * 0.02 * H, -lu * math.cos(a), -lu * math.sin(a)])
-        b = a + s.elbow_rad
-        direction = np.array([0.0, -math.cos(b), -math.sin(b)])
+        a = arm[:, side] + lean * 0.5
+        elbow = sh + np.stack([np.full(n, sign * 0.02 * H), -lu * np.cos(a), -lu * np.sin(a)], axis=1)
+        b = a + elbow_rad
+        direction = np.stack([zeros, -np.cos(b), -np.sin(b)], axis=1)
         wrist = elbow + lf * direction
-        out[11 + side], out[13 + side], out[15 + side] = sh, elbow, wrist
+        out[:, 11 + side], out[:, 13 + side], out[:, 15 + side] = sh, elbow, wrist
         hand = 0.05 * H * direction
-        out[17 + side] = wrist + hand + np.array([sign * 0.015 * H, 0.0, 0.0])  # pinky
-        out[19 + side] = wrist + hand  # index
-        out[21 + side] = wrist + 0.6 * hand + np.array([-sign * 0.015 * H, 0.0, 0.0])  # thumb
+        out[:, 17 + side] = wrist + hand + np.array([sign * 0.015 * H, 0.0, 0.0])  # pinky
+        out[:, 19 + side] = wrist + hand  # index
+        out[:, 21 + side] = wrist + 0.6 * hand + np.array([-sign * 0.015 * H, 0.0, 0.0])  # thumb
 
-    up = np.array([0.0, math.cos(s.lean_rad), -math.sin(s.lean_rad)])
     nose = shoulder_c + (0.925 - 0.818) * H * up + np.array([0.0, 0.0, -0.06 * H])
-    out[0] = nose
+    out[:, 0] = nose
     eye_y = 0.012 * H
     for side, sign in ((0, 1.0), (1, -1.0)):
         base = 1 + 3 * side  # 1,2,3 left eye; 4,5,6 right eye
         for k, dx in enumerate((0.012, 0.022, 0.032)):
-            out[base + k] = nose + np.array([sign * dx * H, eye_y, 0.01 * H])
-        out[7 + side] = nose + np.array([sign * 0.045 * H, eye_y * 0.5, 0.06 * H])  # ears
-        out[9 + side] = nose + np.array([sign * 0.015 * H, -0.025 * H, 0.005 * H])  # mouth
+            out[:, base + k] = nose + np.array([sign * dx * H, eye_y, 0.01 * H])
+        out[:, 7 + side] = nose + np.array([sign * 0.045 * H, eye_y * 0.5, 0.06 * H])  # ears
+        out[:, 9 + side] = nose + np.array([sign * 0.015 * H, -0.025 * H, 0.005 * H])  # mouth
     return out
 
 
@@ -163,8 +195,14 @@ class Camera:
     aspect: float = 4 / 3
 
     def project(self, body: BodyParams, pts: np.ndarray) -> np.ndarray:
+        """Absolute landmarks (..., 33, 3) -> normalised image x, y, z (..., 33, 3).
+
+        z is depth relative to the hips' midpoint, on the scale of x, smaller nearer the camera
+        (as MediaPipe reports it).
+        """
         scale = self.fill / body.height_m  # normalised height units per metre
-        x = 0.5 + pts[:, 0] * scale / self.aspect
-        y = self.floor_y - pts[:, 1] * scale
-        z = pts[:, 2] * scale / self.aspect
-        return np.stack([x, y, z], axis=1)
+        x = 0.5 + pts[..., 0] * scale / self.aspect
+        y = self.floor_y - pts[..., 1] * scale
+        hips_z = (pts[..., 23, 2] + pts[..., 24, 2]) / 2
+        z = (pts[..., 2] - hips_z[..., None]) * scale / self.aspect
+        return np.stack([x, y, z], axis=-1)

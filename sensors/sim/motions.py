@@ -37,6 +37,7 @@ class Posture:
     lean_rad: float = 0.0
     arm_rad: float | None = None
     planted: bool = True
+    tuck: float = 0.0  # knee lift of both legs in flight, 0..1
     weight: float = 1.0  # how much the base activity (jogging, swaying) is faded out
 
 
@@ -91,7 +92,9 @@ class Jump:
             return Posture(rise, 0.3 * D * (1 - f), 0.5 * (1 - f), -0.6 + 3.1 * f, weight=w)
         if t < self.landing_s:
             tau = t - self.takeoff_s
-            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False, weight=w)
+            tuck = 0.3 * math.sin(math.pi * tau / self.flight_s) ** 2  # zero at take-off and touch-down
+            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False, tuck=tuck,
+                           weight=w)
         if t < self.landing_s + self.LAND_S:
             tau = t - self.landing_s
             rise = _hermite(z, -self.v0, -0.6 * D, 0.0, self.LAND_S, tau)

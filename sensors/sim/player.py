@@ -3,40 +3,68 @@ from the same movement, sample by sample, on the shared clock.
 
 Everything is a deterministic function of the seed, the script and the sequence of
 ``advance_to`` / ``inject`` calls: how time is chunked into ``advance_to`` calls does not
-change a single value (noise is drawn per sample index, IMU batches sit on a fixed grid).
+change a single value (noise is drawn per fixed block of samples, per beat and per movement
+from generators keyed by the seed and the index; IMU batches sit on a fixed grid).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame, Sample
-from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs
-from sensors.sim.heart import HeartModel
+from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs_many
+from sensors.sim.heart import HeartModel, reserve_fraction
 from sensors.sim.motions import G_MPS2, Jump, Squat, ease
-from sensors.sim.script import DEFAULT_SCRIPT, Activity, Segment
+from sensors.sim.script import DEFAULT_SCRIPT, Activity, Segment, parse_script
 
 PLACEMENTS = ("chest", "waist", "wrist", "thigh", "ankle")
-_LANDMARK_OF = {"wrist": 15, "thigh": 25, "ankle": 27}  # left side: knee stands in for the thigh
-_FD_S = 0.004  # finite-difference step for acceleration from position
+# IMU and pose samples are computed ahead in fixed blocks (one vectorised pass each) and handed
+# out as they fall due. An injection drops the blocks: samples already handed out stay as they
+# were, the rest are computed again from the changed plan.
+_BLOCK_BATCHES = 5
+_BLOCK_FRAMES = 15
+_MAX_MOVE_S = 10.0
 _JOG_BOUNCE_M = 0.05  # peak-to-peak vertical pelvis bounce when jogging on the spot
+# Jogging on soft knees: the pelvis stays 1-6 cm below standing height, so the stance knee never
+# snaps through full extension (where a small hip movement swings the knee fast).
+_JOG_CROUCH_M = 0.035
+_CROUCH_RAMP_S = 1.0
 _RAMP_S = 0.25  # jogging starts and stops over this long
 
-# Effort of each activity as a share of heart-rate reserve.
-_RESERVE = {Activity.IDLE: 0.05, Activity.REST: 0.0, Activity.JUMP: 0.7, Activity.SQUAT: 0.5}
+
+_LANDING_SOFTNESS = 0.3
+
+
+def _soft_landing(x: float) -> float:
+    """Knee lift 0..1 from the positive half of the stride's sine, ``x`` in -1..1.
+
+    max(0, x) would land the foot with a kink in its path (an endless spike in acceleration);
+    x - e (1 - exp(-x / e)) has zero slope at 0, so the foot slows down over the last ~e/3 of a
+    step's phase before contact, about 40 ms at 160 steps/min: an impact of ~10 g at the ankle
+    rather than an infinite one. Scaled to reach 1 at x = 1.
+    """
+    if x <= 0.0:
+        return 0.0
+    e = _LANDING_SOFTNESS
+    return (x - e * (1 - math.exp(-x / e))) / (1 - e * (1 - math.exp(-1 / e)))
 
 
 @dataclass(frozen=True, slots=True)
 class TruthEvent:
-    """What the virtual player really did.
+    """What the virtual player really did (host-clock times, ns).
 
-    step: ``t_ns`` = foot contact, magnitude 1, ``t_end_ns`` = ``t_ns``.
-    jump: ``t_ns`` = take-off, magnitude = rise of the pelvis in flight (m), ``t_end_ns`` = landing.
-    squat: ``t_ns`` = bottom, magnitude = depth (share of standing hip height), ``t_end_ns`` = standing again.
+    step: ``t_ns`` = foot contact (the lifted foot is back on the floor), magnitude 1.0,
+    ``t_end_ns`` = ``t_ns``.
+    jump: ``t_ns`` = take-off, magnitude = rise of the pelvis in flight in metres, equal to
+    g * t_f^2 / 8 for the flight time t_f (Bosco 1983), ``t_end_ns`` = touch-down.
+    squat: ``t_ns`` = the bottom (middle of the short pause at the lowest point), magnitude =
+    depth, the hip drop as a share of standing hip height above the floor (0..1),
+    ``t_end_ns`` = standing again.
     """
 
     kind: str
@@ -64,10 +92,21 @@ class _Move:
 
 
 class SimulatedPlayer:
+    """A seeded virtual person following ``script``; its streams start at ``t0_ns``.
+
+    ``script``: segments, or the compact text form (:func:`~sensors.sim.script.parse_script`);
+    ``loop``: start again at the end (else stand idle). ``imu_placement``: one of
+    :data:`PLACEMENTS` (frames: :meth:`_imu_positions`). Streams: IMU batches of ``imu_batch``
+    samples at ``imu_rate_hz`` (``t_first_ns`` on the grid ``t0_ns + i / rate``, ``t_host_ns`` =
+    the last sample's time), pose frames at ``pose_fps`` from ``t0_ns``, heart-rate
+    notifications every ``hr_interval_s`` from ``t0_ns + hr_interval_s``.
+    Not thread-safe: one thread drives it (:class:`~sensors.sim.source.SimulatedSource` locks).
+    """
+
     def __init__(
         self,
         seed: int = 0,
-        script: tuple[Segment, ...] = DEFAULT_SCRIPT,
+        script: tuple[Segment, ...] | str = DEFAULT_SCRIPT,
         t0_ns: int = 0,
         body: BodyParams = BodyParams(),
         imu_placement: str = "chest",
@@ -81,20 +120,30 @@ class SimulatedPlayer:
     ) -> None:
         if imu_placement not in PLACEMENTS:
             raise ValueError(f"unknown IMU placement {imu_placement!r}; expected one of {', '.join(PLACEMENTS)}")
+        if isinstance(script, str):
+            script = parse_script(script)
         if not script:
             raise ValueError("the script is empty")
+        if not (imu_rate_hz > 0 and pose_fps > 0 and hr_interval_s > 0 and imu_batch >= 1):
+            raise ValueError("rates, intervals and the IMU batch size must be positive")
         self.seed, self.script, self.t0_ns, self.body = seed, tuple(script), t0_ns, body
         self.imu_placement, self.imu_rate_hz, self.pose_fps = imu_placement, imu_rate_hz, pose_fps
         self.hr_interval_s, self.loop, self.source, self.camera, self.imu_batch = hr_interval_s, loop, source, camera, imu_batch
         self._timeline: list[_Placed] = []
         self._starts: list[float] = []
         self._moves: list[_Move] = []
-        self._n_scripted = 0
-        self._heart = HeartModel(body.hr_rest_bpm, body.hr_max, seed)
+        self._n_injected = 0
+        self._heart = HeartModel(body.hr_rest_bpm, body.hr_max, seed,
+                                 start_reserve=reserve_fraction(script[0].activity.value, body.vo2max_ml_kg_min,
+                                                                script[0].cadence))
         self._beats: list[tuple[float, float]] = []
+        self._hr_hist_t: list[float] = []  # beat times (s) and the model's heart rate after each
+        self._hr_hist_bpm: list[float] = []
         self._advanced_s = -1.0
         self._next_imu_batch = 0
         self._next_pose = 0
+        self._imu_cache: tuple[int, list[ImuBatch]] = (-1, [])
+        self._pose_cache: tuple[int, list[PoseFrame]] = (-1, [])
         self._next_hr = 1
         self._truth: list[TruthEvent] = []
         self._truth_until_s = 0.0
@@ -121,11 +170,14 @@ class SimulatedPlayer:
             raise ValueError(f"can only inject 'jump' or 'squat', got {kind!r}")
         t = max((t_ns - self.t0_ns) / 1e9, self._advanced_s + 1e-6, 0.0)
         self._extend(t + 30.0)
-        move = self._make(kind, injected=True)
+        self._n_injected += 1
+        move = self._make(kind, (12, self._n_injected))
         for m in self._moves:  # one movement at a time: wait for the one under way
             if m.start_s < t + move.duration_s and t < m.end_s:
                 t = m.end_s
         bisect.insort(self._moves, _Move(t, move, True), key=lambda m: m.start_s)
+        self._imu_cache = (-1, [])
+        self._pose_cache = (-1, [])
 
     def ground_truth(self) -> list[TruthEvent]:
         """What was performed up to the last ``advance_to``, in time order."""
@@ -144,6 +196,22 @@ class SimulatedPlayer:
         """The model's heart rate at the latest beat (beats/min)."""
         return self._heart.hr_bpm
 
+    def hr_bpm_at(self, t_ns: int) -> float:
+        """The model's noise-free heart rate (beats/min) at ``t_ns``: its value after the last beat
+        at or before ``t_ns``. Past the last ``advance_to`` it is a forecast from the script and
+        the injections so far (a later ``inject`` can change it)."""
+        t = (t_ns - self.t0_ns) / 1e9
+        if t <= self._heart.t_s:
+            i = bisect.bisect_right(self._hr_hist_t, t) - 1
+            return self._hr_hist_bpm[i] if i >= 0 else self._heart.target_bpm(self._heart.start_reserve)
+        heart = copy.copy(self._heart)
+        self._extend(t + 1.0)
+        while True:
+            t_prev, hr_prev = heart.t_s, heart.hr_bpm
+            heart.next_beat(self._reserve_at(heart.t_s))
+            if heart.t_s > t:
+                return hr_prev if t_prev <= t else heart.hr_bpm
+
     # -- timeline --------------------------------------------------------------------------------
     def _extend(self, t: float) -> None:
         while not self._timeline or self._timeline[-1].end_s <= t:
@@ -159,16 +227,19 @@ class SimulatedPlayer:
             if seg.activity in (Activity.JUMP, Activity.SQUAT):
                 period = 60.0 / seg.rate
                 t_rep = start + 0.3
+                rep = 0
                 while True:
-                    move = self._make("jump" if seg.activity is Activity.JUMP else "squat", injected=False)
+                    move = self._make("jump" if seg.activity is Activity.JUMP else "squat", (11, k, rep))
+                    rep += 1
                     if t_rep + move.duration_s > placed.end_s:
                         break
                     bisect.insort(self._moves, _Move(t_rep, move, False), key=lambda m: m.start_s)
                     t_rep += max(period, move.duration_s + 0.2)
 
-    def _make(self, kind: str, injected: bool) -> Jump | Squat:
-        self._n_scripted += 1
-        u = float(np.random.default_rng((self.seed, 11, self._n_scripted)).random())
+    def _make(self, kind: str, key: tuple[int, ...]) -> Jump | Squat:
+        """A jump or squat whose size is drawn from a generator keyed by the seed and ``key``
+        (segment and repetition, or injection number), so it does not depend on when it is made."""
+        u = float(np.random.default_rng((self.seed, *key)).random())
         if kind == "jump":
             return Jump(height_m=0.2 + 0.1 * u, dip_m=0.12 * self.body.height_m)
         return Squat(depth=0.32 + 0.12 * u, hip_height_m=self.body.hip_height_m)
@@ -200,10 +271,15 @@ class SimulatedPlayer:
         if act is Activity.JOG:
             phi, amp = self._jog(placed, t)
             s = math.sin(phi)
-            lift = (amp * max(0.0, s), amp * max(0.0, -s))
+            lift = (amp * _soft_landing(s), amp * _soft_landing(-s))
             # Lowest pelvis just after each foot contact (phi = k*pi), highest in the short flight
             # between steps: a bounce at step frequency around standing height.
-            rise = -amp * _JOG_BOUNCE_M * 0.5 * math.cos(2 * phi - math.pi / 2) + (1 - amp) * breath
+            # The soft-knee crouch comes and goes slowly, so it reads as no step to an accelerometer.
+            crouch = _JOG_CROUCH_M * ease(min(t - placed.start_s, placed.end_s - t), _CROUCH_RAMP_S)
+            # The first stance (before any foot has landed) loads the trunk gently: no phantom step.
+            step_s = 60.0 / placed.segment.cadence
+            bounce = amp * ease(t - placed.start_s - 0.5 * step_s, step_s) * _JOG_BOUNCE_M * 0.5
+            rise = -crouch - bounce * math.cos(2 * phi - math.pi / 2) + (1 - amp) * breath
             arms = (0.05 - 0.6 * amp * s, 0.05 + 0.6 * amp * s)
             elbow = 0.15 + 1.4 * amp
             sway *= 1 - amp
@@ -217,7 +293,7 @@ class SimulatedPlayer:
             # The movement's own trajectory starts and ends at standing with zero velocity, so it
             # is added in full; only the base activity is faded out underneath it.
             rise = (1 - w) * rise + p.rise_m
-            lift = ((1 - w) * lift[0], (1 - w) * lift[1])
+            lift = ((1 - w) * lift[0] + p.tuck, (1 - w) * lift[1] + p.tuck)
             if p.arm_rad is not None:
                 arms = ((1 - w) * arms[0] + w * p.arm_rad, (1 - w) * arms[1] + w * p.arm_rad)
             elbow = (1 - w) * elbow + w * 0.3
@@ -225,87 +301,134 @@ class SimulatedPlayer:
         pelvis = (sway, self.body.hip_height_m + rise, back)
         return BodyState(pelvis=pelvis, lift=lift, lean_rad=lean, arm_rad=arms, elbow_rad=elbow, planted=planted)
 
-    def _tilt(self, t: float) -> float:
-        """Forward tilt of the sensor (rad): the chest leans with the trunk, the waist half as much."""
-        if self.imu_placement == "chest":
-            return self.state(t).lean_rad
-        if self.imu_placement == "waist":
-            return 0.5 * self.state(t).lean_rad
-        return 0.0
-
-    def _point(self, t: float) -> np.ndarray:
-        """Absolute position of the IMU at time t (m)."""
-        s = self.state(t)
-        H = self.body.height_m
-        px, py, pz = s.pelvis
-        if self.imu_placement == "chest":  # sternum, ~0.2 H above the hips along the trunk
-            return np.array([px, py + 0.2 * H * math.cos(s.lean_rad), pz - 0.2 * H * math.sin(s.lean_rad) - 0.06 * H])
-        if self.imu_placement == "waist":
-            return np.array([px, py + 0.03 * H, pz + 0.06 * H])
-        return landmarks_abs(self.body, s)[_LANDMARK_OF[self.imu_placement]]
-
     # -- streams ---------------------------------------------------------------------------------
     def _ns(self, t: float) -> int:
         return self.t0_ns + round(t * 1e9)
 
-    def _imu_until(self, t: float) -> list[ImuBatch]:
-        out = []
+    def _imu_positions(self, states: list[BodyState]) -> tuple[np.ndarray, np.ndarray]:
+        """Sensor position (N, 3) and sensor axes (N, 3, 3; rows x, y, z) in the absolute frame.
+
+        Sensor frame, for every placement: x to the player's left, y up the body segment,
+        z forward (out of the player's front): right-handed, and standing still reads +1 g on y.
+        chest: on the sternum, tilting with the trunk; waist: belt buckle, tilting half as much;
+        wrist / thigh / ankle: the left forearm (y from wrist to elbow), the middle of the left
+        thigh (y from knee to hip), the left shank just above the ankle (y from ankle to knee).
+        """
+        H = self.body.height_m
+        n = len(states)
+        pelvis = np.array([st.pelvis for st in states], dtype=float)
+        lean = np.array([st.lean_rad for st in states], dtype=float)
+        x_axis = np.broadcast_to(np.array([1.0, 0.0, 0.0]), (n, 3))
+        if self.imu_placement in ("chest", "waist"):
+            tilt = lean if self.imu_placement == "chest" else 0.5 * lean
+            y_axis = np.stack([np.zeros(n), np.cos(tilt), -np.sin(tilt)], axis=1)
+            if self.imu_placement == "chest":  # sternum, ~0.2 H above the hips along the trunk
+                pos = pelvis + 0.2 * H * np.stack([np.zeros(n), np.cos(lean), -np.sin(lean)], axis=1)
+                pos[:, 2] -= 0.06 * H
+            else:
+                pos = pelvis + np.array([0.0, 0.03 * H, 0.06 * H])
+        else:
+            pts = landmarks_abs_many(self.body, states)
+            if self.imu_placement == "wrist":
+                pos, prox = pts[:, 15], pts[:, 13]
+            elif self.imu_placement == "thigh":
+                pos, prox = (pts[:, 23] + pts[:, 25]) / 2, pts[:, 23]
+            else:
+                pos, prox = pts[:, 27] + 0.15 * (pts[:, 25] - pts[:, 27]), pts[:, 25]
+            y_axis = prox - pos
+            y_axis /= np.linalg.norm(y_axis, axis=1, keepdims=True)
+        # The absolute frame is mirrored (x right in the image, y up, z away from the camera), so
+        # the sensor's z = x cross y is y x x in its coordinates. Then x is made exactly orthogonal.
+        z_axis = np.cross(y_axis, x_axis)
+        z_axis /= np.linalg.norm(z_axis, axis=1, keepdims=True)
+        x_axis = np.cross(z_axis, y_axis)
+        return pos, np.stack([x_axis, y_axis, z_axis], axis=1)
+
+    def _imu_block(self, block: int) -> list[ImuBatch]:
+        """The IMU batches of one block of ``_BLOCK_BATCHES`` batches, computed together.
+
+        Acceleration is the second difference of the sensor's position on a grid of half sample
+        periods (step h = 1 / (2 rate)), so each sample costs two posture evaluations.
+        """
         B, r = self.imu_batch, self.imu_rate_hz
+        i0 = block * _BLOCK_BATCHES * B
+        n = _BLOCK_BATCHES * B
+        h = 0.5 / r
+        grid = (i0 + np.arange(-1, 2 * n + 1) * 0.5) / r  # t_i - h, t_i, t_i + h = t_(i+1) - h ...
+        pos, axes = self._imu_positions([self.state(float(ti)) for ti in grid])
+        acc = (pos[0:-2:2] - 2 * pos[1:-1:2] + pos[2::2]) / (h * h)
+        # Specific force (what an accelerometer measures): acceleration minus gravity, with y up.
+        force = acc + np.array([0.0, G_MPS2, 0.0])
+        acc_g = np.einsum("nij,nj->ni", axes[1:-1:2], force) / G_MPS2
+        acc_g += np.random.default_rng((self.seed, 3, block)).normal(0.0, 0.015, (n, 3))
+        times = (i0 + np.arange(n)) / r
+        out = []
+        for j in range(_BLOCK_BATCHES):
+            sl = slice(j * B, (j + 1) * B)
+            out.append(ImuBatch(t_host_ns=self._ns(times[sl][-1]), source=self.source, rate_hz=r,
+                                t_first_ns=self._ns(times[sl][0]), acc_g=acc_g[sl], placement=self.imu_placement))
+        return out
+
+    def _imu_until(self, t: float) -> list[ImuBatch]:
+        B, r = self.imu_batch, self.imu_rate_hz
+        out = []
         while (self._next_imu_batch * B + B - 1) / r <= t:
             k = self._next_imu_batch
-            times = (k * B + np.arange(B)) / r
-            acc = np.empty((B, 3))
-            for i, ti in enumerate(times):
-                a = (self._point(ti + _FD_S) - 2 * self._point(ti) + self._point(ti - _FD_S)) / (_FD_S * _FD_S)
-                # Specific force (acceleration minus gravity) in the sensor frame: x the player's
-                # left, y along the trunk upwards, z forwards; the frame tilts with the trunk.
-                up, fwd = a[1] + G_MPS2, -a[2]
-                tilt = self._tilt(ti)
-                c, sn = math.cos(tilt), math.sin(tilt)
-                acc[i] = (a[0], up * c + fwd * sn, -up * sn + fwd * c)
-            noise = np.random.default_rng((self.seed, 3, k)).normal(0.0, 0.015, (B, 3))
-            first = self._ns(times[0])
-            out.append(ImuBatch(t_host_ns=self._ns(times[-1]), source=self.source, rate_hz=r, t_first_ns=first,
-                                acc_g=acc / G_MPS2 + noise, placement=self.imu_placement))
+            block = k // _BLOCK_BATCHES
+            if self._imu_cache[0] != block:
+                self._imu_cache = (block, self._imu_block(block))
+            out.append(self._imu_cache[1][k % _BLOCK_BATCHES])
             self._next_imu_batch += 1
         return out
+
+    def _pose_block(self, block: int) -> list[PoseFrame]:
+        """The pose frames of one block of ``_BLOCK_FRAMES`` frames, computed together."""
+        j0 = block * _BLOCK_FRAMES
+        times = (j0 + np.arange(_BLOCK_FRAMES)) / self.pose_fps
+        pts = landmarks_abs_many(self.body, [self.state(float(tj)) for tj in times])
+        rng = np.random.default_rng((self.seed, 5, block))
+        img = self.camera.project(self.body, pts) + rng.normal(0.0, 0.002, pts.shape)
+        vis = np.clip(0.95 + rng.normal(0.0, 0.02, pts.shape[:2]), 0.9, 1.0)
+        mid = (pts[:, 23] + pts[:, 24]) / 2
+        world = (pts - mid[:, None, :]) * np.array([1.0, -1.0, 1.0])  # MediaPipe world: y down, hips origin
+        world += rng.normal(0.0, 0.005, world.shape)
+        return [PoseFrame(t_host_ns=self._ns(times[i]), source=self.source,
+                          landmarks=np.concatenate([img[i], vis[i][:, None]], axis=1), world=world[i])
+                for i in range(_BLOCK_FRAMES)]
 
     def _pose_until(self, t: float) -> list[PoseFrame]:
         out = []
         while self._next_pose / self.pose_fps <= t:
             j = self._next_pose
-            tj = j / self.pose_fps
-            pts = landmarks_abs(self.body, self.state(tj))
-            mid = (pts[23] + pts[24]) / 2
-            world = (pts - mid) * np.array([1.0, -1.0, 1.0])  # MediaPipe world: y down, hips origin
-            rng = np.random.default_rng((self.seed, 5, j))
-            img = self.camera.project(self.body, pts) + rng.normal(0.0, 0.002, (33, 3))
-            vis = np.clip(0.95 + rng.normal(0.0, 0.02, 33), 0.0, 1.0)
-            lm = np.column_stack([img, vis])
-            out.append(PoseFrame(t_host_ns=self._ns(tj), source=self.source, landmarks=lm,
-                                 world=world + rng.normal(0.0, 0.005, (33, 3))))
+            block = j // _BLOCK_FRAMES
+            if self._pose_cache[0] != block:
+                self._pose_cache = (block, self._pose_block(block))
+            out.append(self._pose_cache[1][j % _BLOCK_FRAMES])
             self._next_pose += 1
         return out
 
     def _reserve_at(self, t: float) -> float:
+        """Effort as a share of heart-rate reserve (see :mod:`sensors.sim.heart`)."""
         mv = self._move_at(t)
         if mv is not None:
-            return _RESERVE[Activity.JUMP if isinstance(mv.move, Jump) else Activity.SQUAT]
+            return reserve_fraction("jump" if isinstance(mv.move, Jump) else "squat", self.body.vo2max_ml_kg_min)
         seg = self._segment_at(t).segment
-        if seg.activity is Activity.JOG:
-            return min(0.85, max(0.2, 0.5 + 0.3 * (seg.cadence - 160.0) / 40.0))
-        return _RESERVE[seg.activity]
+        return reserve_fraction(seg.activity.value, self.body.vo2max_ml_kg_min, seg.cadence)
 
     def _hr_until(self, t: float) -> list[HeartRateSample]:
         heart = self._heart
         while heart.t_s <= t:
             self._beats.append(heart.next_beat(self._reserve_at(heart.t_s)))
+            self._hr_hist_t.append(heart.t_s)
+            self._hr_hist_bpm.append(heart.hr_bpm)
         out = []
         while self._next_hr * self.hr_interval_s <= t:
             tn = self._next_hr * self.hr_interval_s
             rr = [r for (tb, r) in self._beats if tb <= tn]
             self._beats = [(tb, r) for (tb, r) in self._beats if tb > tn]
-            bpm = round(60.0 / float(np.mean(rr))) if rr else round(heart.hr_bpm)
+            # Like a strap: the rate of the beats carried (the model's rate if none fell in).
+            bpm = 60.0 / float(np.mean(rr)) if rr else heart.hr_bpm
+            bpm = round(min(max(bpm, self.body.hr_rest_bpm), self.body.hr_max))
             out.append(HeartRateSample(t_host_ns=self._ns(tn), source=self.source, bpm=bpm,
                                        rr_s=tuple(round(r * 1024) / 1024 for r in rr), contact=True))
             self._next_hr += 1
@@ -327,10 +450,17 @@ class SimulatedPlayer:
                 if ts > t or ts >= placed.end_s:
                     break
                 mv = self._move_at(ts)
-                if ts > lo and self._jog(placed, ts)[1] >= 0.5 and (mv is None or mv.move.posture(ts - mv.start_s).weight < 0.5):
+                # A contact counts when the foot was really lifted: at least half the full knee lift
+                # at mid-swing (the jog fades in and out over _RAMP_S).
+                swing_amp = self._jog(placed, ts - half / 2)[1]
+                if ts > lo and swing_amp >= 0.5 and (mv is None or mv.move.posture(ts - mv.start_s).weight < 0.5):
                     found.append(TruthEvent("step", self._ns(ts), 1.0, self._ns(ts)))
                 m += 1
-        for mv in self._moves:
+        # A movement's event lies within it, and no movement lasts _MAX_MOVE_S: skip the older ones.
+        first = bisect.bisect_left(self._moves, lo - _MAX_MOVE_S, key=lambda m: m.start_s)
+        for mv in self._moves[first:]:
+            if mv.start_s > t:
+                break
             if isinstance(mv.move, Jump):
                 ts, te, mag = mv.start_s + mv.move.takeoff_s, mv.start_s + mv.move.landing_s, mv.move.height_m
                 kind = "jump"

@@ -1,4 +1,9 @@
-"""Runs a :class:`SimulatedPlayer` on its own thread, in real time, into a SensorBus."""
+"""Runs a :class:`SimulatedPlayer` on its own thread, in real time, into a SensorBus.
+
+Every ``TICK_S`` the thread advances the player to the clock's now and pushes what fell due;
+the player's ``t0_ns`` is the clock at :meth:`SimulatedSource.start`. ``inject`` may be called
+from any thread (the game's autopilot); it is applied under the same lock as ``advance_to``.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +51,13 @@ class SimulatedSource:
     def _run(self) -> None:
         assert self._bus is not None and self.player is not None
         while not self._stop.wait(TICK_S):
-            with self._lock:
-                samples = self.player.advance_to(self._clock())
+            try:
+                with self._lock:
+                    samples = self.player.advance_to(self._clock())
+            except Exception as exc:  # a bug in the model must show on screen, not kill silently
+                self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR,
+                                            f"simulated player failed: {exc!r}"))
+                return
             self._bus.push_many(list(samples))
 
     def inject(self, kind: str, t_ns: int) -> None:
