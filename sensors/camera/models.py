@@ -1,37 +1,69 @@
 """The shipped pose models: where they are, and checking them before use.
 
-A damaged model file (a partial copy, a bad checkout, a disk error) would otherwise fail deep
-inside MediaPipe with an unhelpful message, or worse, load and estimate nonsense. Every load
-checks the SHA-256 of the bundle against the sums recorded here (and in
-``assets/models/README.md``) and names the fix when they differ.
+Liike ships two MediaPipe ``PoseLandmarker`` bundles in ``assets/models/`` (built by
+``tools/build_pose_models.py``, described in ``assets/models/README.md``) so that nothing is
+downloaded at run time. A damaged model file (a partial copy, a bad checkout, a disk error, a
+Git LFS pointer) would otherwise fail deep inside MediaPipe with an unhelpful message, or load
+and estimate nonsense, so every load checks the bundle first and names the fix when it is bad.
+
+Model choices are ``"lite"``, ``"full"`` or the path of a ``.task`` file of one's own. The
+shipped ones are checked against the SHA-256 sums recorded here; any bundle, shipped or own,
+must be a zip holding ``pose_detector.tflite`` and ``pose_landmarks_detector.tflite`` whose
+stored CRC-32 sums match, each a TFLite flatbuffer.
+
+Standard library only: this module never imports ``game``, ``pygame`` or MediaPipe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Environment variable that moves the models folder (e.g. an installation's read-only share).
 MODELS_DIR_ENV = "LIIKE_MODELS_DIR"
 
-#: Bundles built by ``tools/build_pose_models.py`` (see assets/models/README.md).
+#: File name of each shipped bundle, in the order they are listed.
 MODEL_FILES: dict[str, str] = {"lite": "pose_landmarker_lite.task", "full": "pose_landmarker_full.task"}
+#: SHA-256 of each shipped bundle (also in assets/models/README.md and SHA256SUMS).
 MODEL_SHA256: dict[str, str] = {
     "lite": "a3df9f7249c2a85212ebe8008a99cf2967f9fda919ff0fc5812116e8df70dcf0",
     "full": "4778e5d85dd8f00f32104f15ae671a730cc107280a60451a5d2aebd50913001e",
 }
+#: Size in bytes of each shipped bundle, so a short file is reported as truncated.
+MODEL_SIZE_BYTES: dict[str, int] = {"lite": 5_777_426, "full": 9_397_910}
+#: Entries a PoseLandmarker ``.task`` bundle must hold.
 BUNDLE_ENTRIES = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
-_FIX = "restore it with `git checkout -- assets/models` or rebuild it with `python tools/build_pose_models.py`"
+
+_REPO_MODELS = Path(__file__).resolve().parents[2] / "assets" / "models"
+_REBUILD = "python tools/build_pose_models.py"
+_LFS_POINTER = b"version https://git-lfs"
 
 
 class ModelError(Exception):
-    """A pose model that cannot be used; the message names the file and the fix."""
+    """A pose model that cannot be used. The message names the file, what is wrong and the fix.
+
+    ``path``: the file concerned; ``problem``: the same text as the message.
+    """
+
+    def __init__(self, problem: str, path: Path | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
+    """The result of checking one bundle.
+
+    ``name``: ``lite`` / ``full`` for a shipped bundle, else the file name. ``size_bytes`` and
+    ``sha256`` describe the file as found (0 and ``""`` when it is missing). ``ok``: usable;
+    otherwise ``problem`` says what is wrong and how to fix it (``""`` when ok).
+    """
+
     name: str
     path: Path
     size_bytes: int
@@ -41,58 +73,139 @@ class ModelInfo:
 
 
 def models_dir() -> Path:
+    """The folder of the shipped bundles: ``$LIIKE_MODELS_DIR`` if set, else the repo's ``assets/models``."""
     env = os.environ.get(MODELS_DIR_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "assets" / "models"
+    return Path(env).expanduser() if env else _REPO_MODELS
 
 
-def resolve_model(choice: str) -> tuple[str, Path, str | None]:
-    """``lite`` / ``full`` / a path -> (name, path, expected SHA-256 or None for own files)."""
+def resolve_model(choice: str) -> Path:
+    """``"lite"`` / ``"full"`` -> the shipped bundle in :func:`models_dir`; anything else is a path."""
     if choice in MODEL_FILES:
-        return choice, models_dir() / MODEL_FILES[choice], MODEL_SHA256[choice]
-    path = Path(choice)
-    return path.name, path, None
+        return models_dir() / MODEL_FILES[choice]
+    if not choice.strip():
+        raise ModelError("no pose model given: choose lite, full or the path of a PoseLandmarker .task file")
+    return Path(choice).expanduser()
 
 
-def verify_model(name: str, path: Path, expected_sha256: str | None) -> ModelInfo:
-    """Check a bundle without raising; ``problem`` says what is wrong and how to fix it."""
-    if not path.is_file():
-        fix = _FIX if expected_sha256 else "check the path"
-        return ModelInfo(name, path, 0, "", False, f"pose model {path} is missing: {fix}")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    info = ModelInfo(name, path, len(data), digest, True)
-    if expected_sha256 is not None and digest != expected_sha256:
-        return ModelInfo(name, path, len(data), digest, False,
-                         f"pose model {path} is damaged (SHA-256 {digest[:12]}..., expected {expected_sha256[:12]}...): {_FIX}")
+def _shipped_name(expected_sha256: str | None) -> str | None:
+    """``lite`` / ``full`` when ``expected_sha256`` is a shipped bundle's sum."""
+    if expected_sha256 is None:
+        return None
+    return next((name for name, digest in MODEL_SHA256.items() if digest == expected_sha256.lower()), None)
+
+
+def _fix(path: Path, shipped: str | None) -> str:
+    """How to get a good copy of ``path`` back."""
+    if shipped is None:
+        return "replace it with a good copy, or choose the shipped lite or full model"
+    rel = f"assets/models/{MODEL_FILES[shipped]}"
+    if path.resolve() == (_REPO_MODELS / MODEL_FILES[shipped]).resolve():
+        return f"restore it with `git checkout -- {rel}` or rebuild it with `{_REBUILD}`"
+    # A copy elsewhere (LIIKE_MODELS_DIR, an installation's share).
+    return f"copy a good {rel} from the Liike repository there (or rebuild it with `{_REBUILD} --out {path.parent}`)"
+
+
+def _check_bundle(data: bytes) -> str:
+    """What is structurally wrong with a ``.task`` bundle, or ``""``."""
+    if data.startswith(_LFS_POINTER):
+        return "is a Git LFS pointer, not the model (fetch the real file, e.g. `git lfs pull`)"
     try:
-        with zipfile.ZipFile(path) as z:
-            missing = [e for e in BUNDLE_ENTRIES if e not in z.namelist()]
-    except zipfile.BadZipFile:
-        return ModelInfo(name, path, len(data), digest, False,
-                         f"{path} is not a MediaPipe .task bundle (not a zip archive); use lite, full or a PoseLandmarker .task file")
-    if missing:
-        return ModelInfo(name, path, len(data), digest, False, f"{path} is not a pose landmarker bundle: it lacks {', '.join(missing)}")
-    return info
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+            missing = [e for e in BUNDLE_ENTRIES if e not in names]
+            if missing:
+                return f"is not a pose landmarker bundle: it lacks {', '.join(missing)}"
+            bad = z.testzip()  # reads every entry and checks its CRC-32
+            if bad is not None:
+                return f"is damaged: entry {bad} fails its CRC-32 check"
+            for entry in BUNDLE_ENTRIES:
+                head = z.read(entry)[:8]
+                if head[4:8] != b"TFL3":
+                    return f"is damaged: entry {entry} is not a TFLite model"
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        return f"is not a MediaPipe .task bundle (not a readable zip archive: {exc})"
+    return ""
+
+
+def _verify_bytes(data: bytes, path: Path, expected_sha256: str | None, name: str) -> ModelInfo:
+    shipped = _shipped_name(expected_sha256)
+    digest = hashlib.sha256(data).hexdigest()
+
+    def bad(what: str) -> ModelInfo:
+        return ModelInfo(name, path, len(data), digest, False, f"pose model {path} {what}: {_fix(path, shipped)}")
+
+    if expected_sha256 is not None and digest != expected_sha256.lower():
+        expected_size = MODEL_SIZE_BYTES.get(shipped or "")
+        if expected_size and len(data) < expected_size:
+            return bad(f"is truncated ({len(data):,} of {expected_size:,} bytes; checksum mismatch)")
+        return bad(f"is damaged (checksum mismatch: SHA-256 {digest[:16]}..., expected {expected_sha256[:16]}...)")
+    problem = _check_bundle(data)
+    if problem:
+        return bad(problem)
+    return ModelInfo(name, path, len(data), digest, True)
+
+
+def _read(path: Path, expected_sha256: str | None, name: str) -> tuple[ModelInfo, bytes]:
+    shipped = _shipped_name(expected_sha256)
+    where = f" ({MODELS_DIR_ENV}={os.environ[MODELS_DIR_ENV]})" if shipped and MODELS_DIR_ENV in os.environ else ""
+    if not path.exists():
+        fix = _fix(path, shipped) if shipped else "check the path, or choose lite or full"
+        return ModelInfo(name, path, 0, "", False, f"pose model {path} is missing{where}: {fix}"), b""
+    if not path.is_file():
+        return ModelInfo(name, path, 0, "", False, f"pose model {path} is not a file{where}: give the path of a .task file"), b""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ModelInfo(name, path, 0, "", False, f"pose model {path} cannot be read ({exc.strerror}): check its permissions"), b""
+    if not data:
+        return ModelInfo(name, path, 0, hashlib.sha256(b"").hexdigest(), False,
+                         f"pose model {path} is empty (0 bytes): {_fix(path, shipped)}"), b""
+    return _verify_bytes(data, path, expected_sha256, name), data
+
+
+def verify_model(path: str | os.PathLike[str], expected_sha256: str | None = None, *, name: str | None = None) -> ModelInfo:
+    """Check one bundle without raising.
+
+    With ``expected_sha256`` the file must have that SHA-256 (a shipped model's sum also lets the
+    message name the right fix); without it only the bundle's structure and CRC-32 sums are
+    checked. ``name`` defaults to ``lite`` / ``full`` for a shipped sum, else the file name.
+    """
+    p = Path(path)
+    return _read(p, expected_sha256, name or _shipped_name(expected_sha256) or p.name)[0]
+
+
+def _expected(choice: str) -> str | None:
+    return MODEL_SHA256.get(choice)
+
+
+def check_model(choice: str) -> ModelInfo:
+    """:func:`verify_model` for a choice (``lite`` / ``full`` / path), against the recorded sum."""
+    return verify_model(resolve_model(choice), _expected(choice), name=choice if choice in MODEL_FILES else None)
 
 
 def load_model_bytes(choice: str) -> bytes:
-    """The verified bundle for ``lite``, ``full`` or a path; raises :class:`ModelError`."""
-    name, path, expected = resolve_model(choice)
-    info = verify_model(name, path, expected)
+    """The verified bundle for ``lite``, ``full`` or a path, ready for ``BaseOptions(model_asset_buffer=...)``.
+
+    The bytes returned are the very bytes checked. Raises :class:`ModelError`.
+    """
+    path = resolve_model(choice)
+    info, data = _read(path, _expected(choice), choice if choice in MODEL_FILES else path.name)
     if not info.ok:
-        raise ModelError(info.problem)
-    return path.read_bytes()
+        raise ModelError(info.problem, path)
+    return data
 
 
 def list_models() -> list[ModelInfo]:
-    return [verify_model(name, *resolve_model(name)[1:]) for name in MODEL_FILES]
+    """The shipped bundles (``lite``, ``full``), each checked; for ``liike models``."""
+    return [check_model(name) for name in MODEL_FILES]
 
 
 def format_models_table(models: list[ModelInfo]) -> str:
-    lines = [f"{'model':<6} {'size':>10}  {'sha256':<14} status   file"]
+    """A plain-text table of :func:`list_models`; each broken model is followed by its problem."""
+    lines = [f"{'model':<6} {'size (bytes)':>12}  {'sha256':<18} {'status':<7} file"]
     for m in models:
-        status = "ok" if m.ok else "BROKEN"
-        lines.append(f"{m.name:<6} {m.size_bytes:>10,}  {m.sha256[:12] + '..' if m.sha256 else '-':<14} {status:<8} {m.path}")
+        digest = m.sha256[:16] + ".." if m.sha256 else "-"
+        lines.append(f"{m.name:<6} {m.size_bytes:>12,}  {digest:<18} {'ok' if m.ok else 'BROKEN':<7} {m.path}")
         if not m.ok:
             lines.append(f"       {m.problem}")
     return "\n".join(lines)
