@@ -1,4 +1,4 @@
-"""The ``liike`` command line: play, sessions list/show, version.
+"""The ``liike`` command line: play, sessions, pose, models, sensors, analyze, version.
 
 Exit codes: 0 success; 2 bad input (a broken level, an unusable database, bad arguments),
 with one line on stderr naming what is wrong and what to do.
@@ -75,6 +75,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="list and verify the shipped pose models")
     models.add_argument("--json", action="store_true", help="print a JSON list")
+
+    sensors = sub.add_parser("sensors", help="find and watch Bluetooth sensors",
+                             description="Scan for Bluetooth LE sensors, or connect to some and print what they send.")
+    bsub = sensors.add_subparsers(dest="sensors_command", metavar="ACTION")
+    scan = bsub.add_parser("scan", help="list sensors in range, with their kind and signal strength")
+    scan.add_argument("--seconds", type=_positive, default=5.0, metavar="N", help="scan for N seconds (default 5)")
+    scan.add_argument("--json", action="store_true", help="one JSON object per device on its own line")
+    monitor = bsub.add_parser("monitor", help="connect to sensors and print every sample and status")
+    monitor.add_argument("addresses", nargs="+", metavar="ADDRESS")
+    monitor.add_argument("--seconds", type=_positive, metavar="N", help="stop after N seconds (default: until Ctrl-C)")
+    monitor.add_argument("--json", action="store_true", help="one JSON object per sample or status on its own line")
+
+    analyze = sub.add_parser("analyze", help="analyse a recording offline with the game's own detectors")
+    asub = analyze.add_subparsers(dest="analyze_command", metavar="KIND")
+    aimu = asub.add_parser("imu", help="accelerometer/gyroscope CSV: steps, cadence, jumps, reps, intensity")
+    aimu.add_argument("file", type=Path, metavar="FILE.csv")
+    aimu.add_argument("--rate", type=_positive, required=True, metavar="HZ", help="sampling rate in Hz")
+    aimu.add_argument("--acc-unit", choices=("g", "mps2"), default="g", help="accelerometer unit (default g)")
+    aimu.add_argument("--gyr-unit", choices=("dps", "rads"), default="dps", help="gyroscope unit (default deg/s)")
+    aimu.add_argument("--placement", choices=("lower-back", "waist", "chest", "wrist", "thigh", "foot"), default="waist",
+                      help="where the sensor was worn (default waist)")
+    aimu.add_argument("--json", action="store_true", help="print one JSON object")
+    avideo = asub.add_parser("video", help="video of a player: jumping jacks, squats, jumps, steps")
+    avideo.add_argument("file", type=Path, metavar="FILE")
+    avideo.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
+    avideo.add_argument("--json", action="store_true", help="print one JSON object")
+    arr = asub.add_parser("rr", help="RR/NN intervals (ms, one per line): heart rate and HRV")
+    arr.add_argument("file", type=Path, metavar="FILE")
+    arr.add_argument("--json", action="store_true", help="print one JSON object")
 
     sessions = sub.add_parser("sessions", help="list and show recorded sessions")
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
@@ -190,6 +219,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from game.cli_pose import cmd_models
 
         return cmd_models(args.json)
+    if args.command == "sensors":
+        if args.sensors_command is None:
+            parser.parse_args(["sensors", "--help"])
+            return 0
+        from game.cli_sensors import cmd_sensors
+
+        return cmd_sensors(args)
+    if args.command == "analyze":
+        if args.analyze_command is None:
+            parser.parse_args(["analyze", "--help"])
+            return 0
+        if args.analyze_command == "video":
+            from game.cli_analyze_video import cmd_analyze_video
+
+            return cmd_analyze_video(args)
+        from game.cli_analyze import cmd_analyze
+
+        return cmd_analyze(args)
     parser.print_help()
     return 0
 
