@@ -35,6 +35,7 @@ class StreamKind(str, enum.Enum):
     HEART_RATE = "hr"
     IMU = "imu"
     POSE = "pose"
+    FITNESS = "fitness"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,32 @@ class PoseFrame:
         return 1
 
 
+@dataclass(frozen=True, slots=True)
+class FitnessSample:
+    """One reading of a fitness machine or a speed/cadence sensor (FTMS, RSC, CSC).
+
+    Fields the device did not send are ``None``. ``speed_mps``: metres per second;
+    ``cadence_spm``: steps per minute (running); ``cadence_rpm``: crank revolutions per minute;
+    ``power_w``: watts; ``distance_m``: total distance in metres since the device started;
+    ``incline_pct``: treadmill incline in percent.
+    """
+
+    t_host_ns: int
+    source: str
+    speed_mps: float | None = None
+    cadence_spm: float | None = None
+    cadence_rpm: float | None = None
+    power_w: float | None = None
+    distance_m: float | None = None
+    incline_pct: float | None = None
+
+    kind = StreamKind.FITNESS
+
+    @property
+    def n_values(self) -> int:
+        return 1
+
+
 class DeviceState(str, enum.Enum):
     """Connection / freshness state of one input device."""
 
@@ -169,14 +196,15 @@ class DeviceStatus:
         return self.state in (DeviceState.CONNECTED, DeviceState.STREAMING)
 
 
-Sample = Union[HeartRateSample, ImuBatch, PoseFrame]
-BusItem = Union[HeartRateSample, ImuBatch, PoseFrame, DeviceStatus]
+Sample = Union[HeartRateSample, ImuBatch, PoseFrame, FitnessSample]
+BusItem = Union[HeartRateSample, ImuBatch, PoseFrame, FitnessSample, DeviceStatus]
 
 __all__ = [
     "POSE_LANDMARKS",
     "BusItem",
     "DeviceState",
     "DeviceStatus",
+    "FitnessSample",
     "HeartRateSample",
     "ImuBatch",
     "PoseFrame",
