@@ -398,7 +398,6 @@ class Movesense(EmulatedPeripheral):
 
     async def _stream(self, reference: int, resource: str, rate_hz: int) -> None:
         loop = asyncio.get_running_loop()
-        period = self.frame_samples / rate_hz
         t0 = loop.time()
         index = 0
         while self.connected:
@@ -415,7 +414,6 @@ class Movesense(EmulatedPeripheral):
             message = bytes([movesense.REPLY_DATA, reference]) + payload
             await self.notify(self.data, message)
             index += self.frame_samples
-            del period
 
 
 class Treadmill(EmulatedPeripheral):

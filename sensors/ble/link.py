@@ -1,0 +1,224 @@
+"""One sensor's link: connect, subscribe, watch freshness, reconnect with backoff after a drop.
+
+Runs as a coroutine on the BLE thread's asyncio loop (:mod:`sensors.ble.service`). Everything
+it learns goes out through ``emit``: samples as they arrive and a :class:`DeviceStatus` on every
+change of state, each with a message a player can act on. The link never raises to its caller:
+errors become statuses, and the link keeps trying (with growing pauses) until stopped, except
+where trying again cannot help by itself (no adapter, permission denied), where it waits for
+the longest pause between tries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from bleak import BleakClient
+
+from sensors.ble.backoff import reconnect_delay_s
+from sensors.ble.errors import ParseError
+from sensors.ble.freshness import Freshness
+from sensors.ble.link_errors import LinkError, LinkLost, classify
+from sensors.ble.profiles import Profile, profile_for
+from sensors.clock import now_ns
+from sensors.samples import BusItem, DeviceState, DeviceStatus, Sample
+
+log = logging.getLogger(__name__)
+
+#: Largest PMD/Movesense notification expected, bytes; with the default MTU (23: 20 bytes of
+#: payload) such frames arrive cut short.
+LARGE_NOTIFICATION_BYTES = 200
+
+
+@dataclass
+class LinkStats:
+    """Counters for the monitor and the benchmarks."""
+
+    connects: int = 0
+    drops: int = 0
+    notifications: int = 0
+    malformed: int = 0
+    last_error: str = ""
+    mtu: int = 0
+    reconnect_s: list[float] = field(default_factory=list)
+
+
+class SensorLink:
+    """Keeps one sensor connected and streaming while :meth:`run` runs.
+
+    ``address``: the device address (allow-listed by the caller). ``device_kind``: label used in
+    statuses (``heart_rate``, ``imu`` ...). ``client_backend``: bleak backend class (None: the
+    platform's). ``connect_timeout_s``: how long one attempt waits for the device.
+    """
+
+    def __init__(self, address: str, emit: Callable[[BusItem], None], *, name: str | None = None,
+                 device_kind: str = "ble", placement: str = "chest", client_backend: type | None = None,
+                 connect_timeout_s: float = 10.0, clock: Callable[[], int] = now_ns,
+                 backoff: Callable[[int], float] = reconnect_delay_s, watchdog_period_s: float = 0.25,
+                 stale_after_s: float | None = None) -> None:
+        self.address = address
+        self.name = name or address
+        self.emit = emit
+        self.device_kind = device_kind
+        self.placement = placement
+        self.client_backend = client_backend
+        self.connect_timeout_s = connect_timeout_s
+        self.clock = clock
+        self.backoff = backoff
+        self.watchdog_period_s = watchdog_period_s
+        self.stale_after_s = stale_after_s
+        self.stats = LinkStats()
+        self.state: DeviceState | None = None
+        self._message = ""
+        self._stop = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._fresh: dict[str, Freshness] = {}
+        self._profile: Profile | None = None
+        self._dropped_at: float | None = None
+
+    # --- status --------------------------------------------------------------------------------
+    def _status(self, state: DeviceState, message: str) -> None:
+        if state == self.state and message == self._message:
+            return
+        self.state, self._message = state, message
+        self.emit(DeviceStatus(self.clock(), self.address, self.device_kind, state, message))
+
+    # --- the Sink the profile talks to ------------------------------------------------------------
+    def sample(self, stream: str, item: Sample, valid: bool = True) -> None:
+        self.stats.notifications += 1
+        fresh = self._fresh.get(stream)
+        if fresh is not None:
+            fresh.seen(self.clock(), valid=valid)
+        self.emit(item)
+        self._update_freshness()
+
+    def malformed(self, stream: str, error: ParseError) -> None:
+        self.stats.malformed += 1
+        # Logged at debug per packet; the count is in the stats and the monitor's summary.
+        log.debug("%s: malformed %s notification: %s", self.name, stream, error)
+        if self.stats.malformed in (1, 10, 100, 1000):
+            log.warning("%s: %d malformed %s notification(s) so far (latest: %s); the link stays up",
+                        self.name, self.stats.malformed, stream, error)
+
+    def _update_freshness(self) -> None:
+        if self.state not in (DeviceState.CONNECTED, DeviceState.STREAMING, DeviceState.STALE):
+            return
+        now = self.clock()
+        for fresh in self._fresh.values():
+            fresh.check(now)
+        quiet = [s for s, f in self._fresh.items() if not f.fresh(now)]
+        if not quiet:
+            self._status(DeviceState.STREAMING, f"{self.name}: streaming")
+        elif any(f.last_ns is not None for f in self._fresh.values()) or self._stale_since_connect(now):
+            invalid = [s for s in quiet if self._fresh[s].invalid]
+            if invalid and "hr" in invalid:
+                why = "no skin contact: moisten the strap's electrodes and tighten it"
+            else:
+                why = f"no data for {max(f.timeout_s for f in self._fresh.values()):.0f} s"
+            self._status(DeviceState.STALE, f"{self.name}: {', '.join(quiet)} quiet ({why})")
+
+    def _stale_since_connect(self, now: int) -> bool:
+        return self._connected_ns is not None and now - self._connected_ns > max(f.timeout_s for f in self._fresh.values()) * 1e9
+
+    # --- life cycle ------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _on_disconnect(self, _client: Any = None) -> None:
+        self._lost.set()
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopped first; returns True when stopped."""
+        try:
+            await asyncio.wait_for(self._stop.wait(), seconds)
+            return True
+        except TimeoutError:
+            return self._stop.is_set()
+
+    async def run(self) -> None:
+        attempt = 0
+        loop = asyncio.get_running_loop()
+        while not self._stop.is_set():
+            self._status(DeviceState.CONNECTING if attempt == 0 else DeviceState.SEARCHING,
+                         f"{self.name}: connecting" if attempt == 0 else f"{self.name}: reconnecting (try {attempt + 1})")
+            client: BleakClient | None = None
+            error: LinkError | None = None
+            try:
+                client = await self._connect()
+                attempt = 0
+                if self._dropped_at is not None:
+                    self.stats.reconnect_s.append(loop.time() - self._dropped_at)
+                    self._dropped_at = None
+                await self._watch(client)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a typed status
+                error = classify(exc, self.address)
+            finally:
+                self._profile_streams_off()
+                if client is not None:
+                    await self._close(client)
+            if self._stop.is_set():
+                break
+            if self._dropped_at is None:
+                self._dropped_at = loop.time()
+            attempt += 1
+            if error is None:
+                error = LinkLost(f"{self.name} disconnected", address=self.address)
+                self.stats.drops += 1
+            self.stats.last_error = str(error)
+            state = DeviceState.ERROR if not error.retry else DeviceState.DISCONNECTED
+            self._status(state, f"{self.name}: {error}")
+            delay = self.backoff(attempt) if error.retry else self.backoff(99)
+            if await self._sleep(delay):
+                break
+        self._status(DeviceState.DISCONNECTED, f"{self.name}: closed")
+
+    async def _connect(self) -> BleakClient:
+        self._lost.clear()
+        kwargs: dict[str, Any] = {"disconnected_callback": self._on_disconnect, "timeout": self.connect_timeout_s}
+        if self.client_backend is not None:
+            kwargs["backend"] = self.client_backend
+        client = BleakClient(self.address, **kwargs)
+        await client.connect()
+        self.stats.connects += 1
+        self.stats.mtu = client.mtu_size
+        self._profile = profile_for(client, self.address, self.placement, self.clock)
+        self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
+        self._connected_ns = self.clock()
+        self._status(DeviceState.CONNECTED, f"{self.name}: connected, starting {', '.join(self._profile.streams)}")
+        try:
+            await self._profile.start(client, self)
+        except Exception:
+            await self._close(client)
+            raise
+        if client.mtu_size - 3 < LARGE_NOTIFICATION_BYTES and len(self._profile.streams) > 1:
+            log.warning("%s: ATT MTU is %d bytes; accelerometer frames may be cut short", self.name, client.mtu_size)
+        return client
+
+    async def _watch(self, client: BleakClient) -> None:
+        while not self._stop.is_set():
+            if self._lost.is_set() or not client.is_connected:
+                return
+            self._update_freshness()
+            await asyncio.sleep(self.watchdog_period_s)
+        if self._profile is not None and client.is_connected:
+            try:
+                await asyncio.wait_for(self._profile.stop(client), 2.0)
+            except Exception:  # noqa: BLE001 - a polite stop; the disconnect follows regardless
+                pass
+
+    def _profile_streams_off(self) -> None:
+        for fresh in self._fresh.values():
+            fresh.reset()
+        self._connected_ns = None
+
+    async def _close(self, client: BleakClient) -> None:
+        try:
+            await asyncio.wait_for(client.disconnect(), 3.0)
+        except Exception:  # noqa: BLE001 - the device may be gone already
+            pass
+
+    _connected_ns: int | None = None

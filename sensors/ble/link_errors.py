@@ -1,0 +1,94 @@
+"""Typed errors of Bluetooth links, each with advice a player or a teacher can act on.
+
+The policy follows bleak-retry-connector: what went wrong is classified once, here, from
+whatever the platform backend raised, so the link and the user interface deal with a small set
+of types. ``retry`` says whether trying again later can help by itself.
+"""
+
+from __future__ import annotations
+
+from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason, BleakDeviceNotFoundError, BleakError
+
+
+class LinkError(Exception):
+    """A Bluetooth link problem. ``advice``: one sentence for the player."""
+
+    advice = "Check the sensor and try again."
+    retry = True
+
+    def __init__(self, message: str, *, address: str = "") -> None:
+        super().__init__(message)
+        self.address = address
+
+    def __str__(self) -> str:
+        return f"{self.args[0]}: {self.advice}"
+
+
+class AdapterMissing(LinkError):
+    advice = "No Bluetooth adapter was found: plug in a USB Bluetooth adapter, or play with the camera or keyboard."
+    retry = False
+
+
+class BluetoothOff(LinkError):
+    advice = "Bluetooth is switched off: turn it on in the system settings."
+
+
+class BluetoothDenied(LinkError):
+    advice = "This program may not use Bluetooth: allow it in the system's privacy settings."
+    retry = False
+
+
+class OutOfRange(LinkError):
+    advice = ("The sensor did not answer: wear it (a strap wakes on skin contact), wet the strap's electrodes, "
+              "bring it within a few metres, and check it is not connected to a phone or watch.")
+
+
+class ConnectionSlotsExhausted(LinkError):
+    advice = ("The Bluetooth adapter holds no more connections (typically 5-7): disconnect a sensor, add a second "
+              "adapter, or read heart rates from broadcasts instead.")
+
+
+class ServiceMissing(LinkError):
+    advice = "The device does not offer the expected service: check that it is the right kind of sensor."
+    retry = False
+
+
+class LinkLost(LinkError):
+    advice = "The connection dropped: keep the sensor close; it reconnects by itself."
+
+
+_SLOT_MARKERS = ("0x09", "connection limit", "connection_limit", "le-connection-abort-by-local",
+                 "too many connections", "maximum number of connections")
+_NOT_FOUND_MARKERS = ("not found", "timed out", "timeout", "0x3e", "failed to be established", "in progress")
+
+
+def classify(exc: BaseException, address: str = "") -> LinkError:
+    """The LinkError for anything a bleak backend raised while scanning or connecting."""
+    if isinstance(exc, LinkError):
+        return exc
+    text = str(exc).lower()
+    if isinstance(exc, BleakBluetoothNotAvailableError):
+        reason = exc.reason
+        if reason == BleakBluetoothNotAvailableReason.POWERED_OFF:
+            return BluetoothOff(str(exc.args[0]), address=address)
+        if reason in (BleakBluetoothNotAvailableReason.DENIED_BY_USER, BleakBluetoothNotAvailableReason.DENIED_BY_SYSTEM,
+                      BleakBluetoothNotAvailableReason.DENIED_BY_UNKNOWN):
+            return BluetoothDenied(str(exc.args[0]), address=address)
+        return AdapterMissing(str(exc.args[0]), address=address)
+    if isinstance(exc, BleakDeviceNotFoundError):
+        return OutOfRange(f"{address or exc.identifier} not found", address=address)
+    if isinstance(exc, (TimeoutError,)):
+        return OutOfRange(f"{address}: no answer in time", address=address)
+    if isinstance(exc, BleakError):
+        if any(m in text for m in _SLOT_MARKERS):
+            return ConnectionSlotsExhausted(f"{address}: {exc}", address=address)
+        if "no bluetooth adapters" in text or "no default adapter" in text:
+            return AdapterMissing(str(exc), address=address)
+        if "powered off" in text or "not powered" in text:
+            return BluetoothOff(str(exc), address=address)
+        if any(m in text for m in _NOT_FOUND_MARKERS):
+            return OutOfRange(f"{address}: {exc}", address=address)
+        return LinkLost(f"{address}: {exc}", address=address)
+    if isinstance(exc, (ConnectionError, OSError, EOFError)):
+        return LinkLost(f"{address}: {exc}", address=address)
+    return LinkError(f"{address}: {type(exc).__name__}: {exc}", address=address)

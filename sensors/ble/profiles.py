@@ -1,0 +1,308 @@
+"""What to subscribe on each kind of sensor, and how its notifications become bus samples.
+
+One small class per device family (house style: one interface, docstrings as the contract).
+A profile is started on a connected ``BleakClient``; every notification goes through the
+family's pure parser (:mod:`sensors.ble.heart_rate`, :mod:`~sensors.ble.polar_pmd` ...). The
+profile hands results to a :class:`Sink`: ``sample(stream, item, valid)`` for data,
+``malformed(stream, error)`` for bytes the parser refused. A malformed notification never ends
+the link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Protocol
+
+from bleak import BleakClient
+
+from sensors.ble import csc, ftms, heart_rate, movesense, polar_pmd, rsc
+from sensors.ble.errors import ParseError
+from sensors.ble.link_errors import ServiceMissing
+from sensors.clock import now_ns
+from sensors.samples import FitnessSample, Sample
+
+#: Polar H10 accelerometer settings used (Polar BLE SDK: 25/50/100/200 Hz, 16 bit, 2/4/8 g).
+PMD_ACC_RATE_HZ = 200
+PMD_ACC_RANGE_G = 8
+#: Movesense sample firmware rates: 13, 26, 52, 104, 208, 416 ... Hz; 52 Hz suffices for steps.
+MOVESENSE_RATE_HZ = 52
+
+
+class Sink(Protocol):
+    def sample(self, stream: str, item: Sample, valid: bool = True) -> None: ...
+
+    def malformed(self, stream: str, error: ParseError) -> None: ...
+
+
+class Profile:
+    """Contract: ``streams`` names the data streams (each gets its own freshness watchdog);
+    ``start`` subscribes and starts streaming on a freshly connected client (it is called again
+    after every reconnect, on a new connection, and must not assume any earlier state);
+    ``stop`` ends streaming politely before a planned disconnect (errors are ignored)."""
+
+    streams: tuple[str, ...] = ()
+    #: The longest normal gap between notifications of a stream, seconds.
+    stale_after_s: float = 3.0
+
+    def __init__(self, source: str, placement: str = "chest", clock: Callable[[], int] = now_ns) -> None:
+        self.source = source
+        self.placement = placement
+        self.clock = clock
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        raise NotImplementedError
+
+    async def stop(self, client: BleakClient) -> None:
+        return None
+
+
+def _has(client: BleakClient, uuid: str) -> bool:
+    return client.services.get_characteristic(uuid) is not None
+
+
+class HeartRateProfile(Profile):
+    """Heart Rate Measurement notifications -> HeartRateSample. "Sensor contact: no" is passed on
+    (researchers keep it) but marked not valid, so the link shows the strap as stale."""
+
+    streams = ("hr",)
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        if not _has(client, heart_rate.MEASUREMENT_UUID):
+            raise ServiceMissing(f"{self.source} has no Heart Rate Measurement characteristic", address=self.source)
+
+        def on_hr(_char: Any, data: bytearray) -> None:
+            t = self.clock()
+            try:
+                m = heart_rate.parse_heart_rate_measurement(bytes(data))
+            except ParseError as exc:
+                sink.malformed("hr", exc)
+                return
+            sink.sample("hr", heart_rate.to_sample(m, t, self.source), valid=m.contact is not False and m.bpm > 0)
+
+        await client.start_notify(heart_rate.MEASUREMENT_UUID, on_hr)
+
+
+class PolarPmdProfile(HeartRateProfile):
+    """Polar H10 / Verity Sense: heart rate plus the PMD accelerometer at 200 Hz (mG -> g).
+
+    Start sequence as in Polar's SDK: subscribe to control-point indications and PMD data, then
+    write a start request and wait for its response. PMD frames are up to ~230 bytes, so the
+    connection's ATT MTU must have been raised (real stacks and the emulation do it on connect).
+    """
+
+    streams = ("hr", "acc")
+    stale_after_s = 3.0
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        await super().start(client, sink)
+        if not _has(client, polar_pmd.CONTROL_POINT_UUID) or not _has(client, polar_pmd.DATA_UUID):
+            raise ServiceMissing(f"{self.source} has no Polar PMD service", address=self.source)
+        responses: asyncio.Queue[bytes] = asyncio.Queue()
+        self._factor = 1.0
+
+        def on_cp(_char: Any, data: bytearray) -> None:
+            responses.put_nowait(bytes(data))
+
+        def on_data(_char: Any, data: bytearray) -> None:
+            t = self.clock()
+            raw = bytes(data)
+            if raw and raw[0] & 0x3F != polar_pmd.TYPE_ACC:
+                return  # another measurement type on the shared data characteristic
+            try:
+                frame = polar_pmd.parse_acc_frame(raw, self._factor)
+            except ParseError as exc:
+                sink.malformed("acc", exc)
+                return
+            sink.sample("acc", frame.to_batch(PMD_ACC_RATE_HZ, t, self.source, self.placement))
+
+        await client.start_notify(polar_pmd.CONTROL_POINT_UUID, on_cp)
+        await client.start_notify(polar_pmd.DATA_UUID, on_data)
+        request = polar_pmd.build_start(polar_pmd.TYPE_ACC, sample_rate_hz=PMD_ACC_RATE_HZ, resolution_bits=16,
+                                        range_g=PMD_ACC_RANGE_G)
+        await client.write_gatt_char(polar_pmd.CONTROL_POINT_UUID, request, response=True)
+        try:
+            answer = polar_pmd.parse_control_point_response(await asyncio.wait_for(responses.get(), 5.0))
+        except TimeoutError:
+            raise ServiceMissing(f"{self.source}: no answer to the PMD start request", address=self.source) from None
+        if not answer.ok and answer.error != "ALREADY_IN_STATE":
+            raise ServiceMissing(f"{self.source}: PMD refused to start the accelerometer ({answer.error})", address=self.source)
+        if answer.params:
+            try:
+                factor = answer.settings().factor
+            except ParseError:
+                factor = None
+            self._factor = factor or 1.0
+
+    async def stop(self, client: BleakClient) -> None:
+        await client.write_gatt_char(polar_pmd.CONTROL_POINT_UUID, polar_pmd.build_stop(polar_pmd.TYPE_ACC), response=True)
+
+
+class MovesenseProfile(Profile):
+    """Movesense with the GSP sample firmware: HELLO, then subscribe ``/Meas/Acc/52``."""
+
+    streams = ("acc",)
+    REFERENCE = 0x63
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        if not _has(client, movesense.COMMAND_UUID) or not _has(client, movesense.DATA_UUID):
+            raise ServiceMissing(f"{self.source} has no Movesense GSP service", address=self.source)
+        results: asyncio.Queue[movesense.CommandResult] = asyncio.Queue()
+        pending: dict[int, movesense.DataNotification] = {}
+
+        def deliver(message: movesense.DataNotification, t: int) -> None:
+            try:
+                data = movesense.parse_imu_payload(message.payload, "Acc")
+            except ParseError as exc:
+                sink.malformed("acc", exc)
+                return
+            sink.sample("acc", data.to_batch(MOVESENSE_RATE_HZ, t, self.source, self.placement))
+
+        def on_data(_char: Any, raw: bytearray) -> None:
+            t = self.clock()
+            try:
+                reply = movesense.parse_reply(bytes(raw))
+            except ParseError as exc:
+                sink.malformed("acc", exc)
+                return
+            if isinstance(reply, movesense.CommandResult):
+                results.put_nowait(reply)
+            elif isinstance(reply, movesense.DataContinuation):
+                first = pending.pop(reply.reference, None)
+                if first is None:
+                    sink.malformed("acc", ParseError("Movesense reply", "continuation without its first part", bytes(raw)))
+                    return
+                deliver(movesense.join_parts(first, reply), t)
+            elif reply.reference == self.REFERENCE:
+                try:
+                    movesense.parse_imu_payload(reply.payload, "Acc")
+                except ParseError:
+                    pending[reply.reference] = reply  # may be the first half of a split message
+                    return
+                deliver(reply, t)
+
+        await client.start_notify(movesense.DATA_UUID, on_data)
+        await client.write_gatt_char(movesense.COMMAND_UUID, movesense.build_hello(), response=True)
+        await client.write_gatt_char(movesense.COMMAND_UUID,
+                                     movesense.build_subscribe(self.REFERENCE, movesense.meas_path("Acc", MOVESENSE_RATE_HZ)),
+                                     response=True)
+        deadline = asyncio.get_running_loop().time() + 5.0
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                result = await asyncio.wait_for(results.get(), max(0.01, remaining))
+            except TimeoutError:
+                raise ServiceMissing(f"{self.source}: no answer to the Movesense subscription", address=self.source) from None
+            if result.reference == self.REFERENCE:
+                if result.status not in (200, 201):
+                    raise ServiceMissing(f"{self.source}: Movesense refused /Meas/Acc (code {result.status})", address=self.source)
+                return
+
+    async def stop(self, client: BleakClient) -> None:
+        await client.write_gatt_char(movesense.COMMAND_UUID, movesense.build_unsubscribe(self.REFERENCE), response=True)
+
+
+class FitnessMachineProfile(Profile):
+    """FTMS treadmill or indoor bike data -> FitnessSample (whichever characteristic exists)."""
+
+    streams = ("fitness",)
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        if _has(client, ftms.TREADMILL_DATA_UUID):
+            def on_treadmill(_char: Any, data: bytearray) -> None:
+                t = self.clock()
+                try:
+                    d = ftms.parse_treadmill_data(bytes(data))
+                except ParseError as exc:
+                    sink.malformed("fitness", exc)
+                    return
+                if d.speed_kmh is None and d.distance_m is None:
+                    return  # a "more data" half of a split record
+                sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, power_w=d.power_w,
+                                                     distance_m=d.distance_m, incline_pct=d.incline_pct))
+
+            await client.start_notify(ftms.TREADMILL_DATA_UUID, on_treadmill)
+        elif _has(client, ftms.INDOOR_BIKE_DATA_UUID):
+            def on_bike(_char: Any, data: bytearray) -> None:
+                t = self.clock()
+                try:
+                    d = ftms.parse_indoor_bike_data(bytes(data))
+                except ParseError as exc:
+                    sink.malformed("fitness", exc)
+                    return
+                sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, cadence_rpm=d.cadence_rpm,
+                                                     power_w=d.power_w, distance_m=d.distance_m))
+
+            await client.start_notify(ftms.INDOOR_BIKE_DATA_UUID, on_bike)
+        else:
+            raise ServiceMissing(f"{self.source} offers neither Treadmill Data nor Indoor Bike Data", address=self.source)
+
+
+class CadenceProfile(Profile):
+    """Cycling Speed and Cadence -> FitnessSample with crank cadence (and wheel speed)."""
+
+    streams = ("fitness",)
+    stale_after_s = 5.0  # a CSC sensor may pause between crank events
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        if not _has(client, csc.MEASUREMENT_UUID):
+            raise ServiceMissing(f"{self.source} has no CSC Measurement characteristic", address=self.source)
+        previous: list[csc.CscMeasurement] = []
+
+        def on_csc(_char: Any, data: bytearray) -> None:
+            t = self.clock()
+            try:
+                m = csc.parse_csc_measurement(bytes(data))
+            except ParseError as exc:
+                sink.malformed("fitness", exc)
+                return
+            rpm = speed = None
+            if previous:
+                rpm = csc.cadence_rpm(previous[0], m)
+                speed = csc.wheel_speed_mps(previous[0], m)
+                if rpm is None and m.crank_revs is not None and m.crank_revs == previous[0].crank_revs:
+                    rpm = 0.0 if (m.crank_event_1024 == previous[0].crank_event_1024) else None
+            previous[:] = [m]
+            sink.sample("fitness", FitnessSample(t, self.source, cadence_rpm=rpm, speed_mps=speed))
+
+        await client.start_notify(csc.MEASUREMENT_UUID, on_csc)
+
+
+class RunningProfile(Profile):
+    """Running Speed and Cadence (foot pod) -> FitnessSample with speed and step cadence."""
+
+    streams = ("fitness",)
+
+    async def start(self, client: BleakClient, sink: Sink) -> None:
+        if not _has(client, rsc.MEASUREMENT_UUID):
+            raise ServiceMissing(f"{self.source} has no RSC Measurement characteristic", address=self.source)
+
+        def on_rsc(_char: Any, data: bytearray) -> None:
+            t = self.clock()
+            try:
+                m = rsc.parse_rsc_measurement(bytes(data))
+            except ParseError as exc:
+                sink.malformed("fitness", exc)
+                return
+            sink.sample("fitness", FitnessSample(t, self.source, speed_mps=m.speed_mps, cadence_spm=float(m.cadence_spm),
+                                                 distance_m=m.distance_m))
+
+        await client.start_notify(rsc.MEASUREMENT_UUID, on_rsc)
+
+
+def profile_for(client: BleakClient, source: str, placement: str = "chest", clock: Callable[[], int] = now_ns) -> Profile:
+    """The richest profile the connected device's GATT database supports."""
+    services = client.services
+    if services.get_characteristic(polar_pmd.CONTROL_POINT_UUID) is not None and _has(client, heart_rate.MEASUREMENT_UUID):
+        return PolarPmdProfile(source, placement, clock)
+    if services.get_characteristic(movesense.COMMAND_UUID) is not None:
+        return MovesenseProfile(source, placement, clock)
+    if _has(client, heart_rate.MEASUREMENT_UUID):
+        return HeartRateProfile(source, placement, clock)
+    if _has(client, ftms.TREADMILL_DATA_UUID) or _has(client, ftms.INDOOR_BIKE_DATA_UUID):
+        return FitnessMachineProfile(source, placement, clock)
+    if _has(client, csc.MEASUREMENT_UUID):
+        return CadenceProfile(source, placement, clock)
+    if _has(client, rsc.MEASUREMENT_UUID):
+        return RunningProfile(source, placement, clock)
+    raise ServiceMissing(f"{source} offers no service Liike reads (heart rate, Polar PMD, Movesense, FTMS, CSC, RSC)",
+                         address=source)

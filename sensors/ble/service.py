@@ -1,0 +1,205 @@
+"""All Bluetooth work on one background thread running one asyncio loop.
+
+:class:`BleSource` implements the :class:`sensors.source.Source` contract: ``start(bus)``
+returns at once; a thread runs the loop, with one :class:`~sensors.ble.link.SensorLink` per
+allow-listed sensor in ``connect`` mode and one scanner reading heart rates that allow-listed
+straps broadcast (``broadcast`` mode). Samples and statuses go to the SensorBus; the game loop
+only drains the bus and never awaits.
+
+``backends``: an async factory, run inside the BLE loop, returning the bleak backend classes
+``(scanner, client)`` to use (None: the platform's). Tests and the ``--emulate`` demonstrations
+pass one that builds an emulated world (:mod:`sensors.ble.emulation`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bleak import BleakScanner
+
+from sensors.ble.allowlist import AllowedSensor
+from sensors.ble.discovery import polar_broadcast_of
+from sensors.ble.freshness import Freshness
+from sensors.ble.link import SensorLink
+from sensors.ble.link_errors import classify
+from sensors.bus import SensorBus
+from sensors.clock import now_ns
+from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
+
+log = logging.getLogger(__name__)
+
+Backends = tuple[type | None, type | None]
+BackendFactory = Callable[[], Awaitable[Backends]]
+#: A broadcast strap refreshes its advertisement about once a second (Polar frame counter).
+BROADCAST_STALE_S = 5.0
+
+
+class BroadcastReader:
+    """Heart rates from advertisements of allow-listed straps (no connection, marked broadcast).
+
+    A value is published only when the strap's frame counter moves (a new reading; repeated
+    advertisements of the same frame are the same value). Staleness is checked by :meth:`check`.
+    """
+
+    def __init__(self, sensors: list[AllowedSensor], emit: Callable[[BusItem], None],
+                 clock: Callable[[], int] = now_ns) -> None:
+        self.sensors = {s.address: s for s in sensors}
+        self.emit = emit
+        self.clock = clock
+        self.fresh = {a: Freshness(BROADCAST_STALE_S) for a in self.sensors}
+        self._counter: dict[str, int] = {}
+        self._state: dict[str, DeviceState] = {}
+        self.published = 0
+
+    def on_advertisement(self, address: str, manufacturer_data: dict[int, bytes]) -> None:
+        address = address.upper()
+        if address not in self.sensors:
+            return
+        hr = polar_broadcast_of(manufacturer_data)
+        if hr is None or self._counter.get(address) == hr.counter:
+            return
+        self._counter[address] = hr.counter
+        t = self.clock()
+        self.fresh[address].seen(t, valid=hr.usable)
+        self.emit(HeartRateSample(t, address, hr.bpm, contact=hr.contact, broadcast=True))
+        self.published += 1
+        self._set(address, DeviceState.STREAMING if hr.usable else DeviceState.STALE,
+                  "broadcast heart rate" if hr.usable else "no skin contact: moisten the strap's electrodes")
+
+    def check(self) -> None:
+        now = self.clock()
+        for address, fresh in self.fresh.items():
+            if fresh.check(now) or (fresh.last_ns is None and address not in self._state):
+                self._set(address, DeviceState.STALE if fresh.last_ns is not None else DeviceState.SEARCHING,
+                          "broadcast quiet: is the strap worn and within a few metres?" if fresh.last_ns is not None
+                          else "listening for its broadcast")
+
+    def _set(self, address: str, state: DeviceState, message: str) -> None:
+        if self._state.get(address) == state:
+            return
+        self._state[address] = state
+        self.emit(DeviceStatus(self.clock(), address, "heart_rate", state, f"{self.sensors[address].display}: {message}"))
+
+
+class BleSource:
+    """The Bluetooth input source (see the module docstring)."""
+
+    name = "ble"
+
+    def __init__(self, sensors: list[AllowedSensor], *, backends: BackendFactory | None = None,
+                 connect_timeout_s: float = 10.0, link_options: dict[str, Any] | None = None) -> None:
+        self.sensors = list(sensors)
+        self.backends = backends
+        self.connect_timeout_s = connect_timeout_s
+        self.link_options = link_options or {}
+        self.links: list[SensorLink] = []
+        self.broadcast: BroadcastReader | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._bus: SensorBus | None = None
+        self.error: BaseException | None = None
+
+    def start(self, bus: SensorBus) -> None:
+        if self._thread is not None:
+            return
+        self._bus = bus
+        self._thread = threading.Thread(target=self._thread_main, name="liike-ble", daemon=True)
+        self._thread.start()
+        self._ready.wait(5.0)
+
+    def _emit(self, item: BusItem) -> None:
+        assert self._bus is not None
+        self._bus.push(item)
+
+    def _thread_main(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # noqa: BLE001 - the thread must report, never die silently
+            self.error = exc
+            log.error("Bluetooth thread ended: %s", exc)
+            self._emit(DeviceStatus(now_ns(), "ble", "ble", DeviceState.ERROR, f"Bluetooth stopped: {exc}"))
+        finally:
+            self._ready.set()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        self._ready.set()
+        scanner_backend, client_backend = (await self.backends()) if self.backends is not None else (None, None)
+        tasks: list[asyncio.Task[None]] = []
+        for s in self.sensors:
+            if s.mode != "connect":
+                continue
+            link = SensorLink(s.address, self._emit, name=s.display, device_kind="ble", placement=s.placement,
+                              client_backend=client_backend, connect_timeout_s=self.connect_timeout_s, **self.link_options)
+            self.links.append(link)
+            tasks.append(asyncio.create_task(link.run(), name=f"link {s.address}"))
+        broadcast = [s for s in self.sensors if s.mode == "broadcast"]
+        if broadcast:
+            self.broadcast = BroadcastReader(broadcast, self._emit)
+            tasks.append(asyncio.create_task(self._listen(scanner_backend), name="broadcast scan"))
+        await self._stop.wait()
+        for link in self.links:
+            link.stop()
+        done, pending = await asyncio.wait(tasks, timeout=3.0) if tasks else (set(), set())
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
+        if self.backends is not None and hasattr(self.backends, "close"):
+            await self.backends.close()  # type: ignore[attr-defined]
+
+    async def _listen(self, scanner_backend: type | None) -> None:
+        reader = self.broadcast
+        assert reader is not None and self._stop is not None
+
+        def on_adv(device: Any, adv: Any) -> None:
+            reader.on_advertisement(device.address, dict(adv.manufacturer_data))
+
+        attempt = 0
+        while not self._stop.is_set():
+            kwargs: dict[str, Any] = {"detection_callback": on_adv, "scanning_mode": "passive"}
+            if scanner_backend is not None:
+                kwargs["backend"] = scanner_backend
+            try:
+                scanner = BleakScanner(**kwargs)
+                await scanner.start()
+            except Exception as exc:  # noqa: BLE001 - reported as a status, then retried
+                err = classify(exc)
+                for address in reader.sensors:
+                    reader._set(address, DeviceState.ERROR, str(err))
+                attempt += 1
+                try:
+                    await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2 ** attempt))
+                except TimeoutError:
+                    pass
+                continue
+            attempt = 0
+            try:
+                while not self._stop.is_set():
+                    reader.check()
+                    try:
+                        await asyncio.wait_for(self._stop.wait(), 0.25)
+                    except TimeoutError:
+                        pass
+            finally:
+                await scanner.stop()
+
+    def stop(self) -> None:
+        """Idempotent; returns within about 4 s, leaving no thread running."""
+        thread = self._thread
+        if thread is None:
+            return
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(self._stop.set)
+            except RuntimeError:
+                pass
+        thread.join(5.0)
+        self._thread = None
