@@ -108,19 +108,19 @@ class SensorLink:
         now = self.clock()
         for fresh in self._fresh.values():
             fresh.check(now)
-        quiet = [s for s, f in self._fresh.items() if not f.fresh(now)]
-        if not quiet:
-            self._status(DeviceState.STREAMING, f"{self.name}: streaming")
-        elif any(f.last_ns is not None for f in self._fresh.values()) or self._stale_since_connect(now):
-            invalid = [s for s in quiet if self._fresh[s].invalid]
-            if invalid and "hr" in invalid:
+        since_connect_s = (now - (self._connected_ns or now)) / 1e9
+        # A stream that has not sent anything yet is "starting" until its timeout has passed.
+        quiet = [s for s, f in self._fresh.items()
+                 if not f.fresh(now) and (f.last_ns is not None or since_connect_s > f.timeout_s)]
+        starting = [s for s, f in self._fresh.items() if f.last_ns is None and s not in quiet]
+        if quiet:
+            if any(self._fresh[s].invalid for s in quiet) and "hr" in quiet:
                 why = "no skin contact: moisten the strap's electrodes and tighten it"
             else:
-                why = f"no data for {max(f.timeout_s for f in self._fresh.values()):.0f} s"
+                why = f"no data for {max(self._fresh[s].timeout_s for s in quiet):.0f} s"
             self._status(DeviceState.STALE, f"{self.name}: {', '.join(quiet)} quiet ({why})")
-
-    def _stale_since_connect(self, now: int) -> bool:
-        return self._connected_ns is not None and now - self._connected_ns > max(f.timeout_s for f in self._fresh.values()) * 1e9
+        elif not starting:
+            self._status(DeviceState.STREAMING, f"{self.name}: streaming")
 
     # --- life cycle ------------------------------------------------------------------------------
     def stop(self) -> None:

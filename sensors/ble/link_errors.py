@@ -29,6 +29,12 @@ class AdapterMissing(LinkError):
     retry = False
 
 
+class BluetoothUnavailable(LinkError):
+    advice = ("Bluetooth is not available on this computer (no Bluetooth service is running): on Linux install "
+              "and start BlueZ (`bluetoothd`), or play with the camera or keyboard.")
+    retry = False
+
+
 class BluetoothOff(LinkError):
     advice = "Bluetooth is switched off: turn it on in the system settings."
 
@@ -67,6 +73,9 @@ def classify(exc: BaseException, address: str = "") -> LinkError:
     if isinstance(exc, LinkError):
         return exc
     text = str(exc).lower()
+    if isinstance(exc, (FileNotFoundError, ConnectionRefusedError)):
+        # bleak on Linux reaches BlueZ over the D-Bus system socket; no socket, no Bluetooth.
+        return BluetoothUnavailable(f"no Bluetooth service ({exc})", address=address)
     if isinstance(exc, BleakBluetoothNotAvailableError):
         reason = exc.reason
         if reason == BleakBluetoothNotAvailableReason.POWERED_OFF:
@@ -84,7 +93,9 @@ def classify(exc: BaseException, address: str = "") -> LinkError:
             return ConnectionSlotsExhausted(f"{address}: {exc}", address=address)
         if "no bluetooth adapters" in text or "no default adapter" in text:
             return AdapterMissing(str(exc), address=address)
-        if "powered off" in text or "not powered" in text:
+        if "serviceunknown" in text or "org.bluez was not provided" in text:
+            return BluetoothUnavailable(str(exc), address=address)
+        if "powered off" in text or "not powered" in text or "notready" in text:
             return BluetoothOff(str(exc), address=address)
         if any(m in text for m in _NOT_FOUND_MARKERS):
             return OutOfRange(f"{address}: {exc}", address=address)
