@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
     play.add_argument("--mode", choices=MODES, default="runner", help="game mode (default: runner)")
     play.add_argument("--level", metavar="NAME|PATH", help="level name from levels/ or a YAML file; default: choose in the menu")
-    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: motion sensors present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose")
+    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors")
     play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
     play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
     play.add_argument("--seconds", type=_positive, metavar="N", help="stop after N seconds")
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
+    play.add_argument("--sensors", type=Path, metavar="FILE", help="Bluetooth allow-list (default: sensors.yaml in the user config folder)")
+    play.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
 
     pose = sub.add_parser("pose", help="estimate body pose in a picture, a video or a camera",
                           description="Run the pose model on SOURCE: an image file, a video file or a camera index.")
@@ -149,6 +151,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         mode=args.mode, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
         seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
         camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera), model=args.model,
+        sensors_file=args.sensors, emulate_ble=args.emulate_ble,
     )
     try:
         if config.level is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-INPUTS = ("auto", "keyboard", "sim", "camera")
+INPUTS = ("auto", "keyboard", "sim", "camera", "ble")
 MODES = ("runner",)
 
 
@@ -23,6 +23,8 @@ class AppConfig:
     seed: int = 0
     camera: int | str | None = None  # webcam index or a video file standing in for one
     model: str = "lite"  # pose model: lite, full or a path
+    sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder
+    emulate_ble: bool = False  # Bluetooth sensors from the emulated room (demonstrations, tests)
     fps_cap: int = 60
     update_hz: int = 120
 

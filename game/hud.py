@@ -7,6 +7,7 @@ import pygame
 from game.render.palette import BAD, INK, MUTED, PAPER, ZONE_COLOURS
 from game.render.text import TextCache
 from game.live import LiveSensors
+from sensors.samples import DeviceStatus
 
 
 def _panel(screen: pygame.Surface, rect: pygame.Rect) -> None:
@@ -69,5 +70,9 @@ def draw_hud(
 
     problems = live.device_problems()
     if problems:
-        msg = "; ".join(f"{d.source}: {d.message or d.state.value}" for d in problems[:2])
+        def say(d: DeviceStatus) -> str:
+            m = d.message if ": " in d.message else f"{d.source}: {d.message or d.state.value}"
+            return m if len(m) <= 90 else m[:89] + "\u2026"
+
+        msg = "; ".join(say(d) for d in problems[:2])
         text.draw(screen, msg, small, BAD, (w / 2, h - pad), "midbottom")

@@ -2,8 +2,10 @@
 
 The keyboard always works. ``sim`` adds the simulated player (demos, fair stands, tests).
 ``camera`` uses the webcam (or ``--camera FILE``, a video standing in for one) with the pose
-model. ``auto`` uses the motion sensors that are present (a webcam today; BLE sensors once
-configured) and otherwise falls back to the keyboard, saying so.
+model. ``ble`` uses the allow-listed Bluetooth sensors (``liike sensors allow``). ``auto`` uses
+whatever is present: a webcam, and the allow-listed Bluetooth sensors; a sensor that is absent
+shows its status on screen while the game goes on with the other inputs, and the keyboard
+always works.
 """
 
 from __future__ import annotations
@@ -58,6 +60,33 @@ def _camera_source(config: AppConfig, camera: int | str) -> "PoseWorker | None":
     return PoseWorker(CameraCapture(camera), model)
 
 
+def _ble_source(config: AppConfig) -> tuple[Source | None, str]:
+    """The Bluetooth source for the allow-listed sensors, or None with the reason."""
+    from sensors.ble import allowlist
+
+    try:
+        sensors = allowlist.load(config.sensors_file)
+    except allowlist.AllowListError as exc:
+        log.error("Bluetooth sensors are off: %s", exc)
+        return None, "Bluetooth allow-list unreadable"
+    if config.emulate_ble and not sensors:
+        from sensors.ble.emulation.demo import DEMO_ADDRESSES
+
+        sensors = [allowlist.AllowedSensor(DEMO_ADDRESSES["h10"], "Polar H10"),
+                   allowlist.AllowedSensor(DEMO_ADDRESSES["movesense"], "Movesense", placement="waist")]
+    if not sensors:
+        return None, "no Bluetooth sensors allowed yet (`liike sensors scan`, then `liike sensors allow ADDRESS`)"
+    from sensors.ble.service import BleSource
+
+    backends = None
+    if config.emulate_ble:
+        from sensors.ble.emulation.demo import EmulatedBackends
+
+        backends = EmulatedBackends()
+    labels = ", ".join(s.display for s in sensors[:3]) + (" ..." if len(sensors) > 3 else "")
+    return BleSource(sensors, backends=backends), f"Bluetooth ({labels})"
+
+
 def build_inputs(config: AppConfig) -> InputSetup:
     if config.input == "sim":
         from sensors.sim import SimulatedSource
@@ -66,12 +95,30 @@ def build_inputs(config: AppConfig) -> InputSetup:
         return InputSetup([sim], "simulated player + keyboard", sim.inject)
     if config.input == "keyboard":
         return InputSetup([], "keyboard")
-    camera: int | str | None = config.camera
-    if camera is None and (config.input == "camera" or camera_present(0)):
-        camera = 0
-    if camera is not None:
-        source = _camera_source(config, camera)
-        if source is not None:
-            return InputSetup([source], f"camera {camera} + keyboard", preview=source.capture.latest)
-        return InputSetup([], "keyboard (the pose model could not be loaded)")
-    return InputSetup([], "keyboard (no camera or motion sensor found)")
+    sources: list[Source] = []
+    labels: list[str] = []
+    preview: Preview | None = None
+    if config.input in ("auto", "ble"):
+        ble, why = _ble_source(config)
+        if ble is not None:
+            sources.append(ble)
+            labels.append(why)
+        elif config.input == "ble":
+            log.warning("%s; playing with the keyboard", why)
+    if config.input in ("auto", "camera"):
+        camera: int | str | None = config.camera
+        if camera is None and (config.input == "camera" or camera_present(0)):
+            camera = 0
+        if camera is not None:
+            source = _camera_source(config, camera)
+            if source is not None:
+                sources.append(source)
+                labels.append(f"camera {camera}")
+                preview = source.capture.latest
+            else:
+                labels.append("no pose (the model could not be loaded)")
+    if not sources:
+        reason = labels[0] if labels else ("no camera or motion sensor found" if config.input == "auto" else
+                                           "no Bluetooth sensors allowed yet" if config.input == "ble" else "no input")
+        return InputSetup([], f"keyboard ({reason})")
+    return InputSetup(sources, " + ".join(labels + ["keyboard"]), preview=preview)

@@ -97,7 +97,9 @@ class LiveSensors:
         return events, statuses
 
     def hr_fresh(self, now_ns: int) -> bool:
-        return self.hr_bpm is not None and now_ns - self.hr_t_ns <= HR_FRESH_S * NS_PER_S
+        # A strap that reports "no contact" is off the chest: its last good value is not current.
+        return (self.hr_bpm is not None and self.hr_contact is not False
+                and now_ns - self.hr_t_ns <= HR_FRESH_S * NS_PER_S)
 
     def motion_live(self, now_ns: int) -> bool:
         return bool(self.motion_sources) and now_ns - self.motion_t_ns <= MOTION_FRESH_S * NS_PER_S
