@@ -1,0 +1,91 @@
+"""``liike sensors``: scan, monitor and the allow-list, against the emulated room."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+DEMO_H10 = "E0:11:22:00:00:02"
+DEMO_TREADMILL = "E0:11:22:00:00:04"
+
+
+@pytest.fixture(autouse=True)
+def _own_allowlist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "sensors.yaml"
+    monkeypatch.setenv("LIIKE_SENSORS_FILE", str(path))
+    return path
+
+
+def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("bumble")
+    assert main(["sensors", "scan", "--emulate", "--json", "--seconds", "0.5"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = {r["address"]: r["kind"] for r in rows}
+    assert kinds[DEMO_H10] == "polar_pmd" and kinds[DEMO_TREADMILL] == "treadmill"
+    assert all(r["allowed"] is False for r in rows)
+    assert next(r for r in rows if r["address"] == DEMO_H10)["broadcast_bpm"] > 0
+
+
+def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("bumble")
+    assert main(["sensors", "monitor", "--emulate", "--json", "--seconds", "1.6", DEMO_H10, DEMO_TREADMILL]) == 0
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    types = {r["type"] for r in rows}
+    assert {"status", "hr", "imu", "fitness"} <= types
+    imu = next(r for r in rows if r["type"] == "imu")
+    assert imu["n"] == len(imu["acc_g"]) == 36 and imu["rate_hz"] == 200
+    hr = next(r for r in rows if r["type"] == "hr")
+    assert hr["source"] == DEMO_H10 and hr["rr_ms"] and hr["broadcast"] is False
+    assert [r["t_s"] for r in rows if r["type"] == "hr"] == sorted(r["t_s"] for r in rows if r["type"] == "hr")
+    assert "0 malformed" in captured.err and "MTU 247" in captured.err
+
+
+def test_monitor_readable_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("bumble")
+    assert main(["sensors", "monitor", "--emulate", "--seconds", "1.3", DEMO_TREADMILL]) == 0
+    out = capsys.readouterr().out
+    assert "[connected]" in out and "km/h" in out
+
+
+def test_monitor_broadcast_reads_without_connecting(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("bumble")
+    assert main(["sensors", "monitor", "--emulate", "--broadcast", "--json", "--seconds", "2.2", DEMO_H10]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    hr = [r for r in rows if r["type"] == "hr"]
+    assert hr and all(r["broadcast"] for r in hr)
+
+
+def test_allow_list_forget_and_bad_input(capsys: pytest.CaptureFixture[str], _own_allowlist: Path) -> None:
+    assert main(["sensors", "allow", "a0:9e:1a:12:34:56", "--label", "Strap 7", "--broadcast"]) == 0
+    assert main(["sensors", "allow", DEMO_H10, "--placement", "waist"]) == 0
+    capsys.readouterr()
+    assert main(["sensors", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == [{"address": "A0:9E:1A:12:34:56", "label": "Strap 7", "placement": "chest", "mode": "broadcast"},
+                      {"address": DEMO_H10, "label": None, "placement": "waist", "mode": "connect"}]
+    assert main(["sensors", "forget", "A0:9E:1A:12:34:56"]) == 0
+    assert main(["sensors", "forget", "A0:9E:1A:12:34:56"]) == 2
+    assert main(["sensors", "allow", "not-an-address"]) == 2
+    assert main(["sensors", "allow", DEMO_H10, "--placement", "nose"]) == 2
+    assert "is not a Bluetooth address" in capsys.readouterr().err
+    _own_allowlist.write_text("sensors: [\n")
+    assert main(["sensors", "list"]) == 2
+    assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_scan_without_bluetooth_says_what_to_do(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sensors.ble.discovery as discovery
+
+    async def no_bluetooth(*args: object, **kwargs: object) -> list[object]:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(discovery, "scan", no_bluetooth)
+    assert main(["sensors", "scan", "--seconds", "0.1"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    problems = [line for line in lines if line.startswith("liike:")]
+    assert len(problems) == 1 and "Bluetooth is not available" in problems[0] and "keyboard" in problems[0]

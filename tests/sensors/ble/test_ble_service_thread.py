@@ -1,0 +1,71 @@
+"""BleSource: one background thread with one asyncio loop feeding the SensorBus."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("bumble")
+
+from sensors.ble.allowlist import AllowedSensor  # noqa: E402
+from sensors.ble.emulation.demo import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
+from sensors.ble.service import BleSource  # noqa: E402
+from sensors.bus import SensorBus  # noqa: E402
+from sensors.samples import DeviceState, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch  # noqa: E402
+
+
+def _drain_for(bus: SensorBus, seconds: float) -> list[object]:
+    items: list[object] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        items += bus.drain()
+        time.sleep(0.02)
+    return items
+
+
+def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
+    before = {t.name for t in threading.enumerate()}
+    bus = SensorBus()
+    source = BleSource([AllowedSensor(DEMO_ADDRESSES["strap"], "Strap 1"),
+                        AllowedSensor(DEMO_ADDRESSES["h10"], "Strap 2", mode="broadcast"),
+                        AllowedSensor(DEMO_ADDRESSES["movesense"], placement="waist"),
+                        AllowedSensor(DEMO_ADDRESSES["treadmill"])], backends=EmulatedBackends())
+    started = time.monotonic()
+    source.start(bus)
+    assert time.monotonic() - started < 2.0  # start() returns promptly
+    assert [t.name for t in threading.enumerate()].count("liike-ble") == 1
+    items = _drain_for(bus, 2.6)
+    hr = [i for i in items if isinstance(i, HeartRateSample)]
+    assert {s.source for s in hr if not s.broadcast} == {DEMO_ADDRESSES["strap"]}
+    assert {s.source for s in hr if s.broadcast} == {DEMO_ADDRESSES["h10"]}
+    assert any(isinstance(i, ImuBatch) and i.placement == "waist" for i in items)
+    assert any(isinstance(i, FitnessSample) and i.speed_mps for i in items)
+    statuses = [i for i in items if isinstance(i, DeviceStatus)]
+    assert any(s.state == DeviceState.STREAMING and "Strap 1" in s.message for s in statuses)
+    # Samples carry the host clock at arrival, in order per source.
+    times = [s.t_host_ns for s in hr if s.source == DEMO_ADDRESSES["strap"]]
+    assert times == sorted(times)
+    t = time.monotonic()
+    source.stop()
+    assert time.monotonic() - t < 5.0
+    source.stop()  # idempotent
+    assert {t.name for t in threading.enumerate()} <= before | {"MainThread"}
+    closing = [i for i in bus.drain() if isinstance(i, DeviceStatus)]
+    assert any(s.state == DeviceState.DISCONNECTED for s in closing)
+
+
+def test_a_configured_sensor_that_is_absent_is_reported_while_others_stream() -> None:
+    bus = SensorBus()
+    source = BleSource([AllowedSensor(DEMO_ADDRESSES["strap"]), AllowedSensor("E0:11:22:00:00:77", "Missing strap")],
+                       backends=EmulatedBackends(), connect_timeout_s=0.4)
+    source.start(bus)
+    try:
+        items = _drain_for(bus, 2.5)
+    finally:
+        source.stop()
+    assert any(isinstance(i, HeartRateSample) for i in items)
+    missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == "E0:11:22:00:00:77"]
+    assert any(s.state == DeviceState.DISCONNECTED and "did not answer" in s.message and "Missing strap" in s.message
+               for s in missing)
