@@ -26,7 +26,9 @@ test: $(TSTAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(TSTAMP)
+	$(BIN)/python -m pip install --quiet bleakheart==0.2.0
 	$(BIN)/python benchmarks/frame_time.py
+	$(BIN)/python benchmarks/ble.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -345,8 +345,12 @@ def parse_acc_frame(data: bytes, factor: float = 1.0) -> PmdAccFrame:
         size = 3 * step
         if not payload or len(payload) % size:
             raise ParseError(name, f"raw payload of {len(payload)} bytes is not whole {size}-byte samples", data)
-        bits = 8 * step
-        acc = np.array([[_signed(int.from_bytes(payload[i + a * step:i + (a + 1) * step], "little"), bits) for a in range(3)]
-                        for i in range(0, len(payload), size)], dtype=np.float64)
+        if step == 3:  # int24: widen each value to 4 bytes, then sign-extend
+            b = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 3)
+            wide = (b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8) | (b[:, 2].astype(np.int32) << 16))
+            wide = np.where(wide & 0x800000, wide - (1 << 24), wide)
+            acc = wide.reshape(-1, 3).astype(np.float64)
+        else:
+            acc = np.frombuffer(payload, dtype="<i1" if step == 1 else "<i2").reshape(-1, 3).astype(np.float64)
     acc.setflags(write=False)
     return PmdAccFrame(t_ns, ftype, compressed, acc)

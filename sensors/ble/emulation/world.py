@@ -179,9 +179,15 @@ class EmulatedWorld:
     async def close(self) -> None:
         for p in self.peripherals:
             await p.detach()
+            if p.device is not None:
+                try:
+                    await p.device.stop_advertising()
+                except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
+                    pass
         for a in self.adapters:
             for connection in list(a.device.connections.values()):
                 try:
                     await connection.disconnect()
                 except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
                     pass
+        await asyncio.sleep(0.05)  # let the last HCI exchanges finish before the loop closes
