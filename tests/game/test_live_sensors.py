@@ -78,3 +78,13 @@ def test_silent_motion_source_goes_stale() -> None:
     live.ingest([imu(1.0)])
     assert live.motion_live(s_to_ns(1.9))
     assert not live.motion_live(s_to_ns(2.1))
+
+
+def test_strap_losing_contact_stops_its_last_value_being_current() -> None:
+    live = LiveSensors(recogniser=FakeRecogniser())
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(1), source="h10", bpm=140, contact=True)])
+    assert live.hr_fresh(s_to_ns(1.5))
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(2), source="h10", bpm=140, contact=False)])
+    assert not live.hr_fresh(s_to_ns(2.1)) and live.intensity(s_to_ns(2.1)) is None
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(3), source="h10", bpm=138, contact=True)])
+    assert live.hr_fresh(s_to_ns(3.1)) and live.hr_bpm == 138
