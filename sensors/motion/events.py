@@ -11,10 +11,22 @@ class MotionEvent:
 
     ``t_ns``: host-clock time of the movement itself (the sample time at which it was
     recognised, e.g. take-off for a jump), not the time the detector ran.
-    ``kind``: ``"step"``, ``"jump"``, ``"squat"`` (more kinds arrive with later detectors).
-    ``confidence``: 0..1. ``magnitude``: kind-specific, stated per kind:
-    step -> 1.0; jump -> estimated jump height in metres; squat -> depth 0..1 of the
-    player's standing hip height.
+    ``kind`` and ``magnitude`` (kind-specific) and the time ``t_ns`` marks:
+
+    - ``"step"``: foot contact; 1.0.
+    - ``"jump"``: take-off; estimated jump height in metres (from flight time).
+    - ``"squat"``: the bottom; depth 0..1 of the player's standing hip height.
+    - ``"jumping_jack"``: reaching the open position (hands over the head, feet apart) from
+      the closed one; 1.0. One per full cycle.
+    - ``"arms_up"``: both hands rising above about eye level (wrists half a trunk length
+      above the shoulders); the lower wrist's height in trunk lengths. The held state is
+      :attr:`MotionState.arms_up`.
+    - ``"punch"``: an arm reaching full extension from a bent guard; mean extension speed in
+      arm lengths per second.
+    - ``"arm_swing"``: a double-pole arm swing, both hands passing the hips on the way down;
+      mean hand speed in trunk lengths per second.
+
+    ``confidence``: 0..1.
     ``source``: the stream the event was recognised from (``"pose"``, ``"imu:chest"`` ...).
     """
 
@@ -33,6 +45,7 @@ class MotionState:
     ``crouch``: 0 standing .. 1 deepest squat, as a share of standing hip height.
     ``airborne``: the player is in the flight phase of a jump.
     ``lean``: lateral lean -1 (left) .. 1 (right).
+    ``arms_up``: both hands are above about eye level (pose only; False when pose is not fresh).
     """
 
     t_ns: int = 0
@@ -40,3 +53,4 @@ class MotionState:
     crouch: float = 0.0
     airborne: bool = False
     lean: float = 0.0
+    arms_up: bool = False

@@ -19,6 +19,7 @@ import math
 from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
 from sensors.motion.events import MotionEvent
+from sensors.motion.pose_arms import PoseArmsUpDetector, PoseArmSwingDetector, PoseJackDetector, PosePunchDetector
 from sensors.motion.pose_features import PoseFeatures, extract_features
 from sensors.samples import PoseFrame
 
@@ -425,17 +426,26 @@ class PoseSquatDetector:
 
 
 class PoseMotionDetector:
-    """Steps, jumps, squats, crouch and lean from pose frames, sharing one standing baseline.
+    """Steps, jumps, squats, jumping jacks, punches, arm swings, arms up, crouch and lean from
+    pose frames, sharing one standing baseline.
 
     Coordinates the detectors: a squat whose bottom falls just before a take-off (the jump's
     countermovement) or just after a landing (knees absorbing the landing) is withdrawn, and
-    steps are not reported during a flight.
+    steps are not reported during a flight. A flight during which the legs opened or closed
+    like a jumping jack's (leg spread reaching the jack's open threshold) is a jack's hop, not
+    a jump. Arm swings whose sweep overlaps a jump's flight and landing, a squat, or an open
+    jack are not counted (the arms move alike).
+
+    ``lean``: lateral trunk lean -1 (player's left) .. 1 (right), the sine of the trunk's tilt
+    divided by ``lean_full_scale`` (0.5: a 30 deg lean reads as 1), lightly smoothed.
     """
 
     #: A squat bottom within this long before a take-off is the jump's countermovement.
     COUNTERMOVEMENT_S = 0.8
     #: ... or within this long after a landing is the landing's absorption.
     LANDING_ABSORB_S = 0.6
+    #: Without legs in view, the trunk unit is the longest trunk seen over this long (s).
+    TRUNK_WINDOW_S = 5.0
 
     def __init__(self, *, aspect_wh: float = 1.0, source: str = "pose",
                  lean_full_scale: float = 0.5) -> None:
@@ -445,6 +455,10 @@ class PoseMotionDetector:
         self.steps = PoseStepDetector(self.baseline, source=source)
         self.jumps = PoseJumpDetector(self.baseline, source=source)
         self.squats = PoseSquatDetector(self.baseline, source=source)
+        self.jacks = PoseJackDetector(source=source)
+        self.arms = PoseArmsUpDetector(source=source)
+        self.punches = PosePunchDetector(source=source)
+        self.swings = PoseArmSwingDetector(source=source)
         self.reset()
 
     def reset(self) -> None:
@@ -452,8 +466,29 @@ class PoseMotionDetector:
         self.steps.reset()
         self.jumps.reset()
         self.squats.reset()
+        self.jacks.reset()
+        self.arms.reset()
+        self.punches.reset()
+        self.swings.reset()
         self.lean = 0.0
         self.last_usable_ns: int | None = None
+        self._flight_spread = -math.inf  # widest leg spread seen in the current flight
+        self._landed_ns: int | None = None
+
+        self._trunks: collections.deque[tuple[int, float]] = collections.deque()
+
+    @property
+    def arms_up(self) -> bool:
+        return self.arms.up
+
+    def _trunk_estimate(self, f: PoseFeatures) -> float:
+        """Trunk length when the legs are not seen (no standing baseline): the longest of the last
+        ``TRUNK_WINDOW_S``, since leaning forward only ever shortens the trunk in the picture."""
+        if f.torso_len > 0:
+            self._trunks.append((f.t_ns, f.torso_len))
+        while self._trunks and self._trunks[0][0] < f.t_ns - self.TRUNK_WINDOW_S * NS_PER_S:
+            self._trunks.popleft()
+        return max((v for _, v in self._trunks), default=math.nan)
 
     @property
     def airborne(self) -> bool:
@@ -468,7 +503,17 @@ class PoseMotionDetector:
         if f.legs_ok:
             self.last_usable_ns = f.t_ns
         self.baseline.update(f, airborne=self.jumps.airborne)
+        was_airborne = self.jumps.airborne
         events = self.jumps.update(f)
+        if was_airborne or self.jumps.airborne:
+            if not math.isnan(f.legs_spread_deg):
+                self._flight_spread = max(self._flight_spread, f.legs_spread_deg)
+        if events:
+            self._landed_ns = f.t_ns
+            if self._flight_spread >= self.jacks.spread_open_deg:
+                events = []  # a jumping jack's hop (legs opening or closing in the air)
+        if not self.jumps.airborne:
+            self._flight_spread = f.legs_spread_deg if not math.isnan(f.legs_spread_deg) else -math.inf
         cm_ns = int(self.COUNTERMOVEMENT_S * NS_PER_S)
         if self.jumps.airborne and self.jumps.takeoff_ns is not None:
             # Countermovement dip before take-off, or a tuck in flight: not squats.
@@ -481,6 +526,14 @@ class PoseMotionDetector:
             if flight_from is None or not flight_from <= e.t_ns <= f.t_ns:  # no steps in flight
                 events.append(e)
         events.extend(self.squats.update(f))
+        trunk = self.baseline.torso_len if self.baseline.ready else self._trunk_estimate(f)
+        events.extend(self.jacks.update(f, trunk))
+        events.extend(self.arms.update(f, trunk))
+        events.extend(self.punches.update(f, trunk))
+        recently_landed = self._landed_ns is not None and f.t_ns - self._landed_ns < self.LANDING_ABSORB_S * NS_PER_S
+        blocked = (not f.legs_ok or self.jumps.airborne or recently_landed or self.squats.crouch >= self.squats.enter_depth
+                   or self.jacks.state == "open")
+        events.extend(self.swings.update(f, trunk, blocked=blocked))
         if f.shoulders_ok and not math.isnan(f.lean):
             target = max(-1.0, min(1.0, f.lean / self.lean_full_scale))
             self.lean += 0.5 * (target - self.lean)  # light smoothing against landmark jitter

@@ -30,6 +30,8 @@ from sensors.samples import PoseFrame
 # BlazePose landmark indices (MediaPipe Pose landmark model).
 NOSE = 0
 L_SHOULDER, R_SHOULDER = 11, 12
+L_ELBOW, R_ELBOW = 13, 14
+L_WRIST, R_WRIST = 15, 16
 L_HIP, R_HIP = 23, 24
 L_KNEE, R_KNEE = 25, 26
 L_ANKLE, R_ANKLE = 27, 28
@@ -58,6 +60,18 @@ class PoseFeatures:
     ``lean``: sine of the trunk's lateral tilt, positive towards the player's own right,
     from the offset of the mid-shoulder point from the mid-hip point.
     ``visibility``: the lowest visibility among the leg landmarks used (0 when missing).
+
+    Arms (``_l``/``_r`` = the player's left / right arm; ``nan`` when not seen):
+    ``arm_raise_l/r``: height of the wrist above its shoulder (image units, up positive); when
+    the wrist is not visible but the elbow is, 1.5 x the elbow's height (a straight arm's wrist
+    is 1.77 x as high, a bent one's less: the estimate errs low); a wrist MediaPipe places
+    above the top of the picture (out of frame, low visibility) counts with its position.
+    ``wrist_out_l/r``: sideways distance of the wrist from its shoulder (y units, >= 0).
+    ``arm_ext_l/r``: arm extension, shoulder-wrist distance over the upper arm plus forearm
+    lengths (1 = straight arm), in 3D from ``world`` when present (a punch towards the camera
+    is mostly depth), else from image x, y, z.
+    ``legs_spread_deg``: angle between the two hip-to-ankle lines in the image (0 = legs
+    parallel; ~30-50 in a jumping jack's open position), needs ``legs_ok``.
     """
 
     t_ns: int
@@ -75,6 +89,13 @@ class PoseFeatures:
     knee_angle_r_deg: float
     lean: float
     visibility: float
+    arm_raise_l: float = _NAN
+    arm_raise_r: float = _NAN
+    wrist_out_l: float = _NAN
+    wrist_out_r: float = _NAN
+    arm_ext_l: float = _NAN
+    arm_ext_r: float = _NAN
+    legs_spread_deg: float = _NAN
 
     @property
     def lower_foot_y(self) -> float:
@@ -167,11 +188,44 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0,
         if torso_len > 0 and abs(hips_dx) >= 0.15 * torso_len:
             lean = math.copysign(1.0, hips_dx) * dx / torso_len
 
+    arm_raise = [_NAN, _NAN]
+    wrist_out = [_NAN, _NAN]
+    arm_ext = [_NAN, _NAN]
+    world: list[list[float]] | None = frame.world.tolist() if frame.world is not None else None
+    for k, (sh, el, wr) in enumerate(((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST))):
+        if not vis(sh):
+            continue
+        if vis(wr) or lm[wr][1] < 0.0:
+            arm_raise[k] = lm[sh][1] - lm[wr][1]
+            wrist_out[k] = abs(lm[wr][0] - lm[sh][0]) * aspect_wh
+        elif vis(el):
+            arm_raise[k] = 1.5 * (lm[sh][1] - lm[el][1])
+        if vis(el) and vis(wr):
+            if world is not None:
+                a, b, c = world[sh], world[el], world[wr]
+            else:
+                a, b, c = ((lm[i][0] * aspect_wh, lm[i][1], lm[i][2] * aspect_wh) for i in (sh, el, wr))
+            upper, fore, reach = math.dist(a, b), math.dist(b, c), math.dist(a, c)
+            if upper + fore > 0:
+                arm_ext[k] = reach / (upper + fore)
+
+    spread = _NAN
+    if legs_ok:
+        def leg_angle(hip: int, ankle: int) -> float:
+            return math.atan2((lm[ankle][0] - lm[hip][0]) * aspect_wh, lm[ankle][1] - lm[hip][1])
+
+        # Signed so that feet apart is positive whichever way the picture is mirrored (the left
+        # hip is on the image's right for a player facing an unmirrored camera); crossed legs < 0.
+        side = 1.0 if lm[L_HIP][0] >= lm[R_HIP][0] else -1.0
+        spread = side * math.degrees(leg_angle(L_HIP, L_ANKLE) - leg_angle(R_HIP, R_ANKLE))
+
     return PoseFeatures(
         t_ns=frame.t_host_ns, legs_ok=legs_ok, shoulders_ok=shoulders_ok, hip_y=hip_y, hip_x=hip_x,
         foot_y_l=foot_y_l, foot_y_r=foot_y_r, knee_y_l=knee_y_l, knee_y_r=knee_y_r,
         hip_height=hip_height, torso_len=torso_len, knee_angle_l_deg=knee_l, knee_angle_r_deg=knee_r,
-        lean=lean, visibility=visibility,
+        lean=lean, visibility=visibility, arm_raise_l=arm_raise[0], arm_raise_r=arm_raise[1],
+        wrist_out_l=wrist_out[0], wrist_out_r=wrist_out[1], arm_ext_l=arm_ext[0], arm_ext_r=arm_ext[1],
+        legs_spread_deg=spread,
     )
 
 

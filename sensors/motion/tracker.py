@@ -34,12 +34,14 @@ class MotionTracker:
     ``feed(item)`` accepts a :class:`PoseFrame` (of ``player``), an :class:`ImuBatch`, or
     anything else (ignored) and returns the newly recognised events, oldest first.
     ``state`` is valid at the latest sample time seen: ``cadence_spm`` from the accepted steps
-    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean`` from pose
-    (0 when pose is not fresh: an IMU cannot tell), ``airborne`` from the active source.
+    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean``/``arms_up``
+    from pose (0 / False when pose is not fresh: a trunk IMU cannot tell), ``airborne`` from the
+    active source. Jumping jacks, punches, arm swings and arms up come from pose only.
     """
 
     #: Same-kind events closer than this (s) are one physical movement seen twice.
-    DEDUP_S = {"step": 0.2, "jump": 0.8, "squat": 1.0}
+    DEDUP_S = {"step": 0.2, "jump": 0.8, "squat": 1.0, "jumping_jack": 0.4, "arms_up": 0.2, "punch": 0.1,
+               "arm_swing": 0.4}
 
     def __init__(self, *, player: int = 0, pose_fresh_s: float = 0.5, image_aspect_wh: float = 1.0,
                  cadence_timeout_s: float = 2.0) -> None:
@@ -141,14 +143,16 @@ class MotionTracker:
     def state(self) -> MotionState:
         now = self._now_ns
         fresh = self.pose_fresh(now)
+        arms_up = False
         if fresh:
             airborne, crouch, lean = self.pose.airborne, self.pose.crouch, self.pose.lean
+            arms_up = self.pose.arms_up
         else:
             det = self.imu.get(self._active_imu) if self._active_imu is not None else None
             imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
             airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
         return MotionState(t_ns=now, cadence_spm=self._cadence.cadence_spm(now), crouch=crouch,
-                           airborne=airborne, lean=lean)
+                           airborne=airborne, lean=lean, arms_up=arms_up)
 
 
 __all__ = ["MotionTracker"]

@@ -3,10 +3,10 @@ streams from one movement script, with ground truth for tests and a real-time so
 
 from sensors.sim.body import BodyParams, Camera
 from sensors.sim.player import PLACEMENTS, SimulatedPlayer, TruthEvent
-from sensors.sim.script import DEFAULT_SCRIPT, GAME_SCRIPT, Activity, Segment, parse_script
+from sensors.sim.script import DEFAULT_SCRIPT, EXERCISE_SCRIPT, GAME_SCRIPT, Activity, Segment, parse_script
 from sensors.sim.source import SimulatedSource
 
 __all__ = [
-    "DEFAULT_SCRIPT", "GAME_SCRIPT", "PLACEMENTS", "Activity", "BodyParams", "Camera", "Segment",
+    "DEFAULT_SCRIPT", "EXERCISE_SCRIPT", "GAME_SCRIPT", "PLACEMENTS", "Activity", "BodyParams", "Camera", "Segment",
     "SimulatedPlayer", "SimulatedSource", "TruthEvent", "parse_script",
 ]

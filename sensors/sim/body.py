@@ -68,7 +68,11 @@ class BodyState:
     ``pelvis``: mid-hip position (absolute frame). ``stance_z``: where the feet stand.
     ``lift``: knee lift of the left / right leg 0..1 (jogging; a small tuck in flight).
     ``lean_rad``: trunk forward lean. ``arm_rad``: left / right shoulder flexion (forward
-    positive). ``elbow_rad``: elbow flexion. ``planted``: feet on the floor (False in flight);
+    positive). ``elbow_rad``: elbow flexion; ``elbow_extra``: added per arm (left, right), for
+    one-armed movements such as a punch. ``abduct_rad``: left / right shoulder abduction (arm
+    raised sideways in the frontal plane: 0 by the side, pi/2 horizontal, pi straight up).
+    ``stance_x``: each foot's extra sideways distance from under its hip (m, outwards), for
+    jumping jacks and wide steps. ``planted``: feet on the floor (False in flight);
     descriptive only: the legs follow one rule in every phase (see ``_legs``).
     """
 
@@ -79,6 +83,9 @@ class BodyState:
     arm_rad: tuple[float, float] = (0.05, 0.05)
     elbow_rad: float = 0.15
     planted: bool = True
+    elbow_extra: tuple[float, float] = (0.0, 0.0)
+    abduct_rad: tuple[float, float] = (0.0, 0.0)
+    stance_x: float = 0.0
 
 
 #: How far pointed toes hang below a flat foot (m), about the heel rise at a jump's take-off.
@@ -87,7 +94,8 @@ _TOE_POINT_M = 0.06
 _REACH = 0.995
 
 
-def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndarray,
+          out_x: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Knee and ankle positions, (N, 3) each, for N postures of one leg.
 
     One rule for every phase, so a leg never jumps between poses: the ankle aims at a target
@@ -95,7 +103,8 @@ def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndar
     Winter's 0.245 H and 0.246 H), bending forward towards the camera. The target is the
     floor under the hip at ``stance_z`` (or, when the hip is higher than a straight leg reaches,
     the straight leg's end: heels rise, then the leg hangs in flight), raised by
-    ``0.5 * (thigh + shank) * lift`` and moved back by ``0.1 m * lift`` for a knee lift.
+    ``0.5 * (thigh + shank) * lift`` and moved back by ``0.1 m * lift`` for a knee lift, and
+    moved sideways by ``out_x`` (m, signed; abducted legs as in a jumping jack).
     At ``lift`` 1 from standing, the thigh is ~57 deg from vertical.
     """
     lt, ls, floor = body.thigh_m, body.shank_m, body.ankle_height_m
@@ -105,8 +114,11 @@ def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndar
     # Never quite straight (standing knee flexion ~10 deg): the knee's side stays defined and it
     # does not swing absurdly fast as the leg passes through full extension.
     reach = 2 * seg * _REACH
-    base_y = np.maximum(floor, hip[:, 1] - reach)
-    target = np.stack([hip[:, 0], base_y + 0.5 * (lt + ls) * lift, stance_z + 0.1 * lift], axis=1)
+    dx = np.zeros(n) if out_x is None else out_x
+    # With the foot out to the side, a straight leg reaches less far down.
+    down = np.sqrt(np.maximum(reach * reach - dx * dx, 0.0))
+    base_y = np.maximum(floor, hip[:, 1] - down)
+    target = np.stack([hip[:, 0] + dx, base_y + 0.5 * (lt + ls) * lift, stance_z + 0.1 * lift], axis=1)
     v = target - hip
     d = np.linalg.norm(v, axis=1)
     ankle = np.where((d >= reach)[:, None], hip + v / d[:, None] * reach, target)
@@ -114,6 +126,8 @@ def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndar
     v = ankle - hip
     u = v / d[:, None]
     perp = np.stack([zeros, -u[:, 2], u[:, 1]], axis=1)
+    # Perpendicular to the leg in its sagittal plane; renormalised since the leg may point sideways.
+    perp /= np.maximum(np.linalg.norm(perp, axis=1, keepdims=True), 1e-9)
     perp = np.where((perp[:, 2] > 0)[:, None], -perp, perp)
     knee = hip + v / 2 + perp * np.sqrt(np.maximum(seg * seg - (d / 2) ** 2, 0.0))[:, None]
     return knee, ankle
@@ -137,13 +151,16 @@ def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndar
     lean = np.array([s.lean_rad for s in states], dtype=float)
     arm = np.array([s.arm_rad for s in states], dtype=float)
     elbow_rad = np.array([s.elbow_rad for s in states], dtype=float)
+    elbow_extra = np.array([s.elbow_extra for s in states], dtype=float)
+    abduct = np.array([s.abduct_rad for s in states], dtype=float)
+    stance_x = np.array([s.stance_x for s in states], dtype=float)
     zeros = np.zeros(n)
     hw, sw = 0.191 * H / 2, 0.259 * H / 2
     foot = 0.152 * H
     drop = body.ankle_height_m * 0.85
     for side, sign in ((0, 1.0), (1, -1.0)):  # left on +x (image right)
         hip = pelvis + np.array([sign * hw, 0.0, 0.0])
-        knee, ankle = _legs(body, hip, lift[:, side], stance_z)
+        knee, ankle = _legs(body, hip, lift[:, side], stance_z, sign * stance_x)
         out[:, 23 + side], out[:, 25 + side], out[:, 27 + side] = hip, knee, ankle
         out[:, 29 + side] = ankle + np.array([0.0, -drop, 0.25 * foot])
         # Plantar flexion: as the heel rises the toes stay down, then hang pointed (at most
@@ -160,9 +177,16 @@ def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndar
     for side, sign in ((0, 1.0), (1, -1.0)):
         sh = shoulder_c + np.array([sign * sw, 0.0, 0.0])
         a = arm[:, side] + lean * 0.5
-        elbow = sh + np.stack([np.full(n, sign * 0.02 * H), -lu * np.cos(a), -lu * np.sin(a)], axis=1)
-        b = a + elbow_rad
-        direction = np.stack([zeros, -np.cos(b), -np.sin(b)], axis=1)
+        # Flexion a turns the arm forward-up in the sagittal plane, abduction g sideways-up in
+        # the frontal plane: at g = 0 the arm hangs as before, at g = pi it points straight up.
+        g = abduct[:, side]
+        sg, cg = sign * np.sin(g), np.cos(g)
+        upper = np.stack([sg, -cg * np.cos(a), -np.sin(a)], axis=1)
+        upper /= np.linalg.norm(upper, axis=1, keepdims=True)
+        elbow = sh + lu * upper + np.stack([sign * 0.02 * H * cg, zeros, zeros], axis=1)
+        b = a + elbow_rad + elbow_extra[:, side]
+        direction = np.stack([sg, -cg * np.cos(b), -np.sin(b)], axis=1)
+        direction /= np.linalg.norm(direction, axis=1, keepdims=True)
         wrist = elbow + lf * direction
         out[:, 11 + side], out[:, 13 + side], out[:, 15 + side] = sh, elbow, wrist
         hand = 0.05 * H * direction

@@ -4,8 +4,10 @@ Target heart rate (beats/min) for an activity, from its energy cost:
 
 - Energy cost in METs from the 2011 Compendium of Physical Activities (Ainsworth BE et al.,
   Med Sci Sports Exerc 2011;43(8):1575-1581): standing quietly 1.3 (code 07040), squats 5.0
-  (02052), jumping / vigorous calisthenics 8.0 (02020), jogging in place 8.0 (12025), the latter
-  taken at 160 steps/min and scaled with cadence (an assumption of this model).
+  (02052), jumping / vigorous calisthenics 8.0 (02020, jumping jacks too), jogging in place 8.0
+  (12025), the latter taken at 160 steps/min and scaled with cadence (an assumption of this
+  model); punching bag 5.5 (15100) for punches; moderate calisthenics 3.8 (02022) for
+  double-pole arm swings; light calisthenics 2.8 (02024) for arm waves and wide steps.
 - Share of the player's reserve: %VO2R = (MET - 1) / (MET_max - 1), MET_max = VO2max / 3.5;
   %HRR is about %VO2R (Swain DP, Leutholtz BC, Med Sci Sports Exerc 1997;29(3):410-414).
 - Target = HRrest + %HRR * (HRmax - HRrest) (Karvonen), HRmax by default 208 - 0.7 age
@@ -37,7 +39,8 @@ TAU_DOWN_S = 60.0
 STANDING_EXTRA_BPM = 10.0
 
 #: Energy cost (METs) per activity name (Ainsworth 2011); jogging at REF_CADENCE_SPM.
-ACTIVITY_MET = {"idle": 1.3, "rest": 1.3, "squat": 5.0, "jump": 8.0, "jog": 8.0}
+ACTIVITY_MET = {"idle": 1.3, "rest": 1.3, "squat": 5.0, "jump": 8.0, "jog": 8.0, "jack": 8.0, "punch": 5.5,
+                "pole": 3.8, "wave": 2.8, "wide": 2.8}
 REF_CADENCE_SPM = 160.0
 
 

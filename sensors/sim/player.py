@@ -19,7 +19,7 @@ import numpy as np
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame, Sample
 from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs_many
 from sensors.sim.heart import HeartModel, reserve_fraction
-from sensors.sim.motions import G_MPS2, Jump, Squat, ease
+from sensors.sim.motions import G_MPS2, ArmWave, DoublePole, Jump, JumpingJack, Move, Punch, Squat, WideStep, ease
 from sensors.sim.script import DEFAULT_SCRIPT, Activity, Segment, parse_script
 
 PLACEMENTS = ("chest", "waist", "wrist", "thigh", "ankle")
@@ -35,6 +35,13 @@ _JOG_BOUNCE_M = 0.05  # peak-to-peak vertical pelvis bounce when jogging on the 
 _JOG_CROUCH_M = 0.035
 _CROUCH_RAMP_S = 1.0
 _RAMP_S = 0.25  # jogging starts and stops over this long
+#: Arms-up truth: both wrists higher than their shoulders by this share of the trunk length
+#: (shoulder to hip, Winter's 0.288 H): the hands are about at eye level or above.
+ARMS_UP_TRUNK = 0.5
+_ARMS_GRID_S = 0.01  # the arms-up truth is found on this time grid
+#: Movements a script segment repeats, by activity, and the ``inject`` names.
+_MOVE_ACTIVITIES = {Activity.JUMP: "jump", Activity.SQUAT: "squat", Activity.JACK: "jack", Activity.PUNCH: "punch",
+                    Activity.WAVE: "wave", Activity.POLE: "pole", Activity.WIDE: "wide"}
 
 
 _LANDING_SOFTNESS = 0.3
@@ -65,6 +72,13 @@ class TruthEvent:
     squat: ``t_ns`` = the bottom (middle of the short pause at the lowest point), magnitude =
     depth, the hip drop as a share of standing hip height above the floor (0..1),
     ``t_end_ns`` = standing again.
+    jumping_jack: ``t_ns`` = landing in the open position (feet apart, hands over the head),
+    magnitude 1.0, ``t_end_ns`` = standing closed again.
+    punch: ``t_ns`` = full extension of the punching arm, magnitude 1.0, ``t_end_ns`` = back in guard.
+    arm_swing: ``t_ns`` = the hands pass the hips in a double-pole drive, magnitude 1.0.
+    arms_up: ``t_ns`` = both wrists rise above their shoulders by :data:`ARMS_UP_TRUNK` trunk
+    lengths (found on a 10 ms grid from the noise-free body), magnitude 1.0, ``t_end_ns`` = the
+    first of them comes down again; listed once the arms have come down.
     """
 
     kind: str
@@ -83,7 +97,7 @@ class _Placed:
 @dataclass(frozen=True, slots=True)
 class _Move:
     start_s: float
-    move: Jump | Squat
+    move: Move
     injected: bool
 
     @property
@@ -147,6 +161,8 @@ class SimulatedPlayer:
         self._next_hr = 1
         self._truth: list[TruthEvent] = []
         self._truth_until_s = 0.0
+        self._arms_grid = 1  # next grid index of the arms-up truth
+        self._arms_up_since: float | None = None
 
     # -- public --------------------------------------------------------------------------------
     def advance_to(self, t_ns: int) -> list[Sample]:
@@ -165,9 +181,10 @@ class SimulatedPlayer:
         return out
 
     def inject(self, kind: str, t_ns: int) -> None:
-        """Perform one extra ``"jump"`` or ``"squat"`` as soon as possible at or after ``t_ns``."""
-        if kind not in ("jump", "squat"):
-            raise ValueError(f"can only inject 'jump' or 'squat', got {kind!r}")
+        """Perform one extra movement (``"jump"``, ``"squat"``, ``"jack"``, ``"punch"``, ``"wave"``,
+        ``"pole"`` or ``"wide"``) as soon as possible at or after ``t_ns``."""
+        if kind not in _MOVE_ACTIVITIES.values():
+            raise ValueError(f"can only inject one of {', '.join(_MOVE_ACTIVITIES.values())}, got {kind!r}")
         t = max((t_ns - self.t0_ns) / 1e9, self._advanced_s + 1e-6, 0.0)
         self._extend(t + 30.0)
         self._n_injected += 1
@@ -188,7 +205,7 @@ class SimulatedPlayer:
         self._extend(t + 1.0)
         mv = self._move_at(t)
         if mv is not None:
-            return Activity.JUMP if isinstance(mv.move, Jump) else Activity.SQUAT
+            return Activity(mv.move.activity)
         return self._segment_at(t).segment.activity
 
     @property
@@ -224,25 +241,41 @@ class SimulatedPlayer:
             placed = _Placed(start, start + seg.duration_s, seg)
             self._timeline.append(placed)
             self._starts.append(start)
-            if seg.activity in (Activity.JUMP, Activity.SQUAT):
+            if seg.activity in _MOVE_ACTIVITIES:
                 period = 60.0 / seg.rate
                 t_rep = start + 0.3
                 rep = 0
+                # Jumping jacks follow each other without a pause; other movements with a short one.
+                gap = 0.0 if seg.activity is Activity.JACK else 0.2
                 while True:
-                    move = self._make("jump" if seg.activity is Activity.JUMP else "squat", (11, k, rep))
+                    move = self._make(_MOVE_ACTIVITIES[seg.activity], (11, k, rep), period)
                     rep += 1
                     if t_rep + move.duration_s > placed.end_s:
                         break
                     bisect.insort(self._moves, _Move(t_rep, move, False), key=lambda m: m.start_s)
-                    t_rep += max(period, move.duration_s + 0.2)
+                    t_rep += max(period, move.duration_s + gap)
 
-    def _make(self, kind: str, key: tuple[int, ...]) -> Jump | Squat:
-        """A jump or squat whose size is drawn from a generator keyed by the seed and ``key``
-        (segment and repetition, or injection number), so it does not depend on when it is made."""
+    def _make(self, kind: str, key: tuple[int, ...], period_s: float | None = None) -> Move:
+        """A movement whose size is drawn from a generator keyed by the seed and ``key``
+        (segment and repetition, or injection number), so it does not depend on when it is made.
+        ``period_s``: the repetition period (jumping jacks last one period)."""
         u = float(np.random.default_rng((self.seed, *key)).random())
+        H = self.body.height_m
+        reach = 2 * 0.995 * 0.5 * (self.body.thigh_m + self.body.shank_m)  # hip to ankle, straight leg
         if kind == "jump":
-            return Jump(height_m=0.2 + 0.1 * u, dip_m=0.12 * self.body.height_m)
-        return Squat(depth=0.32 + 0.12 * u, hip_height_m=self.body.hip_height_m)
+            return Jump(height_m=0.2 + 0.1 * u, dip_m=0.12 * H)
+        if kind == "squat":
+            return Squat(depth=0.32 + 0.12 * u, hip_height_m=self.body.hip_height_m)
+        if kind == "jack":
+            period = period_s if period_s is not None else 1.2
+            return JumpingJack(period_s=min(max(period, 1.0), 3.0), spread_m=(0.11 + 0.04 * u) * H, reach_m=reach)
+        if kind == "punch":
+            return Punch(arm=key[-1] % 2)
+        if kind == "wave":
+            return ArmWave(waves=2 + int(2 * u))
+        if kind == "wide":
+            return WideStep(spread_m=(0.11 + 0.04 * u) * H, reach_m=reach)
+        return DoublePole()
 
     def _segment_at(self, t: float) -> _Placed:
         i = max(0, bisect.bisect_right(self._starts, t) - 1)
@@ -286,6 +319,7 @@ class SimulatedPlayer:
         else:
             rise = breath
         back, lean, planted = 0.0, 0.0, True
+        elbow_extra, abduct, stance_x = (0.0, 0.0), (0.0, 0.0), 0.0
         mv = self._move_at(t)
         if mv is not None:
             p = mv.move.posture(t - mv.start_s)
@@ -294,12 +328,18 @@ class SimulatedPlayer:
             # is added in full; only the base activity is faded out underneath it.
             rise = (1 - w) * rise + p.rise_m
             lift = ((1 - w) * lift[0] + p.tuck, (1 - w) * lift[1] + p.tuck)
-            if p.arm_rad is not None:
-                arms = ((1 - w) * arms[0] + w * p.arm_rad, (1 - w) * arms[1] + w * p.arm_rad)
-            elbow = (1 - w) * elbow + w * 0.3
+            move_arms = p.arms if p.arms is not None else (None if p.arm_rad is None else (p.arm_rad, p.arm_rad))
+            if move_arms is not None:
+                arms = ((1 - w) * arms[0] + w * move_arms[0], (1 - w) * arms[1] + w * move_arms[1])
+            elbow = (1 - w) * elbow + w * (0.3 if p.elbow_rad is None else p.elbow_rad)
+            # Per-arm angles fade in with the movement, so arms never jump at its start or end.
+            elbow_extra = (w * p.elbow_extra[0], w * p.elbow_extra[1])
+            abduct = (w * p.abduct[0], w * p.abduct[1])
+            stance_x = p.stance_x_m
             back, lean, planted = p.back_m, p.lean_rad, p.planted
         pelvis = (sway, self.body.hip_height_m + rise, back)
-        return BodyState(pelvis=pelvis, lift=lift, lean_rad=lean, arm_rad=arms, elbow_rad=elbow, planted=planted)
+        return BodyState(pelvis=pelvis, lift=lift, lean_rad=lean, arm_rad=arms, elbow_rad=elbow, planted=planted,
+                         elbow_extra=elbow_extra, abduct_rad=abduct, stance_x=stance_x)
 
     # -- streams ---------------------------------------------------------------------------------
     def _ns(self, t: float) -> int:
@@ -411,7 +451,7 @@ class SimulatedPlayer:
         """Effort as a share of heart-rate reserve (see :mod:`sensors.sim.heart`)."""
         mv = self._move_at(t)
         if mv is not None:
-            return reserve_fraction("jump" if isinstance(mv.move, Jump) else "squat", self.body.vo2max_ml_kg_min)
+            return reserve_fraction(mv.move.activity, self.body.vo2max_ml_kg_min)
         seg = self._segment_at(t).segment
         return reserve_fraction(seg.activity.value, self.body.vo2max_ml_kg_min, seg.cadence)
 
@@ -461,14 +501,38 @@ class SimulatedPlayer:
         for mv in self._moves[first:]:
             if mv.start_s > t:
                 break
-            if isinstance(mv.move, Jump):
-                ts, te, mag = mv.start_s + mv.move.takeoff_s, mv.start_s + mv.move.landing_s, mv.move.height_m
-                kind = "jump"
-            else:
-                ts, te, mag = mv.start_s + mv.move.bottom_s, mv.end_s, mv.move.depth
-                kind = "squat"
-            if lo < ts <= t:
-                found.append(TruthEvent(kind, self._ns(ts), mag, self._ns(te)))
-        found.sort(key=lambda e: e.t_ns)
+            for kind, t_rel, mag, t_end_rel in mv.move.truth():
+                ts = mv.start_s + t_rel
+                if lo < ts <= t:
+                    found.append(TruthEvent(kind, self._ns(ts), mag, self._ns(mv.start_s + t_end_rel)))
+        found += self._arms_up_truth(t)
         self._truth.extend(found)
+        # Arms-up episodes are listed when they end, after later events may have been listed.
+        self._truth.sort(key=lambda e: e.t_ns)
         self._truth_until_s = t
+
+    def _arms_up_truth(self, t: float) -> list[TruthEvent]:
+        """Arms-up episodes that ended by ``t``, from the noise-free body on a 10 ms grid."""
+        k0 = self._arms_grid
+        k1 = math.floor(t / _ARMS_GRID_S + 1e-9)
+        if k1 < k0:
+            return []
+        times = (np.arange(k0, k1 + 1) * _ARMS_GRID_S).tolist()
+        self._arms_grid = k1 + 1
+        # Only a movement raises the arms that high (jogging and standing keep them low), so
+        # the body is evaluated only while one is under way.
+        moving = [x for x in times if self._move_at(x) is not None]
+        up_at: dict[float, bool] = {}
+        if moving:
+            pts = landmarks_abs_many(self.body, [self.state(x) for x in moving])
+            lift = np.minimum(pts[:, 15, 1] - pts[:, 11, 1], pts[:, 16, 1] - pts[:, 12, 1])
+            up_at = dict(zip(moving, (lift >= ARMS_UP_TRUNK * (0.818 - 0.530) * self.body.height_m).tolist()))
+        out = []
+        for x in times:
+            u = up_at.get(x, False)
+            if u and self._arms_up_since is None:
+                self._arms_up_since = x
+            elif not u and self._arms_up_since is not None:
+                out.append(TruthEvent("arms_up", self._ns(self._arms_up_since), 1.0, self._ns(x)))
+                self._arms_up_since = None
+        return out

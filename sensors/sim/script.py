@@ -12,16 +12,25 @@ class Activity(str, enum.Enum):
     JUMP = "jump"  # counter-movement jumps at a rate
     SQUAT = "squat"  # body-weight squats at a rate
     REST = "rest"  # standing still, recovering
+    JACK = "jack"  # jumping jacks at a rate
+    PUNCH = "punch"  # straight punches from a guard, left and right in turn, at a rate
+    WAVE = "wave"  # both arms raised sideways over the head and waved, feet still
+    POLE = "pole"  # double-pole arm swings (cross-country skiing without poles) at a rate
+    WIDE = "wide"  # step out wide, raise and lower the arms, step back in (not a jack)
 
 
 DEFAULT_CADENCE_SPM = 160.0
-DEFAULT_RATE_PER_MIN = {Activity.JUMP: 30.0, Activity.SQUAT: 20.0}
+DEFAULT_RATE_PER_MIN = {Activity.JUMP: 30.0, Activity.SQUAT: 20.0, Activity.JACK: 50.0, Activity.PUNCH: 40.0,
+                        Activity.WAVE: 12.0, Activity.POLE: 30.0, Activity.WIDE: 8.0}
+#: Repetitions per minute each repeated activity can be asked for (a movement takes its time).
+RATE_LIMITS = {Activity.JACK: (20.0, 60.0), Activity.PUNCH: (10.0, 50.0)}
+_RATE_LIMITS_DEFAULT = (5.0, 40.0)
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One stretch of the script. ``cadence_spm`` for JOG (steps/min); ``rate_per_min`` for
-    JUMP and SQUAT (repetitions per minute)."""
+    the repeated movements (repetitions per minute, within :data:`RATE_LIMITS`)."""
 
     activity: Activity
     duration_s: float
@@ -33,8 +42,10 @@ class Segment:
             raise ValueError(f"segment duration must be positive, got {self.duration_s}")
         if self.cadence_spm is not None and not 60 <= self.cadence_spm <= 240:
             raise ValueError(f"cadence must be 60..240 steps/min, got {self.cadence_spm}")
-        if self.rate_per_min is not None and not 5 <= self.rate_per_min <= 40:
-            raise ValueError(f"repetition rate must be 5..40 per minute, got {self.rate_per_min}")
+        lo, hi = RATE_LIMITS.get(self.activity, _RATE_LIMITS_DEFAULT)
+        if self.rate_per_min is not None and not lo <= self.rate_per_min <= hi:
+            raise ValueError(f"{self.activity.value} repetition rate must be {lo:g}..{hi:g} per minute, "
+                             f"got {self.rate_per_min:g}")
 
     @property
     def cadence(self) -> float:
@@ -76,3 +87,10 @@ DEFAULT_SCRIPT = parse_script("idle:4,jog:20@160,jump:8,jog:15@165,squat:12,jog:
 
 #: For the game's demo: stand for calibration, then jog; the game asks for jumps and squats.
 GAME_SCRIPT = parse_script("idle:4,jog:110@165,rest:8,jog:110@170,rest:8")
+
+#: About two minutes of the arm movements and their look-alikes: jumping jacks between arm
+#: waves, wide steps with an arm raise, jumps, squats, jogging, punches and double-pole swings.
+EXERCISE_SCRIPT = parse_script(
+    "idle:4,jack:12@50,wave:9,jog:8@160,jack:10@56,wide:9,jump:8,jack:8@44,squat:9,punch:10@40,"
+    "pole:10@30,jack:9@50,wave:5,rest:4"
+)

@@ -102,7 +102,7 @@ def test_injected_squat_waits_for_a_movement_under_way() -> None:
     player.inject("jump", s_to_ns(1.0))
     player.inject("squat", s_to_ns(1.0))
     samples = run(player, 8.0, step_s=0.1, start_s=1.0)
-    truth = player.ground_truth()
+    truth = [e for e in player.ground_truth() if e.kind != "arms_up"]  # the jump swings the arms up
     assert [e.kind for e in truth] == ["jump", "squat"]
     jump, squat = truth
     assert squat.t_ns > jump.t_end_ns

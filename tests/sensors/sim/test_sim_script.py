@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sensors.sim import DEFAULT_SCRIPT, Activity, Segment, parse_script
+from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT, Activity, Segment, parse_script
 
 
 def test_compact_form_parses_to_segments() -> None:
@@ -35,5 +35,9 @@ def test_script_parser_errors_are_clear() -> None:
 def test_default_script_is_a_two_minute_demo_of_every_activity() -> None:
     total = sum(seg.duration_s for seg in DEFAULT_SCRIPT)
     assert 100 <= total <= 180
-    assert {seg.activity for seg in DEFAULT_SCRIPT} == set(Activity)
+    legs = {Activity.IDLE, Activity.JOG, Activity.JUMP, Activity.SQUAT, Activity.REST}
+    assert {seg.activity for seg in DEFAULT_SCRIPT} == legs
+    # The arm movements and their look-alikes have their own script.
+    assert {seg.activity for seg in EXERCISE_SCRIPT} | legs == set(Activity)
+    assert 100 <= sum(seg.duration_s for seg in EXERCISE_SCRIPT) <= 180
     assert DEFAULT_SCRIPT[0].activity is Activity.IDLE  # a standing start calibrates the pose baseline
