@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import pygame
 
@@ -18,6 +18,29 @@ from game.scenes.menu import MenuScene
 from sensors.bus import SensorBus
 from sensors.motion.tracker import MotionTracker
 
+#: Width / height of webcam pictures until the camera's own is known (most webcams are 4:3).
+WEBCAM_ASPECT_WH = 4 / 3
+
+
+def picture_aspect(preview: Any) -> Callable[[], float | None]:
+    """Width / height of the newest camera picture, or None before the first one."""
+    def aspect() -> float | None:
+        frame = preview()
+        if frame is None:
+            return None
+        h, w = frame.image.shape[:2]
+        return w / h if h else None
+
+    return aspect
+
+
+def build_tracker(preview: Any = None) -> MotionTracker:
+    """The motion tracker with the picture shape its landmarks come from: the camera's own
+    once it delivers (MediaPipe normalises x by the width and y by the height), 4:3 before;
+    the simulated player's camera is 4:3 too (:class:`sensors.sim.Camera`)."""
+    source = picture_aspect(preview) if preview is not None else None
+    return MotionTracker(image_aspect_wh=WEBCAM_ASPECT_WH, aspect_source=source)
+
 
 def build_context(
     config: AppConfig, levels: list[Level], autopilot: Any = None, input_label: str = "keyboard", preview: Any = None
@@ -25,7 +48,7 @@ def build_context(
     return GameContext(
         config=config,
         mapper=InputMapper(load_bindings()),
-        live=LiveSensors(recogniser=MotionTracker()),
+        live=LiveSensors(recogniser=build_tracker(preview)),
         levels=levels,
         text=TextCache(),
         autopilot=autopilot,

@@ -50,7 +50,9 @@ class PoseJackDetector:
 
     Open: both wrists at least ``arms_up`` trunk lengths above their shoulders and the legs at
     least ``spread_open_deg`` apart (``legs_spread_deg``). Closed: both wrists at least
-    ``-arms_down`` below their shoulders and the legs within ``spread_closed_deg``. A jack is
+    ``-arms_down`` below their shoulders and the legs within ``spread_closed_deg``. The open
+    posture is upright: hips lower than ``max_crouch`` of standing hip height (``crouch`` from
+    the squat detector) are a squat with the arms up, whose knees also spread the legs. A jack is
     counted when the player goes from closed to open with arms and legs opening within
     ``sync_s`` of each other and stays open for ``min_frames`` frames; the next one needs the
     closed posture first. So arm raises with the feet together, a wide stance with arm waves,
@@ -66,8 +68,8 @@ class PoseJackDetector:
 
     def __init__(self, *, arms_up: float = 0.5, arms_down: float = -0.3, spread_open_deg: float = 18.0,
                  spread_closed_deg: float = 10.0, sync_s: float = 0.5, min_frames: int = 2,
-                 max_gap_s: float = 1.0, source: str = "pose") -> None:
-        self.arms_up, self.arms_down = arms_up, arms_down
+                 max_gap_s: float = 1.0, max_crouch: float = 0.15, source: str = "pose") -> None:
+        self.arms_up, self.arms_down, self.max_crouch = arms_up, arms_down, max_crouch
         self.spread_open_deg, self.spread_closed_deg = spread_open_deg, spread_closed_deg
         self.sync_ns = int(sync_s * NS_PER_S)
         self.min_frames = min_frames
@@ -85,7 +87,8 @@ class PoseJackDetector:
         self._open_frames = 0
         self._peak = (0.0, 0.0)
 
-    def update(self, f: PoseFeatures, standing_trunk: float = math.nan) -> list[MotionEvent]:
+    def update(self, f: PoseFeatures, standing_trunk: float = math.nan, crouch: float = 0.0) -> list[MotionEvent]:
+        """``crouch``: the hips' drop as a share of standing hip height (0 when unknown)."""
         unit = trunk_unit(f, standing_trunk)
         arms_lo = min(f.arm_raise_l, f.arm_raise_r) / unit  # nan propagates: skipped below
         arms_hi = max(f.arm_raise_l, f.arm_raise_r) / unit
@@ -102,7 +105,7 @@ class PoseJackDetector:
                 self.state, self._t_arms, self._t_legs, self._open_frames = "closed", None, None, 0
             return []
         arms_open = arms_lo >= self.arms_up
-        legs_open = spread >= self.spread_open_deg
+        legs_open = spread >= self.spread_open_deg and crouch < self.max_crouch
         if arms_open and self._t_arms is None:
             self._t_arms = f.t_ns if prev is None else _interp_time(prev[0], prev[1], f.t_ns, arms_lo, self.arms_up)
         elif arms_hi <= self.arms_down:

@@ -527,7 +527,7 @@ class PoseMotionDetector:
                 events.append(e)
         events.extend(self.squats.update(f))
         trunk = self.baseline.torso_len if self.baseline.ready else self._trunk_estimate(f)
-        events.extend(self.jacks.update(f, trunk))
+        events.extend(self.jacks.update(f, trunk, self.squats.crouch))
         events.extend(self.arms.update(f, trunk))
         events.extend(self.punches.update(f, trunk))
         recently_landed = self._landed_ns is not None and f.t_ns - self._landed_ns < self.LANDING_ABSORB_S * NS_PER_S

@@ -19,6 +19,7 @@ assume a trunk sensor. With several trunk IMUs, the one that has fed most recent
 from __future__ import annotations
 
 import collections
+from typing import Callable
 
 from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
@@ -37,6 +38,12 @@ class MotionTracker:
     (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean``/``arms_up``
     from pose (0 / False when pose is not fresh: a trunk IMU cannot tell), ``airborne`` from the
     active source. Jumping jacks, punches, arm swings and arms up come from pose only.
+
+    ``image_aspect_wh``: width / height of the camera picture the landmarks were normalised in
+    (MediaPipe divides x by the width and y by the height; a 4:3 picture read as square makes
+    the legs look 25 % less far apart). ``aspect_source``: when the picture size is only known
+    once the camera runs, a callable returning it (or None while unknown), asked at each pose
+    frame until it answers.
     """
 
     #: Same-kind events closer than this (s) are one physical movement seen twice.
@@ -44,8 +51,9 @@ class MotionTracker:
                "arm_swing": 0.4}
 
     def __init__(self, *, player: int = 0, pose_fresh_s: float = 0.5, image_aspect_wh: float = 1.0,
-                 cadence_timeout_s: float = 2.0) -> None:
+                 cadence_timeout_s: float = 2.0, aspect_source: Callable[[], float | None] | None = None) -> None:
         self.player = player
+        self._aspect_source = aspect_source
         self.pose_fresh_ns = int(pose_fresh_s * NS_PER_S)
         self.pose = PoseMotionDetector(aspect_wh=image_aspect_wh)
         self.imu: dict[str, ImuMotionDetector] = {}
@@ -102,9 +110,17 @@ class MotionTracker:
             return self._feed_imu(item)
         return []
 
+    @property
+    def image_aspect_wh(self) -> float:
+        return self.pose.aspect_wh
+
     def _feed_pose(self, frame: PoseFrame) -> list[MotionEvent]:
         if frame.player != self.player:
             return []
+        if self._aspect_source is not None:
+            aspect = self._aspect_source()
+            if aspect is not None and aspect > 0:
+                self.pose.aspect_wh, self._aspect_source = aspect, None
         t = frame.t_host_ns
         last = self.pose.last_usable_ns
         if last is not None and t <= last:

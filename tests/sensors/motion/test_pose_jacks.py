@@ -134,3 +134,11 @@ def test_every_arm_detector_on_the_exercise_script_without_metric_landmarks() ->
     for kind in ("jumping_jack", "arms_up", "punch", "arm_swing"):
         s = match(truth, events, kind, 0.2)
         assert s.precision >= 0.95 and s.recall >= 0.95, (kind, s.tp, s.fp, s.fn)
+
+
+def test_a_squat_with_the_arms_up_is_not_a_jack() -> None:
+    # Bent knees spread the hip-to-ankle lines too; an upright open posture is required.
+    det = PoseJackDetector()
+    seq = _cycle(0.0)
+    assert [e for t, a, s in seq for e in det.update(_f(t, a, s), crouch=0.35 if a > 0 else 0.0)] == []
+    assert len([e for t, a, s in _cycle(1.0) for e in det.update(_f(t, a, s), crouch=0.05)]) == 1
