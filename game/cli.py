@@ -78,6 +78,21 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="list and verify the shipped pose models")
     models.add_argument("--json", action="store_true", help="print a JSON list")
 
+    klass = sub.add_parser("class", help="heart-rate board for a PE class: one tile per allow-listed strap",
+                           description="Show every allow-listed strap's heart rate, intensity band and minutes of "
+                                       "moderate-to-vigorous activity on one screen. Straps allowed with --broadcast need "
+                                       "no connection.")
+    klass.add_argument("--sensors", type=Path, metavar="FILE", help="allow-list (default: sensors.yaml in the user config folder)")
+    klass.add_argument("--age", type=_positive, default=12.0, metavar="YEARS",
+                       help="age for the age-predicted maximal heart rate (Tanaka), default 12")
+    klass.add_argument("--rest", type=_positive, default=60.0, metavar="BPM", help="resting heart rate for the bands, default 60")
+    klass.add_argument("--seconds", type=_positive, metavar="N", help="stop after N seconds")
+    klass.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver)")
+    klass.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
+    klass.add_argument("--size", type=_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
+    klass.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    klass.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
+
     sensors = sub.add_parser("sensors", help="find and watch Bluetooth sensors",
                              description="Scan for Bluetooth LE sensors, or connect to some and print what they send.")
     bsub = sensors.add_subparsers(dest="sensors_command", metavar="ACTION")
@@ -190,6 +205,39 @@ def cmd_play(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_class(args: argparse.Namespace) -> int:
+    from game.app import NoDisplayError
+    from game.class_screen import run_class
+    from sensors.ble import allowlist
+    from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
+
+    try:
+        profile = HeartProfile(hr_rest_bpm=args.rest, hr_max_bpm=hr_max_tanaka(args.age))
+    except ValueError as exc:
+        return _fail(f"--age/--rest: {exc}")
+    try:
+        sensors = allowlist.load(args.sensors)
+    except allowlist.AllowListError as exc:
+        return _fail(str(exc))
+    backends = None
+    if args.emulate_ble:
+        try:
+            from sensors.ble.emulation.demo import EmulatedBackends, class_addresses, class_room
+        except ImportError:
+            return _fail("--emulate-ble needs the test extras: pip install -e '.[test]'")
+        if not sensors:
+            sensors = [allowlist.AllowedSensor(a, f"Strap {i + 1}", mode="broadcast") for i, a in enumerate(class_addresses(24))]
+        backends = EmulatedBackends(class_room(24))
+    config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        summary = run_class(config, sensors, profile, backends, screenshot=args.screenshot)
+    except NoDisplayError as exc:
+        return _fail(str(exc))
+    print(json.dumps(summary))
+    return 0
+
+
 def _open_store(db: Path | None) -> Any:
     from game.sessions import SessionStore, default_db_path
 
@@ -238,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from game.cli_pose import cmd_models
 
         return cmd_models(args.json)
+    if args.command == "class":
+        return cmd_class(args)
     if args.command == "sensors":
         if args.sensors_command is None:
             parser.parse_args(["sensors", "--help"])

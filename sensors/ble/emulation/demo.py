@@ -59,3 +59,27 @@ class EmulatedBackends:
     async def close(self) -> None:
         if self.world is not None:
             await self.world.close()
+
+
+def class_addresses(n: int) -> list[str]:
+    """Fixed addresses of the straps of :func:`class_room`."""
+    return [f"E0:11:22:00:01:{i + 1:02X}" for i in range(n)]
+
+
+def class_room(n: int = 24) -> Callable[[EmulatedWorld], Awaitable[None]]:
+    """``n`` Polar straps broadcasting their heart rates, each warming up at its own pace; the
+    last one is not worn (no skin contact), so the board's warnings can be seen."""
+
+    async def setup(world: EmulatedWorld) -> None:
+        for i, address in enumerate(class_addresses(n)):
+            rest = 70.0 + (i * 7) % 15
+            peak = 135.0 + (i * 11) % 60
+            tau = 20.0 + (i * 5) % 40
+
+            def bpm(t: float, rest: float = rest, peak: float = peak, tau: float = tau) -> float:
+                return rest + (peak - rest) * (1.0 - math.exp(-t / tau))
+
+            await world.add(PolarH10(f"Polar H10 {0xA0000000 + i:08X}", bpm=bpm, broadcast=True,
+                                     contact=i != n - 1, address=address))
+
+    return setup

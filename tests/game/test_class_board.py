@@ -1,0 +1,76 @@
+"""The class heart-rate board: bands, time in band only while current, notes, and the command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.class_board import ClassBoard
+from game.class_screen import grid
+from game.cli import main
+from sensors.ble.allowlist import AllowedSensor
+from sensors.clock import s_to_ns
+from sensors.motion.heart_zones import HeartProfile, Intensity
+from sensors.samples import DeviceState, DeviceStatus, HeartRateSample
+
+A, B, C = "A0:00:00:00:00:01", "A0:00:00:00:00:02", "A0:00:00:00:00:03"
+
+
+def board() -> ClassBoard:
+    # rest 60, max 200: 40 % HRR = 116 bpm, 60 % = 144 bpm
+    return ClassBoard([AllowedSensor(A, "Strap 1"), AllowedSensor(B, "Strap 2"), AllowedSensor(C)],
+                      HeartProfile(hr_rest_bpm=60, hr_max_bpm=200))
+
+
+def test_bands_time_in_band_and_notes() -> None:
+    b = board()
+    b.ingest([HeartRateSample(s_to_ns(1), A, 150, contact=True, broadcast=True),
+              HeartRateSample(s_to_ns(1), B, 120, contact=False),
+              HeartRateSample(s_to_ns(1), "A0:00:00:00:00:99", 180),  # not on the list: ignored
+              DeviceStatus(s_to_ns(1), C, "ble", DeviceState.DISCONNECTED, "C: The sensor did not answer: wear it")])
+    for t in range(2, 62):
+        b.tick(s_to_ns(1 + (t - 1) * 0.1), 0.1)  # 6 s while A is current
+    tiles = {t.label: t for t in b.tiles(s_to_ns(2))}
+    a = tiles["Strap 1"]
+    assert (a.bpm, a.band, a.pct_max, a.note, a.problem) == (150, Intensity.VIGOROUS, 75, "broadcast", False)
+    two = tiles["Strap 2"]
+    assert two.bpm is None and two.band is None and two.note.startswith("no contact") and two.problem
+    three = tiles[C]
+    assert three.bpm is None and "did not answer" in three.note and three.problem
+    summary = b.summary()
+    strap1 = summary["straps"][0]
+    # current only until 5 s after the reading at 1 s: 5 s of the 6 s ticked, all vigorous
+    assert strap1["minutes_in"]["vigorous"] == pytest.approx(5 / 60, abs=0.2 / 60)
+    assert strap1["mvpa_min"] == strap1["minutes_in"]["vigorous"]
+    assert summary["straps"][1]["readings"] == 0 and summary["straps"][1]["mvpa_min"] == 0
+    assert "quiet" in b.tiles(s_to_ns(20))[0].note
+
+
+def test_grid_fits_a_class_on_one_screen() -> None:
+    assert grid(1, 1280, 720) == (1, 1)
+    cols, rows = grid(30, 1280, 720)
+    assert cols * rows >= 30 and cols >= rows
+    assert grid(0, 100, 100) == (1, 1)
+
+
+def test_class_command_reads_a_room_of_broadcasting_straps(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("bumble")
+    shot = tmp_path / "board.png"
+    code = main(["class", "--emulate-ble", "--headless", "--seconds", "3", "--sensors", str(tmp_path / "none.yaml"),
+                 "--screenshot", str(shot)])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    straps = summary["straps"]
+    assert len(straps) == 24
+    assert sum(1 for s in straps if s["readings"] >= 1) >= 20  # broadcasts of nearly all, within 3 s
+    assert straps[-1]["readings"] == 0  # the unworn strap sends no contact: never counted
+    assert summary["hr_max_bpm"] == pytest.approx(208 - 0.7 * 12, abs=0.05)
+    assert shot.stat().st_size > 10_000
+
+
+def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "sensors.yaml"
+    path.write_text("sensors: 3\n")
+    assert main(["class", "--headless", "--seconds", "1", "--sensors", str(path)]) == 2
+    assert f"{path}:1: sensors: expected a list" in capsys.readouterr().err
