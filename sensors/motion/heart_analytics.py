@@ -98,7 +98,13 @@ class Hrv:
 
 
 def hrv(nn_ms: Sequence[float]) -> Hrv:
-    """Time-domain HRV of NN intervals (ms). SDNN uses the sample standard deviation (ddof=1)."""
+    """Time-domain HRV of NN intervals (ms), with pyhrv 0.5.0's conventions (time_domain.py).
+
+    Heart rate is the instantaneous rate of each interval, 60000 / NN (bpm): its mean, minimum
+    and maximum (so max HR comes from the shortest interval). SDNN is the sample standard
+    deviation (ddof=1); RMSSD the root mean square of successive differences; pNN50 the share
+    of successive differences greater than 50 ms, over the number of differences (len - 1).
+    """
     nn = np.asarray(nn_ms, dtype=float)
     if nn.size < 3:
         raise ValueError(f"HRV needs at least 3 intervals, got {nn.size}")

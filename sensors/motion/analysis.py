@@ -1,0 +1,94 @@
+"""Offline analysis of a whole IMU recording with the same detectors the game runs live.
+
+The recording is cut into one-second :class:`~sensors.samples.ImuBatch` es and fed through
+:class:`~sensors.motion.gait.StepDetector` (the trunk detector for trunk placements, steps and
+jumps) and :class:`~sensors.motion.reps.RepCounter`, exactly as a live stream would be; ENMO
+and the minutes per intensity class come from :mod:`sensors.motion.intensity`.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from typing import Any
+
+import numpy as np
+
+from sensors.clock import NS_PER_S
+from sensors.motion.gait import StepDetector, normalise_placement
+from sensors.motion.intensity import HILDEBRAND_ADULT_HIP, HILDEBRAND_ADULT_WRIST, CutPoints, enmo_mg, intensity_minutes
+from sensors.motion.reps import RepCounter
+from sensors.samples import ImuBatch
+
+G_MPS2 = 9.80665
+#: Epoch of the minutes per intensity class: GGIR's default short epoch (5 s).
+INTENSITY_EPOCH_S = 5.0
+#: Steps further apart than this are not one bout of stepping (cadence >= 30 steps/min).
+MAX_STEP_GAP_S = 2.0
+
+
+def cut_points_for(placement: str) -> tuple[CutPoints | None, str]:
+    """The Hildebrand 2014 table for a placement, and a note saying how well it applies.
+
+    The tables were derived for the non-dominant wrist and the hip; the waist and lower back sit
+    close to the hip. Chest, thigh and foot have no published ENMO cut-points: None.
+    """
+    p = normalise_placement(placement)
+    if p in ("wrist", "forearm"):
+        return HILDEBRAND_ADULT_WRIST, "adult non-dominant wrist table (Hildebrand 2014)"
+    if p in ("hip", "waist", "lower_back", "pelvis", "belt", "sacrum"):
+        return HILDEBRAND_ADULT_HIP, "adult hip table (Hildebrand 2014); waist and lower back taken as hip"
+    return None, f"no ENMO cut-points are published for the {placement} placement; minutes per class not given"
+
+
+def median_cadence_spm(step_times_ns: list[int]) -> float:
+    """Median cadence while stepping: 60 / median interval between consecutive steps that are
+    at most :data:`MAX_STEP_GAP_S` apart (pauses are not stepping); 0 without two such steps."""
+    t = sorted(step_times_ns)
+    gaps = [(b - a) / NS_PER_S for a, b in zip(t, t[1:]) if 0 < b - a <= MAX_STEP_GAP_S * NS_PER_S]
+    return 60.0 / statistics.median(gaps) if gaps else 0.0
+
+
+def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, placement: str) -> dict[str, Any]:
+    """Steps, cadence, jumps, repetitions and intensity of one recording (acc in g, gyro in deg/s)."""
+    acc = np.asarray(acc_g, dtype=np.float64)
+    n = acc.shape[0]
+    steps = StepDetector(placement, source=f"imu:{normalise_placement(placement)}")
+    reps = RepCounter(source=steps.detector.source)
+    events = []
+    per = max(1, int(round(rate_hz)))
+    for i in range(0, n, per):
+        batch = ImuBatch(t_host_ns=0, source="file", rate_hz=rate_hz, t_first_ns=int(round(i * NS_PER_S / rate_hz)),
+                         acc_g=acc[i:i + per], gyr_dps=None if gyr_dps is None else gyr_dps[i:i + per],
+                         placement=normalise_placement(placement))
+        events += steps.update(batch)
+        events += reps.update(batch)
+    events += steps.flush()
+    events += reps.flush()
+    step_t = [e.t_ns for e in events if e.kind == "step"]
+    jumps = [{"t_s": round(e.t_ns / NS_PER_S, 3),
+              "flight_s": round(math.sqrt(8.0 * e.magnitude / G_MPS2), 3),  # h = g t^2 / 8 (Bosco 1983)
+              "height_m": round(e.magnitude, 3)} for e in events if e.kind == "jump"]
+    table, note = cut_points_for(placement)
+    enmo = enmo_mg(acc) if n else np.zeros(0)
+    return {
+        "samples": n,
+        "duration_s": round(n / rate_hz, 3),
+        "rate_hz": rate_hz,
+        "placement": normalise_placement(placement),
+        "steps": len(step_t),
+        "cadence_spm": round(median_cadence_spm(step_t), 1),
+        "jumps": jumps,
+        "jumps_detected": steps.trunk,
+        "reps": reps.count,
+        "rep_period_s": round(reps.period_s, 2) if reps.count and reps.period_s else None,
+        "enmo_mg_mean": round(float(enmo.mean()), 2) if n else 0.0,
+        "cut_points": table.name if table is not None else None,
+        "cut_points_note": note,
+        "intensity_epoch_s": INTENSITY_EPOCH_S,
+        "intensity_minutes": ({k: round(v, 3) for k, v in intensity_minutes(acc, rate_hz, table, INTENSITY_EPOCH_S).items()}
+                              if table is not None and n else None),
+    }
+
+
+__all__ = ["analyze_imu", "cut_points_for", "median_cadence_spm"]

@@ -1,0 +1,199 @@
+"""Steps from an IMU anywhere on the body: foot, shank, thigh, wrist, or the trunk.
+
+Placement assumptions:
+
+- ``foot`` / ``ankle`` / ``shank`` and ``thigh``: on one leg, any mounting orientation. That leg
+  swings once per stride (gait cycle: two steps, one of each foot), so the sensor's rotation
+  (gyroscope) or, without a gyroscope, its acceleration (gravity's direction in the sensor frame
+  turns with the segment) repeats once per stride. Every counted cycle is one step of this leg
+  at the cycle's peak, plus one step of the other leg half a cycle later (in walking and running
+  the legs alternate).
+- ``wrist``: on one forearm, arms swinging as in ordinary walking or running: the arm swings
+  forward and back once per stride, so each cycle is again two steps. Arms held still (a
+  treadmill's handrail, a phone in hand) break this assumption: the wrist then only sees the
+  body's bounce, at the step frequency, and the steps are over-counted two-fold.
+- trunk (``chest``, ``waist``, ``lower-back``, ``hip`` ...): the vertical acceleration of the
+  trunk peaks once per step; these placements use the game's own detector
+  (:class:`sensors.motion.imu_detectors.ImuMotionDetector`), steps and jumps, unchanged.
+
+Cycles of the limb placements are found by :class:`~sensors.motion.periodic.PeriodicCounter`
+(dominant period by autocorrelation, band-pass to the fundamental, hysteresis peak counting)
+over stride periods of 0.5-2.0 s (30-120 strides/min, 60-240 steps/min), and only cycles that
+come in trains are kept (:class:`~sensors.motion.periodic.CycleTrain`).
+A stride is counted between two consecutive cycles at most 1.6 periods apart: a turn on the
+spot or a pause between them is no stride.
+
+Pure step functions over timestamped samples: ``update(batch) -> list[MotionEvent]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sensors.clock import NS_PER_S
+from sensors.motion.cadence import CadenceEstimator
+from sensors.motion.events import MotionEvent
+from sensors.motion.imu_detectors import TRUNK_PLACEMENTS, ImuMotionDetector
+from sensors.motion.periodic import CycleTrain, PeriodicCounter
+from sensors.samples import ImuBatch
+
+#: Limb placements handled by :class:`LimbStepDetector`.
+LIMB_PLACEMENTS = frozenset({"foot", "ankle", "shank", "thigh", "wrist", "forearm"})
+
+MIN_STRIDE_S = 0.6
+MAX_STRIDE_S = 2.0
+#: Hysteresis floors of the band-passed signal: 0.05 rad (3 degrees) of rotation, 0.04 g.
+ANGLE_THRESHOLD_RAD = 0.05
+ACC_THRESHOLD_G = 0.04
+
+
+def normalise_placement(placement: str) -> str:
+    """``"Lower-Back"`` -> ``"lower_back"``: the spelling :data:`TRUNK_PLACEMENTS` uses."""
+    return placement.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def is_trunk(placement: str) -> bool:
+    return normalise_placement(placement) in TRUNK_PLACEMENTS
+
+
+class SegmentAngle:
+    """Running integral of the gyroscope (rad), the segment's rotation about each sensor axis.
+
+    It drifts with the gyroscope's bias, but the consumers high-pass it over one movement
+    period, which removes a drift that is close to linear over a few seconds.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._angle = np.zeros(3)
+
+    def update(self, gyr_dps: np.ndarray, rate_hz: float) -> np.ndarray:
+        rad = np.deg2rad(np.asarray(gyr_dps, dtype=np.float64)) / rate_hz
+        out = self._angle + np.cumsum(rad, axis=0)
+        if out.shape[0]:
+            self._angle = out[-1].copy()
+        return out
+
+
+class LimbStepDetector:
+    """Steps from one IMU on a leg or a swinging arm (see the module docstring).
+
+    ``cycles``: times (ns) of the accepted cycles; ``strides``: complete strides counted.
+    Events: ``"step"`` (magnitude 1.0), two per cycle; confidence = the periodicity score.
+    """
+
+    def __init__(self, placement: str = "foot", source: str | None = None) -> None:
+        p = normalise_placement(placement)
+        if p not in LIMB_PLACEMENTS:
+            raise ValueError(f"{placement!r} is not a limb placement; expected one of {', '.join(sorted(LIMB_PLACEMENTS))}")
+        self.placement = p
+        self.source = source or f"imu:{p}"
+        self.cadence = CadenceEstimator(latency_s=MAX_STRIDE_S)
+        self.reset()
+
+    def reset(self) -> None:
+        self._counter: PeriodicCounter | None = None
+        self._train = CycleTrain()
+        self._angle = SegmentAngle()
+        self._use_gyro: bool | None = None
+        self.cadence.reset()
+        self.cycles: list[int] = []
+        self.strides = 0
+        self._last_period_s = 0.0
+        self._last_t_ns: int | None = None
+
+    def _make_counter(self, gyro: bool) -> PeriodicCounter:
+        return PeriodicCounter(min_period_s=MIN_STRIDE_S, max_period_s=MAX_STRIDE_S,
+                               abs_threshold=ANGLE_THRESHOLD_RAD if gyro else ACC_THRESHOLD_G,
+                               # A leg's signal repeats once per stride, but the other foot's
+                               # impacts put a strong component at the step frequency: keep the
+                               # highest autocorrelation peak, never halve it.
+                               divisors=())
+
+    def cadence_spm(self, now_ns: int) -> float:
+        return self.cadence.cadence_spm(now_ns)
+
+    def update(self, batch: ImuBatch) -> list[MotionEvent]:
+        if batch.n_values == 0:
+            return []
+        if self._use_gyro is None:
+            self._use_gyro = batch.gyr_dps is not None
+            self._counter = self._make_counter(self._use_gyro)
+        assert self._counter is not None
+        t = batch.times_ns()
+        if self._last_t_ns is not None:
+            keep = t > self._last_t_ns
+            if not keep.any():
+                return []
+            t = t[keep]
+        n = t.size
+        self._last_t_ns = int(t[-1])
+        if self._use_gyro:
+            if batch.gyr_dps is None:
+                raise ValueError("this stream started with a gyroscope and a batch came without one")
+            x = self._angle.update(batch.gyr_dps[-n:], batch.rate_hz)
+        else:
+            x = batch.acc_g[-n:].astype(np.float64)
+        return self._accept(self._counter.update(t, x, batch.rate_hz))
+
+    def flush(self) -> list[MotionEvent]:
+        """End of a recording: judge the last samples too."""
+        return self._accept(self._counter.flush()) if self._counter is not None else []
+
+    def _accept(self, cycles: list) -> list[MotionEvent]:
+        events: list[MotionEvent] = []
+        for c in self._train.push(cycles):
+            if self.cycles and (c.t_ns - self.cycles[-1]) / NS_PER_S <= 1.6 * max(c.period_s, self._last_period_s):
+                self.strides += 1
+            self.cycles.append(c.t_ns)
+            self._last_period_s = c.period_s
+            conf = float(min(1.0, max(0.3, c.score)))
+            other = c.t_ns + int(c.period_s * NS_PER_S / 2)
+            for tj in (c.t_ns, other):
+                events.append(MotionEvent(tj, "step", conf, 1.0, self.source))
+                self.cadence.add_step(tj)
+        return events
+
+
+class StepDetector:
+    """Steps (and, on the trunk, jumps) from one IMU at any supported placement.
+
+    Trunk placements use :class:`ImuMotionDetector` (the game's detector); limb placements use
+    :class:`LimbStepDetector`. ``update(batch)`` returns the events; ``flush()`` ends a recording.
+    """
+
+    def __init__(self, placement: str, source: str | None = None) -> None:
+        self.placement = normalise_placement(placement)
+        self.trunk = self.placement in TRUNK_PLACEMENTS
+        if not self.trunk and self.placement not in LIMB_PLACEMENTS:
+            known = sorted(TRUNK_PLACEMENTS | LIMB_PLACEMENTS)
+            raise ValueError(f"unknown placement {placement!r}; expected one of {', '.join(known)}")
+        self.detector: ImuMotionDetector | LimbStepDetector = (
+            ImuMotionDetector(source) if self.trunk else LimbStepDetector(self.placement, source))
+        self._rate_hz: float | None = None
+
+    def update(self, batch: ImuBatch) -> list[MotionEvent]:
+        self._rate_hz = batch.rate_hz
+        return self.detector.update(batch)
+
+    def flush(self) -> list[MotionEvent]:
+        """End of a recording. The trunk detector holds steps for 0.75 s (a jump may still
+        withdraw them): one second of standing still after the last sample releases them."""
+        d = self.detector
+        if isinstance(d, LimbStepDetector):
+            return d.flush()
+        if d.last_t_ns is None or d.gravity.lowpass is None or self._rate_hz is None:
+            return []
+        up = d.gravity.lowpass / max(float(np.linalg.norm(d.gravity.lowpass)), 1e-9)
+        n = int(round(self._rate_hz))
+        still = ImuBatch(t_host_ns=d.last_t_ns, source=d.source, rate_hz=self._rate_hz,
+                         t_first_ns=d.last_t_ns + int(NS_PER_S / self._rate_hz), acc_g=np.tile(up, (n, 1)))
+        return d.update(still)
+
+    def cadence_spm(self, now_ns: int) -> float:
+        return self.detector.cadence_spm(now_ns)
+
+
+__all__ = ["LIMB_PLACEMENTS", "LimbStepDetector", "SegmentAngle", "StepDetector", "is_trunk", "normalise_placement"]
