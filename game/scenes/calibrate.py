@@ -2,8 +2,10 @@
 
 With pose input the picture is the skeleton over a dark panel (no camera frame is kept or
 written anywhere). The scene tells the player what to fix when landmarks are missing or faint,
-and moves on once the player has stood still long enough. Keyboard players read the controls
-and press start.
+and moves on once the player has stood still long enough. The frames of that still stand give
+the player's calibration (:mod:`sensors.motion.calibration`: standing posture, picture
+aspect), which the motion tracker then uses and keeps (``ctx.live.recogniser.calibration``).
+Keyboard players read the controls and press start.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from game.input.mapper import InputFrame
 from game.render.palette import ACCENT, GOOD, INK, MUTED, PANEL, PAPER
 from game.render.skeleton import VISIBLE, draw_skeleton
 from game.scenes.base import Scene, Transition
+from sensors.motion.calibration import CalibrationError, build_calibration
+from sensors.motion.tracker import MotionTracker
 
 STILL_S = 1.2  # standing still this long completes calibration
 AUTOPLAY_TIMEOUT_S = 5.0
@@ -63,6 +67,7 @@ class CalibrateScene(Scene):
         super().__init__(ctx)
         self.still_s = 0.0
         self.advice: str | None = None
+        self._still_frames: list[Any] = []
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
@@ -74,6 +79,10 @@ class CalibrateScene(Scene):
         state = live.recogniser.state
         still = motion and self.advice is None and state.cadence_spm < 1 and state.crouch < 0.08 and not state.airborne
         self.still_s = self.still_s + dt if still else 0.0
+        if not still:
+            self._still_frames = []
+        elif pose is not None and (not self._still_frames or pose.t_host_ns > self._still_frames[-1].t_host_ns):
+            self._still_frames.append(pose)
 
         if "back" in frame.pressed:
             self.ctx.end_session(0, {"completed": False, "reason": "left at calibration"})
@@ -82,10 +91,22 @@ class CalibrateScene(Scene):
         if self.ctx.config.autoplay and self.time_s >= AUTOPLAY_TIMEOUT_S:
             done = True
         if done:
+            self._calibrate()
             from game.modes.runner import RunnerScene
 
             return Transition("replace", RunnerScene(self.ctx))
         return None
+
+    def _calibrate(self) -> None:
+        """Calibrate the motion tracker from the still stand just seen, if there was one."""
+        tracker = self.ctx.live.recogniser
+        if not isinstance(tracker, MotionTracker) or not self._still_frames:
+            return
+        try:
+            cal = build_calibration(self._still_frames, aspect_wh=tracker.image_aspect_wh)
+        except CalibrationError:
+            return  # too short or restless a stand: the tracker keeps learning the stance itself
+        tracker.apply_calibration(cal)
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()

@@ -23,6 +23,7 @@ from typing import Callable
 
 from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
+from sensors.motion.calibration import Calibration
 from sensors.motion.events import MotionEvent, MotionState
 from sensors.motion.imu_detectors import TRUNK_PLACEMENTS, ImuMotionDetector
 from sensors.motion.pose_detectors import PoseMotionDetector
@@ -61,8 +62,12 @@ class MotionTracker:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything: baselines, detectors, history (e.g. a new player steps in)."""
+        """Forget everything: baselines, detectors, history, calibration (e.g. a new player steps in)."""
+        self.calibration: Calibration | None = None
         self.pose.reset()
+        sq, pose = self.pose.squats, self.pose
+        sq.enter_depth, sq.min_depth, sq.exit_depth = 0.10, 0.15, 0.06  # the detectors' defaults
+        pose.arms.on, pose.arms.off, pose.jacks.arms_up = 0.5, 0.3, 0.5
         self.imu.clear()
         self._cadence.reset()
         self._now_ns = 0
@@ -71,6 +76,27 @@ class MotionTracker:
         # Spans of pose coverage [first, last usable frame] with gaps < pose_fresh between frames.
         self._pose_spans: collections.deque[list[int]] = collections.deque(maxlen=64)
         self._recent: collections.deque[MotionEvent] = collections.deque(maxlen=32)
+
+    def apply_calibration(self, cal: Calibration) -> None:
+        """Use a player's calibration: their standing posture as the pose baseline, the picture's
+        aspect, and thresholds scaled to their range of motion where it is smaller than the
+        defaults assume (a player who squats to 25 % of hip height, or cannot lift the hands
+        above the head, still gets squats and arms-up recognised). Kept until :meth:`reset`."""
+        self.calibration = cal
+        pose = self.pose
+        pose.aspect_wh = cal.aspect_wh
+        pose.baseline.calibrate(cal.floor_y, cal.hip_height, cal.trunk_len)
+        sq = pose.squats
+        sq.enter_depth, sq.min_depth, sq.exit_depth = 0.10, 0.15, 0.06
+        if cal.deepest_squat is not None:
+            # Defaults hold for a squat of ~0.3 or deeper; shallower ranges scale them down.
+            sq.enter_depth = min(0.10, 0.35 * cal.deepest_squat)
+            sq.min_depth = min(0.15, 0.5 * cal.deepest_squat)
+            sq.exit_depth = min(0.06, 0.2 * cal.deepest_squat)
+        on = 0.5
+        if cal.highest_reach is not None and cal.highest_reach > 0:
+            on = min(0.5, 0.7 * cal.highest_reach)
+        pose.arms.on, pose.arms.off, pose.jacks.arms_up = on, 0.6 * on, on
 
     # -- arbitration -------------------------------------------------------------------------
 

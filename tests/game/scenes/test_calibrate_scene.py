@@ -1,0 +1,49 @@
+"""The calibration scene calibrates the motion tracker from the player's still stand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.config import AppConfig
+from game.input.mapper import InputFrame
+from game.levels import list_levels
+from game.modes.runner import RunnerScene
+from game.scenes.calibrate import CalibrateScene
+from game.session_run import build_context
+from sensors.clock import ManualClock, s_to_ns
+from sensors.motion.tracker import MotionTracker
+from sensors.sim import SimulatedPlayer
+
+DT = 1 / 60
+
+
+def test_a_still_stand_calibrates_the_tracker_and_moves_on(tmp_path: Path) -> None:
+    pygame.display.init()
+    try:
+        levels, _ = list_levels()
+        ctx = build_context(AppConfig(input="sim", db=tmp_path / "s.sqlite"), levels)
+        clock = ManualClock(0)
+        ctx.clock = clock
+        player = SimulatedPlayer(seed=2, script="idle:10", t0_ns=0, loop=False)
+        scene = CalibrateScene(ctx)
+        result = None
+        for _ in range(int(4.0 / DT)):
+            clock.advance(s_to_ns(DT))
+            ctx.live.ingest(player.advance_to(clock()))
+            result = scene.update(InputFrame(), DT)
+            if result is not None:
+                break
+        assert result is not None and isinstance(result.scene, RunnerScene)
+        tracker = ctx.live.recogniser
+        assert isinstance(tracker, MotionTracker)
+        cal = tracker.calibration
+        assert cal is not None and cal.standing_frames >= 15
+        assert cal.aspect_wh == pytest.approx(4 / 3)  # the simulated camera's picture
+        assert tracker.pose.baseline.hip_height == cal.hip_height
+        assert cal.trunk_len == pytest.approx(0.288 * 0.7, rel=0.05)
+        ctx.end_session(0, {})
+    finally:
+        pygame.quit()
