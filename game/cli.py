@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     allow.add_argument("--label", help="name shown on screen, e.g. 'Strap 7' (never a child's real name)")
     allow.add_argument("--placement", default="chest", help="chest (default), waist, lower_back, wrist, thigh, ankle, foot, arm")
     allow.add_argument("--broadcast", action="store_true", help="read its heart rate from advertisements, no connection")
+    allow.add_argument("--adapter", metavar="hciN", help="Bluetooth adapter that connects it (Linux; default: the system's)")
     allow.add_argument("--file", type=Path, metavar="FILE", help="allow-list file (default: sensors.yaml in the user config folder)")
     forget = bsub.add_parser("forget", help="remove a sensor from the allow-list")
     forget.add_argument("address", metavar="ADDRESS")

@@ -209,7 +209,10 @@ def cmd_allow(args: argparse.Namespace) -> int:
         current = allowlist.load(args.file)
     except allowlist.AllowListError as exc:
         return _fail(f"{exc} (fix or delete the file first)")
-    entry = allowlist.AllowedSensor(address, args.label, args.placement, "broadcast" if args.broadcast else "connect")
+    if args.adapter is not None and not allowlist.valid_adapter(args.adapter):
+        return _fail(f"--adapter {args.adapter!r} is not an adapter name like hci0 or hci1")
+    entry = allowlist.AllowedSensor(address, args.label, args.placement, "broadcast" if args.broadcast else "connect",
+                                    args.adapter)
     updated = [s for s in current if s.address != address] + [entry]
     path = allowlist.save(updated, args.file)
     print(f"{address} allowed ({entry.mode}, {entry.placement}) in {path}")
@@ -235,12 +238,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     except allowlist.AllowListError as exc:
         return _fail(str(exc))
     if args.json:
-        print(json.dumps([{"address": s.address, "label": s.label, "placement": s.placement, "mode": s.mode} for s in current]))
+        print(json.dumps([{"address": s.address, "label": s.label, "placement": s.placement, "mode": s.mode,
+                           "adapter": s.adapter} for s in current]))
         return 0
     if not current:
         print("No sensors allowed yet: find them with `liike sensors scan`, then `liike sensors allow ADDRESS`.")
     for s in current:
-        print(f"{s.address}  {s.mode:<9} {s.placement:<10} {s.label or ''}")
+        print(f"{s.address}  {s.mode:<9} {s.placement:<10} {s.adapter or '':<5} {s.label or ''}")
     return 0
 
 

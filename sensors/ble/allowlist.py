@@ -10,6 +10,8 @@ user configuration folder; ``liike sensors allow|forget|list`` edit it)::
         placement: chest              # optional: chest (default), waist, wrist, thigh, ankle
         mode: connect                 # connect (default), or broadcast: heart rate read from
                                       # advertisements, no connection (Polar straps)
+        adapter: hci1                 # optional (Linux): which Bluetooth adapter connects it;
+                                      # spread a class over several adapters (5-7 links each)
 
 Errors name the file, the line and the field (:class:`AllowListError`).
 """
@@ -26,7 +28,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 PLACEMENTS = ("chest", "waist", "lower_back", "wrist", "thigh", "ankle", "foot", "arm")
 MODES = ("connect", "broadcast")
-ENTRY_FIELDS = ("address", "label", "placement", "mode")
+ENTRY_FIELDS = ("address", "label", "placement", "mode", "adapter")
+_ADAPTER = re.compile(r"^hci[0-9]{1,2}$")
 ALLOWLIST_ENV = "LIIKE_SENSORS_FILE"
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 # macOS reports devices by a per-machine UUID instead of the address.
@@ -43,6 +46,7 @@ class AllowedSensor:
     label: str | None = None
     placement: str = "chest"
     mode: str = "connect"
+    adapter: str | None = None  # "hci0", "hci1" ...; None: the system's default adapter
 
     @property
     def display(self) -> str:
@@ -55,6 +59,10 @@ def normalise_address(text: str) -> str:
     if _MAC.match(t) or _CB_UUID.match(t):
         return t.upper()
     raise ValueError(f"{text!r} is not a Bluetooth address like A0:9E:1A:12:34:56")
+
+
+def valid_adapter(name: str) -> bool:
+    return bool(_ADAPTER.match(name))
 
 
 def default_path() -> Path:
@@ -121,7 +129,10 @@ def parse(text: str, path: Path) -> list[AllowedSensor]:
         if mode not in MODES:
             raise _fail(path, values["mode"][1], f"{where}.mode", f"{mode!r} is not one of {', '.join(MODES)}")
         label = values["label"][0] if "label" in values else None
-        out.append(AllowedSensor(address, label, placement, mode))
+        adapter = values["adapter"][0] if "adapter" in values else None
+        if adapter is not None and not _ADAPTER.match(adapter):
+            raise _fail(path, values["adapter"][1], f"{where}.adapter", f"{adapter!r} is not an adapter name like hci0 or hci1")
+        out.append(AllowedSensor(address, label, placement, mode, adapter))
     return out
 
 
@@ -147,6 +158,8 @@ def dump(sensors: list[AllowedSensor]) -> str:
             lines.append(f"    label: {yaml.safe_dump(s.label, default_style=chr(34)).strip().splitlines()[0]}")
         lines.append(f"    placement: {s.placement}")
         lines.append(f"    mode: {s.mode}")
+        if s.adapter:
+            lines.append(f"    adapter: {s.adapter}")
     return "\n".join(lines) + "\n"
 
 

@@ -57,8 +57,9 @@ class SensorLink:
                  device_kind: str = "ble", placement: str = "chest", client_backend: type | None = None,
                  connect_timeout_s: float = 10.0, clock: Callable[[], int] = now_ns,
                  backoff: Callable[[int], float] = reconnect_delay_s, watchdog_period_s: float = 0.25,
-                 stale_after_s: float | None = None) -> None:
+                 stale_after_s: float | None = None, adapter: str | None = None) -> None:
         self.address = address
+        self.adapter = adapter
         self.name = name or address
         self.emit = emit
         self.device_kind = device_kind
@@ -181,6 +182,8 @@ class SensorLink:
         kwargs: dict[str, Any] = {"disconnected_callback": self._on_disconnect, "timeout": self.connect_timeout_s}
         if self.client_backend is not None:
             kwargs["backend"] = self.client_backend
+        if self.adapter is not None:
+            kwargs["bluez"] = {"adapter": self.adapter}
         client = BleakClient(self.address, **kwargs)
         await client.connect()
         self.stats.connects += 1

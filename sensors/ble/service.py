@@ -137,7 +137,8 @@ class BleSource:
             if s.mode != "connect":
                 continue
             link = SensorLink(s.address, self._emit, name=s.display, device_kind="ble", placement=s.placement,
-                              client_backend=client_backend, connect_timeout_s=self.connect_timeout_s, **self.link_options)
+                              client_backend=client_backend, connect_timeout_s=self.connect_timeout_s,
+                              adapter=s.adapter, **self.link_options)
             self.links.append(link)
             tasks.append(asyncio.create_task(link.run(), name=f"link {s.address}"))
         broadcast = [s for s in self.sensors if s.mode == "broadcast"]

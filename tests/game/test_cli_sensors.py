@@ -66,8 +66,10 @@ def test_allow_list_forget_and_bad_input(capsys: pytest.CaptureFixture[str], _ow
     capsys.readouterr()
     assert main(["sensors", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert listed == [{"address": "A0:9E:1A:12:34:56", "label": "Strap 7", "placement": "chest", "mode": "broadcast"},
-                      {"address": DEMO_H10, "label": None, "placement": "waist", "mode": "connect"}]
+    assert listed == [{"address": "A0:9E:1A:12:34:56", "label": "Strap 7", "placement": "chest", "mode": "broadcast", "adapter": None},
+                      {"address": DEMO_H10, "label": None, "placement": "waist", "mode": "connect", "adapter": None}]
+    assert main(["sensors", "allow", DEMO_H10, "--adapter", "hci1"]) == 0
+    assert main(["sensors", "allow", DEMO_H10, "--adapter", "usb"]) == 2
     assert main(["sensors", "forget", "A0:9E:1A:12:34:56"]) == 0
     assert main(["sensors", "forget", "A0:9E:1A:12:34:56"]) == 2
     assert main(["sensors", "allow", "not-an-address"]) == 2

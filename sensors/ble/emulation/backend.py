@@ -43,6 +43,16 @@ def _uuid_str(uuid: core.UUID) -> str:
     return uuid.to_hex_str("-").lower() if len(uuid.uuid_bytes) == 16 else f"0000{uuid.to_hex_str().lower()}{_BASE_UUID_TAIL}"
 
 
+def _adapter_index(default: int, kwargs: dict[str, Any]) -> int:
+    """bleak's ``bluez={"adapter": "hci1"}`` picks the emulated adapter of that number."""
+    name = (kwargs.get("bluez") or {}).get("adapter")
+    if name is None:
+        return default
+    if not (isinstance(name, str) and name.startswith("hci") and name[3:].isdigit()):
+        raise BleakError(f"adapter {name!r} not found")
+    return int(name[3:])
+
+
 def _check_adapter(adapter: Adapter) -> None:
     if adapter.state == "missing":
         raise BleakBluetoothNotAvailableError("No Bluetooth adapters found.", BleakBluetoothNotAvailableReason.NO_BLUETOOTH)
@@ -87,12 +97,13 @@ class BumbleScanner(BaseBleakScanner):
     def __init__(self, detection_callback: Any, service_uuids: list[str] | None,
                  scanning_mode: str = "active", **kwargs: Any) -> None:
         super().__init__(detection_callback, service_uuids)
+        self._adapter_index = _adapter_index(self.adapter_index, kwargs)
         self._active = scanning_mode != "passive"
         self._device: Device | None = None
         self._adapter: Adapter | None = None
 
     async def start(self) -> None:
-        adapter = await self.world.adapter(self.adapter_index)
+        adapter = await self.world.adapter(self._adapter_index)
         _check_adapter(adapter)
         self.seen_devices = {}
         self._adapter = adapter
@@ -137,6 +148,7 @@ class BumbleClient(BaseBleakClient):
     adapter_index: int = 0
 
     def __init__(self, address_or_ble_device: BLEDevice | str, **kwargs: Any) -> None:
+        self._adapter_index = _adapter_index(self.adapter_index, kwargs)
         kwargs.setdefault("disconnected_callback", None)
         kwargs.setdefault("timeout", 10.0)
         super().__init__(address_or_ble_device, **{k: kwargs[k] for k in ("disconnected_callback", "timeout")})
@@ -161,7 +173,7 @@ class BumbleClient(BaseBleakClient):
         return self._connection is not None
 
     async def connect(self, pair: bool, **kwargs: Any) -> None:
-        adapter = await self.world.adapter(self.adapter_index)
+        adapter = await self.world.adapter(self._adapter_index)
         _check_adapter(adapter)
         timeout = kwargs.get("timeout", self._timeout)
         address = hci.Address(self.address)

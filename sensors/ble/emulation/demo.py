@@ -45,14 +45,17 @@ class EmulatedBackends:
     BLE loop (``setup`` adds the peripherals; default :func:`demo_room`) and hands out bleak
     backends on it. ``world`` is available once the factory has run."""
 
-    def __init__(self, setup: Callable[[EmulatedWorld], Awaitable[None]] | None = None, **world_options: object) -> None:
+    def __init__(self, setup: Callable[[EmulatedWorld], Awaitable[None]] | None = None, *, adapters: int = 1,
+                 **world_options: object) -> None:
         self.setup = setup or demo_room
+        self.adapters = adapters
         self.world_options = world_options
         self.world: EmulatedWorld | None = None
 
     async def __call__(self) -> tuple[type, type]:
         self.world = EmulatedWorld(**self.world_options)  # type: ignore[arg-type]
-        await self.world.add_adapter()
+        for _ in range(self.adapters):
+            await self.world.add_adapter()
         await self.setup(self.world)
         return self.world.scanner_backend(), self.world.client_backend()
 

@@ -69,3 +69,30 @@ def test_a_configured_sensor_that_is_absent_is_reported_while_others_stream() ->
     missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == "E0:11:22:00:00:77"]
     assert any(s.state == DeviceState.DISCONNECTED and "did not answer" in s.message and "Missing strap" in s.message
                for s in missing)
+
+
+def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_run_out_of_slots() -> None:
+    from sensors.ble.emulation.peripherals import HeartRateStrap
+
+    addresses = [f"E0:11:22:00:02:{i:02X}" for i in range(1, 6)]
+
+    async def five_straps(world):  # type: ignore[no-untyped-def]
+        for i, a in enumerate(addresses):
+            await world.add(HeartRateStrap(f"Strap {i}", address=a, period_s=0.2))
+
+    bus = SensorBus()
+    sensors = [AllowedSensor(a, f"S{i}", adapter=f"hci{i % 2}") for i, a in enumerate(addresses[:4])]
+    sensors.append(AllowedSensor(addresses[4], "S4", adapter="hci0"))  # a third link on hci0
+    source = BleSource(sensors, backends=EmulatedBackends(five_straps, adapters=2, max_connections=2),
+                       link_options={"backoff": lambda attempt: 0.2})
+    source.start(bus)
+    try:
+        items = _drain_for(bus, 2.5)
+    finally:
+        source.stop()
+    sources = {i.source for i in items if isinstance(i, HeartRateSample)}
+    hci0 = {addresses[0], addresses[2], addresses[4]}
+    assert {addresses[1], addresses[3]} <= sources  # both on hci1
+    assert len(sources & hci0) == 2  # hci0 holds two connections
+    (left_out,) = hci0 - sources
+    assert any("no more connections" in i.message for i in items if isinstance(i, DeviceStatus) and i.source == left_out)
