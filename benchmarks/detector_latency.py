@@ -1,0 +1,121 @@
+"""Latency from movement to event for every detector, on the simulated player's ground truth.
+
+For each detector (pose: step, jump, squat, jumping jack, arms up, punch, arm swing; trunk IMU:
+step, jump) the samples of the simulated player are fed one by one to the game's
+MotionTracker (pose frames only, or IMU batches only). An event is matched one-to-one to the
+nearest true movement of its kind within +-0.25 s of the event's own time. For a match:
+
+- latency = the capture time of the sample whose feeding returned the event (a pose frame's
+  time; an IMU batch's last sample) minus the true time of the movement (take-off, foot
+  contact, squat bottom, jack open posture, full punch extension, hands at the hips...). It is
+  what the game waits beyond the sensor's own delay: for pose, add camera exposure, transfer
+  and inference (see BENCHMARKS.md, pose); for BLE, the radio.
+- timing error = the event's reported time minus the true time.
+
+Scripts: the default one (jogging, jumps, squats) and the exercise one (jumping jacks among
+arm waves and wide steps, punches, double-pole swings), seeds 0-2, pose at 30 fps, IMU at 100 Hz
+on the chest in batches of 10. Usage: python benchmarks/detector_latency.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sensors.motion.events import MotionEvent  # noqa: E402
+from sensors.motion.tracker import MotionTracker  # noqa: E402
+from sensors.samples import ImuBatch, PoseFrame  # noqa: E402
+from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT, SimulatedPlayer, TruthEvent  # noqa: E402
+
+WINDOW_NS = 250_000_000
+SEEDS = (0, 1, 2)
+POSE_KINDS = ("step", "jump", "squat", "jumping_jack", "arms_up", "punch", "arm_swing")
+IMU_KINDS = ("step", "jump")
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    latency_ms: list[float] = field(default_factory=list)
+    timing_ms: list[float] = field(default_factory=list)
+
+
+def simulate(script: Any, seed: int) -> tuple[list[Any], list[TruthEvent]]:
+    player = SimulatedPlayer(seed=seed, script=script, loop=False)
+    end_s = sum(seg.duration_s for seg in player.script) + 2.0
+    samples: list[Any] = []
+    t = 0.05
+    while t <= end_s:
+        samples += player.advance_to(round(t * 1e9))
+        t += 0.05
+    return samples, player.ground_truth()
+
+
+def detect(samples: list[Any], kind: type) -> list[tuple[MotionEvent, int]]:
+    """(event, capture time of the sample that returned it) for samples of type ``kind``."""
+    tracker = MotionTracker(image_aspect_wh=4 / 3)  # the simulated camera's picture
+    out = []
+    for s in samples:
+        if isinstance(s, kind):
+            out += [(e, s.t_host_ns) for e in tracker.feed(s)]
+    return out
+
+
+def score(truth: list[TruthEvent], found: list[tuple[MotionEvent, int]], kind: str, tally: Tally) -> None:
+    tr = [x for x in truth if x.kind == kind]
+    ev = [(e, t) for e, t in found if e.kind == kind]
+    pairs = sorted((abs(e.t_ns - x.t_ns), i, j) for i, x in enumerate(tr) for j, (e, _) in enumerate(ev)
+                   if abs(e.t_ns - x.t_ns) <= WINDOW_NS)
+    used_t: set[int] = set()
+    used_e: set[int] = set()
+    for _, i, j in pairs:
+        if i in used_t or j in used_e:
+            continue
+        used_t.add(i)
+        used_e.add(j)
+        e, emitted = ev[j]
+        tally.latency_ms.append((emitted - tr[i].t_ns) / 1e6)
+        tally.timing_ms.append((e.t_ns - tr[i].t_ns) / 1e6)
+    tally.tp += len(used_t)
+    tally.fp += len(ev) - len(used_e)
+    tally.fn += len(tr) - len(used_t)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def main() -> int:
+    tallies: dict[str, Tally] = {}
+    for script in (DEFAULT_SCRIPT, EXERCISE_SCRIPT):
+        for seed in SEEDS:
+            samples, truth = simulate(script, seed)
+            pose = detect(samples, PoseFrame)
+            for kind in POSE_KINDS:
+                score(truth, pose, kind, tallies.setdefault(f"pose {kind}", Tally()))
+            if script is DEFAULT_SCRIPT:  # the exercise script's jack hops are jumps to a trunk IMU
+                imu = detect(samples, ImuBatch)
+                for kind in IMU_KINDS:
+                    score(truth, imu, kind, tallies.setdefault(f"imu:chest {kind}", Tally()))
+    print("| detector | true | found | precision | recall | latency median (ms) | latency p95 (ms) "
+          "| timing error median (ms) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, t in tallies.items():
+        found = t.tp + t.fp
+        prec = t.tp / found if found else float("nan")
+        rec = t.tp / (t.tp + t.fn) if t.tp + t.fn else float("nan")
+        lat = f"{statistics.median(t.latency_ms):.0f} | {p95(t.latency_ms):.0f}" if t.latency_ms else "- | -"
+        tim = f"{statistics.median(t.timing_ms):+.0f}" if t.timing_ms else "-"
+        print(f"| {name} | {t.tp + t.fn} | {found} | {prec:.3f} | {rec:.3f} | {lat} | {tim} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
