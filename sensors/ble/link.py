@@ -197,6 +197,9 @@ class SensorLink:
         except Exception:
             await self._close(client)
             raise
+        # A profile may drop a stream it could not start (a PMD refusal leaves heart rate only).
+        self._fresh = {s: self._fresh.get(s) or Freshness(self.stale_after_s or self._profile.stale_after_s)
+                       for s in self._profile.streams}
         if client.mtu_size - 3 < LARGE_NOTIFICATION_BYTES and len(self._profile.streams) > 1:
             log.warning("%s: ATT MTU is %d bytes; accelerometer frames may be cut short", self.name, client.mtu_size)
         return client

@@ -11,6 +11,7 @@ the link.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Callable, Protocol
 
 from bleak import BleakClient
@@ -20,6 +21,8 @@ from sensors.ble.errors import ParseError
 from sensors.ble.link_errors import ServiceMissing
 from sensors.clock import now_ns
 from sensors.samples import FitnessSample, Sample
+
+log = logging.getLogger(__name__)
 
 #: Polar H10 accelerometer settings used (Polar BLE SDK: 25/50/100/200 Hz, 16 bit, 2/4/8 g).
 PMD_ACC_RATE_HZ = 200
@@ -95,6 +98,14 @@ class PolarPmdProfile(HeartRateProfile):
 
     async def start(self, client: BleakClient, sink: Sink) -> None:
         await super().start(client, sink)
+        try:
+            await self._start_acc(client, sink)
+        except ServiceMissing as exc:
+            # Heart rate is what most players need: keep it, and say the accelerometer is off.
+            log.warning("%s; heart rate only", exc)
+            self.streams = ("hr",)
+
+    async def _start_acc(self, client: BleakClient, sink: Sink) -> None:
         if not _has(client, polar_pmd.CONTROL_POINT_UUID) or not _has(client, polar_pmd.DATA_UUID):
             raise ServiceMissing(f"{self.source} has no Polar PMD service", address=self.source)
         responses: asyncio.Queue[bytes] = asyncio.Queue()

@@ -281,6 +281,8 @@ class PolarH10(HeartRateStrap):
         self.frame_samples = frame_samples
         self.acc_mg = acc_mg
         self.streaming = False
+        #: Answer start requests with an error, as an H10 busy with an offline recording does.
+        self.refuse_start = False
         self._sample_index = 0
         self.sensor_epoch_ns = 599_616_000_000_000_000  # 2019-01-01 in the PMD epoch (2000-01-01)
         self.cp = Characteristic(polar_pmd.CONTROL_POINT_UUID, _READ | _WRITE | _INDICATE, Characteristic.READABLE | Characteristic.WRITEABLE,
@@ -302,12 +304,14 @@ class PolarH10(HeartRateStrap):
         op = request[0] if request else 0
         mtype = request[1] if len(request) > 1 else 0xFF
         if mtype != polar_pmd.TYPE_ACC:
-            response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 1])  # not supported
+            response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.NOT_SUPPORTED])
         elif op == polar_pmd.OP_GET_SETTINGS:
             params = bytes([polar_pmd.SETTING_SAMPLE_RATE, len(self.SAMPLE_RATES)]) + b"".join(struct.pack("<H", r) for r in self.SAMPLE_RATES)
             params += bytes([polar_pmd.SETTING_RESOLUTION, 1]) + struct.pack("<H", 16)
             params += bytes([polar_pmd.SETTING_RANGE, 3]) + struct.pack("<HHH", 2, 4, 8)
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0]) + params
+        elif op == polar_pmd.OP_START and self.refuse_start:
+            response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.INVALID_STATE])
         elif op == polar_pmd.OP_START:
             self.streaming = True
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0])
@@ -317,7 +321,7 @@ class PolarH10(HeartRateStrap):
             self.streaming = False
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0])
         else:
-            response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 2])
+            response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.INVALID_OP_CODE])
         await self.device.indicate_subscriber(connection, self.cp, response)
 
     def _on_connection(self, connection: Connection) -> None:

@@ -325,3 +325,23 @@ def test_plain_bleak_client_reads_battery_and_body_location() -> None:
         await world.close()
 
     run(main)
+
+
+def test_a_refused_accelerometer_leaves_heart_rate_streaming(caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> None:
+        world = EmulatedWorld()
+        h10 = await world.add(PolarH10(period_s=0.2))
+        h10.refuse_start = True
+        rec = Recorder()
+        link, task = await start_link(world, h10.address, rec)
+        await until(lambda: link.state == DeviceState.STREAMING, what="streaming heart rate only")
+        await asyncio.sleep(0.5)
+        assert rec.of(ImuBatch) == [] and len(rec.of(HeartRateSample)) >= 2
+        assert link.state == DeviceState.STREAMING and link.stats.connects == 1
+        await stop_link(link, task)
+        await world.close()
+
+    with caplog.at_level(logging.WARNING):
+        run(main)
+    assert any("refused to start the accelerometer" in r.getMessage() and "heart rate only" in r.getMessage()
+               for r in caplog.records)
