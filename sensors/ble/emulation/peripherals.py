@@ -54,12 +54,15 @@ class EmulatedPeripheral:
         self._task: asyncio.Task[None] | None = None
         self._subscribed: set[int] = set()  # attribute handles with a subscriber
 
+    #: Service UUIDs put in advertisements (16-bit ones as 4 hex digits).
+    ADVERTISED: tuple[str, ...] = ()
+
     # --- what subclasses provide ------------------------------------------------------------
     def services(self) -> list[Service]:
         raise NotImplementedError
 
     def advertised_uuids(self) -> list[str]:
-        raise NotImplementedError
+        return list(self.ADVERTISED)
 
     def manufacturer_data(self) -> tuple[int, bytes] | None:
         return None
@@ -182,6 +185,7 @@ class HeartRateStrap(EmulatedPeripheral):
     """
 
     kind = "heart_rate"
+    ADVERTISED = ("180D", "180F")
 
     def __init__(self, name: str = "HRM-Pro 12345", *, bpm: float | Callable[[float], float] = 72.0,
                  contact: bool | None = True, broadcast: bool = False, battery_pct: int = 87,
@@ -205,9 +209,6 @@ class HeartRateStrap(EmulatedPeripheral):
     def services(self) -> list[Service]:
         return [Service(heart_rate.SERVICE_UUID, [self.hrm, self.location]),
                 Service(battery.SERVICE_UUID, [self.battery])]
-
-    def advertised_uuids(self) -> list[str]:
-        return ["180D", "180F"]
 
     def manufacturer_data(self) -> tuple[int, bytes] | None:
         if not self.broadcast:
@@ -272,6 +273,7 @@ class PolarH10(HeartRateStrap):
     """
 
     kind = "polar_h10"
+    ADVERTISED = ("180D",)
     SAMPLE_RATES = (25, 50, 100, 200)
 
     def __init__(self, name: str = "Polar H10 A1B2C3D4", *, acc_rate_hz: int = 200, frame_samples: int = 36,
@@ -292,9 +294,6 @@ class PolarH10(HeartRateStrap):
 
     def services(self) -> list[Service]:
         return super().services() + [Service(polar_pmd.SERVICE_UUID, [self.cp, self.data])]
-
-    def advertised_uuids(self) -> list[str]:
-        return ["180D"]
 
     def _on_cp_write(self, connection: Connection, value: bytes) -> None:
         asyncio.get_running_loop().create_task(self._answer(connection, bytes(value)))
@@ -353,6 +352,7 @@ class Movesense(EmulatedPeripheral):
     """A Movesense sensor running the GSP sample firmware: HELLO and /Meas/Acc|IMU6 subscriptions."""
 
     kind = "movesense"
+    ADVERTISED = (movesense.SERVICE_UUID,)
 
     def __init__(self, name: str = "Movesense 220330000123", *, frame_samples: int = 8,
                  acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg, **kwargs: object) -> None:
@@ -366,9 +366,6 @@ class Movesense(EmulatedPeripheral):
 
     def services(self) -> list[Service]:
         return [Service(movesense.SERVICE_UUID, [self.command, self.data])]
-
-    def advertised_uuids(self) -> list[str]:
-        return [movesense.SERVICE_UUID]
 
     def _on_connection(self, connection: Connection) -> None:
         super()._on_connection(connection)
@@ -424,6 +421,7 @@ class Treadmill(EmulatedPeripheral):
     """An FTMS treadmill: Treadmill Data with speed (0.01 km/h) and total distance (m), 1 Hz."""
 
     kind = "treadmill"
+    ADVERTISED = ("1826",)
 
     def __init__(self, name: str = "Treadmill T-500", *, speed_kmh: float = 8.0, **kwargs: object) -> None:
         super().__init__(name, **kwargs)  # type: ignore[arg-type]
@@ -433,9 +431,6 @@ class Treadmill(EmulatedPeripheral):
 
     def services(self) -> list[Service]:
         return [Service(ftms.SERVICE_UUID, [self.treadmill])]
-
-    def advertised_uuids(self) -> list[str]:
-        return ["1826"]
 
     async def tick(self, t_s: float) -> None:
         self.distance_m += self.speed_kmh / 3.6 * self.period_s
@@ -448,6 +443,7 @@ class CadenceSensor(EmulatedPeripheral):
     """A Cycling Speed and Cadence sensor reporting crank revolutions and event times."""
 
     kind = "cadence"
+    ADVERTISED = ("1816",)
 
     def __init__(self, name: str = "CADENCE 4711", *, rpm: float = 80.0, **kwargs: object) -> None:
         super().__init__(name, **kwargs)  # type: ignore[arg-type]
@@ -459,9 +455,6 @@ class CadenceSensor(EmulatedPeripheral):
 
     def services(self) -> list[Service]:
         return [Service(csc.SERVICE_UUID, [self.measurement])]
-
-    def advertised_uuids(self) -> list[str]:
-        return ["1816"]
 
     async def tick(self, t_s: float) -> None:
         self._revs += self.rpm / 60.0 * self.period_s
