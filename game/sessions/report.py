@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from game.sessions.store import STREAM_KINDS
+from game.sessions.store import ALWAYS_COUNTED, STREAM_KINDS
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -28,7 +28,26 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def _samples(s: dict[str, int]) -> str:
-    return " ".join(f"{k}={s.get(k, 0)}" for k in STREAM_KINDS)
+    """``hr=2 imu=10 pose=1``, plus ``fitness=N`` only for sessions with fitness readings (most
+    classes have no treadmill: a column of zeros would only widen every line)."""
+    return " ".join(f"{k}={s.get(k, 0)}" for k in STREAM_KINDS if k in ALWAYS_COUNTED or s.get(k, 0))
+
+
+def _fitness_line(f: dict[str, Any]) -> str:
+    """What the fitness machines measured, e.g. ``fitness 12 readings from treadmill: distance
+    1.25 km, speed avg 2.8 / max 3.1 m/s, ...`` (units spelled out; absent quantities left out)."""
+    parts = []
+    if f.get("distance_m") is not None:
+        parts.append(f"distance {f['distance_m'] / 1000:.2f} km")
+    for key, label, unit, fmt in (("speed_mps", "speed", "m/s", ".1f"), ("cadence_spm", "cadence", "steps/min", ".0f"),
+                                  ("cadence_rpm", "cadence", "rpm", ".0f"), ("power_w", "power", "W", ".0f"),
+                                  ("incline_pct", "incline", "%", ".1f")):
+        stat = f.get(key)
+        if stat:
+            parts.append(f"{label} avg {stat['avg']:{fmt}} / max {stat['max']:{fmt}} {unit}")
+    sources = ", ".join(f.get("sources", [])) or "-"
+    text = f"fitness {f.get('readings', 0)} readings from {sources}"
+    return f"{text}: {', '.join(parts)}" if parts else text
 
 
 def _when(iso: str | None) -> str:
@@ -58,7 +77,8 @@ def format_sessions_table(rows: list[dict[str, Any]]) -> str:
 
 def format_session_detail(d: dict[str, Any]) -> str:
     """Several lines about one session (as from ``get_session``): who, what, when, how long,
-    score, sample and event counts, and the game's summary."""
+    score, sample and event counts, what fitness machines measured (when there were any), and
+    the game's summary."""
     duration = "-" if d.get("duration_s") is None else f"{d['duration_s']:.1f}"
     lines = [
         f"session {d['id']}  player {d['player']}  mode {d['mode']}  level {d['level'] or '-'}",
@@ -66,6 +86,8 @@ def format_session_detail(d: dict[str, Any]) -> str:
         f"score {_score(d['score'])}",
         f"samples {_samples(d['samples'])}  events {d['events']}",
     ]
+    if d.get("fitness"):
+        lines.append(_fitness_line(d["fitness"]))
     if d.get("events_by_kind"):
         lines.append("events by kind: " + ", ".join(f"{k} {v}" for k, v in d["events_by_kind"].items()))
     summary = d.get("summary") or {}

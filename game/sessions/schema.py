@@ -7,7 +7,13 @@ file as a Liike store, so an unrelated SQLite file is refused instead of being w
 Units in the tables: every ``*_ns`` column is host monotonic time in nanoseconds
 (:mod:`sensors.clock`); ``started_at`` / ``ended_at`` / ``created_at`` are wall-clock ISO-8601 UTC
 strings; accelerations are in g and angular rates in degrees/s, stored as little-endian float32
-blobs in row-major (N, 3) order; pose landmarks are (33, 4) / (33, 3) float32 blobs.
+blobs in row-major (N, 3) order; pose landmarks are (33, 4) / (33, 3) float32 blobs; fitness
+readings are plain REAL columns in SI-style units (m/s, steps/min, rev/min, W, m, %).
+
+Versions: 1 players, sessions, counts, hr, imu, pose, events; 2 adds ``fitness`` (treadmills,
+bikes, cadence sensors and foot pods). A store is upgraded in place when it is opened; its rows
+are kept, and a Liike that only knows an older version refuses the upgraded file instead of
+writing into it.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 #: The newest schema this code reads and writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: ``PRAGMA application_id`` of a Liike store: the ASCII bytes "LIIK" as a big-endian int32.
 APPLICATION_ID = 0x4C49494B
@@ -52,7 +58,8 @@ _V1 = [
     """,
     "CREATE INDEX sessions_player ON sessions(player_id)",
     # Running totals per (session, kind), updated in the same transaction as each batch, so
-    # listing many sessions never scans the sample tables. kind: hr, imu, pose, events.
+    # listing many sessions never scans the sample tables. kind: hr, imu, pose, events (and
+    # fitness from version 2).
     """
     CREATE TABLE session_counts (
         session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -113,8 +120,31 @@ _V1 = [
     "CREATE INDEX events_session_t ON events(session_id, t_ns)",
 ]
 
-#: Statements that bring a store from version ``v - 1`` to version ``v``.
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+# Version 2: readings of fitness machines and speed/cadence sensors (FTMS, RSC, CSC). One column
+# per quantity rather than a JSON blob, so research queries can filter and average in SQL; a
+# quantity the device did not send is NULL (a treadmill sends no crank cadence, a foot pod no
+# power). Same (session_id, time) index and cascade as the other sample tables, so deleting a
+# player removes these rows too. Counted in session_counts under kind "fitness".
+_V2 = [
+    """
+    CREATE TABLE fitness (
+        session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        t_host_ns   INTEGER NOT NULL,
+        source      TEXT NOT NULL,
+        speed_mps   REAL,                   -- m/s
+        cadence_spm REAL,                   -- steps per minute (running)
+        cadence_rpm REAL,                   -- crank revolutions per minute (cycling)
+        power_w     REAL,                   -- W
+        distance_m  REAL,                   -- m since the device started (device total)
+        incline_pct REAL                    -- treadmill incline, %
+    )
+    """,
+    "CREATE INDEX fitness_session_t ON fitness(session_id, t_host_ns)",
+]
+
+#: Statements that bring a store from version ``v - 1`` to version ``v``. Shipped entries are
+#: never edited: files in the field were made by them; a change is a new version.
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
 
 
 def read_version(conn: sqlite3.Connection) -> int:

@@ -23,7 +23,15 @@ from game.sessions.schema import StoreError, migrate
 log = logging.getLogger("liike.sessions")
 
 #: Raw stream kinds as stored and counted per session (the values of ``sensors.samples.StreamKind``).
-STREAM_KINDS = ("hr", "imu", "pose")
+STREAM_KINDS = ("hr", "imu", "pose", "fitness")
+
+#: Kinds always present in a session's ``samples`` counts, even at 0. Fitness machines are rare
+#: in a class, so ``fitness`` is listed only for sessions that have such readings; this also keeps
+#: the shape that scripts reading ``liike sessions list --json`` (and ``liike play``'s result) know.
+ALWAYS_COUNTED = ("hr", "imu", "pose")
+
+#: Measured quantities of a fitness reading, in ``fitness`` table column order (units in the names).
+FITNESS_FIELDS = ("speed_mps", "cadence_spm", "cadence_rpm", "power_w", "distance_m", "incline_pct")
 
 #: Seconds a connection waits for another connection's write lock before reporting "locked".
 BUSY_TIMEOUT_S = 5.0
@@ -139,6 +147,10 @@ class SessionStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        #: After a deletion: whether the write-ahead log was emptied into the file, so the deleted
+        #: rows are gone from the ``-wal`` file as well (False while another program - a running
+        #: game - holds a read open; the next checkpoint finishes the job). None before any deletion.
+        self.wal_purged: bool | None = None
         self._conn = connect(self.path)
 
     @contextlib.contextmanager
@@ -169,7 +181,7 @@ class SessionStore:
 
     # -- reading -----------------------------------------------------------------------------
     def _counts(self, session_id: int | None) -> dict[int, dict[str, int]]:
-        """Running totals per session and kind (``hr``/``imu``/``pose``/``events``): one session,
+        """Running totals per session and kind (``hr``/``imu``/``pose``/``fitness``/``events``): one session,
         or all (one pass over the small ``session_counts`` table, no bound-parameter limit)."""
         if session_id is None:
             rows = self._conn.execute("SELECT session_id, kind, n FROM session_counts")
@@ -190,7 +202,7 @@ class SessionStore:
             "started_at": started,
             "ended_at": ended,
             "score": score,
-            "samples": {k: counts.get(k, 0) for k in STREAM_KINDS},
+            "samples": {k: counts.get(k, 0) for k in STREAM_KINDS if k in ALWAYS_COUNTED or counts.get(k, 0)},
             "events": counts.get("events", 0),
         }
 
@@ -204,9 +216,10 @@ class SessionStore:
 
         Each dict: ``id``, ``player`` (pseudonym), ``mode``, ``level`` (or None), ``started_at`` and
         ``ended_at`` (ISO-8601 UTC; ``ended_at`` is None when the session never finished, e.g. the
-        game was killed), ``score`` (None until finished), ``samples`` (``{"hr", "imu", "pose"}`` ->
-        individual readings; an IMU batch of 10 counts 10) and ``events`` (game events). Counts
-        come from per-session running totals, never from scanning the sample tables.
+        game was killed), ``score`` (None until finished), ``samples`` (``{"hr", "imu", "pose"}``,
+        plus ``"fitness"`` when the session has fitness-machine readings -> individual readings;
+        an IMU batch of 10 counts 10) and ``events`` (game events). Counts come from per-session
+        running totals, never from scanning the sample tables.
         """
         with self._reading():
             rows = self._conn.execute(self._SELECT + " ORDER BY s.id").fetchall()
@@ -217,7 +230,12 @@ class SessionStore:
         """One session (None if there is none): the :meth:`list_sessions` fields plus ``summary``
         (dict, ``{}`` until finished), ``events_by_kind`` (kind -> count) and ``duration_s``
         (seconds on the host monotonic clock from start to finish; for a session that never
-        finished, to its newest stored sample or event; None if it has none)."""
+        finished, to its newest stored sample or event; None if it has none) and ``fitness``:
+        None without fitness readings, else ``readings`` (count), ``sources`` (device ids),
+        ``distance_m`` (metres covered in the session, from the devices' running totals, or
+        None) and per quantity (``speed_mps`` m/s, ``cadence_spm`` steps/min, ``cadence_rpm``
+        rev/min, ``power_w`` W, ``incline_pct`` %) ``{"avg", "max"}`` over the readings that
+        carry it, or None when no device sent it."""
         with self._reading():
             return self._get_session(session_id)
 
@@ -235,9 +253,36 @@ class SessionStore:
             t_end = self._conn.execute(
                 "SELECT max(t) FROM (SELECT max(t_host_ns) t FROM hr WHERE session_id=?1 UNION ALL "
                 "SELECT max(t_host_ns) FROM imu WHERE session_id=?1 UNION ALL SELECT max(t_host_ns) FROM pose WHERE session_id=?1 "
+                "UNION ALL SELECT max(t_host_ns) FROM fitness WHERE session_id=?1 "
                 "UNION ALL SELECT max(t_ns) FROM events WHERE session_id=?1)", (session_id,)
             ).fetchone()[0]
         out["duration_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
+        out["fitness"] = self._fitness_summary(session_id) if out["samples"].get("fitness") else None
+        return out
+
+    def _fitness_summary(self, session_id: int) -> dict[str, Any] | None:
+        """What fitness machines measured in a session (see :meth:`get_session`)."""
+        stats = ", ".join(f"avg({f}), max({f})" for f in FITNESS_FIELDS if f != "distance_m")
+        row = self._conn.execute(f"SELECT count(*), {stats} FROM fitness WHERE session_id=?", (session_id,)).fetchone()
+        if not row[0]:
+            return None
+        out: dict[str, Any] = {"readings": int(row[0])}
+        rest = iter(row[1:])
+        for f in FITNESS_FIELDS:
+            if f == "distance_m":
+                continue
+            avg, top = next(rest), next(rest)
+            out[f] = None if avg is None else {"avg": round(avg, 3), "max": round(top, 3)}
+        # distance_m is each device's running total since it was switched on, so what was covered
+        # in the session is its rise per device, summed over devices (a treadmill and a foot pod
+        # on the same run would count twice; a class has one device per player).
+        per_source = self._conn.execute(
+            "SELECT source, max(distance_m) - min(distance_m) FROM fitness WHERE session_id=? GROUP BY source ORDER BY source",
+            (session_id,),
+        ).fetchall()
+        out["sources"] = [src for src, _ in per_source]
+        covered = [d for _, d in per_source if d is not None]
+        out["distance_m"] = round(sum(covered), 3) if covered else None
         return out
 
     _SAMPLE_SQL = {
@@ -247,6 +292,8 @@ class SessionStore:
                "FROM imu WHERE session_id=? ORDER BY t_first_ns, rowid",
         "pose": "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world "
                 "FROM pose WHERE session_id=? ORDER BY t_host_ns, rowid",
+        "fitness": "SELECT t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, distance_m, incline_pct "
+                   "FROM fitness WHERE session_id=? ORDER BY t_host_ns, rowid",
     }
 
     def iter_samples(self, session_id: int, kind: str) -> Iterator[dict[str, Any]]:
@@ -260,6 +307,9 @@ class SessionStore:
         ``t_host_ns`` (batch arrival), ``n``, ``t_device_ns``.
         ``"pose"``: ``t_host_ns`` (frame capture), ``t_infer_ns``, ``player``, ``source``,
         ``landmarks`` (float32 (33, 4)), ``world`` (float32 (33, 3) metres, or None).
+        ``"fitness"``: ``t_host_ns``, ``source``, ``speed_mps`` (m/s), ``cadence_spm`` (steps/min),
+        ``cadence_rpm`` (crank rev/min), ``power_w`` (W), ``distance_m`` (m, the device's total),
+        ``incline_pct`` (%); each quantity None when the device did not send it.
         Rows are fetched lazily, so a long session does not have to fit in memory.
         """
         kind = getattr(kind, "value", kind)
@@ -291,6 +341,23 @@ class SessionStore:
             ).fetchall()
         return [{"player": name, "created_at": created, "sessions": n} for name, created, n in rows]
 
+    def get_player(self, pseudonym: str) -> dict[str, Any] | None:
+        """One player (None if there is none): ``player``, ``created_at`` (ISO-8601 UTC),
+        ``sessions`` (ids, oldest first) and ``samples`` (readings per stream kind summed over
+        those sessions, every kind in :data:`STREAM_KINDS`), e.g. to say what a deletion removes."""
+        with self._reading():
+            row = self._conn.execute("SELECT id, created_at FROM players WHERE pseudonym=?", (pseudonym,)).fetchone()
+            if row is None:
+                return None
+            pid, created = row
+            ids = [sid for (sid,) in self._conn.execute("SELECT id FROM sessions WHERE player_id=? ORDER BY id", (pid,))]
+            totals = dict(self._conn.execute(
+                "SELECT c.kind, sum(c.n) FROM session_counts c JOIN sessions s ON s.id = c.session_id "
+                "WHERE s.player_id=? GROUP BY c.kind", (pid,)
+            ).fetchall())
+        return {"player": pseudonym, "created_at": created, "sessions": ids,
+                "samples": {k: int(totals.get(k, 0)) for k in STREAM_KINDS}}
+
     # -- deletion (schools: a player's data must be removable) -----------------------------------
     def delete_session(self, session_id: int) -> bool:
         """Delete one session with its samples and events; return whether it existed."""
@@ -316,10 +383,19 @@ class SessionStore:
         return int(n)
 
     def _purge_wal(self) -> None:
+        # secure_delete zeroes the freed pages, but until a checkpoint the zeroed pages live only
+        # in the -wal file and the old ones are still in the main file: copy them back and empty
+        # the log. A reader holding an old snapshot (a running game) makes this partial; SQLite
+        # then finishes it at a later checkpoint, and wal_purged tells the caller.
         try:
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        except sqlite3.Error as exc:  # best effort: a busy reader only delays the truncation
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error as exc:
             log.info("%s: WAL checkpoint after a deletion deferred: %s", self.path, exc)
+            self.wal_purged = False
+            return
+        self.wal_purged = busy == 0
+        if not self.wal_purged:
+            log.info("%s: WAL checkpoint after a deletion deferred: the file is being read", self.path)
 
     def _transaction(self) -> "_Tx":
         return _Tx(self._conn)
@@ -334,6 +410,9 @@ def _decode(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
         t_first, rate, placement, source, acc, gyr, t_host, n, t_dev = r
         return {"t_first_ns": t_first, "rate_hz": rate, "placement": placement, "source": source,
                 "acc_g": _f32(acc, 3), "gyr_dps": _f32(gyr, 3), "t_host_ns": t_host, "n": n, "t_device_ns": t_dev}
+    if kind == "fitness":
+        t, source, *values = r
+        return {"t_host_ns": t, "source": source, **dict(zip(FITNESS_FIELDS, values))}
     t, t_inf, player, source, lm, world = r
     return {"t_host_ns": t, "t_infer_ns": t_inf, "player": player, "source": source,
             "landmarks": _f32(lm, 4), "world": _f32(world, 3)}

@@ -10,6 +10,7 @@ goes on.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import sqlite3
 import threading
@@ -22,7 +23,7 @@ import numpy as np
 from game.sessions.schema import StoreError
 from game.sessions.store import connect, dumps, utc_now_iso
 from sensors.clock import ClockNs, now_ns
-from sensors.samples import BusItem, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
+from sensors.samples import BusItem, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch, PoseFrame
 
 log = logging.getLogger("liike.sessions")
 
@@ -41,8 +42,26 @@ FINAL_ATTEMPTS = 3
 FINAL_RETRY_PAUSE_S = 0.5
 
 
+#: Sample types this version stores (one table each); anything else on the bus is skipped.
+STORED_TYPES = (HeartRateSample, ImuBatch, PoseFrame, FitnessSample)
+
+
 def _blob(a: np.ndarray | None) -> bytes | None:
     return None if a is None else np.ascontiguousarray(a, dtype="<f4").tobytes()
+
+
+def _real(value: object) -> float | None:
+    """A measured quantity as a plain float for a REAL column; None (NULL) when absent, not a
+    number, or not finite.
+
+    Device parsers may hand over numpy scalars (which sqlite3 cannot bind) or, from a confused
+    device, NaN/inf: one such value must neither fail the whole batch (it would be retried
+    forever) nor end up as a value that JSON exports cannot represent.
+    """
+    if not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 class SessionWriter:
@@ -82,7 +101,8 @@ class SessionWriter:
         self.unwritten = 0  # rows that could not be written at all (reported in ``error``)
         self._closed_ok = False
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._counts: dict[str, int] = {"hr": 0, "imu": 0, "pose": 0, "events": 0}
+        self._counts: dict[str, int] = {"hr": 0, "imu": 0, "pose": 0, "fitness": 0, "events": 0}
+        self._skipped_types: set[type] = set()  # bus item types already warned about
         self._thread: threading.Thread | None = None
         self._finished = False
         self._failing_since: float | None = None  # real time of the first failure in a run of them
@@ -116,10 +136,14 @@ class SessionWriter:
         return self.session_id
 
     def record(self, items: Iterable[BusItem]) -> None:
-        """Queue samples (and device status changes, stored as ``device_status`` events).
+        """Queue samples (heart rate, IMU, pose, fitness) and device status changes (stored as
+        ``device_status`` events).
 
-        Never blocks and never touches the database. Ignored before ``start()`` and after
-        ``finish()``. Samples are frozen, so they are converted to rows on the writer thread.
+        Never blocks, never raises for what is on the bus, and never touches the database.
+        Ignored before ``start()`` and after ``finish()``. Samples are frozen, so they are
+        converted to rows on the writer thread. An item of a type this version cannot store
+        (a newer sensor's sample) is skipped with one warning per type: a new device must not
+        crash the game, and the rest of the session is still saved.
         """
         if self._thread is None or self._finished:
             return
@@ -128,10 +152,19 @@ class SessionWriter:
                 self.record_event(item.t_host_ns, "device_status", {
                     "source": item.source, "device_kind": item.device_kind, "state": item.state.value, "message": item.message})
                 continue
-            if not isinstance(item, (HeartRateSample, ImuBatch, PoseFrame)):
-                raise TypeError(f"cannot record {type(item).__name__}: expected a sensor sample or DeviceStatus")
+            if not isinstance(item, STORED_TYPES):
+                self._skip(item)
+                continue
             self._counts[item.kind.value] += item.n_values
             self._queue.put(item)
+
+    def _skip(self, item: object) -> None:
+        kind = type(item)
+        if kind in self._skipped_types:
+            return
+        self._skipped_types.add(kind)
+        log.warning("session %s: %s items are not saved (this version of Liike cannot store them); "
+                    "the rest of the session is", self.session_id, kind.__name__)
 
     def record_event(self, t_ns: int, kind: str, data: dict[str, Any] | None = None) -> None:
         """Queue a game event at host time ``t_ns`` (ns): ``"jump"``, ``"game.hit"``, ... Never blocks.
@@ -145,8 +178,9 @@ class SessionWriter:
         self._queue.put(("event", int(t_ns), kind, None if data is None else dumps(data)))
 
     def counts(self) -> dict[str, int]:
-        """Readings queued so far per stream kind (``hr``, ``imu``, ``pose``; an IMU batch of N
-        counts N) and ``events``, counted on the caller side: no database read."""
+        """Readings queued so far per stream kind (``hr``, ``imu``, ``pose``, ``fitness``; an IMU
+        batch of N counts N) and ``events``, counted on the caller side: no database read.
+        Skipped items of unknown types are not counted."""
         return dict(self._counts)
 
     @property
@@ -222,8 +256,12 @@ class SessionWriter:
         """Write ``rows`` in one transaction; True when they are done with (written, or dropped
         because retrying cannot help), False to keep them for the next flush."""
         sid = self.session_id
-        hr, imu, pose, events = [], [], [], []
-        n = {"hr": 0, "imu": 0, "pose": 0, "events": 0}
+        hr: list[tuple[Any, ...]] = []
+        imu: list[tuple[Any, ...]] = []
+        pose: list[tuple[Any, ...]] = []
+        fitness: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        n = {"hr": 0, "imu": 0, "pose": 0, "fitness": 0, "events": 0}
         for r in rows:
             if isinstance(r, HeartRateSample):
                 hr.append((sid, r.t_host_ns, r.bpm, dumps(list(r.rr_s)), None if r.contact is None else int(r.contact),
@@ -236,6 +274,10 @@ class SessionWriter:
             elif isinstance(r, PoseFrame):
                 pose.append((sid, r.t_host_ns, r.t_infer_ns, r.player, r.source, _blob(r.landmarks), _blob(r.world)))
                 n["pose"] += 1
+            elif isinstance(r, FitnessSample):
+                fitness.append((sid, r.t_host_ns, r.source, _real(r.speed_mps), _real(r.cadence_spm), _real(r.cadence_rpm),
+                                _real(r.power_w), _real(r.distance_m), _real(r.incline_pct)))
+                n["fitness"] += 1
             else:
                 _, t_ns, kind, data = r
                 events.append((sid, t_ns, kind, data))
@@ -245,6 +287,9 @@ class SessionWriter:
             conn.executemany("INSERT INTO hr VALUES (?,?,?,?,?,?,?,?,?)", hr)
             conn.executemany("INSERT INTO imu VALUES (?,?,?,?,?,?,?,?,?,?)", imu)
             conn.executemany("INSERT INTO pose VALUES (?,?,?,?,?,?,?)", pose)
+            conn.executemany(
+                "INSERT INTO fitness(session_id, t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, "
+                "distance_m, incline_pct) VALUES (?,?,?,?,?,?,?,?,?)", fitness)
             conn.executemany("INSERT INTO events VALUES (?,?,?,?)", events)
             conn.executemany(
                 "INSERT INTO session_counts(session_id, kind, n) VALUES (?,?,?) "

@@ -30,7 +30,7 @@ def write_session(path: Path, player: str = "fox", n: int = 1) -> list[int]:
         w.record(samples(rng))
         w.record([DeviceStatus(t_host_ns=5_000, source="strap", device_kind="heart_rate", state=DeviceState.STALE, message="quiet")])
         w.record_event(4_500, "jump", {"height_m": 0.3})
-        assert w.counts() == {"hr": 2, "imu": 10, "pose": 1, "events": 2}
+        assert w.counts() == {"hr": 2, "imu": 10, "pose": 1, "fitness": 0, "events": 2}
         w.finish(321, {"completed": True})
     return ids
 
