@@ -91,3 +91,37 @@ def test_scan_without_bluetooth_says_what_to_do(capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().err.splitlines()
     problems = [line for line in lines if line.startswith("liike:")]
     assert len(problems) == 1 and "Bluetooth is not available" in problems[0] and "keyboard" in problems[0]
+
+
+@pytest.mark.slow
+def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    pytest.importorskip("bumble")
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "LIIKE_SENSORS_FILE": str(tmp_path / "none.yaml")}
+    proc = subprocess.Popen([sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if '"type": "hr"' in line:
+                break
+        else:
+            pytest.fail("no heart rate before Ctrl-C")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "Traceback" not in err
+    assert f"liike: {DEMO_H10}:" in err and "1 connection(s)" in err
+    for line in out.splitlines():
+        json.loads(line)  # every line printed is whole JSON, even the last before the stop
