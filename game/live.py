@@ -57,6 +57,7 @@ class LiveSensors:
     hr_t_ns: int = 0
     hr_contact: bool | None = None
     hr_broadcast: bool = False
+    hr_source: str | None = None
     last_pose: PoseFrame | None = None
     motion_t_ns: int = -(10**18)
     motion_sources: set[str] = field(default_factory=set)
@@ -78,6 +79,12 @@ class LiveSensors:
                         self.recogniser.reset()
                 continue
             if isinstance(item, HeartRateSample):
+                # One player, one heart: stay with the strap that is being read while it is
+                # current, so two straps (or a strap and a watch) do not take turns on screen.
+                if (self.hr_source is not None and item.source != self.hr_source
+                        and self.hr_fresh(item.t_host_ns)):
+                    continue
+                self.hr_source = item.source
                 # "no contact" means the strap is off the chest: its number is not a heart rate.
                 if item.contact is not False:
                     self.hr_bpm, self.hr_t_ns = item.bpm, item.t_host_ns

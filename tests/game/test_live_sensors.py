@@ -88,3 +88,15 @@ def test_strap_losing_contact_stops_its_last_value_being_current() -> None:
     assert not live.hr_fresh(s_to_ns(2.1)) and live.intensity(s_to_ns(2.1)) is None
     live.ingest([HeartRateSample(t_host_ns=s_to_ns(3), source="h10", bpm=138, contact=True)])
     assert live.hr_fresh(s_to_ns(3.1)) and live.hr_bpm == 138
+
+
+def test_two_straps_do_not_take_turns_on_screen() -> None:
+    live = LiveSensors(recogniser=FakeRecogniser())
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(1), source="h10", bpm=120)])
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(1.5), source="watch", bpm=90)])
+    assert live.hr_bpm == 120 and live.heart.n == 1
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(2), source="h10", bpm=121)])
+    assert live.hr_bpm == 121
+    # the first strap goes quiet: the other one takes over
+    live.ingest([HeartRateSample(t_host_ns=s_to_ns(9), source="watch", bpm=95)])
+    assert live.hr_bpm == 95 and live.hr_source == "watch"
