@@ -107,6 +107,8 @@ class CalibrateScene(Scene):
         except CalibrationError:
             return  # too short or restless a stand: the tracker keeps learning the stance itself
         tracker.apply_calibration(cal)
+        # Kept with the session, so measurements can be read against the player's own stance.
+        self.ctx.record_event(self.ctx.clock(), "calibration", cal.to_dict())
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()

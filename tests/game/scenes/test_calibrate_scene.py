@@ -44,6 +44,13 @@ def test_a_still_stand_calibrates_the_tracker_and_moves_on(tmp_path: Path) -> No
         assert cal.aspect_wh == pytest.approx(4 / 3)  # the simulated camera's picture
         assert tracker.pose.baseline.hip_height == cal.hip_height
         assert cal.trunk_len == pytest.approx(0.288 * 0.7, rel=0.05)
+        session_id = ctx.session.session_id
         ctx.end_session(0, {})
+        # The calibration is kept with the session for the researchers.
+        from game.sessions import SessionStore
+
+        with SessionStore(tmp_path / "s.sqlite") as store:
+            events = [e for e in store.events(session_id) if e["kind"] == "calibration"]
+        assert len(events) == 1 and events[0]["data"]["hip_height"] == pytest.approx(cal.hip_height)
     finally:
         pygame.quit()
