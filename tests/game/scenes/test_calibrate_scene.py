@@ -28,6 +28,7 @@ def test_a_still_stand_calibrates_the_tracker_and_moves_on(tmp_path: Path) -> No
         clock = ManualClock(0)
         ctx.clock = clock
         player = SimulatedPlayer(seed=2, script="idle:10", t0_ns=0, loop=False)
+        ctx.begin_session()  # as the menu does on start
         scene = CalibrateScene(ctx)
         result = None
         for _ in range(int(4.0 / DT)):
