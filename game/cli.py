@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     arr.add_argument("file", type=Path, metavar="FILE")
     arr.add_argument("--json", action="store_true", help="print one JSON object")
 
-    sessions = sub.add_parser("sessions", help="list and show recorded sessions")
+    sessions = sub.add_parser("sessions", help="list, show and delete recorded sessions")
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
     sesslist = ssub.add_parser("list", help="list sessions")
     sesslist.add_argument("--db", type=Path, metavar="FILE")
@@ -148,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     sshow.add_argument("id", type=int)
     sshow.add_argument("--db", type=Path, metavar="FILE")
     sshow.add_argument("--json", action="store_true", help="print a JSON object")
+    sdelete = ssub.add_parser("delete", help="delete one session, or a player with all their sessions",
+                              description="Delete session ID, or with --player a player and all their sessions, "
+                                          "so the data leaves the database file. Asks first unless --yes.")
+    sdelete.add_argument("id", type=int, nargs="?", metavar="ID", help="session to delete (see `liike sessions list`)")
+    sdelete.add_argument("--player", metavar="PSEUDONYM", help="delete this player and every session of theirs")
+    sdelete.add_argument("--db", type=Path, metavar="FILE")
+    sdelete.add_argument("--yes", action="store_true", help="do not ask for confirmation (needed when not on a terminal)")
     return parser
 
 
@@ -255,6 +262,10 @@ def cmd_sessions(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     if args.sessions_command is None:
         parser.parse_args(["sessions", "--help"])
         return 0
+    if args.sessions_command == "delete":
+        from game.cli_sessions import cmd_sessions_delete
+
+        return cmd_sessions_delete(args)
     try:
         store = _open_store(args.db)
     except (StoreError, FileNotFoundError) as exc:
