@@ -213,6 +213,13 @@ class PeriodicCounter:
         self.score = score
         old = self.period_s or self.default_period_s
         y, amp = self._project(x, period) if score >= self.min_score and period > 0 else self._project(x, old)
+        if self.divisors and score >= self.min_score and period / 2 >= self.min_period_s:
+            # Taking twice the period is the costly mistake: the half-period smoothing then has
+            # its zero exactly on the movement, and nothing is counted. The movement's band
+            # carrying far more than the chosen one gives that mistake away.
+            y2, amp2 = self._project(x, period / 2)
+            if amp2 > 1.8 * amp:
+                period, y, amp = period / 2, y2, amp2
         if score >= self.min_score and period > 0 and amp >= 2 * self.abs_threshold:
             self.period_s = period  # a periodic window with real movement in it (not fidgeting)
         elif period != old:

@@ -1,0 +1,137 @@
+"""``liike analyze imu|rr`` in-process through game.cli.main, on good and bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.cli import main
+from sensors.samples import ImuBatch
+from sensors.sim.player import SimulatedPlayer
+from tools.test_data import DataUnavailable, fetch
+
+
+def sim_csv(tmp_path: Path, placement: str, script: str, seconds: float, *, header: str = "time_s, ACC_X, acc_y ,acc_z") -> tuple[Path, list]:
+    sp = SimulatedPlayer(seed=2, script=script, imu_placement=placement, loop=False)
+    acc = np.concatenate([s.acc_g for s in sp.advance_to(int(seconds * 1e9)) if isinstance(s, ImuBatch)])
+    t = np.arange(len(acc)) / 100.0
+    path = tmp_path / f"{placement}.csv"
+    np.savetxt(path, np.column_stack([t, acc]), delimiter=",", header=header, comments="", fmt="%.5f")
+    return path, sp.ground_truth()
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    assert main(["analyze", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_imu_chest_steps_jumps_and_intensity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, truth = sim_csv(tmp_path, "chest", "idle:3,jog:20@160,jump:6,rest:4", 33)
+    r = run_json(capsys, "imu", str(path), "--rate", "100", "--placement", "chest")
+    n_steps = sum(e.kind == "step" for e in truth)
+    assert abs(r["steps"] - n_steps) <= 0.15 * n_steps
+    assert r["cadence_spm"] == pytest.approx(160, rel=0.05)
+    assert len(r["jumps"]) == sum(e.kind == "jump" for e in truth)
+    for j in r["jumps"]:
+        assert j["height_m"] == pytest.approx(9.80665 * j["flight_s"] ** 2 / 8, abs=0.002)
+    assert r["enmo_mg_mean"] > 50 and r["intensity_minutes"] is None and r["cut_points"] is None
+
+
+def test_imu_waist_uses_the_hip_table_and_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = sim_csv(tmp_path, "waist", "idle:5,jog:30@170,idle:5", 40)
+    r = run_json(capsys, "imu", str(path), "--rate", "100", "--placement", "waist")
+    assert r["cut_points"] == "hildebrand2014-adult-hip"
+    assert sum(r["intensity_minutes"].values()) == pytest.approx(40 / 60, abs=0.002)  # rounded to 3 places
+    m = r["intensity_minutes"]
+    assert m["moderate"] + m["vigorous"] == pytest.approx(0.5, abs=0.1)  # the half minute of jogging
+    assert m["sedentary"] >= 0.1  # the standing before and after
+    assert main(["analyze", "imu", str(path), "--rate", "100", "--placement", "waist"]) == 0
+    out = capsys.readouterr().out
+    assert "steps" in out and "hip table" in out
+
+
+def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sensors" / "motion"))
+    from rep_synth import rep_recording
+
+    rec = rep_recording(8001, "curl", 2.5, sets=1, pause_s=(5.0, 5.0))
+    path = tmp_path / "wrist.csv"
+    np.savetxt(path, np.column_stack([rec.acc_g * 9.80665, np.radians(rec.gyr_dps)]), delimiter=",",
+               header="acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z", comments="", fmt="%.6f")
+    r = run_json(capsys, "imu", str(path), "--rate", "50", "--placement", "wrist", "--acc-unit", "mps2", "--gyr-unit", "rads")
+    assert abs(r["reps"] - 20) <= 2
+    assert r["cut_points"] == "hildebrand2014-adult-wrist"
+    assert r["jumps"] == [] and r["jumps_detected"] is False
+
+
+def test_rr_reproduces_pyhrv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        npy = fetch("SampleNNISeriesLong.npy")
+    except DataUnavailable as exc:
+        pytest.skip(f"pyhrv sample data not available offline: {exc}")
+    txt = tmp_path / "nn.txt"
+    txt.write_text("\n".join(str(int(v)) for v in np.load(npy)) + "\n")
+    for source in (npy, txt):
+        r = run_json(capsys, "rr", str(source))
+        got = {k: round(r[k], 3) for k in ("mean_hr_bpm", "min_hr_bpm", "max_hr_bpm", "sdnn_ms", "rmssd_ms", "pnn50_pct")}
+        assert got == {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
+                       "sdnn_ms": 85.357, "rmssd_ms": 60.523, "pnn50_pct": 28.571}
+    assert main(["analyze", "rr", str(txt)]) == 0
+    assert "RMSSD          60.523 ms" in capsys.readouterr().out
+
+
+def bad(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(["analyze", *argv]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("liike: ") and "Traceback" not in captured.err
+    return lines[0]
+
+
+def test_bad_imu_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no such file" in bad(capsys, "imu", str(tmp_path / "nope.csv"), "--rate", "100")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "empty" in bad(capsys, "imu", str(empty), "--rate", "100")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("acc_x,acc_y,acc_z\n")
+    assert "no samples" in bad(capsys, "imu", str(header_only), "--rate", "100")
+    cols = tmp_path / "cols.csv"
+    cols.write_text("ax,ay,az\n0,0,1\n")
+    assert "acc_x" in bad(capsys, "imu", str(cols), "--rate", "100")
+    text = tmp_path / "text.csv"
+    text.write_text("acc_x,acc_y,acc_z\n0,0,1\n0,zero,1\n")
+    msg = bad(capsys, "imu", str(text), "--rate", "100")
+    assert "line 3" in msg and "acc_y" in msg and "not a number" in msg
+    timed = tmp_path / "timed.csv"
+    timed.write_text("time_s,acc_x,acc_y,acc_z\n" + "".join(f"{i / 50:.3f},0,0,1\n" for i in range(100)))
+    msg = bad(capsys, "imu", str(timed), "--rate", "100")
+    assert "--rate 50" in msg
+    assert "outside" in bad(capsys, "imu", str(timed), "--rate", "0.5")
+    gyro = tmp_path / "gyro.csv"
+    gyro.write_text("acc_x,acc_y,acc_z,gyr_x\n0,0,1,0\n")
+    assert "gyr_x" in bad(capsys, "imu", str(gyro), "--rate", "100")
+    assert "folder" in bad(capsys, "imu", str(tmp_path), "--rate", "100")
+    with pytest.raises(SystemExit) as exc:  # argparse itself rejects a zero rate
+        main(["analyze", "imu", str(timed), "--rate", "0"])
+    assert exc.value.code == 2
+    capsys.readouterr()
+
+
+def test_bad_rr_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no such file" in bad(capsys, "rr", str(tmp_path / "nope.txt"))
+    f = tmp_path / "rr.txt"
+    f.write_text("")
+    assert "no RR intervals" in bad(capsys, "rr", str(f))
+    f.write_text("800\n810\nabc\n")
+    assert "line 3" in bad(capsys, "rr", str(f))
+    f.write_text("0.8\n0.81\n0.79\n")
+    assert "seconds" in bad(capsys, "rr", str(f))
+    f.write_text("800\n-5\n800\n")
+    assert "positive" in bad(capsys, "rr", str(f))
+    f.write_text("800\n810\n")
+    assert "at least 3" in bad(capsys, "rr", str(f))

@@ -1,0 +1,26 @@
+"""Foot-IMU strides on gaitmap 2.6.0's example walk (MIT): 58 hand-labelled strides."""
+
+import pytest
+
+from tools.test_data import DataUnavailable
+from tools.validate import gaitmap_strides
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    try:
+        return gaitmap_strides()
+    except DataUnavailable as exc:
+        pytest.skip(f"gaitmap example data not available offline: {exc}")
+
+
+def test_strides_per_foot_match_the_labels(result: dict) -> None:
+    assert result["labelled"] == {"left": 28, "right": 30}
+    assert abs(result["found_total"] - 58) <= 2
+    for foot in ("left", "right"):
+        assert abs(result["found"][foot] - result["labelled"][foot]) <= 2
+
+
+def test_labelled_strides_each_hold_one_swing(result: dict) -> None:
+    # Swings are found where the labels put strides, not merely in the right number.
+    assert sum(result["cycles_in_labelled"].values()) >= 0.85 * result["labelled_total"]
