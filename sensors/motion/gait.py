@@ -18,8 +18,9 @@ Placement assumptions:
 
 Cycles of the limb placements are found by :class:`~sensors.motion.periodic.PeriodicCounter`
 (dominant period by autocorrelation, band-pass to the fundamental, hysteresis peak counting)
-over stride periods of 0.5-2.0 s (30-120 strides/min, 60-240 steps/min), and only cycles that
-come in trains are kept (:class:`~sensors.motion.periodic.CycleTrain`).
+over stride periods of 0.6-2.0 s (30-100 strides/min, 60-200 steps/min), and only cycles that
+come in trains are kept (:class:`~sensors.motion.periodic.CycleTrain`). Without a gyroscope,
+at slow cadences the step frequency (the other foot's impacts) can be taken for the stride.
 A stride is counted between two consecutive cycles at most 1.6 periods apart: a turn on the
 spot or a pause between them is no stride.
 

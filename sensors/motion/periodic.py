@@ -19,15 +19,23 @@ Method, on a trailing analysis window every ``hop_s`` of new samples:
    first principal component (the direction of largest variance), its sign kept from window to
    window so that peaks do not become troughs.
 3. Band-pass to the fundamental: a moving average over half a period has a zero at twice the
-   movement frequency (and every even harmonic) and damps the third to about 20 %, so what
-   remains is close to one sinusoid per cycle, whatever the waveform of one repetition.
-4. Counting with hysteresis: a cycle is counted at the first local maximum after the signal
-   rises above ``+h``, and the counter re-arms only after it falls below ``-h``;
+   movement frequency (and every even harmonic), one over a third of a period a zero at three
+   times it; together they leave close to one sinusoid per cycle, whatever the waveform of one
+   repetition. Channels are band-passed before the principal direction is taken, so the axis
+   that carries the fundamental wins over one with sharp impacts. Choosing twice the true
+   period would put the half-period zero right on the movement: when the band at half the
+   chosen period carries 1.8 times more, that half is taken.
+4. Counting with hysteresis: a lobe starts when the signal rises above ``+h`` and ends when it
+   falls below ``h / 2``; the cycle is counted at the lobe's highest point. The counter re-arms
+   after the signal falls below ``-h``, or after 1.5 periods without a count (a new set starts
+   from rest, where the signal never swings negative first);
    h = max(``abs_threshold``, ``rel_threshold`` x the window's amplitude (95th percentile of
    the absolute band-passed signal)). Two counts are at least ``min_gap`` x period apart.
-   ``abs_threshold`` (in the channels' units) keeps sensor noise during rests from counting.
+   ``abs_threshold`` (in the channels' units) keeps sensor noise during rests from counting,
+   and a new period is adopted only from a window whose band-passed amplitude is at least
+   twice that (fidgeting between sets does not set the tempo).
 
-Samples are judged once, ``latency`` = 0.75 period + 0.2 s behind the newest one (the band-pass
+Samples are judged once, ``latency`` = one period + 0.2 s behind the newest one (the band-pass
 filters are centred and need that much of the future). Analysis frames sit on a fixed grid of
 sample indices, so how a stream is cut into batches changes nothing.
 """
