@@ -37,6 +37,16 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _rate_hz(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a sampling rate in Hz, got {text!r}") from None
+    if not 0 < value <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected a sampling rate above 0 Hz (e.g. 100), got {text}")
+    return value
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -125,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     asub = analyze.add_subparsers(dest="analyze_command", metavar="KIND")
     aimu = asub.add_parser("imu", help="accelerometer/gyroscope CSV: steps, cadence, jumps, reps, intensity")
     aimu.add_argument("file", type=Path, metavar="FILE.csv")
-    aimu.add_argument("--rate", type=_positive, required=True, metavar="HZ", help="sampling rate in Hz")
+    aimu.add_argument("--rate", type=_rate_hz, required=True, metavar="HZ", help="sampling rate in Hz")
     aimu.add_argument("--acc-unit", choices=("g", "mps2"), default="g", help="accelerometer unit (default g)")
     aimu.add_argument("--gyr-unit", choices=("dps", "rads"), default="dps", help="gyroscope unit (default deg/s)")
     aimu.add_argument("--placement", choices=("lower-back", "waist", "chest", "wrist", "thigh", "foot"), default="waist",
