@@ -20,7 +20,7 @@ from bleak import BleakClient
 from sensors.ble.backoff import reconnect_delay_s
 from sensors.ble.errors import ParseError
 from sensors.ble.freshness import Freshness
-from sensors.ble.link_errors import LinkError, LinkLost, classify
+from sensors.ble.link_errors import LinkError, LinkLost, OutOfRange, classify
 from sensors.ble.profiles import Profile, profile_for
 from sensors.clock import now_ns
 from sensors.samples import BusItem, DeviceState, DeviceStatus, Sample
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 #: Largest PMD/Movesense notification expected, bytes; with the default MTU (23: 20 bytes of
 #: payload) such frames arrive cut short.
 LARGE_NOTIFICATION_BYTES = 200
+#: What a presence function returns when no scanner runs (connect attempts go ahead blind).
+PRESENCE_UNKNOWN = object()
 
 
 @dataclass
@@ -57,9 +59,20 @@ class SensorLink:
                  device_kind: str = "ble", placement: str = "chest", client_backend: type | None = None,
                  connect_timeout_s: float = 10.0, clock: Callable[[], int] = now_ns,
                  backoff: Callable[[int], float] = reconnect_delay_s, watchdog_period_s: float = 0.25,
-                 stale_after_s: float | None = None, adapter: str | None = None) -> None:
+                 stale_after_s: float | None = None, adapter: str | None = None,
+                 presence: Callable[[str], Any] | None = None, connect_lock: asyncio.Lock | None = None,
+                 presence_poll_s: float = 0.1, unseen_advice_after_s: float = 5.0) -> None:
         self.address = address
         self.adapter = adapter
+        #: ``presence(address)``: the BLEDevice when the device was seen advertising lately,
+        #: ``None`` when it was not, :data:`PRESENCE_UNKNOWN` when nobody is scanning. With it, a
+        #: link waits for its device instead of tying up the adapter with a doomed 10 s connect.
+        self.presence = presence
+        #: An adapter makes one connection attempt at a time (Core 5.4 Vol 4 Part E 7.8.12):
+        #: links on one adapter share this lock, so attempts queue instead of failing.
+        self.connect_lock = connect_lock
+        self.presence_poll_s = presence_poll_s
+        self.unseen_advice_after_s = unseen_advice_after_s
         self.name = name or address
         self.emit = emit
         self.device_kind = device_kind
@@ -147,7 +160,12 @@ class SensorLink:
             client: BleakClient | None = None
             error: LinkError | None = None
             try:
-                client = await self._connect()
+                device = await self._wait_until_seen()
+                if device is None:
+                    break  # stopped while waiting
+                client = await self._connect(device)
+                if client is None:
+                    break  # stopped while connecting
                 attempt = 0
                 if self._dropped_at is not None:
                     self.stats.reconnect_s.append(loop.time() - self._dropped_at)
@@ -177,24 +195,48 @@ class SensorLink:
                 break
         self._status(DeviceState.DISCONNECTED, f"{self.name}: closed")
 
-    async def _connect(self) -> BleakClient:
+    async def _wait_until_seen(self) -> Any:
+        """The device to connect to (a BLEDevice, or the address when nobody scans), or None
+        when the link was stopped first."""
+        if self.presence is None:
+            return self.address
+        waited = 0.0
+        while not self._stop.is_set():
+            seen = self.presence(self.address)
+            if seen is PRESENCE_UNKNOWN:
+                return self.address
+            if seen is not None:
+                return seen
+            if waited >= self.unseen_advice_after_s:
+                self._status(DeviceState.SEARCHING, f"{self.name}: not in range: {OutOfRange.advice}")
+            if await self._sleep(self.presence_poll_s):
+                return None
+            waited += self.presence_poll_s
+        return None
+
+    async def _connect(self, device: Any) -> BleakClient | None:
+        """Connect and start streaming; None when stopped meanwhile. The client is closed on
+        every failure, so a refused or unknown device never keeps an adapter slot."""
         self._lost.clear()
         kwargs: dict[str, Any] = {"disconnected_callback": self._on_disconnect, "timeout": self.connect_timeout_s}
         if self.client_backend is not None:
             kwargs["backend"] = self.client_backend
         if self.adapter is not None:
             kwargs["bluez"] = {"adapter": self.adapter}
-        client = BleakClient(self.address, **kwargs)
-        await client.connect()
-        self.stats.connects += 1
-        self.stats.mtu = client.mtu_size
-        self._profile = profile_for(client, self.address, self.placement, self.clock)
-        self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
-        self._connected_ns = self.clock()
-        self._status(DeviceState.CONNECTED, f"{self.name}: connected, starting {', '.join(self._profile.streams)}")
+        client = BleakClient(device, **kwargs)
         try:
-            await self._profile.start(client, self)
-        except Exception:
+            if not await self._until_stopped(self._locked_connect(client)):
+                return None
+            self.stats.connects += 1
+            self.stats.mtu = client.mtu_size
+            self._profile = profile_for(client, self.address, self.placement, self.clock)
+            self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
+            self._connected_ns = self.clock()
+            self._status(DeviceState.CONNECTED, f"{self.name}: connected, starting {', '.join(self._profile.streams)}")
+            if not await self._until_stopped(self._profile.start(client, self)):
+                await self._close(client)
+                return None
+        except BaseException:
             await self._close(client)
             raise
         # A profile may drop a stream it could not start (a PMD refusal leaves heart rate only).
@@ -204,12 +246,41 @@ class SensorLink:
             log.warning("%s: ATT MTU is %d bytes; accelerometer frames may be cut short", self.name, client.mtu_size)
         return client
 
+    async def _locked_connect(self, client: BleakClient) -> None:
+        if self.connect_lock is None:
+            await client.connect()
+            return
+        async with self.connect_lock:
+            await client.connect()
+
+    async def _until_stopped(self, work: Any) -> bool:
+        """Run ``work``; False (and ``work`` cancelled) when the link is stopped first."""
+        task = asyncio.ensure_future(work)
+        stop = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+        if task.done():
+            task.result()  # re-raises what the work raised
+            return True
+        task.cancel()
+        try:
+            await task
+        except BaseException:  # noqa: BLE001 - cancelled on purpose; the link is closing
+            pass
+        return False
+
     async def _watch(self, client: BleakClient) -> None:
         while not self._stop.is_set():
             if self._lost.is_set() or not client.is_connected:
                 return
             self._update_freshness()
-            await asyncio.sleep(self.watchdog_period_s)
+            try:
+                # Woken at once by a disconnect; otherwise the freshness check runs each period.
+                await asyncio.wait_for(self._lost.wait(), self.watchdog_period_s)
+            except TimeoutError:
+                pass
         if self._profile is not None and client.is_connected:
             try:
                 await asyncio.wait_for(self._profile.stop(client), 2.0)

@@ -24,7 +24,7 @@ from bleak import BleakScanner
 from sensors.ble.allowlist import AllowedSensor
 from sensors.ble.discovery import polar_broadcast_of
 from sensors.ble.freshness import Freshness
-from sensors.ble.link import SensorLink
+from sensors.ble.link import PRESENCE_UNKNOWN, SensorLink
 from sensors.ble.link_errors import classify
 from sensors.bus import SensorBus
 from sensors.clock import now_ns
@@ -36,6 +36,11 @@ Backends = tuple[type | None, type | None]
 BackendFactory = Callable[[], Awaitable[Backends]]
 #: A broadcast strap refreshes its advertisement about once a second (Polar frame counter).
 BROADCAST_STALE_S = 5.0
+#: A device counts as present for connecting while seen advertising within this many seconds.
+PRESENT_S = 10.0
+#: With broadcasts expected and none read for this long, the scanner is restarted (an adapter
+#: that was power-cycled, or a Bluetooth service restarted, leaves a dead scan behind).
+SCANNER_RESTART_S = 30.0
 
 
 class BroadcastReader:
@@ -78,6 +83,17 @@ class BroadcastReader:
                           "broadcast quiet: is the strap worn and within a few metres?" if fresh.last_ns is not None
                           else "listening for its broadcast")
 
+    def scanning_again(self) -> None:
+        """The scanner (re)started: errors shown before no longer hold."""
+        for address, state in list(self._state.items()):
+            if state == DeviceState.ERROR:
+                self._set(address, DeviceState.SEARCHING, "listening for its broadcast")
+
+    def all_quiet_s(self, now_ns: int) -> float:
+        """Seconds since any allow-listed strap's broadcast was last read (inf: never)."""
+        seen = [f.last_ns for f in self.fresh.values() if f.last_ns is not None]
+        return (now_ns - max(seen)) / 1e9 if seen else float("inf")
+
     def _set(self, address: str, state: DeviceState, message: str) -> None:
         if self._state.get(address) == state:
             return
@@ -86,7 +102,13 @@ class BroadcastReader:
 
 
 class BleSource:
-    """The Bluetooth input source (see the module docstring)."""
+    """The Bluetooth input source (see the module docstring).
+
+    One scanner runs for the whole session: it reads broadcast heart rates and notes which
+    allow-listed devices are advertising, so links connect only to devices in range (a strap
+    left in a bag never ties up the adapter with 10 s connection attempts). Links on the same
+    adapter queue their connection attempts, as the controller allows one at a time.
+    """
 
     name = "ble"
 
@@ -98,6 +120,9 @@ class BleSource:
         self.link_options = link_options or {}
         self.links: list[SensorLink] = []
         self.broadcast: BroadcastReader | None = None
+        self.scanner_restarts = 0
+        self._seen: dict[str, tuple[int, Any]] = {}
+        self._scan_state = "starting"  # "starting", "on" or "failed"
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -127,24 +152,39 @@ class BleSource:
         finally:
             self._ready.set()
 
+    def present(self, address: str) -> Any:
+        """For links: the device if it advertised lately, None if not, PRESENCE_UNKNOWN if no
+        scanner runs (then links try to connect directly)."""
+        if self._scan_state == "failed":
+            return PRESENCE_UNKNOWN
+        seen = self._seen.get(address)
+        if seen is None or now_ns() - seen[0] > PRESENT_S * 1e9:
+            return None
+        return seen[1]
+
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         self._ready.set()
         scanner_backend, client_backend = (await self.backends()) if self.backends is not None else (None, None)
         tasks: list[asyncio.Task[None]] = []
+        locks: dict[str | None, asyncio.Lock] = {}
         for s in self.sensors:
             if s.mode != "connect":
                 continue
             link = SensorLink(s.address, self._emit, name=s.display, device_kind="ble", placement=s.placement,
                               client_backend=client_backend, connect_timeout_s=self.connect_timeout_s,
-                              adapter=s.adapter, **self.link_options)
+                              adapter=s.adapter, presence=self.present,
+                              connect_lock=locks.setdefault(s.adapter, asyncio.Lock()), **self.link_options)
             self.links.append(link)
             tasks.append(asyncio.create_task(link.run(), name=f"link {s.address}"))
         broadcast = [s for s in self.sensors if s.mode == "broadcast"]
         if broadcast:
             self.broadcast = BroadcastReader(broadcast, self._emit)
-            tasks.append(asyncio.create_task(self._listen(scanner_backend), name="broadcast scan"))
+        if self.sensors:
+            tasks.append(asyncio.create_task(self._listen(scanner_backend), name="scan"))
+        else:
+            self._scan_state = "failed"
         await self._stop.wait()
         for link in self.links:
             link.stop()
@@ -153,19 +193,30 @@ class BleSource:
             t.cancel()
         if pending:
             await asyncio.wait(pending, timeout=1.0)
-        if self.backends is not None and hasattr(self.backends, "close"):
-            await self.backends.close()  # type: ignore[attr-defined]
+        close = getattr(self.backends, "close", None)
+        if close is not None:
+            await close()
 
     async def _listen(self, scanner_backend: type | None) -> None:
+        """One scanner for presence and broadcasts; restarted after errors, and when expected
+        broadcasts have all been silent for :data:`SCANNER_RESTART_S`."""
         reader = self.broadcast
-        assert reader is not None and self._stop is not None
+        assert self._stop is not None
+        wanted = {s.address for s in self.sensors}
 
         def on_adv(device: Any, adv: Any) -> None:
-            reader.on_advertisement(device.address, dict(adv.manufacturer_data))
+            address = device.address.upper()
+            if address not in wanted:
+                return  # strangers are neither recorded nor published
+            self._seen[address] = (now_ns(), device)
+            if reader is not None:
+                reader.on_advertisement(address, dict(adv.manufacturer_data))
 
         attempt = 0
         while not self._stop.is_set():
-            kwargs: dict[str, Any] = {"detection_callback": on_adv, "scanning_mode": "passive"}
+            # Active scanning: passive scanning needs platform-specific filters on BlueZ and is
+            # refused on macOS, while active scanning works everywhere.
+            kwargs: dict[str, Any] = {"detection_callback": on_adv}
             if scanner_backend is not None:
                 kwargs["backend"] = scanner_backend
             try:
@@ -173,8 +224,10 @@ class BleSource:
                 await scanner.start()
             except Exception as exc:  # noqa: BLE001 - reported as a status, then retried
                 err = classify(exc)
-                for address in reader.sensors:
-                    reader._set(address, DeviceState.ERROR, str(err))
+                self._scan_state = "failed"
+                if reader is not None:
+                    for address in reader.sensors:
+                        reader._set(address, DeviceState.ERROR, str(err))
                 attempt += 1
                 try:
                     await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2 ** attempt))
@@ -182,15 +235,28 @@ class BleSource:
                     pass
                 continue
             attempt = 0
+            self._scan_state = "on"
+            if reader is not None:
+                reader.scanning_again()
+            started = now_ns()
             try:
                 while not self._stop.is_set():
-                    reader.check()
+                    if reader is not None:
+                        reader.check()
+                        quiet = min(reader.all_quiet_s(now_ns()), (now_ns() - started) / 1e9)
+                        if quiet > SCANNER_RESTART_S:
+                            log.warning("no broadcast heart rate for %.0f s: restarting the Bluetooth scan", quiet)
+                            self.scanner_restarts += 1
+                            break
                     try:
                         await asyncio.wait_for(self._stop.wait(), 0.25)
                     except TimeoutError:
                         pass
             finally:
-                await scanner.stop()
+                try:
+                    await scanner.stop()
+                except Exception:  # noqa: BLE001 - a dead adapter cannot stop scanning; start again
+                    pass
 
     def stop(self) -> None:
         """Idempotent; returns within about 4 s, leaving no thread running."""

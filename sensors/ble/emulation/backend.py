@@ -99,6 +99,9 @@ class BumbleScanner(BaseBleakScanner):
         super().__init__(detection_callback, service_uuids)
         self._adapter_index = _adapter_index(self.adapter_index, kwargs)
         self._active = scanning_mode != "passive"
+        if not self._active and not (kwargs.get("bluez") or {}).get("or_patterns"):
+            # bleak's BlueZ backend refuses this (and CoreBluetooth has no passive mode at all).
+            raise BleakError("passive scanning mode requires bluez or_patterns")
         self._device: Device | None = None
         self._adapter: Adapter | None = None
 

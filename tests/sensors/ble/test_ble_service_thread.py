@@ -56,19 +56,55 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
     assert any(s.state == DeviceState.DISCONNECTED for s in closing)
 
 
-def test_a_configured_sensor_that_is_absent_is_reported_while_others_stream() -> None:
+def test_an_absent_sensor_waits_in_the_scan_and_never_holds_up_the_present_one() -> None:
     bus = SensorBus()
-    source = BleSource([AllowedSensor(DEMO_ADDRESSES["strap"]), AllowedSensor("E0:11:22:00:00:77", "Missing strap")],
-                       backends=EmulatedBackends(), connect_timeout_s=0.4)
+    absent = "E0:11:22:00:00:77"
+    source = BleSource([AllowedSensor(absent, "Missing strap"), AllowedSensor(DEMO_ADDRESSES["strap"])],
+                       backends=EmulatedBackends(), link_options={"unseen_advice_after_s": 0.5})
     source.start(bus)
     try:
         items = _drain_for(bus, 2.5)
     finally:
         source.stop()
-    assert any(isinstance(i, HeartRateSample) for i in items)
-    missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == "E0:11:22:00:00:77"]
-    assert any(s.state == DeviceState.DISCONNECTED and "did not answer" in s.message and "Missing strap" in s.message
+    # The present strap streams at once (first reading after its 1 s period), not after the
+    # absent one's connection attempt would have timed out (10 s).
+    assert any(isinstance(i, HeartRateSample) and i.source == DEMO_ADDRESSES["strap"] for i in items)
+    missing_link = next(link for link in source.links if link.address == absent)
+    assert missing_link.stats.connects == 0 and missing_link.stats.last_error == ""
+    missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == absent]
+    assert any(s.state == DeviceState.SEARCHING and "not in range" in s.message and "Missing strap" in s.message
                for s in missing)
+
+
+def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() -> None:
+    from bumble.gatt import Characteristic, Service
+
+    from sensors.ble import battery
+    from sensors.ble.emulation.peripherals import EmulatedPeripheral
+
+    class Lamp(EmulatedPeripheral):
+        ADVERTISED = ("180F",)
+
+        def services(self) -> list[Service]:
+            return [Service(battery.SERVICE_UUID, [Characteristic(battery.LEVEL_UUID, Characteristic.Properties.READ,
+                                                                  Characteristic.READABLE, bytes([50]))])]
+
+    lamp = Lamp("Desk lamp", address="E0:11:22:00:03:01")
+
+    async def setup(world):  # type: ignore[no-untyped-def]
+        await world.add(lamp)
+
+    bus = SensorBus()
+    source = BleSource([AllowedSensor(lamp.address, "Lamp")], backends=EmulatedBackends(setup))
+    source.start(bus)
+    try:
+        items = _drain_for(bus, 1.5)
+        still_connected = lamp.connected
+    finally:
+        source.stop()
+    errors = [i for i in items if isinstance(i, DeviceStatus) and i.state == DeviceState.ERROR]
+    assert errors and "offers no service Liike reads" in errors[0].message
+    assert lamp.connections_seen == 1 and not still_connected  # disconnected, slot freed, no retry storm
 
 
 def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_run_out_of_slots() -> None:
