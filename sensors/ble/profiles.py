@@ -86,10 +86,11 @@ class HeartRateProfile(Profile):
 
 
 class PolarPmdProfile(HeartRateProfile):
-    """Polar H10 / Verity Sense: heart rate plus the PMD accelerometer at 200 Hz (mG -> g).
+    """Polar H10 / Verity Sense / OH1: heart rate plus the PMD accelerometer (mG -> g).
 
-    Start sequence as in Polar's SDK: subscribe to control-point indications and PMD data, then
-    write a start request and wait for its response. PMD frames are up to ~230 bytes, so the
+    Start sequence as in Polar's SDK: subscribe to control-point indications and PMD data, ask
+    for the accelerometer's settings, choose (:func:`choose_acc_settings`), then write a start
+    request and wait for its response. PMD frames are up to ~230 bytes, so the
     connection's ATT MTU must have been raised (real stacks and the emulation do it on connect).
     """
 
@@ -110,6 +111,7 @@ class PolarPmdProfile(HeartRateProfile):
             raise ServiceMissing(f"{self.source} has no Polar PMD service", address=self.source)
         responses: asyncio.Queue[bytes] = asyncio.Queue()
         self._factor = 1.0
+        self.rate_hz = PMD_ACC_RATE_HZ
 
         def on_cp(_char: Any, data: bytearray) -> None:
             responses.put_nowait(bytes(data))
@@ -124,19 +126,43 @@ class PolarPmdProfile(HeartRateProfile):
             except ParseError as exc:
                 sink.malformed("acc", exc)
                 return
-            sink.sample("acc", frame.to_batch(PMD_ACC_RATE_HZ, t, self.source, self.placement))
+            sink.sample("acc", frame.to_batch(self.rate_hz, t, self.source, self.placement))
+
+        async def ask(request: bytes, what: str) -> polar_pmd.ControlPointResponse:
+            await client.write_gatt_char(polar_pmd.CONTROL_POINT_UUID, request, response=True)
+            params = b""
+            while True:  # a response flagged "more" continues in the next indication
+                try:
+                    answer = polar_pmd.parse_control_point_response(await asyncio.wait_for(responses.get(), 5.0))
+                except TimeoutError:
+                    raise ServiceMissing(f"{self.source}: no answer to the PMD {what} request", address=self.source) from None
+                except ParseError as exc:
+                    raise ServiceMissing(f"{self.source}: unreadable PMD answer ({exc})", address=self.source) from None
+                params += answer.params
+                if not answer.more:
+                    return polar_pmd.ControlPointResponse(answer.op, answer.measurement, answer.status, False, params)
 
         await client.start_notify(polar_pmd.CONTROL_POINT_UUID, on_cp)
         await client.start_notify(polar_pmd.DATA_UUID, on_data)
-        request = polar_pmd.build_start(polar_pmd.TYPE_ACC, sample_rate_hz=PMD_ACC_RATE_HZ, resolution_bits=16,
-                                        range_g=PMD_ACC_RANGE_G)
-        await client.write_gatt_char(polar_pmd.CONTROL_POINT_UUID, request, response=True)
+        # Ask what the sensor allows (an H10 offers 25-200 Hz, a Verity Sense 52 Hz only), as
+        # Polar's SDK does before every start.
+        offered = await ask(polar_pmd.build_get_settings(polar_pmd.TYPE_ACC), "settings")
         try:
-            answer = polar_pmd.parse_control_point_response(await asyncio.wait_for(responses.get(), 5.0))
-        except TimeoutError:
-            raise ServiceMissing(f"{self.source}: no answer to the PMD start request", address=self.source) from None
+            allowed = offered.settings() if offered.ok else None
+        except ParseError as exc:
+            # A settings answer cut short (a 23-byte MTU) or unreadable: try the H10's own
+            # values; the start answer says whether the sensor takes them.
+            log.warning("%s: unreadable PMD settings (%s); trying 200 Hz, 16 bit, 8 g", self.source, exc)
+            allowed = None
+        if allowed is None:
+            allowed = polar_pmd.PmdSettings((PMD_ACC_RATE_HZ,), (16,), (PMD_ACC_RANGE_G,))
+        rate, resolution, range_g = choose_acc_settings(allowed)
+        answer = await ask(polar_pmd.build_start(polar_pmd.TYPE_ACC, sample_rate_hz=rate, resolution_bits=resolution,
+                                                 range_g=range_g), "start")
         if not answer.ok and answer.error != "ALREADY_IN_STATE":
             raise ServiceMissing(f"{self.source}: PMD refused to start the accelerometer ({answer.error})", address=self.source)
+        if rate is not None:
+            self.rate_hz = rate
         if answer.params:
             try:
                 factor = answer.settings().factor
@@ -146,6 +172,19 @@ class PolarPmdProfile(HeartRateProfile):
 
     async def stop(self, client: BleakClient) -> None:
         await client.write_gatt_char(polar_pmd.CONTROL_POINT_UUID, polar_pmd.build_stop(polar_pmd.TYPE_ACC), response=True)
+
+
+def choose_acc_settings(allowed: polar_pmd.PmdSettings) -> tuple[int | None, int | None, int | None]:
+    """Sample rate, resolution and range to request: the fastest rate up to 200 Hz (steps and
+    jumps need no more), 16 bits where offered, +-8 g where offered (a jump's landing reaches
+    several g), else the widest range. None where the sensor lists no choice."""
+    rates = sorted(allowed.sample_rates_hz)
+    rate = max((r for r in rates if r <= PMD_ACC_RATE_HZ), default=rates[0] if rates else None)
+    res = allowed.resolutions_bits
+    resolution = 16 if 16 in res else (res[0] if res else None)
+    ranges = allowed.ranges
+    range_g = PMD_ACC_RANGE_G if PMD_ACC_RANGE_G in ranges else (max(ranges) if ranges else None)
+    return rate, resolution, range_g
 
 
 class MovesenseProfile(Profile):

@@ -53,6 +53,12 @@ class EmulatedPeripheral:
         self.connections_seen = 0
         self._task: asyncio.Task[None] | None = None
         self._subscribed: set[int] = set()  # attribute handles with a subscriber
+        self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected mid-run
+
+    def spawn(self, work: object) -> None:
+        task = asyncio.get_running_loop().create_task(work)  # type: ignore[arg-type]
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     #: Service UUIDs put in advertisements (16-bit ones as 4 hex digits).
     ADVERTISED: tuple[str, ...] = ()
@@ -167,6 +173,8 @@ class EmulatedPeripheral:
         await self.notify(characteristic, value)
 
     async def detach(self) -> None:
+        for task in list(self._background):
+            task.cancel()
         if self._task is not None:
             self._task.cancel()
             try:
@@ -274,12 +282,14 @@ class PolarH10(HeartRateStrap):
 
     kind = "polar_h10"
     ADVERTISED = ("180D",)
-    SAMPLE_RATES = (25, 50, 100, 200)
 
     def __init__(self, name: str = "Polar H10 A1B2C3D4", *, acc_rate_hz: int = 200, frame_samples: int = 36,
-                 acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg, **kwargs: object) -> None:
+                 acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
+                 sample_rates: tuple[int, ...] = (25, 50, 100, 200), **kwargs: object) -> None:
         super().__init__(name, **kwargs)  # type: ignore[arg-type]
         self.acc_rate_hz = acc_rate_hz
+        self.sample_rates = sample_rates
+        self.requests: list[bytes] = []
         self.frame_samples = frame_samples
         self.acc_mg = acc_mg
         self.streaming = False
@@ -296,22 +306,33 @@ class PolarH10(HeartRateStrap):
         return super().services() + [Service(polar_pmd.SERVICE_UUID, [self.cp, self.data])]
 
     def _on_cp_write(self, connection: Connection, value: bytes) -> None:
-        asyncio.get_running_loop().create_task(self._answer(connection, bytes(value)))
+        self.spawn(self._answer(connection, bytes(value)))
 
     async def _answer(self, connection: Connection, request: bytes) -> None:
         assert self.device is not None
+        self.requests.append(request)
         op = request[0] if request else 0
         mtype = request[1] if len(request) > 1 else 0xFF
         if mtype != polar_pmd.TYPE_ACC:
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.NOT_SUPPORTED])
         elif op == polar_pmd.OP_GET_SETTINGS:
-            params = bytes([polar_pmd.SETTING_SAMPLE_RATE, len(self.SAMPLE_RATES)]) + b"".join(struct.pack("<H", r) for r in self.SAMPLE_RATES)
+            params = bytes([polar_pmd.SETTING_SAMPLE_RATE, len(self.sample_rates)]) + b"".join(struct.pack("<H", r) for r in self.sample_rates)
             params += bytes([polar_pmd.SETTING_RESOLUTION, 1]) + struct.pack("<H", 16)
             params += bytes([polar_pmd.SETTING_RANGE, 3]) + struct.pack("<HHH", 2, 4, 8)
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0]) + params
         elif op == polar_pmd.OP_START and self.refuse_start:
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.INVALID_STATE])
         elif op == polar_pmd.OP_START:
+            try:
+                rate = dict(polar_pmd.parse_request(request).settings).get(polar_pmd.SETTING_SAMPLE_RATE)
+            except Exception:  # noqa: BLE001 - firmware answers what it cannot read with an error
+                rate = -1
+            if rate is not None and rate not in self.sample_rates:
+                response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.INVALID_SAMPLE_RATE])
+                await self.device.indicate_subscriber(connection, self.cp, response)
+                return
+            if rate is not None:
+                self.acc_rate_hz = rate
             self.streaming = True
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0])
             if self._acc_task is None or self._acc_task.done():
@@ -374,7 +395,7 @@ class Movesense(EmulatedPeripheral):
         self._streams.clear()
 
     def _on_command(self, connection: Connection, value: bytes) -> None:
-        asyncio.get_running_loop().create_task(self._handle(bytes(value)))
+        self.spawn(self._handle(bytes(value)))
 
     async def _handle(self, value: bytes) -> None:
         try:

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("bumble")
 
 from bleak import BleakClient, BleakScanner  # noqa: E402
-from bleak.exc import BleakBluetoothNotAvailableError  # noqa: E402
+from bleak.exc import BleakBluetoothNotAvailableError, BleakError  # noqa: E402
 
 from sensors.ble import heart_rate, polar_pmd  # noqa: E402
 from sensors.ble.allowlist import AllowedSensor  # noqa: E402
@@ -297,8 +297,10 @@ def test_broadcast_heart_rate_is_read_without_a_connection() -> None:
         stranger = await world.add(PolarH10("Polar H10 99999999", broadcast=True, period_s=0.1))
         rec = Recorder()
         reader = BroadcastReader([AllowedSensor(h10.address, "Strap 7", mode="broadcast")], rec)
+        with pytest.raises(BleakError, match="or_patterns"):  # as bleak's BlueZ backend refuses it
+            BleakScanner(lambda d, a: None, scanning_mode="passive", backend=world.scanner_backend())
         scanner = BleakScanner(lambda d, a: reader.on_advertisement(d.address, dict(a.manufacturer_data)),
-                               scanning_mode="passive", backend=world.scanner_backend())
+                               backend=world.scanner_backend())
         await scanner.start()
         await until(lambda: len(rec.of(HeartRateSample)) >= 4, what="broadcast heart rates")
         await scanner.stop()
@@ -345,3 +347,29 @@ def test_a_refused_accelerometer_leaves_heart_rate_streaming(caplog: pytest.LogC
         run(main)
     assert any("refused to start the accelerometer" in r.getMessage() and "heart rate only" in r.getMessage()
                for r in caplog.records)
+
+
+def test_pmd_settings_are_asked_first_and_a_52_hz_only_sensor_streams_at_52_hz() -> None:
+    async def main() -> None:
+        world = EmulatedWorld()
+        verity = await world.add(PolarH10("Polar Sense 1A2B3C4D", sample_rates=(52,), frame_samples=13, period_s=0.5))
+        rec = Recorder()
+        link, task = await start_link(world, verity.address, rec)
+        await until(lambda: len(rec.of(ImuBatch)) >= 3, what="52 Hz accelerometer data")
+        assert all(b.rate_hz == 52 for b in rec.of(ImuBatch))
+        assert verity.acc_rate_hz == 52
+        assert [r[0] for r in verity.requests[:2]] == [polar_pmd.OP_GET_SETTINGS, polar_pmd.OP_START]
+        await stop_link(link, task)
+        await world.close()
+
+    run(main)
+
+
+def test_choose_acc_settings() -> None:
+    from sensors.ble.polar_pmd import PmdSettings
+    from sensors.ble.profiles import choose_acc_settings
+
+    assert choose_acc_settings(PmdSettings((25, 50, 100, 200), (16,), (2, 4, 8))) == (200, 16, 8)
+    assert choose_acc_settings(PmdSettings((52,), (16,), (8,))) == (52, 16, 8)
+    assert choose_acc_settings(PmdSettings((416, 832), (16,), (2, 16))) == (416, 16, 16)
+    assert choose_acc_settings(PmdSettings()) == (None, None, None)
