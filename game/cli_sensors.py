@@ -157,7 +157,8 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         print(f"liike: ignoring the allow-list: {exc}", file=sys.stderr)
     mode = "broadcast" if args.broadcast else "connect"
     sensors = [allowlist.AllowedSensor(a, known[a].label if a in known else None,
-                                       known[a].placement if a in known else "chest", mode) for a in addresses]
+                                       known[a].placement if a in known else "chest", mode,
+                                       known[a].adapter if a in known else None) for a in addresses]
     names = {s.address: s.display for s in sensors}
     backends = _emulated_backends() if args.emulate else None
     bus = SensorBus()

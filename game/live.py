@@ -85,8 +85,9 @@ class LiveSensors:
                         and self.hr_fresh(item.t_host_ns)):
                     continue
                 self.hr_source = item.source
-                # "no contact" means the strap is off the chest: its number is not a heart rate.
-                if item.contact is not False:
+                # "no contact" means the strap is off the chest, and 0 bpm is what some straps
+                # send before they have a reading: neither is a heart rate.
+                if item.contact is not False and item.bpm > 0:
                     self.hr_bpm, self.hr_t_ns = item.bpm, item.t_host_ns
                     self.hr_broadcast = item.broadcast
                     self.heart.add(item.bpm)

@@ -149,18 +149,19 @@ def load(path: Path | None = None) -> list[AllowedSensor]:
 
 
 def dump(sensors: list[AllowedSensor]) -> str:
-    lines = ["# Bluetooth sensors Liike may use; edit with `liike sensors allow|forget`.", "sensors:"]
-    if not sensors:
-        lines[-1] = "sensors: []"
+    entries = []
     for s in sensors:
-        lines.append(f'  - address: "{s.address}"')
+        entry: dict[str, str] = {"address": s.address}
         if s.label:
-            lines.append(f"    label: {yaml.safe_dump(s.label, default_style=chr(34)).strip().splitlines()[0]}")
-        lines.append(f"    placement: {s.placement}")
-        lines.append(f"    mode: {s.mode}")
+            entry["label"] = s.label
+        entry["placement"] = s.placement
+        entry["mode"] = s.mode
         if s.adapter:
-            lines.append(f"    adapter: {s.adapter}")
-    return "\n".join(lines) + "\n"
+            entry["adapter"] = s.adapter
+        entries.append(entry)
+    # width=inf: a long label must stay on one line, never folded.
+    body = yaml.safe_dump({"sensors": entries}, sort_keys=False, allow_unicode=True, width=float("inf"))
+    return "# Bluetooth sensors Liike may use; edit with `liike sensors allow|forget`.\n" + body
 
 
 def save(sensors: list[AllowedSensor], path: Path | None = None) -> Path:

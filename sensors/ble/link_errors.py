@@ -63,9 +63,13 @@ class LinkLost(LinkError):
     advice = "The connection dropped: keep the sensor close; it reconnects by itself."
 
 
-_SLOT_MARKERS = ("0x09", "connection limit", "connection_limit", "le-connection-abort-by-local",
-                 "too many connections", "maximum number of connections")
-_NOT_FOUND_MARKERS = ("not found", "timed out", "timeout", "0x3e", "failed to be established", "in progress")
+# HCI status 0x09 is Connection Limit Exceeded (Core 5.4 Vol 1 Part F 1.3), as bleak and bumble
+# print it; BlueZ's "le-connection-abort-by-local" is NOT a slot problem: it mostly means the
+# device went out of range or another central holds it, so it counts as out of range.
+_SLOT_MARKERS = ("(0x09)", "connection limit exceeded", "connection_limit_exceeded", "too many connections",
+                 "maximum number of connections")
+_NOT_FOUND_MARKERS = ("not found", "timed out", "timeout", "(0x3e)", "failed to be established", "in progress",
+                      "le-connection-abort-by-local")
 
 
 def classify(exc: BaseException, address: str = "") -> LinkError:

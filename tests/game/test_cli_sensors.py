@@ -103,25 +103,40 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     import time
 
     env = {**os.environ, "LIIKE_SENSORS_FILE": str(tmp_path / "none.yaml")}
-    proc = subprocess.Popen([sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=Path(__file__).resolve().parents[2])
-    try:
-        assert proc.stdout is not None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if '"type": "hr"' in line:
-                break
-        else:
-            pytest.fail("no heart rate before Ctrl-C")
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    import queue
+    import threading
+
+    lines: queue.Queue[str] = queue.Queue()
+    seen: list[str] = []
+    with subprocess.Popen([sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          cwd=Path(__file__).resolve().parents[2]) as proc:
+        try:
+            assert proc.stdout is not None and proc.stderr is not None
+            reader = threading.Thread(target=lambda: [lines.put(x) for x in iter(proc.stdout.readline, "")], daemon=True)
+            reader.start()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    line = lines.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                seen.append(line)
+                if '"type": "hr"' in line:
+                    break
+            else:
+                pytest.fail("no heart rate before Ctrl-C")
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=15)
+            err = proc.stderr.read()
+            reader.join(5)
+            while not lines.empty():
+                seen.append(lines.get())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert proc.returncode == 0
     assert "Traceback" not in err
     assert f"liike: {DEMO_H10}:" in err and "1 connection(s)" in err
-    for line in out.splitlines():
+    for line in seen:
         json.loads(line)  # every line printed is whole JSON, even the last before the stop

@@ -56,7 +56,8 @@ def test_freshness_goes_stale_once_after_silence_and_on_invalid_data() -> None:
     (BleakDeviceNotFoundError("AA:BB:CC:DD:EE:FF"), OutOfRange),
     (TimeoutError(), OutOfRange),
     (BleakError("failed to connect: CONNECTION_LIMIT_EXCEEDED_ERROR (0x09)"), ConnectionSlotsExhausted),
-    (BleakError("[org.bluez.Error.Failed] le-connection-abort-by-local"), ConnectionSlotsExhausted),
+    (BleakError("[org.bluez.Error.Failed] le-connection-abort-by-local"), OutOfRange),
+    (BleakError("status 0x0903 unrelated"), LinkLost),
     (BleakError("[org.freedesktop.DBus.Error.ServiceUnknown] The name org.bluez was not provided"), BluetoothUnavailable),
     (FileNotFoundError(2, "No such file or directory"), BluetoothUnavailable),
     (BleakError("Not connected"), LinkLost),
@@ -104,6 +105,10 @@ def test_allowlist_round_trip_and_errors_name_file_line_field(tmp_path: Path) ->
                allowlist.AllowedSensor("E0:11:22:00:00:02", None, "waist", "connect")]
     allowlist.save(entries, path)
     assert allowlist.load(path) == entries
+    long_label = "Strap of the tallest pupil in class 7B who always stands at the far end of the gym hall"
+    entries.append(allowlist.AllowedSensor("A0:9E:1A:12:34:57", long_label, adapter="hci1"))
+    allowlist.save(entries, path)
+    assert allowlist.load(path) == entries  # long labels are never folded over lines
     assert allowlist.load(tmp_path / "missing.yaml") == []
     cases = {
         "sensors:\n  - address: A0:9E:1A:12:34:56\n    placement: nose\n": ":3: sensors[0].placement: 'nose' is not one of",
