@@ -24,7 +24,7 @@ Method, on a trailing analysis window every ``hop_s`` of new samples:
    repetition. Channels are band-passed before the principal direction is taken, so the axis
    that carries the fundamental wins over one with sharp impacts. Choosing twice the true
    period would put the half-period zero right on the movement: when the band at half the
-   chosen period carries 1.8 times more, that half is taken.
+   chosen period carries 1.6 times more, that half is taken.
 4. Counting with hysteresis: a lobe starts when the signal rises above ``+h`` and ends when it
    falls below ``h / 2``; the cycle is counted at the lobe's highest point. The counter re-arms
    after the signal falls below ``-h``, or after 1.5 periods without a count (a new set starts
@@ -47,6 +47,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sensors.clock import NS_PER_S
+
+
+#: Smallest skewness (third standardised moment) of the high-passed signal that sets the sign of
+#: the peaks with ``excursion_peaks``; a weaker one keeps the previous window's sign.
+EXCURSION_MIN_SKEW = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +153,7 @@ class PeriodicCounter:
     def __init__(self, *, min_period_s: float, max_period_s: float, abs_threshold: float,
                  rel_threshold: float = 0.3, min_score: float = 0.3, min_gap: float = 0.55,
                  window_s: float | None = None, hop_s: float = 0.25, default_period_s: float | None = None,
-                 divisors: tuple[int, ...] = (2, 3)) -> None:
+                 divisors: tuple[int, ...] = (2, 3), posture_channels: int = 0) -> None:
         if not 0 < min_period_s < max_period_s:
             raise ValueError(f"need 0 < min_period_s < max_period_s, got {min_period_s}, {max_period_s}")
         self.min_period_s, self.max_period_s = min_period_s, max_period_s
@@ -157,6 +162,7 @@ class PeriodicCounter:
         self.window_s = window_s if window_s is not None else max(8.0, 3.0 * max_period_s)
         self.hop_s = hop_s
         self.divisors = divisors
+        self.posture_channels = posture_channels
         self.default_period_s = default_period_s or float(np.sqrt(min_period_s * max_period_s))
         self.reset()
 
@@ -170,7 +176,9 @@ class PeriodicCounter:
         self._seen = 0       # samples received
         self._next_frame = 0  # absolute end index of the next analysis frame
         self._done = 0       # absolute index of the first sample not yet judged
-        self._direction: np.ndarray | None = None
+        self._direction: np.ndarray | None = None  # principal direction of the last moving window
+        self._polarity = 1.0      # sign of the output along it (posture_channels)
+        self._skew_evidence = 0.0  # averaged skewness of the posture channels along it
         self._armed = True
         self._last_count_ns: int | None = None
         self._lobe: tuple[float, int] | None = None  # (highest value, its time) of the lobe above +h
@@ -220,18 +228,22 @@ class PeriodicCounter:
         period, score = dominant_period(x, rate, self.min_period_s, self.max_period_s, self.divisors, self.period_s)
         self.score = score
         old = self.period_s or self.default_period_s
-        y, amp = self._project(x, period) if score >= self.min_score and period > 0 else self._project(x, old)
+        y, amp, d, skew = self._project(x, period) if score >= self.min_score and period > 0 else self._project(x, old)
         if self.divisors and score >= self.min_score and period / 2 >= self.min_period_s:
             # Taking twice the period is the costly mistake: the half-period smoothing then has
             # its zero exactly on the movement, and nothing is counted. The movement's band
             # carrying far more than the chosen one gives that mistake away.
-            y2, amp2 = self._project(x, period / 2)
-            if amp2 > 1.8 * amp:
-                period, y, amp = period / 2, y2, amp2
+            half = self._project(x, period / 2)
+            if half[1] > 1.6 * amp:
+                period, (y, amp, d, skew) = period / 2, half
         if score >= self.min_score and period > 0 and amp >= 2 * self.abs_threshold:
             self.period_s = period  # a periodic window with real movement in it (not fidgeting)
+            # Only such windows steer the direction and polarity: fidgeting between sets
+            # points anywhere and would break the chain from one set to the next.
+            if self._commit(d, skew, period):
+                y = -y
         elif period != old:
-            y, amp = self._project(x, old)
+            y, amp, _, _ = self._project(x, old)
         p = self.period_s or self.default_period_s
         h = max(self.abs_threshold, self.rel_threshold * amp)
         latency = 0 if final else int(round((p + 0.2) * rate))
@@ -264,8 +276,11 @@ class PeriodicCounter:
         self._done = stop
         return out
 
-    def _project(self, x: np.ndarray, period_s: float) -> tuple[np.ndarray, float]:
-        """Band-passed first principal component of the window for ``period_s``, and its amplitude."""
+    def _project(self, x: np.ndarray, period_s: float) -> tuple[np.ndarray, float, np.ndarray, float]:
+        """Band-passed first principal component of the window for ``period_s``, its amplitude,
+        the principal direction (signed to agree with the last committed one) and the skewness
+        of the posture channels along it (0 without ``posture_channels``). The output is
+        oriented by :attr:`_polarity`; nothing is committed here (see :meth:`_commit`)."""
         assert self.rate_hz is not None
         p_n = max(2, int(round(period_s * self.rate_hz)))
         # Band-pass every channel first, then take the direction of largest variance of what
@@ -276,9 +291,33 @@ class PeriodicCounter:
         d = vecs[:, -1]
         if self._direction is not None and d.shape == self._direction.shape and float(d @ self._direction) < 0:
             d = -d
+        skew = 0.0
+        k = self.posture_channels
+        if k:
+            # A repetition leaves a posture it rests in and comes back: the turning point lies
+            # farther from the period's mean than the rest does, so a posture signal is skewed
+            # towards it. Only posture channels: a movement's acceleration is near antiphase
+            # with its position and about as long on both sides, so its skew says nothing.
+            z = hp[:, :k] @ d[:k]
+            sd = float(z.std())
+            skew = float(np.mean(z ** 3)) / sd ** 3 if sd > 1e-12 else 0.0
+        y = self._polarity * (bp @ d)
+        return y, float(np.percentile(np.abs(y), 95)), d, skew
+
+    def _commit(self, d: np.ndarray, skew: float, period_s: float) -> bool:
+        """Adopt ``d`` as the reference direction of a window with real movement and add its
+        skewness to the polarity evidence; True when the polarity flipped."""
         self._direction = d
-        y = bp @ d
-        return y, float(np.percentile(np.abs(y), 95))
+        if not self.posture_channels:
+            return False
+        # One window's skewness swings with where the window cuts the cycles (to about zero
+        # and back over one period): average it over about two periods before trusting it.
+        keep = float(np.exp(-self.hop_s / (2.0 * period_s)))
+        self._skew_evidence = keep * self._skew_evidence + (1.0 - keep) * skew
+        sign = 1.0 if self._skew_evidence >= 0 else -1.0
+        flipped = sign != self._polarity
+        self._polarity = sign
+        return flipped
 
 
 __all__ = ["Cycle", "PeriodicCounter", "dominant_period", "moving_average", "vector_autocorrelation"]

@@ -75,7 +75,10 @@ class RepCounter:
             if self._use_gyro and batch.gyr_dps is None:
                 raise ValueError("use_gyro=True but the stream has no gyroscope")
             self._counter = PeriodicCounter(min_period_s=self.min_period_s, max_period_s=self.max_period_s,
-                                            abs_threshold=ANGLE_THRESHOLD_RAD if self._use_gyro else ACC_THRESHOLD_G)
+                                            abs_threshold=ANGLE_THRESHOLD_RAD if self._use_gyro else ACC_THRESHOLD_G,
+                                            # the rotation (rad) or, without a gyroscope,
+                                            # gravity's direction (g) reads the posture
+                                            posture_channels=3)
             if self._fixed_source is None:
                 self.source = f"imu:{batch.placement}"
         t = batch.times_ns()
