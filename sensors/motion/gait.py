@@ -5,11 +5,12 @@ Placement assumptions:
 - ``foot`` / ``ankle`` / ``shank`` and ``thigh``: on one leg, any mounting orientation. That leg
   swings once per stride (gait cycle: two steps, one of each foot), so the sensor's rotation
   (gyroscope) or, without a gyroscope, its acceleration (gravity's direction in the sensor frame
-  turns with the segment) repeats once per stride. Every counted cycle is one step of this leg
-  at the cycle's peak, plus one step of the other leg half a cycle later (in walking and running
-  the legs alternate).
+  turns with the segment) repeats once per stride. A counted cycle's peak is the middle of a
+  swing; it gives one foot contact a quarter stride later (:data:`LEG_CONTACT_PHASE`) and one
+  of the other foot half a stride after that (in walking and running the legs alternate).
 - ``wrist``: on one forearm, arms swinging as in ordinary walking or running: the arm swings
-  forward and back once per stride, so each cycle is again two steps. Arms held still (a
+  forward and back once per stride, so each cycle is again two steps, at the swing's two
+  extremes (the arm is furthest forward about when the other foot lands). Arms held still (a
   treadmill's handrail, a phone in hand) break this assumption: the wrist then only sees the
   body's bounce, at the step frequency, and the steps are over-counted two-fold.
 - trunk (``chest``, ``waist``, ``lower-back``, ``hip`` ...): the vertical acceleration of the
@@ -40,6 +41,16 @@ from sensors.samples import ImuBatch
 
 #: Limb placements handled by :class:`LimbStepDetector`.
 LIMB_PLACEMENTS = frozenset({"foot", "ankle", "shank", "thigh", "wrist", "forearm"})
+
+#: Placements on a leg, where a cycle's peak is the middle of that leg's swing.
+LEG_PLACEMENTS = frozenset({"foot", "ankle", "shank", "thigh"})
+#: Foot contact after the peak of a leg's stride cycle, as a share of the stride. The peak of
+#: the band-passed fundamental is the middle of the swing (the swing is the excursion from the
+#: stance posture; on gaitmap's labelled walk every detected cycle falls in a swing, see
+#: tests/sensors/motion/test_validation_gaitmap.py), and the swing lasts about 40 % of a
+#: walking stride and 60 % of a running one (Novacheck 1998, Gait Posture 7:77), so contact
+#: comes 0.2-0.3 stride after it.
+LEG_CONTACT_PHASE = 0.25
 
 MIN_STRIDE_S = 0.6
 MAX_STRIDE_S = 2.0
@@ -92,6 +103,7 @@ class LimbStepDetector:
         self.placement = p
         self.source = source or f"imu:{p}"
         self.cadence = CadenceEstimator(latency_s=MAX_STRIDE_S)
+        self._contact_phase = LEG_CONTACT_PHASE if p in LEG_PLACEMENTS else 0.0
         self.reset()
 
     def reset(self) -> None:
@@ -151,8 +163,9 @@ class LimbStepDetector:
             self.cycles.append(c.t_ns)
             self._last_period_s = c.period_s
             conf = float(min(1.0, max(0.3, c.score)))
-            other = c.t_ns + int(c.period_s * NS_PER_S / 2)
-            for tj in (c.t_ns, other):
+            first = c.t_ns + int(self._contact_phase * c.period_s * NS_PER_S)
+            other = first + int(c.period_s * NS_PER_S / 2)
+            for tj in (first, other):
                 events.append(MotionEvent(tj, "step", conf, 1.0, self.source))
                 self.cadence.add_step(tj)
         return events

@@ -16,8 +16,12 @@ Method, on a trailing analysis window every ``hop_s`` of new samples:
    is kept.
 2. One signal: the channels are high-passed (minus their moving average over one period, which
    removes gravity, drift and posture without touching the fundamental) and projected on their
-   first principal component (the direction of largest variance), its sign kept from window to
-   window so that peaks do not become troughs.
+   first principal component (the direction of largest variance), its sign kept from one
+   window with real movement to the next so that peaks do not become troughs. With
+   ``posture_channels`` (the first k channels read a posture: a rotation, gravity's direction),
+   the peaks are put on the side the posture signal is skewed to, averaged over about two
+   periods: a repetition's turning point, which lies farther from the mean than the posture
+   it rests in.
 3. Band-pass to the fundamental: a moving average over half a period has a zero at twice the
    movement frequency (and every even harmonic), one over a third of a period a zero at three
    times it; together they leave close to one sinusoid per cycle, whatever the waveform of one
@@ -229,7 +233,7 @@ class PeriodicCounter:
         self.score = score
         old = self.period_s or self.default_period_s
         y, amp, d, skew = self._project(x, period) if score >= self.min_score and period > 0 else self._project(x, old)
-        if self.divisors and score >= self.min_score and period / 2 >= self.min_period_s:
+        if score >= self.min_score and period / 2 >= self.min_period_s:
             # Taking twice the period is the costly mistake: the half-period smoothing then has
             # its zero exactly on the movement, and nothing is counted. The movement's band
             # carrying far more than the chosen one gives that mistake away.
