@@ -14,7 +14,16 @@ nearest true movement of its kind within +-0.25 s of the event's own time. For a
 
 Scripts: the default one (jogging, jumps, squats) and the exercise one (jumping jacks among
 arm waves and wide steps, punches, double-pole swings), seeds 0-2, pose at 30 fps, IMU at 100 Hz
-on the chest in batches of 10. Usage: python benchmarks/detector_latency.py
+on the chest in batches of 10.
+
+Limb steps: the default script, seeds 0-2, the simulated left ankle, thigh and wrist IMUs
+(accelerometer, 100 Hz, batches of 10) through gait.StepDetector; truth = every foot contact
+of either foot (the detector emits two steps per stride and does not say which foot), the
+wrist included. Repetitions: rep_synth recordings (tests/sensors/motion/rep_synth.py; three
+sets of 20, 50 Hz, gyroscope and accelerometer) of every exercise at several tempos, seeds
+0-2, through reps.RepCounter in batches of 25; truth = each repetition's turning point.
+
+Usage: python benchmarks/detector_latency.py
 """
 
 from __future__ import annotations

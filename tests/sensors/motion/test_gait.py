@@ -42,6 +42,16 @@ def test_limb_steps_per_bout(placement: str) -> None:
     assert not ((t > 35.0) & (t < 39.0)).any()  # nothing while resting
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("placement", ["ankle", "thigh"])
+def test_leg_steps_fall_on_foot_contacts(placement: str) -> None:
+    # A leg cycle's peak is mid-swing; contacts are a quarter and three quarters of a stride later.
+    truth, found, _ = run(placement, seed=11)
+    tr = np.array(truth) / 1e9
+    err = np.array([float(np.min(np.abs(tr - t / 1e9))) for t in found])
+    assert np.median(err) < 0.08 and (err <= 0.25).mean() >= 0.95
+
+
 def test_limb_cadence_follows_the_jog() -> None:
     sp = SimulatedPlayer(seed=3, script="idle:3,jog:25@170", imu_placement="ankle", loop=False)
     det = LimbStepDetector("ankle")
