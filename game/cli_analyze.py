@@ -165,6 +165,10 @@ def _print_imu(r: dict[str, Any]) -> None:
     period = f" (about {r['rep_period_s']:.1f} s each)" if r["rep_period_s"] else ""
     print(f"repetitions    {r['reps']}{period}")
     print(f"ENMO mean      {r['enmo_mg_mean']:.1f} mg")
+    how = ("orientation from gyroscope and accelerometer (AHRS)" if r["vertical_acc_source"] == "ahrs"
+           else "up from the accelerometer's low-pass; no gyroscope columns")
+    print(f"vertical acc   RMS {r['vertical_acc_rms_g']:.3f} g, {how}")
+    print(f"free fall      {r['free_falls']} ({r['free_fall_s']:.2f} s in all)")
     if r["intensity_minutes"] is None:
         print(f"intensity      {r['cut_points_note']}")
     else:

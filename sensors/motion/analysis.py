@@ -3,7 +3,10 @@
 The recording is cut into one-second :class:`~sensors.samples.ImuBatch` es and fed through
 :class:`~sensors.motion.gait.StepDetector` (the trunk detector for trunk placements, steps and
 jumps) and :class:`~sensors.motion.reps.RepCounter`, exactly as a live stream would be; ENMO
-and the minutes per intensity class come from :mod:`sensors.motion.intensity`.
+and the minutes per intensity class come from :mod:`sensors.motion.intensity`. Vertical
+acceleration and free fall come from :mod:`sensors.motion.orientation`: with a gyroscope the
+Fusion AHRS tracks the sensor's orientation, without one a low-pass of the acceleration gives
+"up" (it lags a sensor that turns, so the vertical is less exact).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 from sensors.clock import NS_PER_S
 from sensors.motion.gait import StepDetector, normalise_placement
 from sensors.motion.intensity import HILDEBRAND_ADULT_HIP, HILDEBRAND_ADULT_WRIST, CutPoints, enmo_mg, intensity_minutes
+from sensors.motion.orientation import FreeFallDetector, OrientationTracker
 from sensors.motion.reps import RepCounter
 from sensors.samples import ImuBatch
 
@@ -50,11 +54,22 @@ def median_cadence_spm(step_times_ns: list[int]) -> float:
 
 
 def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, placement: str) -> dict[str, Any]:
-    """Steps, cadence, jumps, repetitions and intensity of one recording (acc in g, gyro in deg/s)."""
+    """Steps, cadence, jumps, repetitions, intensity, vertical acceleration and free fall of one
+    recording (acc in g, gyro in deg/s).
+
+    ``vertical_acc_source`` says how "up" was found: ``"ahrs"`` (gyroscope and accelerometer
+    fused; ``orientation_available`` is then True) or ``"lowpass"`` (accelerometer only).
+    ``vertical_acc_rms_g``: root mean square of the vertical acceleration with gravity removed
+    (g), the size of the body's bounce at the sensor. ``free_falls``: runs of |acc| below
+    0.4 g for at least 0.12 s (jumps, drops), ``free_fall_s`` their total duration (s).
+    """
     acc = np.asarray(acc_g, dtype=np.float64)
     n = acc.shape[0]
     steps = StepDetector(placement, source=f"imu:{normalise_placement(placement)}")
     reps = RepCounter(source=steps.detector.source)
+    orientation = OrientationTracker()
+    free_fall = FreeFallDetector()
+    vertical: list[np.ndarray] = []
     events = []
     per = max(1, int(round(rate_hz)))
     for i in range(0, n, per):
@@ -63,8 +78,12 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
                          placement=normalise_placement(placement))
         events += steps.update(batch)
         events += reps.update(batch)
+        vertical.append(orientation.update(batch).vertical_g)
+        free_fall.update(batch.times_ns(), batch.acc_g)
     events += steps.flush()
     events += reps.flush()
+    free_fall.flush()
+    vert = np.concatenate(vertical) if vertical else np.zeros(0)
     step_t = [e.t_ns for e in events if e.kind == "step"]
     jumps = [{"t_s": round(e.t_ns / NS_PER_S, 3),
               "flight_s": round(math.sqrt(8.0 * e.magnitude / G_MPS2), 3),  # h = g t^2 / 8 (Bosco 1983)
@@ -83,6 +102,11 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
         "reps": reps.count,
         "rep_period_s": round(reps.period_s, 2) if reps.count and reps.period_s else None,
         "enmo_mg_mean": round(float(enmo.mean()), 2) if n else 0.0,
+        "orientation_available": gyr_dps is not None,
+        "vertical_acc_source": "ahrs" if gyr_dps is not None else "lowpass",
+        "vertical_acc_rms_g": round(float(np.sqrt(np.mean(vert ** 2))), 3) if n else 0.0,
+        "free_falls": len(free_fall.runs),
+        "free_fall_s": round(sum(b - a for a, b in free_fall.runs) / NS_PER_S, 3),
         "cut_points": table.name if table is not None else None,
         "cut_points_note": note,
         "intensity_epoch_s": INTENSITY_EPOCH_S,

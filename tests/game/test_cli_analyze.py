@@ -38,6 +38,11 @@ def test_imu_chest_steps_jumps_and_intensity(tmp_path: Path, capsys: pytest.Capt
     for j in r["jumps"]:
         assert j["height_m"] == pytest.approx(9.80665 * j["flight_s"] ** 2 / 8, abs=0.002)
     assert r["enmo_mg_mean"] > 50 and r["intensity_minutes"] is None and r["cut_points"] is None
+    # No gyroscope columns: "up" from the low-pass; every jump is one free fall of its flight time.
+    assert r["orientation_available"] is False and r["vertical_acc_source"] == "lowpass"
+    assert r["free_falls"] == len(r["jumps"])
+    assert r["free_fall_s"] == pytest.approx(sum(j["flight_s"] for j in r["jumps"]), abs=0.05)
+    assert r["vertical_acc_rms_g"] > 0.1  # jogging's bounce
 
 
 def test_imu_waist_uses_the_hip_table_and_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,6 +56,7 @@ def test_imu_waist_uses_the_hip_table_and_text_output(tmp_path: Path, capsys: py
     assert main(["analyze", "imu", str(path), "--rate", "100", "--placement", "waist"]) == 0
     out = capsys.readouterr().out
     assert "steps" in out and "hip table" in out
+    assert "vertical acc" in out and "low-pass" in out and "free fall      0" in out
 
 
 def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,6 +72,7 @@ def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.
     assert abs(r["reps"] - 20) <= 2
     assert r["cut_points"] == "hildebrand2014-adult-wrist"
     assert r["jumps"] == [] and r["jumps_detected"] is False
+    assert r["orientation_available"] is True and r["vertical_acc_source"] == "ahrs"
 
 
 def test_rr_reproduces_pyhrv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

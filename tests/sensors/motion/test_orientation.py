@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from sensors.motion.analysis import analyze_imu
 from sensors.motion.imu_detectors import GravityEstimator
 from sensors.motion.orientation import (
     FREE_FALL_G,
@@ -225,3 +226,15 @@ def test_free_fall_runs_with_the_jump_detectors_thresholds() -> None:
     assert (FREE_FALL_G, MIN_FREE_FALL_S) == (0.4, 0.12)
     assert not FreeFallDetector().update(t[:3], np.full((3, 3), np.nan)).any()
     assert FreeFallDetector().update(t[:0], np.zeros((0, 3))).shape == (0,)
+
+
+def test_offline_analysis_reports_the_vertical_acceleration_and_its_source() -> None:
+    t, acc, gyr, _, lin = bouncing_on_a_rocking_mount(20)
+    true_rms = float(np.sqrt(np.mean(lin[:, 2] ** 2)))
+    with_gyro, without = analyze_imu(acc, gyr, RATE, "chest"), analyze_imu(acc, None, RATE, "chest")
+    assert (with_gyro["vertical_acc_source"], with_gyro["orientation_available"]) == ("ahrs", True)
+    assert (without["vertical_acc_source"], without["orientation_available"]) == ("lowpass", False)
+    assert with_gyro["vertical_acc_rms_g"] == pytest.approx(true_rms, abs=0.005)
+    assert with_gyro["free_falls"] == without["free_falls"] == 0 and with_gyro["free_fall_s"] == 0.0
+    empty = analyze_imu(np.zeros((0, 3)), None, RATE, "chest")
+    assert empty["vertical_acc_rms_g"] == 0.0 and empty["free_falls"] == 0
