@@ -130,10 +130,10 @@ class OrientationTracker:
 
     A batch with a gyroscope goes through the AHRS, one without through the low-pass gravity
     estimate, so callers always get ``up`` and ``vertical_g``. The AHRS starts from the
-    inclination of the first accelerometer sample and then runs
-    Fusion's own initialisation (gain ramped from 10 down to ``gain`` over 3 s). It is
-    restarted when the sample rate changes or the stream pauses for more than
-    :data:`MAX_GAP_S`.
+    inclination of the first accelerometer sample and then runs Fusion's own initialisation
+    (gain ramped from 10 down to ``gain`` over 3 s). It is restarted when the sample rate
+    changes or the stream pauses for more than :data:`MAX_GAP_S`. Every sample given is used,
+    in order: dropping repeated or overlapping samples is the caller's choice.
     """
 
     def __init__(self, *, gain: float = AHRS_GAIN, acceleration_rejection_deg: float = ACCELERATION_REJECTION_DEG,
@@ -185,17 +185,12 @@ class OrientationTracker:
         if gyr is None:
             return self._lowpass(acc, ok, batch.rate_hz)
         if self._ahrs is None or gap or batch.rate_hz != self._rate_hz:
-            if not ok.any():
-                return self._skipped(n, "ahrs")
+            if not ok.any():  # nothing to start from: hold the last estimate
+                return OrientationResult("ahrs", np.tile(self._up, (n, 1)), np.full(n, np.nan),
+                                         np.tile(self._q, (n, 1)), np.full((n, 3), np.nan))
             self._ahrs = self._start_ahrs(batch.rate_hz, acc[ok])
             self._rate_hz = batch.rate_hz
         return self._fuse(self._ahrs, gyr, acc, ok)
-
-    def _skipped(self, n: int, source: str) -> OrientationResult:
-        nan = np.full(n, np.nan)
-        if source == "ahrs":
-            return OrientationResult(source, np.tile(self._up, (n, 1)), nan, np.tile(self._q, (n, 1)), np.full((n, 3), np.nan))
-        return OrientationResult(source, np.tile(self._up, (n, 1)), nan)
 
     def _fuse(self, ahrs: imufusion.Ahrs, gyr: np.ndarray, acc: np.ndarray, ok: np.ndarray) -> OrientationResult:
         n = acc.shape[0]
