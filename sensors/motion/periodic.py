@@ -42,6 +42,10 @@ Method, on a trailing analysis window every ``hop_s`` of new samples:
 Samples are judged once, ``latency`` = one period + 0.2 s behind the newest one (the band-pass
 filters are centred and need that much of the future). Analysis frames sit on a fixed grid of
 sample indices, so how a stream is cut into batches changes nothing.
+
+A caller that knows a stretch is not the movement (a jump between strides) marks it with
+:meth:`PeriodicCounter.gap`: what lies before it is judged at once, the stretch itself never,
+and later windows start after it, so its own rhythm neither counts nor sets the period.
 """
 
 from __future__ import annotations
@@ -186,6 +190,7 @@ class PeriodicCounter:
         self._armed = True
         self._last_count_ns: int | None = None
         self._lobe: tuple[float, int] | None = None  # (highest value, its time) of the lobe above +h
+        self._floor_ns: int | None = None  # end of the last gap: windows start after it
 
     def update(self, t_ns: np.ndarray, x: np.ndarray, rate_hz: float) -> list[Cycle]:
         x = np.asarray(x, dtype=np.float64)
@@ -220,10 +225,29 @@ class PeriodicCounter:
             return []
         return self._frame(self._seen, final=True)
 
+    def gap(self, start_ns: int, end_ns: int) -> list[Cycle]:
+        """Samples from ``start_ns`` to ``end_ns`` (ns, the end may lie in the future) are not
+        part of the movement. Returns the cycles judged now: the samples before ``start_ns``,
+        judged without the future beyond it, as :meth:`flush` does. Samples in the gap are never
+        judged, and analysis windows start after it: the period is estimated afresh from what
+        follows (nothing is counted until a window of ``2 * min_period_s`` has come in)."""
+        out: list[Cycle] = []
+        if self._x is not None:
+            k = self._start + int(np.searchsorted(self._t, start_ns))
+            if k > self._done:
+                out = self._frame(k, final=True)
+        # A lobe that started before the gap would otherwise be closed by samples after it.
+        self._lobe = None
+        self._armed = True
+        self._floor_ns = end_ns if self._floor_ns is None else max(self._floor_ns, end_ns)
+        return out
+
     def _frame(self, end: int, *, final: bool = False) -> list[Cycle]:
         assert self._x is not None and self.rate_hz is not None
         rate = self.rate_hz
         w0 = max(self._start, end - self._win)
+        if self._floor_ns is not None:
+            w0 = max(w0, self._start + int(np.searchsorted(self._t, self._floor_ns)))
         x = self._x[w0 - self._start: end - self._start]
         t = self._t[w0 - self._start: end - self._start]
         n = x.shape[0]
