@@ -25,6 +25,20 @@ at slow cadences the step frequency (the other foot's impacts) can be taken for 
 A stride is counted between two consecutive cycles at most 1.6 periods apart: a turn on the
 spot or a pause between them is no stride.
 
+Jumps: one limb sensor alone cannot tell a series of jumps (a countermovement, an arm swing
+and a tuck every second or two) from slow strides. What gives a jump away is its flight: the
+whole body is ballistic, so every sensor on it reads well under 1 g for as long as the flight
+lasts, while walking and running always load a foot except for flight phases of about 0.1 s
+(:data:`LIMB_FLIGHT_G`, :data:`LIMB_FLIGHT_MIN_S`, found by
+:class:`~sensors.motion.orientation.FreeFallDetector`). Steps from
+:data:`FLIGHT_VETO_BEFORE_S` before a flight to :data:`FLIGHT_VETO_AFTER_S` after it are
+dropped, and the periodicity analysis restarts after it
+(:meth:`~sensors.motion.periodic.PeriodicCounter.gap`), so that the jumps neither set the
+stride period nor hide the strides that follow for a whole analysis window. Steps are held
+until a flight that would veto them could have been confirmed. A gyroscope is not needed; a
+foot or ankle swings too much in a jump's tuck to read as a flight (on the simulated player it
+never does), so there jumps can still be taken for strides.
+
 Pure step functions over timestamped samples: ``update(batch) -> list[MotionEvent]``.
 """
 
@@ -36,7 +50,8 @@ from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
 from sensors.motion.events import MotionEvent
 from sensors.motion.imu_detectors import TRUNK_PLACEMENTS, ImuMotionDetector
-from sensors.motion.periodic import CycleTrain, PeriodicCounter
+from sensors.motion.orientation import FreeFallDetector
+from sensors.motion.periodic import Cycle, CycleTrain, PeriodicCounter
 from sensors.samples import ImuBatch
 
 #: Limb placements handled by :class:`LimbStepDetector`.
@@ -57,6 +72,21 @@ MAX_STRIDE_S = 2.0
 #: Hysteresis floors of the band-passed signal: 0.05 rad (3 degrees) of rotation, 0.04 g.
 ANGLE_THRESHOLD_RAD = 0.05
 ACC_THRESHOLD_G = 0.04
+
+#: A limb in a jump's flight: |acc| below this (g). Higher than the trunk's 0.4 g
+#: (:data:`~sensors.motion.orientation.FREE_FALL_G`): in flight a limb still turns about its
+#: joint (a tucked thigh, a swinging arm), which adds its own acceleration; the simulated thigh
+#: reads 0.2-0.5 g in flight, while simulated jogging (130-200 steps/min) never keeps a limb
+#: below 0.6 g for 0.15 s.
+LIMB_FLIGHT_G = 0.6
+#: ... for at least this long (s): a flight of 0.2 s is a rise of g t^2 / 8 = 5 cm, and running
+#: flight phases last about 0.1 s, so the threshold is also what keeps running strides.
+LIMB_FLIGHT_MIN_S = 0.2
+#: Steps vetoed around a flight (s): from this long before take-off (the countermovement and
+#: the arm swing of the push-off) ...
+FLIGHT_VETO_BEFORE_S = 0.4
+#: ... to this long after landing (the absorption of the landing).
+FLIGHT_VETO_AFTER_S = 0.3
 
 
 def normalise_placement(placement: str) -> str:
@@ -92,7 +122,9 @@ class SegmentAngle:
 class LimbStepDetector:
     """Steps from one IMU on a leg or a swinging arm (see the module docstring).
 
-    ``cycles``: times (ns) of the accepted cycles; ``strides``: complete strides counted.
+    ``cycles``: times (ns) of the accepted cycles; ``strides``: complete strides counted;
+    ``flights``: (take-off, landing) times (ns) of the jumps' flights seen (a cycle whose steps
+    all fall in a flight's veto window is not a cycle).
     Events: ``"step"`` (magnitude 1.0), two per cycle; confidence = the periodicity score.
     """
 
@@ -116,6 +148,17 @@ class LimbStepDetector:
         self.strides = 0
         self._last_period_s = 0.0
         self._last_t_ns: int | None = None
+        self._freefall = FreeFallDetector(threshold_g=LIMB_FLIGHT_G, min_duration_s=LIMB_FLIGHT_MIN_S)
+        self._flying = False  # a confirmed flight still going on at the newest sample
+        self._pending: list[tuple[Cycle, list[int]]] = []  # accepted cycles and their step times, held
+        self._veto: list[tuple[int, int]] = []  # (first, last) ns of the steps vetoed around flights
+        self._n_flights = 0  # flights of the free-fall detector already turned into veto windows
+
+    @property
+    def flights(self) -> list[tuple[int, int]]:
+        """(take-off, landing) times (ns) of the flights seen: the first and last sample below
+        :data:`LIMB_FLIGHT_G`."""
+        return list(self._freefall.runs)
 
     def _make_counter(self, gyro: bool) -> PeriodicCounter:
         return PeriodicCounter(min_period_s=MIN_STRIDE_S, max_period_s=MAX_STRIDE_S,
@@ -143,29 +186,68 @@ class LimbStepDetector:
             t = t[keep]
         n = t.size
         self._last_t_ns = int(t[-1])
+        acc = batch.acc_g[-n:].astype(np.float64)
+        cycles = self._feed_flights(t, acc)
         if self._use_gyro:
             if batch.gyr_dps is None:
                 raise ValueError("this stream started with a gyroscope and a batch came without one")
             x = self._angle.update(batch.gyr_dps[-n:], batch.rate_hz)
         else:
-            x = batch.acc_g[-n:].astype(np.float64)
-        return self._accept(self._counter.update(t, x, batch.rate_hz))
+            x = acc
+        self._hold(cycles + self._counter.update(t, x, batch.rate_hz))
+        return self._release(final=False)
 
     def flush(self) -> list[MotionEvent]:
         """End of a recording: judge the last samples too."""
-        return self._accept(self._counter.flush()) if self._counter is not None else []
+        if self._counter is None:
+            return []
+        self._freefall.flush()
+        self._hold(self._new_flights() + self._counter.flush())
+        return self._release(final=True)
 
-    def _accept(self, cycles: list) -> list[MotionEvent]:
-        events: list[MotionEvent] = []
+    def _feed_flights(self, t: np.ndarray, acc: np.ndarray) -> list[Cycle]:
+        """Feed the free-fall detector; for each flight that ended, the cycles the counter
+        judged before its veto window."""
+        mask = self._freefall.update(t, acc)
+        self._flying = bool(mask[-1])
+        return self._new_flights()
+
+    def _new_flights(self) -> list[Cycle]:
+        assert self._counter is not None
+        out: list[Cycle] = []
+        for first, last in self._freefall.runs[self._n_flights:]:
+            window = (first - int(FLIGHT_VETO_BEFORE_S * NS_PER_S), last + int(FLIGHT_VETO_AFTER_S * NS_PER_S))
+            self._veto.append(window)
+            out += self._counter.gap(*window)
+        self._n_flights = len(self._freefall.runs)
+        return out
+
+    def _hold(self, cycles: list[Cycle]) -> None:
         for c in self._train.push(cycles):
+            first = c.t_ns + int(self._contact_phase * c.period_s * NS_PER_S)
+            self._pending.append((c, [first, first + int(c.period_s * NS_PER_S / 2)]))
+
+    def _release(self, *, final: bool) -> list[MotionEvent]:
+        """Steps no flight can veto any more: a flight vetoes steps up to
+        :data:`FLIGHT_VETO_BEFORE_S` before its take-off and is confirmed
+        :data:`LIMB_FLIGHT_MIN_S` after it, and one in progress only once it has landed."""
+        assert self._last_t_ns is not None
+        horizon = self._last_t_ns - int((FLIGHT_VETO_BEFORE_S + LIMB_FLIGHT_MIN_S) * NS_PER_S)
+        events: list[MotionEvent] = []
+        while self._pending and (final or (not self._flying and max(self._pending[0][1]) <= horizon)):
+            c, steps = self._pending.pop(0)
+            # Windows that end before this cycle's steps can veto none of the later ones either.
+            while self._veto and self._veto[0][1] < min(steps):
+                self._veto.pop(0)
+            kept = [tj for tj in steps if not any(a <= tj <= b for a, b in self._veto)]
+            if not kept:
+                continue
             if self.cycles and (c.t_ns - self.cycles[-1]) / NS_PER_S <= 1.6 * max(c.period_s, self._last_period_s):
                 self.strides += 1
             self.cycles.append(c.t_ns)
             self._last_period_s = c.period_s
             conf = float(min(1.0, max(0.3, c.score)))
-            first = c.t_ns + int(self._contact_phase * c.period_s * NS_PER_S)
-            other = first + int(c.period_s * NS_PER_S / 2)
-            for tj in (first, other):
+            for tj in kept:
                 events.append(MotionEvent(tj, "step", conf, 1.0, self.source))
                 self.cadence.add_step(tj)
         return events
