@@ -52,7 +52,6 @@ class EmulatedPeripheral:
         self.notifications_sent = 0
         self.connections_seen = 0
         self._task: asyncio.Task[None] | None = None
-        self._subscribed: set[int] = set()  # attribute handles with a subscriber
         self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected mid-run
 
     def spawn(self, work: object) -> None:
@@ -74,7 +73,10 @@ class EmulatedPeripheral:
         return None
 
     async def tick(self, t_s: float) -> None:
-        """Called every ``period_s`` while powered; send notifications here."""
+        """Called every ``period_s`` while connected and not silenced; send notifications here."""
+
+    async def idle(self, t_s: float) -> None:
+        """Called every ``period_s`` while not connected and not silenced (advertising only)."""
 
     # --- life cycle ---------------------------------------------------------------------------
     def advertising_data(self) -> bytes:
@@ -118,8 +120,6 @@ class EmulatedPeripheral:
 
     def _on_connection(self, connection: Connection) -> None:
         self.connections_seen += 1
-        self._subscribed.clear()
-        connection.on(Connection.EVENT_DISCONNECTION, lambda *_: self._subscribed.clear())
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -128,8 +128,12 @@ class EmulatedPeripheral:
         while True:
             n += 1
             await asyncio.sleep(max(0.0, t0 + n * self.period_s - loop.time()))
-            if not self.silent and self.connected:
+            if self.silent:
+                continue
+            if self.connected:
                 await self.tick(loop.time() - t0)
+            else:
+                await self.idle(loop.time() - t0)
 
     @property
     def connected(self) -> bool:
@@ -204,6 +208,7 @@ class HeartRateStrap(EmulatedPeripheral):
         self.broadcast = broadcast
         self.battery_pct = battery_pct
         self._counter = 0
+        self._last_bpm: int | None = None  # the reading being broadcast
         self._rr_debt_s = 0.0
         self.hrm = Characteristic(heart_rate.MEASUREMENT_UUID, _NOTIFY, Characteristic.READABLE, b"")
         self.location = Characteristic(heart_rate.BODY_SENSOR_LOCATION_UUID, _READ, Characteristic.READABLE, bytes([1]))
@@ -221,7 +226,7 @@ class HeartRateStrap(EmulatedPeripheral):
     def manufacturer_data(self) -> tuple[int, bytes] | None:
         if not self.broadcast:
             return None
-        bpm = self.bpm_at(0.0) if not hasattr(self, "_last_bpm") else self._last_bpm
+        bpm = self.bpm_at(0.0) if self._last_bpm is None else self._last_bpm
         # Polar HR block (see sensors.ble.polar_broadcast): b0 battery OK, contact, counter,
         # broadcast bit; b1 unused; b2 fast average; b3 slow average.
         b0 = 0x01 | (0x02 if self.contact else 0) | ((self._counter & 7) << 2) | 0x20
@@ -243,27 +248,20 @@ class HeartRateStrap(EmulatedPeripheral):
             flags &= ~0x10
         return bytes([flags, bpm]) + b"".join(struct.pack("<H", v) for v in rr)
 
+    def _new_reading(self, t_s: float) -> None:
+        """A new broadcast frame: its heart rate and the next frame counter."""
+        self._last_bpm = self.bpm_at(t_s)
+        self._counter = (self._counter + 1) & 7
+
     async def tick(self, t_s: float) -> None:
+        if self.broadcast:
+            self._new_reading(t_s)
         await self.notify(self.hrm, self.measurement(t_s))
 
-    async def _run(self) -> None:
-        if not self.broadcast:
-            return await super()._run()
-        loop = asyncio.get_running_loop()
-        t0 = loop.time()
-        n = 0
-        while True:
-            n += 1
-            await asyncio.sleep(max(0.0, t0 + n * self.period_s - loop.time()))
-            t_s = loop.time() - t0
-            if self.silent:
-                continue
-            self._last_bpm = self.bpm_at(t_s)
-            self._counter = (self._counter + 1) & 7
-            if self.connected:
-                await self.tick(t_s)
-            else:
-                await self.update_advertising()
+    async def idle(self, t_s: float) -> None:
+        if self.broadcast:
+            self._new_reading(t_s)
+            await self.update_advertising()
 
 
 def _acc_signal_mg(t_s: float) -> tuple[float, float, float]:
