@@ -105,6 +105,13 @@ class ImuBatch:
         step = 1e9 / self.rate_hz
         return self.t_first_ns + np.round(np.arange(self.n_values) * step).astype(np.int64)
 
+    def times_after(self, t_ns: int | None) -> np.ndarray:
+        """Host-clock times (int64 ns) of the samples later than ``t_ns`` (all when None): a
+        batch that overlaps what a detector has already seen gives only its new tail, whose
+        samples are ``acc_g[-len(result):]``."""
+        t = self.times_ns()
+        return t if t_ns is None else t[t > t_ns]
+
 
 @dataclass(frozen=True, slots=True)
 class PoseFrame:

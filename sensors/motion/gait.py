@@ -178,12 +178,9 @@ class LimbStepDetector:
             self._use_gyro = batch.gyr_dps is not None
             self._counter = self._make_counter(self._use_gyro)
         assert self._counter is not None
-        t = batch.times_ns()
-        if self._last_t_ns is not None:
-            keep = t > self._last_t_ns
-            if not keep.any():
-                return []
-            t = t[keep]
+        t = batch.times_after(self._last_t_ns)
+        if t.size == 0:
+            return []
         n = t.size
         self._last_t_ns = int(t[-1])
         acc = batch.acc_g[-n:].astype(np.float64)

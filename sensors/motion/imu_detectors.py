@@ -384,13 +384,9 @@ class ImuMotionDetector:
         if self._fixed_source is None and self.last_t_ns is None:
             self.source = f"imu:{batch.placement}"
             self.steps.source = self.jumps.source = self.source
-        t = batch.times_ns()
-        if self.last_t_ns is not None:
-            keep = t > self.last_t_ns  # drop overlapping / repeated samples
-            if not keep.all():
-                t = t[keep]
-                if t.size == 0:
-                    return []
+        t = batch.times_after(self.last_t_ns)  # overlapping / repeated samples dropped
+        if t.size == 0:
+            return []
         acc = batch.acc_g[-t.size:].astype(np.float64)
         self.last_t_ns = int(t[-1])
         mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))

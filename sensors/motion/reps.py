@@ -81,12 +81,9 @@ class RepCounter:
                                             posture_channels=3)
             if self._fixed_source is None:
                 self.source = f"imu:{batch.placement}"
-        t = batch.times_ns()
-        if self._last_t_ns is not None:
-            keep = t > self._last_t_ns
-            if not keep.any():
-                return []
-            t = t[keep]
+        t = batch.times_after(self._last_t_ns)
+        if t.size == 0:
+            return []
         n = t.size
         self._last_t_ns = int(t[-1])
         if self._use_gyro:
