@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, TypeVar
 
 from bleak import BleakClient
 
@@ -23,6 +23,7 @@ from sensors.clock import now_ns
 from sensors.samples import FitnessSample, Sample
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Polar H10 accelerometer settings used (Polar BLE SDK: 25/50/100/200 Hz, 16 bit, 2/4/8 g).
 PMD_ACC_RATE_HZ = 200
@@ -58,6 +59,23 @@ class Profile:
     async def stop(self, client: BleakClient) -> None:
         return None
 
+    async def _subscribe(self, client: BleakClient, uuid: str, stream: str, parse: Callable[[bytes], T], sink: Sink,
+                         deliver: Callable[[T, int], None]) -> None:
+        """Subscribe ``uuid``. Each notification is stamped with the host clock on arrival and
+        parsed; bytes the parser refuses go to ``sink.malformed`` (the link stays up), the
+        rest to ``deliver(parsed, t_host_ns)``."""
+
+        def on_notify(_char: Any, data: bytearray) -> None:
+            t = self.clock()
+            try:
+                parsed = parse(bytes(data))
+            except ParseError as exc:
+                sink.malformed(stream, exc)
+                return
+            deliver(parsed, t)
+
+        await client.start_notify(uuid, on_notify)
+
 
 def _has(client: BleakClient, uuid: str) -> bool:
     return client.services.get_characteristic(uuid) is not None
@@ -73,16 +91,11 @@ class HeartRateProfile(Profile):
         if not _has(client, heart_rate.MEASUREMENT_UUID):
             raise ServiceMissing(f"{self.source} has no Heart Rate Measurement characteristic", address=self.source)
 
-        def on_hr(_char: Any, data: bytearray) -> None:
-            t = self.clock()
-            try:
-                m = heart_rate.parse_heart_rate_measurement(bytes(data))
-            except ParseError as exc:
-                sink.malformed("hr", exc)
-                return
+        def deliver(m: heart_rate.HeartRateMeasurement, t: int) -> None:
             sink.sample("hr", heart_rate.to_sample(m, t, self.source), valid=m.contact is not False and m.bpm > 0)
 
-        await client.start_notify(heart_rate.MEASUREMENT_UUID, on_hr)
+        await self._subscribe(client, heart_rate.MEASUREMENT_UUID, "hr", heart_rate.parse_heart_rate_measurement,
+                              sink, deliver)
 
 
 class PolarPmdProfile(HeartRateProfile):
@@ -258,31 +271,19 @@ class FitnessMachineProfile(Profile):
 
     async def start(self, client: BleakClient, sink: Sink) -> None:
         if _has(client, ftms.TREADMILL_DATA_UUID):
-            def on_treadmill(_char: Any, data: bytearray) -> None:
-                t = self.clock()
-                try:
-                    d = ftms.parse_treadmill_data(bytes(data))
-                except ParseError as exc:
-                    sink.malformed("fitness", exc)
-                    return
+            def treadmill(d: ftms.TreadmillData, t: int) -> None:
                 if d.speed_kmh is None and d.distance_m is None:
                     return  # a "more data" half of a split record
                 sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, power_w=d.power_w,
                                                      distance_m=d.distance_m, incline_pct=d.incline_pct))
 
-            await client.start_notify(ftms.TREADMILL_DATA_UUID, on_treadmill)
+            await self._subscribe(client, ftms.TREADMILL_DATA_UUID, "fitness", ftms.parse_treadmill_data, sink, treadmill)
         elif _has(client, ftms.INDOOR_BIKE_DATA_UUID):
-            def on_bike(_char: Any, data: bytearray) -> None:
-                t = self.clock()
-                try:
-                    d = ftms.parse_indoor_bike_data(bytes(data))
-                except ParseError as exc:
-                    sink.malformed("fitness", exc)
-                    return
+            def bike(d: ftms.IndoorBikeData, t: int) -> None:
                 sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, cadence_rpm=d.cadence_rpm,
                                                      power_w=d.power_w, distance_m=d.distance_m))
 
-            await client.start_notify(ftms.INDOOR_BIKE_DATA_UUID, on_bike)
+            await self._subscribe(client, ftms.INDOOR_BIKE_DATA_UUID, "fitness", ftms.parse_indoor_bike_data, sink, bike)
         else:
             raise ServiceMissing(f"{self.source} offers neither Treadmill Data nor Indoor Bike Data", address=self.source)
 
@@ -298,13 +299,7 @@ class CadenceProfile(Profile):
             raise ServiceMissing(f"{self.source} has no CSC Measurement characteristic", address=self.source)
         previous: list[csc.CscMeasurement] = []
 
-        def on_csc(_char: Any, data: bytearray) -> None:
-            t = self.clock()
-            try:
-                m = csc.parse_csc_measurement(bytes(data))
-            except ParseError as exc:
-                sink.malformed("fitness", exc)
-                return
+        def deliver(m: csc.CscMeasurement, t: int) -> None:
             rpm = speed = None
             if previous:
                 rpm = csc.cadence_rpm(previous[0], m)
@@ -314,7 +309,7 @@ class CadenceProfile(Profile):
             previous[:] = [m]
             sink.sample("fitness", FitnessSample(t, self.source, cadence_rpm=rpm, speed_mps=speed))
 
-        await client.start_notify(csc.MEASUREMENT_UUID, on_csc)
+        await self._subscribe(client, csc.MEASUREMENT_UUID, "fitness", csc.parse_csc_measurement, sink, deliver)
 
 
 class RunningProfile(Profile):
@@ -326,17 +321,11 @@ class RunningProfile(Profile):
         if not _has(client, rsc.MEASUREMENT_UUID):
             raise ServiceMissing(f"{self.source} has no RSC Measurement characteristic", address=self.source)
 
-        def on_rsc(_char: Any, data: bytearray) -> None:
-            t = self.clock()
-            try:
-                m = rsc.parse_rsc_measurement(bytes(data))
-            except ParseError as exc:
-                sink.malformed("fitness", exc)
-                return
+        def deliver(m: rsc.RscMeasurement, t: int) -> None:
             sink.sample("fitness", FitnessSample(t, self.source, speed_mps=m.speed_mps, cadence_spm=float(m.cadence_spm),
                                                  distance_m=m.distance_m))
 
-        await client.start_notify(rsc.MEASUREMENT_UUID, on_rsc)
+        await self._subscribe(client, rsc.MEASUREMENT_UUID, "fitness", rsc.parse_rsc_measurement, sink, deliver)
 
 
 def profile_for(client: BleakClient, source: str, placement: str = "chest", clock: Callable[[], int] = now_ns) -> Profile:
