@@ -94,6 +94,11 @@ class BroadcastReader:
         seen = [f.last_ns for f in self.fresh.values() if f.last_ns is not None]
         return (now_ns - max(seen)) / 1e9 if seen else float("inf")
 
+    def scan_failed(self, message: str) -> None:
+        """Scanning could not start: every strap shows why."""
+        for address in self.sensors:
+            self._set(address, DeviceState.ERROR, message)
+
     def _set(self, address: str, state: DeviceState, message: str) -> None:
         if self._state.get(address) == state:
             return
@@ -226,8 +231,7 @@ class BleSource:
                 err = classify(exc)
                 self._scan_state = "failed"
                 if reader is not None:
-                    for address in reader.sensors:
-                        reader._set(address, DeviceState.ERROR, str(err))
+                    reader.scan_failed(str(err))
                 attempt += 1
                 try:
                     await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2 ** attempt))
