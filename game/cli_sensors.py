@@ -51,8 +51,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     allowed = set()
     try:
         allowed = {s.address for s in allowlist.load()}
-    except allowlist.AllowListError:
-        pass
+    except allowlist.AllowListError as exc:
+        print(f"liike: ignoring the allow-list: {exc}", file=sys.stderr)
 
     async def run() -> list[ScanResult]:
         backend = None

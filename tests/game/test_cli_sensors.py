@@ -140,3 +140,12 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert f"liike: {DEMO_H10}:" in err and "1 connection(s)" in err
     for line in seen:
         json.loads(line)  # every line printed is whole JSON, even the last before the stop
+
+
+def test_scan_names_a_broken_allow_list_and_still_scans(capsys: pytest.CaptureFixture[str], _own_allowlist: Path) -> None:
+    pytest.importorskip("bumble")
+    _own_allowlist.write_text("sensors: [\n")
+    assert main(["sensors", "scan", "--emulate", "--json", "--seconds", "0.3"]) == 0
+    captured = capsys.readouterr()
+    assert f"liike: ignoring the allow-list: {_own_allowlist}:" in captured.err
+    assert any(json.loads(line)["address"] == DEMO_H10 for line in captured.out.splitlines())
