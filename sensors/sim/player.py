@@ -313,7 +313,14 @@ class SimulatedPlayer:
             step_s = 60.0 / placed.segment.cadence
             bounce = amp * ease(t - placed.start_s - 0.5 * step_s, step_s) * _JOG_BOUNCE_M * 0.5
             rise = -crouch - bounce * math.cos(2 * phi - math.pi / 2) + (1 - amp) * breath
-            arms = (0.05 - 0.6 * amp * s, 0.05 + 0.6 * amp * s)
+            # Arms swing in antiphase with their own leg, reaching their extremes at foot
+            # contact: the left arm is furthest forward as the right foot lands (phi = 0) and
+            # furthest back as the left foot lands (phi = pi). Meyns, Bruijn & Duysens 2013,
+            # "The how and why of arm swing during human walking", Gait & Posture 38:555-562;
+            # the same coupling holds in running (Hinrichs 1990, in Cavanagh (ed.),
+            # Biomechanics of Distance Running, ch. 5).
+            c = math.cos(phi)
+            arms = (0.05 + 0.6 * amp * c, 0.05 - 0.6 * amp * c)
             elbow = 0.15 + 1.4 * amp
             sway *= 1 - amp
         else:
