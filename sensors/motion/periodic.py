@@ -89,19 +89,38 @@ def moving_average(x: np.ndarray, width: int) -> np.ndarray:
 
 
 def vector_autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
-    """Normalised autocorrelation r[0..max_lag] of an (N, C) signal: sum over channels of the
-    detrended autocorrelation, divided by the number of overlapping samples, over r[0]."""
+    """Normalised autocorrelation r[0..max_lag] of an (N, C) signal: at each lag L, the
+    correlation coefficient between the window without its last L samples and the window
+    without its first L, pooled over channels (the channels' covariances summed over the
+    geometric mean of their summed variances). Each of the two overlapping segments has its
+    own mean removed, so a change of level within the window (a set starting after a rest,
+    an integrated gyroscope's drift) does not correlate with itself at every lag.
+    r[0] = 1; 0 where a segment does not vary."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 1:
+        x = x[:, None]
     n = x.shape[0]
-    # Remove each channel's straight-line trend, not only its mean: an integrated gyroscope
-    # drifts with its bias, and a trend correlates with itself at every lag.
-    u = np.arange(n) - (n - 1) / 2.0
-    xc = x - x.mean(axis=0)
-    xc = xc - np.outer(u, u @ xc) / max(float(u @ u), 1e-12) if xc.ndim == 2 else xc - u * (u @ xc) / max(float(u @ u), 1e-12)
+    max_lag = min(max_lag, n - 2)
+    if max_lag < 0:
+        return np.zeros(0)
+    xc = x - x.mean(axis=0)  # numerically kinder; the per-segment means are removed below
     size = 1 << int(np.ceil(np.log2(2 * n)))
     f = np.fft.rfft(xc, size, axis=0)
-    acf = np.fft.irfft((f * f.conj()).real.sum(axis=1) if xc.ndim == 2 else (f * f.conj()).real, size)[: max_lag + 1]
-    acf = acf / (n - np.arange(max_lag + 1))
-    return acf / acf[0] if acf[0] > 0 else np.zeros(max_lag + 1)
+    sab = np.fft.irfft((f * f.conj()).real.sum(axis=1), size)[: max_lag + 1]  # sum of x[i] x[i+L]
+    c1 = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(xc, axis=0)))
+    c2 = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(xc * xc, axis=0)))
+    lags = np.arange(max_lag + 1)
+    m = (n - lags)[:, None].astype(np.float64)
+    sa, sb = c1[n - lags], c1[n] - c1[lags]                # sums of the head and the tail segment
+    qa, qb = c2[n - lags], c2[n] - c2[lags]
+    cov = sab - (sa * sb / m).sum(axis=1)
+    va = (qa - sa * sa / m).sum(axis=1)
+    vb = (qb - sb * sb / m).sum(axis=1)
+    den = np.sqrt(np.maximum(va, 0.0) * np.maximum(vb, 0.0))
+    ok = den > 1e-12 * max(float(den[0]), 1e-300)
+    r = np.zeros(max_lag + 1)
+    r[ok] = cov[ok] / den[ok]
+    return r
 
 
 def dominant_period(x: np.ndarray, rate_hz: float, min_period_s: float, max_period_s: float,
@@ -139,8 +158,10 @@ def dominant_period(x: np.ndarray, rate_hz: float, min_period_s: float, max_peri
         for div in divisors:
             near = peaks[(peaks >= 0.85 * k / div) & (peaks <= 1.15 * k / div)]
             if near.size and float(r[near].max()) >= 0.65 * float(r[k]):
-                k, changed = int(near[np.argmax(r[near])]), True
-                break
+                c = int(near[np.argmax(r[near])])
+                if _multiples_agree(r, c, div, hi, 0.5 * float(r[k])):
+                    k, changed = c, True
+                    break
     if prefer_s is not None:
         near = peaks[np.abs(peaks / rate_hz - prefer_s) <= 0.15 * prefer_s]
         if near.size and float(r[near].max()) >= 0.8 * best:
@@ -149,6 +170,22 @@ def dominant_period(x: np.ndarray, rate_hz: float, min_period_s: float, max_peri
     denom = a - 2 * b + c
     shift = 0.5 * (a - c) / denom if denom < 0 else 0.0
     return (k + float(np.clip(shift, -0.5, 0.5))) / rate_hz, float(b)
+
+
+def _multiples_agree(r: np.ndarray, lag: int, div: int, hi: int, floor: float) -> bool:
+    """A signal whose period is ``lag`` correlates at every multiple of it, not only at the
+    ``div``-th one: true when the autocorrelation ``r`` reaches ``floor`` near each multiple
+    ``m * lag`` (m not a multiple of ``div``, up to ``hi``). A repetition with a strong second
+    harmonic (a row's acceleration: the pull and the return) correlates at half its period but
+    is in antiphase at one and a half, where a true half period correlates again."""
+    m = 2
+    while m * lag <= hi:
+        if m % div:
+            a, b = int(np.floor(0.9 * m * lag)), int(np.ceil(1.1 * m * lag))
+            if float(r[a: b + 1].max()) < floor:
+                return False
+        m += 1
+    return True
 
 
 class PeriodicCounter:
@@ -191,6 +228,7 @@ class PeriodicCounter:
         self._last_count_ns: int | None = None
         self._lobe: tuple[float, int] | None = None  # (highest value, its time) of the lobe above +h
         self._floor_ns: int | None = None  # end of the last gap: windows start after it
+        self._periodic = False  # a periodic window with real movement since the start or the last gap
 
     def update(self, t_ns: np.ndarray, x: np.ndarray, rate_hz: float) -> list[Cycle]:
         x = np.asarray(x, dtype=np.float64)
@@ -239,6 +277,7 @@ class PeriodicCounter:
         # A lobe that started before the gap would otherwise be closed by samples after it.
         self._lobe = None
         self._armed = True
+        self._periodic = False
         self._floor_ns = end_ns if self._floor_ns is None else max(self._floor_ns, end_ns)
         return out
 
@@ -262,10 +301,11 @@ class PeriodicCounter:
             # its zero exactly on the movement, and nothing is counted. The movement's band
             # carrying far more than the chosen one gives that mistake away.
             half = self._project(x, period / 2)
-            if half[1] > 1.6 * amp:
+            if half[1] > 1.6 * amp and self._half_correlates(x, period):
                 period, (y, amp, d, skew) = period / 2, half
         if score >= self.min_score and period > 0 and amp >= 2 * self.abs_threshold:
             self.period_s = period  # a periodic window with real movement in it (not fidgeting)
+            self._periodic = True
             # Only such windows steer the direction and polarity: fidgeting between sets
             # points anywhere and would break the chain from one set to the next.
             if self._commit(d, skew, period):
@@ -278,6 +318,13 @@ class PeriodicCounter:
         stop = end - latency
         begin = max(self._done, w0 + 1)
         if stop <= begin:
+            return []
+        if not self._periodic:
+            # Nothing periodic yet since the start or the last gap (the settling after a jump's
+            # landing, shifting position): no cycle to count. The samples wait while the window
+            # still holds them, so the first cycles of a movement are counted once it shows.
+            if final:
+                self._done = stop
             return []
         ys = y[begin - w0: stop - w0].tolist()
         ts = t[begin - w0: stop - w0].tolist()
@@ -303,6 +350,18 @@ class PeriodicCounter:
                     self._armed = False
         self._done = stop
         return out
+
+    def _half_correlates(self, x: np.ndarray, period_s: float) -> bool:
+        """Whether half of ``period_s`` repeats as a period would: correlating at three halves
+        too (see :func:`_multiples_agree`). A strong second harmonic alone fills the half band
+        as well, but its fundamental is in antiphase there."""
+        assert self.rate_hz is not None
+        k = int(round(period_s * self.rate_hz))
+        hi = min(int(np.ceil(self.max_period_s * self.rate_hz)), x.shape[0] // 2)
+        if 2 * k > hi + k // 2:  # three halves lie beyond what the window can tell
+            return True
+        r = vector_autocorrelation(x, hi + 1)
+        return _multiples_agree(r, k // 2, 2, hi, 0.5 * float(r[k]))
 
     def _project(self, x: np.ndarray, period_s: float) -> tuple[np.ndarray, float, np.ndarray, float]:
         """Band-passed first principal component of the window for ``period_s``, its amplitude,
