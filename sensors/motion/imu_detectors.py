@@ -208,12 +208,18 @@ class ImuStepDetector:
         out: list[MotionEvent] = []
         keep: list[MotionEvent] = []
         self._peaks = [p for p in self._peaks if p >= now - 3 * self.max_gap_ns]
+        # A peak is seen this long after it happened (the centred filter looks ahead).
+        partner_wait_ns = self.max_gap_ns + int(round((hh + 1) * NS_PER_S / rate_hz))
         for e in self._pending:
             if now - e.t_ns < self.hold_ns or self._vetoed(e.t_ns):
                 keep.append(e)  # too fresh, or awaiting a free fall's verdict
             elif any(0 < abs(p - e.t_ns) <= self.max_gap_ns for p in self._peaks):
                 out.append(e)
                 self.cadence.add_step(e.t_ns)
+            elif now - e.t_ns < partner_wait_ns:
+                # The first step of a walk: its partner, up to max_step_gap_s later, may not be
+                # visible yet (slow walking has 0.6-1.0 s between steps).
+                keep.append(e)
             # else: an isolated peak (a bump, a squat's turn, a shift of stance): no rhythm, no step
         self._pending = keep
         self._vetoes = {a: (b, p) for a, (b, p) in self._vetoes.items() if p or b >= now - 2 * self.hold_ns}
