@@ -43,6 +43,11 @@ ITEMS: dict[str, Item] = {
                                    "IMU on each foot, 2 x 20 m walk, 204.8 Hz, acc m/s^2, gyro deg/s (MIT)"),
     "gaitmap_stride_borders_sample.csv": Item("pypi-sdist", "gaitmap==2.6.0", "gaitmap-2.6.0/example_data/stride_borders_sample.csv",
                                               "hand-labelled strides of that walk: 30 right, 28 left (MIT)"),
+    **{f"mobgap_{cohort}{pid}_data.mat": Item(
+        "pypi-sdist", "mobgap==1.2.0", f"mobgap-1.2.0/example_data/data/lab/{cohort}/{pid}/data.mat",
+        f"Mobilise-D lab protocol, {cohort} participant {pid}: lower-back IMU (100 Hz, acc g, gyro deg/s) "
+        "with the INDIP reference's walking bouts and initial contacts (Apache-2.0)")
+       for cohort, pid in (("HA", "001"), ("HA", "002"), ("MS", "001"))},
     "BasicMotions_TRAIN.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TRAIN.ts",
                                   "40 smartwatch recordings, acc + gyro, 10 Hz x 10 s (BSD-3)"),
     "BasicMotions_TEST.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TEST.ts",

@@ -22,7 +22,7 @@ from sensors.motion.gait import StepDetector  # noqa: E402
 from sensors.motion.heart_analytics import hrv  # noqa: E402
 from sensors.motion.intensity import daily_mvpa_vpa_hours  # noqa: E402
 from sensors.samples import ImuBatch  # noqa: E402
-from tools.test_data import fetch  # noqa: E402
+from tools.test_data import DataUnavailable, fetch  # noqa: E402
 
 G_MPS2 = 9.80665
 GAITMAP_RATE_HZ = 204.8
@@ -57,6 +57,73 @@ def gaitmap_strides() -> dict[str, Any]:
         out["cycles_in_labelled"][foot] = sum(int(((cycles >= a) & (cycles < b)).sum() == 1) for a, b in strides)
     out["labelled_total"] = sum(out["labelled"].values())
     out["found_total"] = sum(out["found"].values())
+    return out
+
+
+#: Mobilise-D laboratory tests in mobgap's example data (names from mobgap's
+#: ``MobilisedTVSLaboratoryDataset.TEST_NAMES_PRETTY``).
+MOBGAP_TESTS = {"Test5": "straight walk, comfortable speed", "Test11": "simulated daily activities"}
+MOBGAP_PARTICIPANTS = ("HA001", "HA002", "MS001")  # two healthy adults, one with multiple sclerosis
+#: A step's peak of vertical acceleration comes after its initial contact (the loading response,
+#: 50-100 ms, see ImuStepDetector): a bout's steps are counted from 0.2 s before its first
+#: reference contact to 0.3 s after its last.
+MOBGAP_BEFORE_S, MOBGAP_AFTER_S = 0.2, 0.3
+
+
+def _mat_struct_list(value: Any) -> list[Any]:
+    """A MATLAB struct array loaded with ``squeeze_me``: one struct, an array of them, or empty."""
+    if isinstance(value, np.ndarray):
+        return list(value.ravel())
+    return [value]
+
+
+def mobgap_walks() -> dict[str, Any]:
+    """Lower-back steps in mobgap's Mobilise-D example recordings against the INDIP reference.
+
+    The INDIP system (pressure insoles, distance sensors and foot IMUs) gives walking bouts
+    ("MicroWB") with every initial contact. The lower-back IMU of each recording goes through
+    the game's trunk step detector (accelerometer only, 10-sample batches); steps inside each
+    reference bout are compared with its initial contacts, and matched one to one when a step
+    lies from 0.1 s before to 0.35 s after a contact. Per test: reference contacts, steps found,
+    matched, and per bout (reference, found).
+    """
+    try:
+        from scipy.io import loadmat  # a test dependency: reading MATLAB v5 files
+    except ImportError as exc:  # pragma: no cover - make test installs it
+        raise DataUnavailable(f"scipy is needed to read mobgap's MATLAB files ({exc})") from exc
+    out: dict[str, Any] = {t: {"reference": 0, "found": 0, "matched": 0, "bouts": []} for t in MOBGAP_TESTS}
+    for who in MOBGAP_PARTICIPANTS:
+        data = loadmat(fetch(f"mobgap_{who}_data.mat"), squeeze_me=True, struct_as_record=False)["data"].TimeMeasure1
+        for test in MOBGAP_TESTS:
+            for trial_name in getattr(data, test)._fieldnames:
+                trial = getattr(getattr(data, test), trial_name)
+                imu = trial.SU.LowerBack
+                rate = float(imu.Fs.Acc) if hasattr(imu.Fs, "Acc") else float(imu.Fs)
+                acc = np.asarray(imu.Acc, dtype=np.float64)  # g, as the lower-back sensor recorded it
+                det = StepDetector("lower_back")
+                steps = []
+                for i in range(0, len(acc), 10):
+                    steps += det.update(ImuBatch(t_host_ns=0, source=who, rate_hz=rate,
+                                                 t_first_ns=int(round(i * 1e9 / rate)), acc_g=acc[i:i + 10],
+                                                 placement="lower_back"))
+                steps += det.flush()
+                t = np.array([e.t_ns / 1e9 for e in steps if e.kind == "step"])
+                for bout in _mat_struct_list(trial.Standards.INDIP.MicroWB):
+                    ics = np.atleast_1d(np.asarray(bout.InitialContact_Event, dtype=np.float64))
+                    ics = ics[np.isfinite(ics)]
+                    inside = t[(t >= float(bout.Start) - MOBGAP_BEFORE_S) & (t <= float(bout.End) + MOBGAP_AFTER_S)]
+                    free = list(inside)
+                    matched = 0
+                    for ic in ics:
+                        near = [s for s in free if -0.1 <= s - ic <= 0.35]
+                        if near:
+                            free.remove(near[0])
+                            matched += 1
+                    res = out[test]
+                    res["reference"] += int(ics.size)
+                    res["found"] += int(inside.size)
+                    res["matched"] += matched
+                    res["bouts"].append((who, trial_name, int(ics.size), int(inside.size)))
     return out
 
 
@@ -155,6 +222,13 @@ def main() -> int:
           f"{g['found']['right']} right) vs labelled {g['labelled_total']} ({g['labelled']['left']} left, "
           f"{g['labelled']['right']} right); labelled strides holding exactly one detected swing: "
           f"{sum(g['cycles_in_labelled'].values())}/{g['labelled_total']}")
+    m = mobgap_walks()
+    for test, what in MOBGAP_TESTS.items():
+        r = m[test]
+        print(f"mobgap 1.2.0 lower-back IMU, {test} ({what}): steps in {len(r['bouts'])} reference bouts "
+              f"{r['found']} vs {r['reference']} INDIP initial contacts ({(r['found'] - r['reference']) / r['reference']:+.1%}); "
+              f"matched {r['matched']} (precision {r['matched'] / max(r['found'], 1):.3f}, "
+              f"recall {r['matched'] / r['reference']:.3f})")
     b = basicmotions()
     meds = ", ".join(f"{k} {v:.2f}" for k, v in b["test_medians"].items())
     pairs = ", ".join(f"{k} {v:.0%}" for k, v in b["pairs_ordered"].items())
