@@ -358,7 +358,7 @@ class PeriodicCounter:
         assert self.rate_hz is not None
         k = int(round(period_s * self.rate_hz))
         hi = min(int(np.ceil(self.max_period_s * self.rate_hz)), x.shape[0] // 2)
-        if 2 * k > hi + k // 2:  # three halves lie beyond what the window can tell
+        if 3 * (k // 2) > hi:  # three halves lie beyond what the window can tell
             return True
         r = vector_autocorrelation(x, hi + 1)
         return _multiples_agree(r, k // 2, 2, hi, 0.5 * float(r[k]))
