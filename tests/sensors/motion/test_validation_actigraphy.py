@@ -2,15 +2,12 @@
 
 import pytest
 
-from tools.test_data import DataUnavailable
+from real_data import load_or_skip
 from tools.validate import actigraphy_days
 
 
 def test_daily_mvpa_and_vpa_hours_match_the_summary_exactly() -> None:
-    try:
-        days = actigraphy_days()
-    except DataUnavailable as exc:
-        pytest.skip(f"pyActigraphy sample data not available offline: {exc}")
+    days = load_or_skip(actigraphy_days, "pyActigraphy sample data")
     assert len(days) == 7 and days[0]["day"] == "2014-05-07" and days[-1]["day"] == "2014-05-13"
     for d in days:
         assert d["mvpa_h"] == pytest.approx(d["ref_mvpa_h"], abs=1e-12), d["day"]

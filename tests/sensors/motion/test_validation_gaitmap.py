@@ -2,16 +2,13 @@
 
 import pytest
 
-from tools.test_data import DataUnavailable
+from real_data import load_or_skip
 from tools.validate import gaitmap_strides
 
 
 @pytest.fixture(scope="module")
 def result() -> dict:
-    try:
-        return gaitmap_strides()
-    except DataUnavailable as exc:
-        pytest.skip(f"gaitmap example data not available offline: {exc}")
+    return load_or_skip(gaitmap_strides, "gaitmap example data")
 
 
 def test_strides_per_foot_match_the_labels(result: dict) -> None:

@@ -1,8 +1,6 @@
 """pyhrv 0.5.0's long NN series (BSD-3) against pyhrv's own printed report."""
 
-import pytest
-
-from tools.test_data import DataUnavailable
+from real_data import load_or_skip
 from tools.validate import pyhrv_report, pyhrv_sample
 
 EXPECTED = {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
@@ -10,10 +8,7 @@ EXPECTED = {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
 
 
 def test_hrv_reproduces_the_pyhrv_report_to_printed_precision() -> None:
-    try:
-        mine, report = pyhrv_sample(), pyhrv_report()
-    except DataUnavailable as exc:
-        pytest.skip(f"pyhrv sample data not available offline: {exc}")
+    mine, report = load_or_skip(lambda: (pyhrv_sample(), pyhrv_report()), "pyhrv sample data")
     assert report == EXPECTED  # the report read from the package says what DATA.md says
     for key, value in EXPECTED.items():
         assert round(mine[key], 3) == value, key

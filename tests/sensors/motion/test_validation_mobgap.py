@@ -3,16 +3,13 @@ INDIP reference's initial contacts (see VALIDATION.md)."""
 
 import pytest
 
-from tools.test_data import DataUnavailable
+from real_data import load_or_skip
 from tools.validate import mobgap_walks
 
 
 @pytest.fixture(scope="module")
 def result() -> dict:
-    try:
-        return mobgap_walks()
-    except DataUnavailable as exc:
-        pytest.skip(f"mobgap example data not available offline: {exc}")
+    return load_or_skip(mobgap_walks, "mobgap example data")
 
 
 def test_straight_walks_count_every_step(result: dict) -> None:
