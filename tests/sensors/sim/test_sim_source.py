@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 from sensors.bus import SensorBus
 from sensors.clock import ManualClock, s_to_ns
@@ -13,26 +13,37 @@ from sensors.sim import SimulatedSource, parse_script
 from sim_helpers import by_type
 
 
+def collect_until(bus: SensorBus, got: list[Any], done: Callable[[list[Any]], bool], timeout_s: float = 60.0) -> None:
+    """Drain ``bus`` into ``got`` until ``done(got)`` holds; fail after ``timeout_s`` of real time
+    (generous: the source's thread only has to get scheduled, however busy the machine is)."""
+    deadline = time.monotonic() + timeout_s
+    while not done(got):
+        assert time.monotonic() < deadline, f"condition not met within {timeout_s} s; got {len(got)} items"
+        time.sleep(0.01)
+        got += bus.drain()
+
+
 def test_source_pushes_all_streams_and_stops_cleanly() -> None:
+    clock = ManualClock(s_to_ns(100))
+    t0 = clock()
     bus = SensorBus()
     # A strap's first notification comes one interval after connecting: 0.25 s here.
-    source = SimulatedSource(seed=1, script=parse_script("jog:60"), hr_interval_s=0.25)
-    started = time.monotonic()
+    source = SimulatedSource(seed=1, script=parse_script("jog:60"), hr_interval_s=0.25, clock=clock)
     source.start(bus)
-    deadline = started + 5.0
     got: list[Any] = []
-    while time.monotonic() < deadline:
-        got += bus.drain()
-        if by_type(got, HeartRateSample) and by_type(got, ImuBatch) and by_type(got, PoseFrame):
-            break
-        time.sleep(0.02)
-    assert time.monotonic() - started < 0.6
-    source.inject("squat", time.monotonic_ns())
-    t_stop = time.monotonic()
+    clock.advance(s_to_ns(0.24))
+    # Everything due by 0.24 s comes in one push, with the newest pose frame: no heart rate yet.
+    collect_until(bus, got, lambda g: any(f.t_host_ns >= t0 + s_to_ns(0.2) for f in by_type(g, PoseFrame)))
+    assert by_type(got, ImuBatch) and not by_type(got, HeartRateSample)
+    clock.advance(s_to_ns(0.01))
+    collect_until(bus, got, lambda g: bool(by_type(g, HeartRateSample)))
+    assert by_type(got, HeartRateSample)[0].t_host_ns == t0 + s_to_ns(0.25)
+    source.inject("squat", clock())
     source.stop()
     source.stop()
-    assert time.monotonic() - t_stop < 1.0
-    assert source._thread is not None and not source._thread.is_alive()
+    assert source._thread is not None
+    source._thread.join(timeout=60.0)  # stop() already waited for it: this only spares a busy machine
+    assert not source._thread.is_alive()
     got += bus.drain()
     assert by_type(got, HeartRateSample) and by_type(got, ImuBatch) and by_type(got, PoseFrame)
     statuses = by_type(got, DeviceStatus)
@@ -46,11 +57,8 @@ def test_source_runs_on_an_injected_clock() -> None:
     source = SimulatedSource(seed=1, clock=clock)
     source.start(bus)
     clock.advance(s_to_ns(2))
-    deadline = time.monotonic() + 2.0
     got: list[Any] = []
-    while time.monotonic() < deadline and sum(b.n_values for b in by_type(got, ImuBatch)) < 200:
-        got += bus.drain()
-        time.sleep(0.01)
+    collect_until(bus, got, lambda g: sum(b.n_values for b in by_type(g, ImuBatch)) >= 200)
     source.stop()
     got += bus.drain()
     imu = by_type(got, ImuBatch)
