@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 import logging
 import sqlite3
+import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -18,7 +19,9 @@ from sensors.clock import ManualClock
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame, StreamKind
 
 
-def wait_for(cond: Callable[[], bool], timeout_s: float = 3.0) -> bool:
+def wait_for(cond: Callable[[], bool], timeout_s: float = 60.0) -> bool:
+    """Poll ``cond`` until it holds; False after ``timeout_s`` of real time (generous, so a busy
+    machine only makes a passing test slower, never a failing one)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if cond():
@@ -46,28 +49,55 @@ def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_locked_store_keeps_rows_warns_and_recovers(tmp_path: Path, short_busy_timeout: None,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+                                                    caplog: pytest.LogCaptureFixture,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.sqlite"
     w = SessionWriter(db, player="fox", mode="runner", level=None, flush_interval_s=0.05)
     sid = w.start()
+    # The writer thread's store writes, counted and, while ``hold`` is clear, held up until it is set.
+    real_write = w._write
+    failed_writes = 0
+    hold, held = threading.Event(), threading.Event()
+    hold.set()
+
+    def write(conn: sqlite3.Connection, rows: list[Any]) -> bool:
+        nonlocal failed_writes
+        if not hold.is_set():
+            held.set()
+            hold.wait()
+        ok = real_write(conn, rows)
+        failed_writes += not ok
+        return ok
+
+    monkeypatch.setattr(w, "_write", write)
     blocker = sqlite3.connect(db, isolation_level=None)
     try:
         blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
         with caplog.at_level(logging.WARNING, logger="liike.sessions"):
             w.record([hr(1)])
             assert wait_for(lambda: w.error is not None)
-            t0 = time.perf_counter()
-            for t in range(2, 1002):
-                w.record([hr(t)])
-            assert time.perf_counter() - t0 < 0.5, "record() must not wait for the locked store"
+            # The writer thread stuck in a write, and any new connection waiting an hour for the
+            # lock: record() must wait for neither.
+            hold.clear()
+            assert held.wait(60.0)
+            monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 3600.0)
+            recorder = threading.Thread(target=lambda: [w.record([hr(t)]) for t in range(2, 1002)], daemon=True)
+            recorder.start()
+            recorder.join(timeout=60.0)
+            stuck = recorder.is_alive()
+            monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+            hold.set()
+            assert not stuck, "record() must not wait for the locked store"
             w.record_event(5, "jump")
-            time.sleep(0.2)  # several failed flushes
+            failed_before = failed_writes
+            assert wait_for(lambda: failed_writes >= failed_before + 3)  # several failed flushes
         assert w.error is not None and str(db) in w.error and "locked" in w.error
         warnings = [r for r in caplog.records if r.name == "liike.sessions" and r.levelno == logging.WARNING]
         assert len(warnings) == 1, "one warning per outage, not one per flush"
         assert str(db) in warnings[0].getMessage()
         blocker.execute("ROLLBACK")
     finally:
+        hold.set()
         blocker.close()
     w.finish(3, {"ok": True})
     assert w.intact and w.unwritten == 0
@@ -86,9 +116,9 @@ def test_store_still_locked_at_finish_reports_unsaved_rows(tmp_path: Path, short
     try:
         blocker.execute("BEGIN IMMEDIATE")
         w.record([hr(1), hr(2)])
-        t0 = time.monotonic()
         w.finish(1, {})
-        assert time.monotonic() - t0 < 5.0
+        # finish() gave up after its last tries instead of leaving the writer waiting on the lock.
+        assert w._thread is not None and not w._thread.is_alive()
         blocker.execute("ROLLBACK")
     finally:
         blocker.close()
