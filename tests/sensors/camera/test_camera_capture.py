@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -26,8 +27,20 @@ def make_video(path: Path, n: int, fps: float = 30.0, size: tuple[int, int] = (1
     return path
 
 
+#: Real seconds to wait for a frame or a condition: generous, so that a busy machine only makes
+#: these tests slower. A source that has ended answers at once, whatever the timeout.
+PATIENCE_S = 60.0
+
+
 def statuses(bus: SensorBus) -> list[DeviceStatus]:
     return [s for s in bus.drain() if isinstance(s, DeviceStatus)]
+
+
+def wait_until(cond: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + PATIENCE_S
+    while not cond():
+        assert time.monotonic() < deadline, f"{what}: not within {PATIENCE_S:.0f} s"
+        time.sleep(0.005)
 
 
 def test_every_frame_mode_reads_a_file_completely_in_order(tmp_path: Path) -> None:
@@ -37,7 +50,7 @@ def test_every_frame_mode_reads_a_file_completely_in_order(tmp_path: Path) -> No
     got = []
     last = -1
     while True:
-        f = cap.next_frame(last, timeout_s=5.0)
+        f = cap.next_frame(last, timeout_s=PATIENCE_S)
         if f is None:
             break
         got.append(f)
@@ -56,15 +69,17 @@ def test_realtime_file_drops_stale_frames_for_a_slow_consumer(tmp_path: Path) ->
     got = []
     last = -1
     while True:
-        f = cap.next_frame(last, timeout_s=3.0)
+        f = cap.next_frame(last, timeout_s=PATIENCE_S)
         if f is None:
             break
         got.append(f)
         last = f.index
-        time.sleep(0.05)  # a consumer three times slower than the camera
+        # A consumer three times slower than the camera: it comes back only after three more frames.
+        wait_until(lambda: cap.frames_read >= last + 4 or cap.ended, "three more frames")
     cap.stop()
     indices = [f.index for f in got]
     assert indices == sorted(indices)
+    assert all(b - a >= 3 for a, b in zip(indices, indices[1:-1]))  # it got the newest frame each time
     assert len(got) < 40 and cap.frames_dropped > 20  # old frames were skipped, not queued
     assert cap.frames_read == 60
 
@@ -75,7 +90,7 @@ def test_mirror_flips_left_and_right(tmp_path: Path) -> None:
     frames = []
     for cap in (plain, mirrored):
         cap.start()
-        frames.append(cap.next_frame(-1, 5.0))
+        frames.append(cap.next_frame(-1, PATIENCE_S))
         cap.stop()
     assert frames[0] is not None and frames[1] is not None
     np.testing.assert_array_equal(frames[0].image[:, ::-1], frames[1].image)
@@ -98,9 +113,7 @@ def test_missing_camera_reports_error_and_retries() -> None:
     bus = SensorBus()
     cap = CameraCapture(7, retry_s=0.05, opener=opener)  # type: ignore[arg-type]
     cap.start(bus)
-    deadline = time.monotonic() + 10.0
-    while len(opened) < 3 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: len(opened) >= 3, "three attempts to open")
     cap.stop()
     st = statuses(bus)
     assert len(st) == 1 and st[0].state is DeviceState.ERROR  # reported once, not at every retry
@@ -113,7 +126,7 @@ def test_missing_video_file_is_named(tmp_path: Path) -> None:
     bus = SensorBus()
     cap = CameraCapture(str(tmp_path / "nope.avi"))
     cap.start(bus)
-    assert cap.next_frame(-1, 3.0) is None
+    assert cap.next_frame(-1, PATIENCE_S) is None  # at once: a missing file ends the source
     cap.stop()
     [st] = statuses(bus)
     assert st.state is DeviceState.ERROR and "nope.avi" in st.message
@@ -150,9 +163,7 @@ def test_camera_that_vanishes_mid_stream_is_reported_and_reopened() -> None:
     bus = SensorBus()
     cap = CameraCapture(0, retry_s=0.05, opener=opener)  # type: ignore[arg-type]
     cap.start(bus)
-    deadline = time.monotonic() + 10.0
-    while (len(opens) < 2 or cap.frames_read < 10) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: len(opens) >= 2 and cap.frames_read >= 10, "reopened and read ten frames")
     cap.stop()
     states = [s.state for s in statuses(bus)]
     assert DeviceState.DISCONNECTED in states
