@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -110,12 +108,3 @@ def test_injected_squat_waits_for_a_movement_under_way() -> None:
     bottom = min(frames, key=lambda f: abs(f.t_host_ns - squat.t_ns))
     assert bottom.landmarks[[23, 24], 1].mean() > frames[0].landmarks[[23, 24], 1].mean() + 0.05
 
-
-def test_cheap_enough_to_call_every_frame() -> None:
-    player = SimulatedPlayer(seed=1)
-    run(player, 1.0, step_s=1 / 60)  # warm up
-    t0 = time.perf_counter()
-    run(player, 21.0, step_s=1 / 60, start_s=1.0)
-    per_second_ms = (time.perf_counter() - t0) * 1e3 / 20
-    # Budget is 10 ms per simulated second (typically ~2.5 ms here); loose for shared CI machines.
-    assert per_second_ms < 25.0
