@@ -20,7 +20,7 @@ def main() -> None:
     w = SessionWriter(sys.argv[1], player="durable", mode="runner", level="meadow", flush_interval_s=0.25)
     print(f"session {w.start()}", flush=True)
     lm = np.full((33, 4), 0.5, dtype=np.float32)
-    deadline = time.monotonic() + 20.0  # never outlive a test that failed to kill us
+    deadline = time.monotonic() + 120.0  # never outlive a test that failed to kill us
     k = 0
     while time.monotonic() < deadline:
         t = now_ns()

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,8 +27,9 @@ def test_killed_writer_loses_at_most_the_last_second(tmp_path: Path) -> None:
         assert first.startswith("session "), first
         session_id = int(first.split()[1])
         recorded: list[tuple[int, int]] = []  # (step k, t_host_ns) handed to the writer
-        deadline = time.monotonic() + 2.5
-        while time.monotonic() < deadline:
+        # Until the helper has recorded for 2.5 s of its own clock and more than 100 steps, however
+        # slowly a busy machine lets it go (it gives up by itself after two minutes).
+        while len(recorded) <= 100 or recorded[-1][1] - recorded[0][1] < 2_500_000_000:
             line = proc.stdout.readline()
             assert line, "the helper stopped early"
             k, t = map(int, line.split())
