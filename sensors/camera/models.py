@@ -2,7 +2,9 @@
 
 Liike ships two MediaPipe ``PoseLandmarker`` bundles in ``assets/models/`` (built by
 ``tools/build_pose_models.py``, described in ``assets/models/README.md``) so that nothing is
-downloaded at run time. A damaged model file (a partial copy, a bad checkout, a disk error, a
+downloaded at run time. ``pyproject.toml`` installs the ``assets/`` folder as the package
+``liike_assets``, so a wheel carries the bundles and :mod:`importlib.resources` finds them
+wherever Liike is installed (:func:`shipped_models_dir`). A damaged model file (a partial copy, a bad checkout, a disk error, a
 Git LFS pointer) would otherwise fail deep inside MediaPipe with an unhelpful message, or load
 and estimate nonsense, so every load checks the bundle first and names the fix when it is bad.
 
@@ -21,6 +23,7 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 #: Environment variable that moves the models folder (e.g. an installation's read-only share).
@@ -38,7 +41,12 @@ MODEL_SIZE_BYTES: dict[str, int] = {"lite": 5_777_426, "full": 9_397_910}
 #: Entries a PoseLandmarker ``.task`` bundle must hold.
 BUNDLE_ENTRIES = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
 
+#: The package the repository's ``assets/`` folder is installed as; the bundles are in its ``models/``.
+ASSETS_PACKAGE = "liike_assets"
+
+# The models folder of a source checkout (where `git checkout` can restore a file).
 _REPO_MODELS = Path(__file__).resolve().parents[2] / "assets" / "models"
+_REINSTALL = "python -m pip install --force-reinstall --no-deps <the Liike wheel or source>"
 _REBUILD = "python tools/build_pose_models.py"
 _LFS_POINTER = b"version https://git-lfs"
 
@@ -72,10 +80,29 @@ class ModelInfo:
     problem: str = ""
 
 
+def shipped_models_dir() -> Path:
+    """The folder the bundles were installed in: ``models/`` of the package :data:`ASSETS_PACKAGE`.
+
+    Found with :func:`importlib.resources.files`: in site-packages from a wheel, the checkout's
+    ``assets/models`` from an editable install, and that folder too when Liike runs from a
+    checkout that is not installed (the package cannot be imported).
+    """
+    try:
+        root = resources.files(ASSETS_PACKAGE)
+    except ModuleNotFoundError as exc:
+        if exc.name != ASSETS_PACKAGE:
+            raise
+        return _REPO_MODELS
+    if not isinstance(root, Path):
+        raise ModelError(f"the shipped pose models ({ASSETS_PACKAGE}, at {root}) are not plain files on disk: "
+                         "install Liike with pip, which unpacks it")
+    return root / "models"
+
+
 def models_dir() -> Path:
-    """The folder of the shipped bundles: ``$LIIKE_MODELS_DIR`` if set, else the repo's ``assets/models``."""
+    """The folder of the shipped bundles: ``$LIIKE_MODELS_DIR`` if set, else :func:`shipped_models_dir`."""
     env = os.environ.get(MODELS_DIR_ENV)
-    return Path(env).expanduser() if env else _REPO_MODELS
+    return Path(env).expanduser() if env else shipped_models_dir()
 
 
 def resolve_model(choice: str) -> Path:
@@ -101,6 +128,9 @@ def _fix(path: Path, shipped: str | None) -> str:
     rel = f"assets/models/{MODEL_FILES[shipped]}"
     if path.resolve() == (_REPO_MODELS / MODEL_FILES[shipped]).resolve():
         return f"restore it with `git checkout -- {rel}` or rebuild it with `{_REBUILD}`"
+    if path.resolve() == (shipped_models_dir() / MODEL_FILES[shipped]).resolve():
+        # Installed from a wheel: the file belongs to the installation.
+        return f"reinstall Liike (`{_REINSTALL}`)"
     # A copy elsewhere (LIIKE_MODELS_DIR, an installation's share).
     return f"copy a good {rel} from the Liike repository there (or rebuild it with `{_REBUILD} --out {path.parent}`)"
 

@@ -5,6 +5,7 @@ The damaged files are copies in ``tmp_path``; the shipped files are only read.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 import subprocess
@@ -28,6 +29,7 @@ from sensors.camera.models import (
     load_model_bytes,
     models_dir,
     resolve_model,
+    shipped_models_dir,
     verify_model,
 )
 from tools.build_pose_models import BUNDLE_TIME, bundle_bytes
@@ -80,13 +82,24 @@ def test_shipped_bundle_layout_is_what_the_build_writes(name: str) -> None:
 
 
 def test_models_dir_and_resolve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert models_dir() == SHIPPED
+    assert models_dir() == shipped_models_dir() == SHIPPED
     assert resolve_model("lite") == SHIPPED / "pose_landmarker_lite.task"
     assert resolve_model("my/own.task") == Path("my/own.task")
     monkeypatch.setenv(models.MODELS_DIR_ENV, str(tmp_path))
     assert resolve_model("full") == tmp_path / "pose_landmarker_full.task"
     with pytest.raises(ModelError, match="choose lite, full"):
         resolve_model("")
+
+
+def test_shipped_models_are_found_as_package_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The editable install maps the package onto the repository's assets/ folder.
+    assert importlib.resources.files(models.ASSETS_PACKAGE) == ROOT / "assets"
+    # A checkout that is not installed falls back to its own assets/models.
+    def not_installed(package: str) -> Path:
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+
+    monkeypatch.setattr(models.resources, "files", not_installed)
+    assert shipped_models_dir() == SHIPPED
 
 
 def test_sensors_models_imports_neither_game_nor_pygame() -> None:
@@ -128,11 +141,22 @@ def test_damaged_copy_in_models_dir_is_named_with_the_fix(tmp_path: Path, monkey
 def test_damaged_shipped_file_names_git_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     # Stand in for the repo's assets/models folder, so the real files stay untouched.
     monkeypatch.setattr(models, "_REPO_MODELS", tmp_path)
+    monkeypatch.setattr(models, "shipped_models_dir", lambda: tmp_path)
     path = damaged_copy(tmp_path, how)
     with pytest.raises(ModelError) as err:
         load_model_bytes("lite")
     assert str(path) in str(err.value)
     assert "`git checkout -- assets/models/pose_landmarker_lite.task` or rebuild it with `python tools/build_pose_models.py`" in str(err.value)
+
+
+def test_damaged_installed_file_names_reinstall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stand in for the models folder of an installation from a wheel (not a checkout).
+    monkeypatch.setattr(models, "shipped_models_dir", lambda: tmp_path)
+    path = damaged_copy(tmp_path, "truncated")
+    with pytest.raises(ModelError) as err:
+        load_model_bytes("lite")
+    assert str(err.value).startswith(f"pose model {path} is truncated")
+    assert str(err.value).endswith("reinstall Liike (`python -m pip install --force-reinstall --no-deps <the Liike wheel or source>`)")
 
 
 def test_damaged_own_bundle_is_caught_without_a_checksum(tmp_path: Path) -> None:
