@@ -58,8 +58,9 @@ def parse_throughput() -> None:
 
 
 async def latency_and_reconnect(notifications: int, drops: int) -> None:
-    from sensors.ble.emulation import EmulatedWorld
-    from sensors.ble.emulation.peripherals import HeartRateStrap
+    from liike_emulation import EmulatedWorld
+    from liike_emulation.bleak_backend import client_backend_for
+    from liike_emulation.peripherals import HeartRateStrap
     from sensors.ble.link import SensorLink
     from sensors.samples import DeviceState, HeartRateSample
 
@@ -78,7 +79,7 @@ async def latency_and_reconnect(notifications: int, drops: int) -> None:
         if isinstance(item, HeartRateSample):
             received_ns.append(now_ns())  # the moment the sample would be on the SensorBus
 
-    link = SensorLink(strap.address, emit, client_backend=world.client_backend())
+    link = SensorLink(strap.address, emit, client_backend=client_backend_for(world))
     task = asyncio.create_task(link.run())
     while len(received_ns) < notifications:
         await asyncio.sleep(0.05)

@@ -24,10 +24,12 @@ import numpy as np
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from game.config import AppConfig  # noqa: E402
+from game.engine.config import AppConfig  # noqa: E402
 from game.levels import list_levels  # noqa: E402
+from game.modes import register_builtin_modes  # noqa: E402
+from game.modes.runner import MODE as RUNNER  # noqa: E402
 from game.scenes.menu import MenuScene  # noqa: E402
-from game.session_run import build_context  # noqa: E402
+from game.engine.run import build_context  # noqa: E402
 from sensors.bus import SensorBus  # noqa: E402
 from sensors.camera.capture import CameraCapture  # noqa: E402
 from sensors.camera.models import load_model_bytes  # noqa: E402
@@ -70,8 +72,9 @@ def game_loop(seconds: float, clip: Path, model: bytes, threaded: bool) -> dict[
     pygame.display.init()
     pygame.font.init()
     screen = pygame.display.set_mode((1280, 720))
-    levels, _ = list_levels()
-    ctx = build_context(AppConfig(input="camera"), levels)
+    register_builtin_modes()
+    levels, _ = list_levels(RUNNER.name)
+    ctx = build_context(AppConfig(input="camera"), RUNNER, levels)
     scene = MenuScene(ctx)
     bus = SensorBus()
     cap = CameraCapture(str(clip), realtime=True)

@@ -10,7 +10,6 @@ Usage as a script: ``python tools/test_data.py`` fetches everything.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sensors.settings import fetched_data_dir_override
 
 
 class DataUnavailable(RuntimeError):
@@ -64,7 +65,7 @@ ITEMS: dict[str, Item] = {
 
 
 def cache_dir() -> Path:
-    d = Path(os.environ.get("LIIKE_TEST_DATA", Path.home() / ".cache" / "liike-test-data"))
+    d = fetched_data_dir_override() or Path.home() / ".cache" / "liike-test-data"
     d.mkdir(parents=True, exist_ok=True)
     return d
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.input.mapper import InputFrame
+from sensors.samples import BusItem
 
 if TYPE_CHECKING:
-    from game.context import GameContext
+    from game.engine.context import GameContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,10 @@ class Scene:
 
     def exit(self) -> None:
         """Called when the scene leaves the stack."""
+
+    def sensor_items(self, items: list[BusItem]) -> None:
+        """This frame's SensorBus items, for a scene that reads sensors directly (the class
+        board); game scenes read actions and axes instead."""
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         self.time_s += dt

@@ -92,9 +92,7 @@ class CalibrateScene(Scene):
             done = True
         if done:
             self._calibrate()
-            from game.modes.runner import RunnerScene
-
-            return Transition("replace", RunnerScene(self.ctx))
+            return Transition("replace", self.ctx.game_mode.play_scene(self.ctx))
         return None
 
     def _calibrate(self) -> None:
@@ -138,9 +136,8 @@ class CalibrateScene(Scene):
             fill = bar.copy()
             fill.w = round(bar.w * min(1.0, self.still_s / STILL_S))
             pygame.draw.rect(screen, GOOD, fill, border_radius=6)
-            lines = ["Jog on the spot to run", "Jump over hurdles", "Squat under bars"]
         else:
             t.draw(screen, "Keyboard", h // 22, ACCENT, (x, y))
-            lines = ["Hold Right to run", "Space: jump", "Down: duck", "Enter: start"]
+        lines = self.ctx.game_mode.calibration_hints(motion)
         for i, line in enumerate(lines):
             t.draw(screen, line, h // 28, PAPER, (x, y + h * (0.16 + 0.06 * i)))

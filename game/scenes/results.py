@@ -6,6 +6,7 @@ from typing import Any
 
 import pygame
 
+from game.engine.modes import GameMode, ResultRow
 from game.input.mapper import InputFrame
 from game.render.palette import ACCENT, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
 from game.scenes.base import Scene, Transition
@@ -14,17 +15,14 @@ from sensors.motion.heart_zones import Intensity
 AUTOPLAY_BACK_S = 8.0
 
 
-def _rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+def result_rows(mode: GameMode, summary: dict[str, Any]) -> list[ResultRow]:
+    """The mode's own rows between the time and the heart rate, which every mode shows."""
     hr_mean = summary.get("hr_mean_bpm")
-    events = summary.get("motion_events", {})
+    heart = "--" if hr_mean is None else f"mean {hr_mean:.0f}, max {summary.get('hr_max_bpm')} bpm"
     return [
-        ("Distance", f"{summary['distance_m']:.0f} m"),
-        ("Time", f"{summary['duration_s']:.0f} s"),
-        ("Hurdles", f"{summary['hurdles_cleared']} cleared, {summary['hurdles_hit']} hit"),
-        ("Bars", f"{summary['bars_cleared']} ducked, {summary['bars_hit']} hit"),
-        ("Coins", f"{summary['coins']}"),
-        ("Steps / jumps / squats", f"{events.get('step', 0)} / {events.get('jump', 0)} / {events.get('squat', 0)}"),
-        ("Heart rate", "--" if hr_mean is None else f"mean {hr_mean:.0f}, max {summary['hr_max_bpm']} bpm"),
+        ResultRow("Time", f"{summary.get('duration_s', 0):.0f} s"),
+        *mode.result_rows(summary),
+        ResultRow("Heart rate", heart),
     ]
 
 
@@ -47,11 +45,11 @@ class ResultsScene(Scene):
         t = self.ctx.text
         title = "Finished!" if self.summary.get("completed") else "Session over"
         t.draw(screen, title, h // 10, ACCENT, (w / 2, h * 0.05), "midtop", bold=True)
-        t.draw(screen, f"Score {self.summary['score']}", h // 14, PAPER, (w / 2, h * 0.17), "midtop", bold=True)
+        t.draw(screen, f"Score {self.summary.get('score', 0)}", h // 14, PAPER, (w / 2, h * 0.17), "midtop", bold=True)
         panel = pygame.Rect(round(w * 0.15), round(h * 0.29), round(w * 0.7), round(h * 0.46))
         pygame.draw.rect(screen, PANEL, panel, border_radius=12)
         size = h // 26
-        for i, (label, value) in enumerate(_rows(self.summary)):
+        for i, (label, value) in enumerate((r.label, r.value) for r in result_rows(self.ctx.game_mode, self.summary)):
             y = panel.y + size * 0.8 + i * size * 1.5
             t.draw(screen, label, size, MUTED, (panel.x + 30, y))
             t.draw(screen, value, size, PAPER, (panel.right - 30, y), "topright")

@@ -8,7 +8,7 @@ only drains the bus and never awaits.
 
 ``backends``: an async factory, run inside the BLE loop, returning the bleak backend classes
 ``(scanner, client)`` to use (None: the platform's). Tests and the ``--emulate`` demonstrations
-pass one that builds an emulated world (:mod:`sensors.ble.emulation`).
+pass one that builds an emulated world (:mod:`liike_emulation`).
 """
 
 from __future__ import annotations

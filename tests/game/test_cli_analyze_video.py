@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pytest
 
-from game.cli_analyze_video import file_fps
+from game.cli.analyze_video import file_fps
 from sensors.samples import PoseFrame
 from sensors.sim import Camera, SimulatedPlayer
 from sensors.sim.render import render_pose, write_video
@@ -83,11 +83,12 @@ def _clip_from_picture(path: Path, picture: np.ndarray, pattern: str) -> int:
     return write_video(path, pics, 10.0, size)
 
 
+@pytest.mark.data
 def test_frames_and_pose_frames_on_a_clip_of_a_real_person(tmp_path: Path) -> None:
     try:
         picture = cv2.imread(str(fetch("basketball1.png")))
     except DataUnavailable as exc:
-        pytest.skip(f"test picture not available: {exc}")
+        pytest.skip(f"test picture basketball1.png not available offline: {exc}")
     # (A lone picture between empty frames is not always found by the model's video mode.)
     pattern = "PPPPP...PPPP"
     clip = tmp_path / "person.avi"
@@ -129,7 +130,7 @@ def test_frame_rate_from_the_file_only_when_believable() -> None:
 
 
 def test_command_function_is_callable_with_the_parsed_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from game.cli_analyze_video import cmd_analyze_video
+    from game.cli.analyze_video import cmd_analyze_video
 
     code = cmd_analyze_video(argparse.Namespace(file=tmp_path / "x.avi", model="lite", json=True))
     assert code == 2 and "x.avi" in capsys.readouterr().err

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from game.config import AppConfig
-from game.inputs import build_inputs
+from game.engine.config import AppConfig
+from game.engine.sources import build_inputs
 from sensors.ble import allowlist
 from sensors.ble.service import BleSource
 
 
 @pytest.fixture(autouse=True)
 def _no_camera(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("game.inputs.camera_present", lambda index=0: False)
+    monkeypatch.setattr("game.engine.sources.camera_present", lambda index=0: False)
 
 
 def test_ble_without_allowed_sensors_falls_back_to_the_keyboard_and_says_how(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from game.session_run import WEBCAM_ASPECT_WH, build_tracker
+from game.engine.run import WEBCAM_ASPECT_WH, build_tracker
 from sensors.samples import PoseFrame
 
 

@@ -12,19 +12,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.levels import (
-    LEVELS_DIR_ENV,
-    Level,
-    LevelError,
-    Obstacle,
-    default_levels_dir,
-    list_levels,
-    load_level,
-    parse_level,
-    resolve_level,
-)
+from game.levels import LevelError, levels_root, list_levels, resolve_level
+from game.levels import load_level as load_any_level
+from game.modes import register_builtin_modes
+from game.modes.runner.level import Level, Obstacle
+from game.modes.runner.level_loader import load_level, parse_level
+from sensors.settings import LEVELS_DIR_ENV
 
-REPO_LEVELS = Path(__file__).resolve().parents[3] / "levels"
+register_builtin_modes()
+LEVELS_ROOT = Path(__file__).resolve().parents[3] / "levels"
+REPO_LEVELS = LEVELS_ROOT / "runner"
 
 GOOD = """\
 schema: 1
@@ -87,7 +84,7 @@ def test_every_shipped_level_loads_and_validates() -> None:
 
 
 def test_shipped_levels_listed_in_order_without_errors() -> None:
-    levels, errors = list_levels(REPO_LEVELS)
+    levels, errors = list_levels("runner", LEVELS_ROOT)
     assert errors == []
     assert [lv.path.stem for lv in levels][:3] == ["meadow", "forest", "fells"]
     assert [lv.difficulty for lv in levels] == sorted(lv.difficulty for lv in levels)
@@ -359,32 +356,43 @@ def test_parse_level_from_string_labels_errors() -> None:
 # Finding levels
 
 
-def test_default_levels_dir_is_the_repository_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_levels_root_is_the_repository_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(LEVELS_DIR_ENV, raising=False)
-    assert default_levels_dir() == REPO_LEVELS
+    assert levels_root().resolve() == LEVELS_ROOT
 
 
-def test_default_levels_dir_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_levels_root_honours_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(LEVELS_DIR_ENV, str(tmp_path))
-    assert default_levels_dir() == tmp_path
-    write(tmp_path, GOOD, "mine.yaml")
-    assert resolve_level("mine") == tmp_path / "mine.yaml"
-    assert [lv.name for lv in list_levels().levels] == ["Test track"]
+    assert levels_root() == tmp_path
+    (tmp_path / "runner").mkdir()
+    write(tmp_path / "runner", GOOD, "mine.yaml")
+    assert resolve_level("mine", "runner") == tmp_path / "runner" / "mine.yaml"
+    assert [lv.name for lv in list_levels("runner").levels] == ["Test track"]
 
 
 def test_resolve_level_by_name_path_and_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(LEVELS_DIR_ENV, raising=False)
-    assert resolve_level("meadow") == REPO_LEVELS / "meadow.yaml"
-    assert resolve_level("fells.yaml", REPO_LEVELS) == REPO_LEVELS / "fells.yaml"
+    assert resolve_level("meadow", "runner").resolve() == REPO_LEVELS / "meadow.yaml"
+    assert resolve_level("fells.yaml", "runner", LEVELS_ROOT) == REPO_LEVELS / "fells.yaml"
     own = write(tmp_path, GOOD, "own.yaml")
-    assert resolve_level(str(own)) == own
-    assert load_level(resolve_level("forest")).name == "Forest trail"
+    assert resolve_level(str(own), "runner") == own
+    assert load_any_level(resolve_level("forest", "runner")).name == "Forest trail"
+
+
+def test_a_level_names_its_mode(tmp_path: Path) -> None:
+    assert load_any_level(write(tmp_path, GOOD, "good.yaml"), "runner").name == "Test track"
+    with pytest.raises(LevelError) as info:
+        load_any_level(write(tmp_path, GOOD.replace("mode: runner", "mode: runer")))
+    assert "bad.yaml:3: mode: no game mode named 'runer' (did you mean 'runner'?)" in assert_one_line(info.value)
+    with pytest.raises(LevelError) as info:
+        load_any_level(write(tmp_path, GOOD.replace("mode: runner\n", "")))
+    assert info.value.field == "mode" and "missing" in info.value.reason
 
 
 def test_resolve_unknown_level_lists_available_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # so "meadw" is not a file here either
     with pytest.raises(LevelError) as info:
-        resolve_level("meadw", REPO_LEVELS)
+        resolve_level("meadw", "runner", LEVELS_ROOT)
     err = info.value
     message = assert_one_line(err)
     assert (err.path, err.line, err.field) == ("meadw", None, "<level>")
@@ -393,28 +401,31 @@ def test_resolve_unknown_level_lists_available_names(tmp_path: Path, monkeypatch
 
 
 def test_resolve_missing_path_and_missing_folder(tmp_path: Path) -> None:
+    (tmp_path / "runner").mkdir()
     with pytest.raises(LevelError) as info:
-        resolve_level(str(tmp_path / "sub" / "x.yaml"), tmp_path)
+        resolve_level(str(tmp_path / "sub" / "x.yaml"), "runner", tmp_path)
     assert info.value.field == "<file>" and "no such file" in info.value.reason
     with pytest.raises(LevelError) as info:
-        resolve_level("meadow", tmp_path / "absent")
+        resolve_level("meadow", "runner", tmp_path / "absent")
     assert "does not exist" in assert_one_line(info.value)
 
 
 def test_list_levels_skips_and_collects_broken_files(tmp_path: Path) -> None:
+    root, tmp_path = tmp_path, tmp_path / "runner"
+    tmp_path.mkdir()
     write(tmp_path, GOOD.replace("difficulty: 2", "difficulty: 3").replace("Test track", "b hard"), "z.yaml")
     write(tmp_path, GOOD.replace("Test track", "A easy"), "y.yaml")
     write(tmp_path, GOOD.replace("Test track", "a also easy"), "x.yaml")
     write(tmp_path, "schema: 1\nname: [\n", "broken.yaml")
     write(tmp_path, GOOD, ".hidden.yaml")
     write(tmp_path, "not a level", "notes.txt")
-    levels, errors = list_levels(tmp_path)
+    levels, errors = list_levels("runner", root)
     assert [lv.name for lv in levels] == ["a also easy", "A easy", "b hard"]
     assert [(Path(e.path).name, e.field) for e in errors] == [("broken.yaml", "<yaml>")]
 
 
 def test_list_levels_missing_folder_is_an_error_not_an_exception(tmp_path: Path) -> None:
-    levels, errors = list_levels(tmp_path / "absent")
+    levels, errors = list_levels("runner", tmp_path / "absent")
     assert levels == [] and len(errors) == 1 and "does not exist" in errors[0].reason
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.config import AppConfig
+from game.engine.config import AppConfig
 from game.input.mapper import InputFrame
 from game.levels import list_levels
-from game.modes.runner import RunnerScene
+from game.modes.runner import MODE as RUNNER
+from game.modes.runner.scene import RunnerScene
 from game.scenes.calibrate import CalibrateScene
-from game.session_run import build_context
+from game.engine.run import build_context
 from sensors.clock import ManualClock, s_to_ns
 from sensors.motion.tracker import MotionTracker
 from sensors.sim import SimulatedPlayer
@@ -23,8 +24,8 @@ DT = 1 / 60
 def test_a_still_stand_calibrates_the_tracker_and_moves_on(tmp_path: Path) -> None:
     pygame.display.init()
     try:
-        levels, _ = list_levels()
-        ctx = build_context(AppConfig(input="sim", db=tmp_path / "s.sqlite"), levels)
+        levels, _ = list_levels(RUNNER.name)
+        ctx = build_context(AppConfig(input="sim", db=tmp_path / "s.sqlite"), RUNNER, levels)
         clock = ManualClock(0)
         ctx.clock = clock
         player = SimulatedPlayer(seed=2, script="idle:10", t0_ns=0, loop=False)

@@ -9,16 +9,17 @@ import numpy as np
 import pygame
 import pytest
 
-from game.config import AppConfig
-from game.context import GameContext
+from game.engine.config import AppConfig
+from game.engine.context import GameContext
 from game.levels import list_levels
-from game.modes.runner import RunnerScene
+from game.modes.runner import MODE as RUNNER
+from game.modes.runner.scene import RunnerScene
 from game.scenes.base import Scene
 from game.scenes.calibrate import CalibrateScene
 from game.scenes.menu import MenuScene
 from game.scenes.pause import PauseScene
 from game.scenes.results import ResultsScene
-from game.session_run import build_context
+from game.engine.run import build_context
 from sensors.clock import ManualClock, s_to_ns
 from sensors.sim import SimulatedPlayer
 
@@ -30,9 +31,9 @@ def ctx(tmp_path: Path) -> Iterator[GameContext]:
     pygame.display.init()
     pygame.font.init()
     pygame.display.set_mode(SIZE)
-    levels, _ = list_levels()
+    levels, _ = list_levels(RUNNER.name)
     clock = ManualClock(s_to_ns(10))
-    context = build_context(AppConfig(input="sim", db=tmp_path / "s.sqlite"), levels)
+    context = build_context(AppConfig(input="sim", db=tmp_path / "s.sqlite"), RUNNER, levels)
     context.clock = clock
     player = SimulatedPlayer(seed=3, t0_ns=0)
     context.live.ingest(player.advance_to(clock()))

@@ -17,8 +17,9 @@ from bleak.exc import BleakBluetoothNotAvailableError, BleakError  # noqa: E402
 from sensors.ble import heart_rate, polar_pmd  # noqa: E402
 from sensors.ble.allowlist import AllowedSensor  # noqa: E402
 from sensors.ble.discovery import DeviceKind, scan  # noqa: E402
-from sensors.ble.emulation import EmulatedWorld  # noqa: E402
-from sensors.ble.emulation.peripherals import CadenceSensor, HeartRateStrap, Movesense, PolarH10, Treadmill  # noqa: E402
+from liike_emulation import EmulatedWorld  # noqa: E402
+from liike_emulation.bleak_backend import client_backend_for, scanner_backend_for  # noqa: E402
+from liike_emulation.peripherals import CadenceSensor, HeartRateStrap, Movesense, PolarH10, Treadmill  # noqa: E402
 from sensors.ble.link import SensorLink  # noqa: E402
 from sensors.ble.link_errors import AdapterMissing, BluetoothOff, classify  # noqa: E402
 from sensors.ble.service import BroadcastReader  # noqa: E402
@@ -56,7 +57,7 @@ class Recorder:
 
 async def start_link(world: EmulatedWorld, address: str, rec: Recorder, **kwargs: Any) -> tuple[SensorLink, asyncio.Task[None]]:
     options = {**FAST, **kwargs}
-    link = SensorLink(address, rec, client_backend=world.client_backend(), **options)
+    link = SensorLink(address, rec, client_backend=client_backend_for(world), **options)
     return link, asyncio.create_task(link.run())
 
 
@@ -75,7 +76,7 @@ def test_scan_classifies_each_emulated_sensor_and_filters_by_service() -> None:
             "tread": await world.add(Treadmill("Treadmill T-500")),
             "cad": await world.add(CadenceSensor("CAD 9")),
         }
-        results = {r.address: r for r in await scan(0.4, backend=world.scanner_backend())}
+        results = {r.address: r for r in await scan(0.4, backend=scanner_backend_for(world))}
         kinds = {name: results[p.address].kind for name, p in devices.items()}
         assert kinds == {"strap": DeviceKind.HEART_RATE, "h10": DeviceKind.POLAR_PMD, "move": DeviceKind.MOVESENSE,
                          "tread": DeviceKind.TREADMILL, "cad": DeviceKind.CADENCE}
@@ -83,7 +84,7 @@ def test_scan_classifies_each_emulated_sensor_and_filters_by_service() -> None:
         assert results[devices["h10"].address].broadcast_bpm == 72  # read from its advertisement
         assert results[devices["strap"].address].broadcast_bpm is None
         # bleak's service filter: only heart-rate devices
-        seen = await BleakScanner.discover(0.3, service_uuids=[heart_rate.SERVICE_UUID], backend=world.scanner_backend())
+        seen = await BleakScanner.discover(0.3, service_uuids=[heart_rate.SERVICE_UUID], backend=scanner_backend_for(world))
         assert {d.address for d in seen} == {devices["strap"].address, devices["h10"].address}
         await world.close()
 
@@ -250,7 +251,7 @@ def test_missing_or_switched_off_adapter_gives_typed_errors() -> None:
         adapter = await world.adapter()
         adapter.state = "missing"
         with pytest.raises(BleakBluetoothNotAvailableError) as info:
-            await scan(0.1, backend=world.scanner_backend())
+            await scan(0.1, backend=scanner_backend_for(world))
         assert isinstance(classify(info.value), AdapterMissing)
         adapter.state = "off"
         rec = Recorder()
@@ -298,9 +299,9 @@ def test_broadcast_heart_rate_is_read_without_a_connection() -> None:
         rec = Recorder()
         reader = BroadcastReader([AllowedSensor(h10.address, "Strap 7", mode="broadcast")], rec)
         with pytest.raises(BleakError, match="or_patterns"):  # as bleak's BlueZ backend refuses it
-            BleakScanner(lambda d, a: None, scanning_mode="passive", backend=world.scanner_backend())
+            BleakScanner(lambda d, a: None, scanning_mode="passive", backend=scanner_backend_for(world))
         scanner = BleakScanner(lambda d, a: reader.on_advertisement(d.address, dict(a.manufacturer_data)),
-                               backend=world.scanner_backend())
+                               backend=scanner_backend_for(world))
         await scanner.start()
         await until(lambda: len(rec.of(HeartRateSample)) >= 4, what="broadcast heart rates")
         await scanner.stop()
@@ -319,7 +320,7 @@ def test_plain_bleak_client_reads_battery_and_body_location() -> None:
     async def main() -> None:
         world = EmulatedWorld()
         strap = await world.add(HeartRateStrap(battery_pct=64))
-        async with BleakClient(strap.address, backend=world.client_backend()) as client:
+        async with BleakClient(strap.address, backend=client_backend_for(world)) as client:
             assert (await client.read_gatt_char("00002a19-0000-1000-8000-00805f9b34fb"))[0] == 64
             location = await client.read_gatt_char(heart_rate.BODY_SENSOR_LOCATION_UUID)
             assert heart_rate.parse_body_sensor_location(bytes(location)) == "chest"

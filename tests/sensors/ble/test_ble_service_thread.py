@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("bumble")
 
 from sensors.ble.allowlist import AllowedSensor  # noqa: E402
-from sensors.ble.emulation.demo import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
+from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
 from sensors.ble.service import BleSource  # noqa: E402
 from sensors.bus import SensorBus  # noqa: E402
 from sensors.samples import DeviceState, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch  # noqa: E402
@@ -80,7 +80,7 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
     from bumble.gatt import Characteristic, Service
 
     from sensors.ble import battery
-    from sensors.ble.emulation.peripherals import EmulatedPeripheral
+    from liike_emulation.peripherals import EmulatedPeripheral
 
     class Lamp(EmulatedPeripheral):
         ADVERTISED = ("180F",)
@@ -108,7 +108,7 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
 
 
 def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_run_out_of_slots() -> None:
-    from sensors.ble.emulation.peripherals import HeartRateStrap
+    from liike_emulation.peripherals import HeartRateStrap
 
     addresses = [f"E0:11:22:00:02:{i:02X}" for i in range(1, 6)]
 

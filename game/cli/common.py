@@ -1,0 +1,73 @@
+"""What every ``liike`` command shares: exit codes, the one-line error, argument types.
+
+Exit codes: 0 success; 1 the hardware is not there (no Bluetooth); 2 bad input (a broken
+level, an unusable database, bad arguments), with one line on stderr naming what is wrong and
+what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+
+EXIT_OK = 0
+EXIT_NO_HARDWARE = 1
+EXIT_BAD_INPUT = 2
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    """Print ``liike: MESSAGE`` on stderr and return ``code`` for the command to exit with."""
+    print(f"liike: {message}", file=sys.stderr)
+    return code
+
+
+def raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM handler: end like Ctrl-C, so sessions are closed with their summaries."""
+    raise KeyboardInterrupt
+
+
+def window_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"window size out of range: {text}")
+    return w, h
+
+
+def rate_hz(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a sampling rate in Hz, got {text!r}") from None
+    if not 0 < value <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected a sampling rate above 0 Hz (e.g. 100), got {text}")
+    return value
+
+
+def positive(unit: str) -> Callable[[str], float]:
+    """An argument type for a positive number of ``unit`` ("seconds", "years", "bpm")."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number of {unit}, got {text!r}") from None
+        if not (value > 0 and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"expected a positive number of {unit}, got {text}")
+        return value
+
+    parse.__name__ = unit  # argparse names the type in its messages
+    return parse
+
+
+positive_seconds = positive("seconds")
+
+
+def emulation_missing(flag: str) -> str:
+    """The message for a hidden emulation flag when bumble (a test extra) is not installed."""
+    return (f"{flag} runs against an emulated Bluetooth room, which needs the test extras: "
+            "pip install 'liike[test]' (or, in a source checkout, pip install -e '.[test]')")

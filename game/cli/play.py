@@ -1,0 +1,105 @@
+"""``liike play``: start the game with whatever input is available."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from game.cli.common import emulation_missing, fail, positive_seconds, raise_keyboard_interrupt, window_size
+from game.engine.config import INPUTS, AppConfig
+from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
+
+#: The mode ``liike play`` starts without ``--mode`` or a level file.
+DEFAULT_MODE = "runner"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
+    modes = mode_names()
+    play.add_argument("--mode", choices=modes,
+                      help=f"game mode: {', '.join(modes)} (default: the mode a --level file names, else {DEFAULT_MODE})")
+    play.add_argument("--level", metavar="NAME|PATH", help="level name from levels/<mode>/ or a YAML file; default: choose in the menu")
+    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors")
+    play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
+    play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
+    play.add_argument("--seconds", type=positive_seconds, metavar="N", help="stop after N seconds")
+    play.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    play.add_argument("--player", default="player", metavar="PSEUDONYM", help="pseudonym the session is stored under (never a real name)")
+    play.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
+    play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
+    play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
+    play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
+    play.add_argument("--sensors", type=Path, metavar="FILE", help="Bluetooth allow-list (default: sensors.yaml in the user config folder)")
+    play.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
+    play.set_defaults(run=cmd_play)
+
+
+def _choose_mode(args: argparse.Namespace) -> GameMode:
+    """``--mode``; else the mode a ``--level`` file names; else the default mode."""
+    from game.levels import peek_mode
+
+    if args.mode is not None:
+        return get_mode(args.mode)
+    if args.level is not None and Path(args.level).is_file():
+        return get_mode(peek_mode(Path(args.level)))
+    return get_mode(DEFAULT_MODE)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from game.levels import LevelError, list_levels, load_level, resolve_level
+
+    try:
+        mode = _choose_mode(args)
+    except LevelError as exc:
+        return fail(str(exc))
+    except UnknownModeError as exc:
+        return fail(str(exc))
+    config = AppConfig(
+        mode=mode.name, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
+        seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
+        camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera), model=args.model,
+        sensors_file=args.sensors, emulate_ble=args.emulate_ble,
+    )
+    try:
+        if config.level is not None:
+            levels = [load_level(resolve_level(config.level, mode.name), mode.name)]
+        else:
+            levels, problems = list_levels(mode.name)
+            for problem in problems:
+                print(f"liike: skipping level: {problem}", file=sys.stderr)
+            if not levels:
+                return fail(f"no playable {mode.name} levels found in the levels folder; add one (see levels/README.md)")
+    except LevelError as exc:
+        return fail(str(exc))
+    if config.emulate_ble:
+        try:
+            import liike_emulation.room  # noqa: F401
+        except ImportError:
+            return fail(emulation_missing("--emulate-ble"))
+
+    from game.engine.app import NoDisplayError
+    from game.engine.run import run_game
+    from game.sessions import StoreError, default_db_path
+    from game.sessions.store import connect
+
+    # Check the store before anyone plays: a run that cannot be saved should not start unnoticed.
+    if not config.player.strip():
+        return fail("--player needs a pseudonym (any short name that is not the player's real name)")
+    try:
+        connect(config.db if config.db is not None else default_db_path()).close()
+    except StoreError as exc:
+        return fail(str(exc))
+
+    # A kiosk supervisor or `timeout` stops the game with SIGTERM: end it like Ctrl-C, so the
+    # session is closed with its score and summary.
+    signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    try:
+        result = run_game(config, mode, levels)
+    except NoDisplayError as exc:
+        return fail(str(exc))
+    print(json.dumps(result))
+    return 0
+

@@ -1,0 +1,179 @@
+"""``liike sessions list|show|delete``: the recorded sessions, and removing a player with all
+their sessions, or one session.
+
+Schools must be able to erase a child's data on request. The rows are deleted with
+``secure_delete`` on and the write-ahead log is emptied afterwards, so the data leaves the
+database file rather than lingering in free pages (see :meth:`SessionStore.delete_player`).
+
+Exit codes: 0 deleted; 1 the person at the terminal said no; 2 bad input (unknown player or
+session, no database, no confirmation possible), with one ``liike: ...`` line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from game.cli.common import EXIT_BAD_INPUT
+from game.cli.common import fail as _fail
+from game.sessions import SessionStore, StoreError, default_db_path
+
+EXIT_DECLINED = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sessions = sub.add_parser("sessions", help="list, show and delete recorded sessions")
+    sessions.set_defaults(run=lambda args: _help(sessions))
+    ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    sesslist = ssub.add_parser("list", help="list sessions")
+    sesslist.add_argument("--db", type=Path, metavar="FILE")
+    sesslist.add_argument("--json", action="store_true", help="print a JSON list")
+    sesslist.set_defaults(run=cmd_sessions_list)
+    sshow = ssub.add_parser("show", help="show one session")
+    sshow.add_argument("id", type=int)
+    sshow.add_argument("--db", type=Path, metavar="FILE")
+    sshow.add_argument("--json", action="store_true", help="print a JSON object")
+    sshow.set_defaults(run=cmd_sessions_show)
+    sdelete = ssub.add_parser("delete", help="delete one session, or a player with all their sessions",
+                              description="Delete session ID, or with --player a player and all their sessions, "
+                                          "so the data leaves the database file. Asks first unless --yes.")
+    sdelete.add_argument("id", type=int, nargs="?", metavar="ID", help="session to delete (see `liike sessions list`)")
+    sdelete.add_argument("--player", metavar="PSEUDONYM", help="delete this player and every session of theirs")
+    sdelete.add_argument("--db", type=Path, metavar="FILE")
+    sdelete.add_argument("--yes", action="store_true", help="do not ask for confirmation (needed when not on a terminal)")
+    sdelete.set_defaults(run=cmd_sessions_delete)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
+
+
+def _open_store(db: Path | None) -> SessionStore:
+    path = db if db is not None else default_db_path()
+    if not path.exists():
+        raise FileNotFoundError(f"no session database at {path}: play a session first, or pass --db FILE")
+    return SessionStore(path)
+
+
+def cmd_sessions_list(args: argparse.Namespace) -> int:
+    from game.sessions.report import format_sessions_table
+
+    try:
+        store = _open_store(args.db)
+    except (StoreError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    with store:
+        rows = store.list_sessions()
+    print(json.dumps(rows) if args.json else format_sessions_table(rows))
+    return 0
+
+
+def cmd_sessions_show(args: argparse.Namespace) -> int:
+    from game.sessions.report import format_session_detail
+
+    try:
+        store = _open_store(args.db)
+    except (StoreError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    with store:
+        detail = store.get_session(args.id)
+        if detail is None:
+            return _fail(f"no session {args.id} in {store.path}; `liike sessions list` shows the ids")
+    print(json.dumps(detail) if args.json else format_session_detail(detail))
+    return 0
+
+
+def _readings(samples: dict[str, int]) -> int:
+    return sum(samples.values())
+
+
+def confirm(question: str, stdin: TextIO | None = None, stderr: TextIO | None = None) -> bool:
+    """Ask ``question`` on ``stderr`` and read one answer line from ``stdin``; True only for
+    ``y`` / ``yes`` (any case). End of input or Ctrl-C count as no: deleting is not undoable."""
+    stdin = sys.stdin if stdin is None else stdin
+    stderr = sys.stderr if stderr is None else stderr
+    print(f"{question} [y/N] ", end="", file=stderr, flush=True)
+    try:
+        answer = stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if not answer.endswith("\n"):
+        print(file=stderr)  # keep the shell prompt off the question line
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_sessions_delete(args: argparse.Namespace) -> int:
+    """Run ``liike sessions delete (ID | --player PSEUDONYM) [--db FILE] [--yes]``; return the exit code."""
+    if (args.id is None) == (args.player is None):
+        return _fail("say what to delete: a session ID, or --player PSEUDONYM for a player and all their sessions")
+    path: Path = args.db if args.db is not None else default_db_path()
+    if not path.exists():
+        # Never create a store just to find nothing in it.
+        return _fail(f"no session database at {path}: nothing to delete; pass --db FILE if it is elsewhere")
+    try:
+        store = SessionStore(path)
+    except StoreError as exc:
+        return _fail(str(exc))
+    try:
+        with store:
+            if args.player is not None:
+                return _delete_player(store, args.player, args.yes)
+            return _delete_session(store, args.id, args.yes)
+    except StoreError as exc:
+        return _fail(str(exc))
+
+
+def _may_delete(what: str, yes: bool) -> int | None:
+    """None to go ahead; else the exit code (declined, or no terminal to ask on)."""
+    if yes:
+        return None
+    if not sys.stdin.isatty():
+        # A script or a pipe cannot answer reliably: refuse rather than guess.
+        return _fail(f"not deleting {what} without confirmation: input is not a terminal; add --yes to delete it")
+    if confirm(f"Delete {what}? This cannot be undone."):
+        return None
+    print("liike: nothing was deleted", file=sys.stderr)
+    return EXIT_DECLINED
+
+
+def _delete_player(store: SessionStore, pseudonym: str, yes: bool) -> int:
+    player = store.get_player(pseudonym)
+    if player is None:
+        return _fail(f"no player {pseudonym!r} in {store.path}; `liike sessions list` shows the players")
+    n = len(player["sessions"])
+    what = (f"player {pseudonym!r} with {n} session{'s' if n != 1 else ''} "
+            f"({_readings(player['samples'])} sensor readings) from {store.path}")
+    refused = _may_delete(what, yes)
+    if refused is not None:
+        return refused
+    removed = store.delete_player(pseudonym)
+    print(f"deleted player {pseudonym!r} and {removed} session{'s' if removed != 1 else ''} from {store.path}")
+    _report_wal(store)
+    return 0
+
+
+def _delete_session(store: SessionStore, session_id: int, yes: bool) -> int:
+    detail = store.get_session(session_id)
+    if detail is None:
+        return _fail(f"no session {session_id} in {store.path}; `liike sessions list` shows the ids")
+    what = (f"session {session_id} of player {detail['player']!r} ({detail['mode']}, started {detail['started_at']}, "
+            f"{_readings(detail['samples'])} sensor readings) from {store.path}")
+    refused = _may_delete(what, yes)
+    if refused is not None:
+        return refused
+    if not store.delete_session(session_id):  # deleted by someone else since we looked
+        return _fail(f"no session {session_id} in {store.path}; `liike sessions list` shows the ids")
+    print(f"deleted session {session_id} from {store.path}")
+    _report_wal(store)
+    return 0
+
+
+def _report_wal(store: SessionStore) -> None:
+    if store.wal_purged is False:
+        # SQLite empties the log when the last connection to the file closes.
+        print(f"liike: deleted, but another program (a running game?) has {store.path} open: old copies of the "
+              f"rows stay in {store.path}-wal until it closes the file", file=sys.stderr)

@@ -1,0 +1,200 @@
+"""The app loop: one owner of the pygame event queue, fixed-timestep updates, capped rendering.
+
+Per frame: pygame events -> input mapper; drain the SensorBus once (never blocking) -> live
+sensor view, motion recognition, session recording; run as many fixed updates as real time
+asks for; render the scene stack; flip; sleep to the frame cap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pygame
+
+from game.engine.config import AppConfig
+from game.engine.context import GameContext
+from game.input.keyboard import key_name
+from game.scenes.base import Scene, Transition
+from game.scenes.play import PlayScene
+from sensors.bus import SensorBus
+from sensors.source import Source
+
+MAX_UPDATES_PER_FRAME = 8  # after a long stall, drop time rather than spiral
+
+
+@dataclass
+class RunStats:
+    frames: int = 0
+    seconds: float = 0.0
+    work_ms: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        work = np.asarray(self.work_ms) if self.work_ms else np.zeros(1)
+        return {
+            "frames": self.frames,
+            "seconds": round(self.seconds, 3),
+            "fps": round(self.frames / self.seconds, 2) if self.seconds > 0 else 0.0,
+            "frame_ms_p50": round(float(np.percentile(work, 50)), 3),
+            "frame_ms_p99": round(float(np.percentile(work, 99)), 3),
+            "frames_over_16_7ms": round(float(np.mean(work > 1000 / 60)), 4),
+        }
+
+
+def open_window(config: AppConfig) -> pygame.Surface:
+    """Create the window (or an off-screen surface with the dummy driver when headless)."""
+    if config.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    flags = pygame.RESIZABLE
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Liike")
+        if config.fullscreen and not config.headless:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        return pygame.display.set_mode(config.size, flags)
+    except pygame.error as exc:
+        raise NoDisplayError(
+            f"cannot open a window ({exc}); on a machine without a screen run "
+            "`liike play --headless`, or start a display (for example Xvfb) and set DISPLAY"
+        ) from None
+
+
+class NoDisplayError(RuntimeError):
+    """No window can be opened here; the message says what to do."""
+
+
+class App:
+    def __init__(self, ctx: GameContext, first: Scene, bus: SensorBus, sources: Sequence[Source] = ()) -> None:
+        self.ctx = ctx
+        self.bus = bus
+        self.sources = list(sources)
+        self.stack: list[Scene] = [first]
+        self.stats = RunStats()
+
+    # -- scene stack -------------------------------------------------------------------------
+    def apply(self, tr: Transition) -> None:
+        if tr.op == "push" and tr.scene is not None:
+            self.stack.append(tr.scene)
+            tr.scene.enter()
+        elif tr.op == "replace" and tr.scene is not None:
+            self.stack.pop().exit()
+            self.stack.append(tr.scene)
+            tr.scene.enter()
+        elif tr.op == "pop":
+            self.stack.pop().exit()
+            if not self.stack:
+                self.ctx.quit_requested = True
+            else:
+                self.stack[-1].enter()
+        elif tr.op == "end_play":
+            self.stack.pop().exit()  # the pause overlay
+            self.apply(self._finish_play(completed=False) or Transition("pop"))
+        elif tr.op == "quit":
+            self.ctx.quit_requested = True
+
+    def _finish_play(self, completed: bool) -> Transition | None:
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, PlayScene):
+            return top.finish(completed)
+        return None
+
+    # -- per frame ---------------------------------------------------------------------------
+    def handle_events(self) -> None:
+        mapper = self.ctx.mapper
+        for ev in pygame.event.get():
+            if ev.type == pygame.QUIT:
+                self.ctx.quit_requested = True
+            elif ev.type == pygame.KEYDOWN:
+                if ev.key == pygame.K_F11:
+                    pygame.display.toggle_fullscreen()
+                mapper.key_down(key_name(ev.key))
+            elif ev.type == pygame.KEYUP:
+                mapper.key_up(key_name(ev.key))
+            elif ev.type == pygame.WINDOWFOCUSLOST:
+                # Key-ups are not delivered to an unfocused window: let go of everything now.
+                mapper.release_all()
+
+    def pump_sensors(self) -> None:
+        ctx = self.ctx
+        items = self.bus.drain()
+        if items and self.stack:
+            self.stack[-1].sensor_items(items)
+        if not items:
+            if not ctx.live.motion_live(ctx.clock()):
+                ctx.mapper.device_lost("motion")
+            return
+        events, _ = ctx.live.ingest(items)
+        ctx.record(items)
+        for ev in events:
+            ctx.mapper.motion_event(ev)
+            ctx.record_event(ev.t_ns, ev.kind, {"confidence": round(ev.confidence, 3), "magnitude": round(ev.magnitude, 4), "source": ev.source})
+        if ctx.live.motion_live(ctx.clock()):
+            ctx.mapper.motion_state(ctx.live.recogniser.state)
+        else:
+            ctx.mapper.device_lost("motion")
+
+    def render(self, screen: pygame.Surface) -> None:
+        # Draw from the topmost opaque scene upwards so overlays show what they cover.
+        start = len(self.stack) - 1
+        while start > 0 and self.stack[start].overlay:
+            start -= 1
+        for scene in self.stack[start:]:
+            scene.render(screen)
+
+    def run(self, screen: pygame.Surface) -> RunStats:
+        cfg = self.ctx.config
+        for source in self.sources:
+            source.start(self.bus)
+        self.stack[-1].enter()
+        clock = pygame.time.Clock()
+        step_s = 1.0 / cfg.update_hz
+        acc = 0.0
+        t_start = last = time.perf_counter()
+        try:
+            while not self.ctx.quit_requested:
+                t_frame = time.perf_counter()
+                acc += t_frame - last
+                last = t_frame
+                self.handle_events()
+                self.pump_sensors()
+                steps = 0
+                while acc >= step_s and steps < MAX_UPDATES_PER_FRAME and not self.ctx.quit_requested:
+                    frame = self.ctx.mapper.step()
+                    self.ctx.live.tick(self.ctx.clock(), step_s)
+                    tr = self.stack[-1].update(frame, step_s)
+                    if tr is not None:
+                        self.apply(tr)
+                    acc -= step_s
+                    steps += 1
+                if steps == MAX_UPDATES_PER_FRAME:
+                    acc = 0.0
+                if not self.stack:
+                    break
+                screen = pygame.display.get_surface() or screen
+                self.render(screen)
+                pygame.display.flip()
+                self.stats.work_ms.append((time.perf_counter() - t_frame) * 1000.0)
+                self.stats.frames += 1
+                if cfg.seconds is not None and time.perf_counter() - t_start >= cfg.seconds:
+                    break
+                clock.tick(cfg.fps_cap)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C ends the run like closing the window: the session is saved below
+        finally:
+            self.stats.seconds = time.perf_counter() - t_start
+            self.pump_sensors()  # what arrived since the last frame belongs to the session too
+            while self.stack and self.stack[-1].overlay:
+                self.stack.pop().exit()
+            # A run that ends mid-play still saves its session, marked as not completed.
+            tr = self._finish_play(completed=False) if self.stack else None
+            if tr is not None:
+                self.apply(tr)
+            self.ctx.end_session(0, {"completed": False, "reason": "ended before play"})
+            for source in self.sources:
+                source.stop()
+        return self.stats

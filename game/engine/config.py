@@ -1,0 +1,33 @@
+"""Settings of one run of the game, as given on the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+INPUTS = ("auto", "keyboard", "sim", "camera", "ble")
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    mode: str = "runner"  # a registered mode's name (game.engine.modes)
+    level: str | None = None  # name in levels/ or a path; None: choose in the menu
+    input: str = "auto"
+    headless: bool = False
+    fullscreen: bool = False
+    seconds: float | None = None  # stop after this long (unattended runs)
+    db: Path | None = None  # None: the user data folder
+    player: str = "player"
+    size: tuple[int, int] = (1280, 720)
+    seed: int = 0
+    camera: int | str | None = None  # webcam index or a video file standing in for one
+    model: str = "lite"  # pose model: lite, full or a path
+    sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder
+    emulate_ble: bool = False  # Bluetooth sensors from the emulated room (demonstrations, tests)
+    fps_cap: int = 60
+    update_hz: int = 120
+
+    @property
+    def autoplay(self) -> bool:
+        """Menus and results move on by themselves: demos, fair stands, unattended runs."""
+        return self.input == "sim"

@@ -1,0 +1,122 @@
+"""Everything scenes share during one run: settings, input, live sensor view, session."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from game.engine.config import AppConfig
+from game.input.mapper import InputMapper
+from game.engine.modes import GameMode, LevelInfo
+from game.engine.live import HeartTally, LiveSensors
+from game.render.text import TextCache
+from game.sessions import SessionWriter, StoreError, default_db_path
+from sensors.clock import ClockNs, now_ns
+from sensors.samples import BusItem
+
+log = logging.getLogger("liike.game")
+
+#: Asks the simulated player to perform a movement ("jump" / "squat") at a host time (ns).
+Autopilot = Callable[[str, int], None]
+
+#: The newest camera frame (an object with a BGR ``image``), for showing the player to themself.
+#: Frames are only ever drawn on screen, never written anywhere.
+Preview = Callable[[], Any]
+
+
+@dataclass
+class SessionLink:
+    """The open session of the current play-through, if the store could be opened."""
+
+    writer: SessionWriter | None = None
+    session_id: int | None = None
+    error: str | None = None
+    final_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.writer is not None
+
+
+class GameContext:
+    def __init__(
+        self,
+        config: AppConfig,
+        mapper: InputMapper,
+        live: LiveSensors,
+        mode: GameMode | None,
+        levels: list[LevelInfo],
+        text: TextCache,
+        autopilot: Autopilot | None = None,
+        clock: ClockNs = now_ns,
+        input_label: str = "keyboard",
+        preview: Preview | None = None,
+    ) -> None:
+        self.config = config
+        self.mapper = mapper
+        self.live = live
+        self.mode = mode
+        self.levels = levels
+        self.text = text
+        self.autopilot = autopilot
+        self.clock = clock
+        self.input_label = input_label
+        self.preview = preview
+        self.selected_level = 0
+        self.session = SessionLink()
+        self.last_result: dict[str, Any] | None = None
+        self.sessions_played: list[int] = []
+        self.quit_requested = False
+
+    @property
+    def game_mode(self) -> GameMode:
+        """The mode being played (a context without one, such as the class board's, has none)."""
+        if self.mode is None:
+            raise RuntimeError("this screen plays no game mode")
+        return self.mode
+
+    @property
+    def level(self) -> LevelInfo:
+        return self.levels[self.selected_level]
+
+    @property
+    def db_path(self) -> Path:
+        return self.config.db if self.config.db is not None else default_db_path()
+
+    # -- session lifecycle -------------------------------------------------------------------
+    def begin_session(self) -> None:
+        """Open a session for the selected level. A store that fails leaves the game playable."""
+        self.end_session(score=0, summary={"completed": False, "reason": "replaced"})
+        # Heart and movement numbers in the summary are the session's own, not the whole run's.
+        self.live.heart = HeartTally()
+        self.live.motion_counts = {}
+        writer = SessionWriter(self.db_path, player=self.config.player, mode=self.game_mode.name, level=self.level.name)
+        try:
+            sid = writer.start()
+        except StoreError as exc:
+            log.error("session will not be saved: %s", exc)
+            self.session = SessionLink(error=str(exc))
+            writer.finish(0, {})
+            return
+        self.session = SessionLink(writer=writer, session_id=sid)
+        self.sessions_played.append(sid)
+
+    def record(self, items: Iterable[BusItem]) -> None:
+        if self.session.writer is not None:
+            self.session.writer.record(items)
+
+    def record_event(self, t_ns: int, kind: str, data: dict[str, Any] | None = None) -> None:
+        if self.session.writer is not None:
+            self.session.writer.record_event(t_ns, kind, data)
+
+    def end_session(self, score: float, summary: dict[str, Any]) -> None:
+        writer = self.session.writer
+        if writer is None:
+            return
+        self.session.final_counts = dict(writer.counts())
+        writer.finish(score, summary)
+        if not writer.intact:  # rows were lost: never claim the session was saved whole
+            self.session.error = writer.error or "the session was not fully saved"
+        self.session.writer = None

@@ -1,0 +1,102 @@
+"""What the game knows about its sensors this frame, built from the SensorBus items.
+
+The game loop drains the bus once per frame and hands the items here. This is where
+freshness is applied (:mod:`game.engine.freshness`): a quiet strap is shown as quiet, never as
+the player's current value, and motion holds are let go when no motion source is live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from game.engine.freshness import MOTION_FRESH_S, HeartTally, heart_rate_current
+from sensors.clock import NS_PER_S
+from sensors.motion.events import MotionEvent, MotionState
+from sensors.motion.heart_zones import HeartProfile, Intensity
+from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
+
+
+
+class MotionRecogniser(Protocol):
+    def feed(self, item: object) -> list[MotionEvent]: ...
+
+    @property
+    def state(self) -> MotionState: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass
+class LiveSensors:
+    recogniser: MotionRecogniser
+    profile: HeartProfile = field(default_factory=HeartProfile)
+    hr_bpm: int | None = None
+    hr_t_ns: int = 0
+    hr_contact: bool | None = None
+    hr_broadcast: bool = False
+    hr_source: str | None = None
+    last_pose: PoseFrame | None = None
+    motion_t_ns: int = -(10**18)
+    motion_sources: set[str] = field(default_factory=set)
+    devices: dict[str, DeviceStatus] = field(default_factory=dict)
+    heart: HeartTally = field(default_factory=HeartTally)
+    motion_counts: dict[str, int] = field(default_factory=dict)
+
+    def ingest(self, items: Iterable[BusItem]) -> tuple[list[MotionEvent], list[DeviceStatus]]:
+        """Take one frame's bus items; return the recognised movements and status changes."""
+        events: list[MotionEvent] = []
+        statuses: list[DeviceStatus] = []
+        for item in items:
+            if isinstance(item, DeviceStatus):
+                self.devices[item.source] = item
+                statuses.append(item)
+                if not item.live and item.source in self.motion_sources:
+                    self.motion_sources.discard(item.source)
+                    if not self.motion_sources:
+                        self.recogniser.reset()
+                continue
+            if isinstance(item, HeartRateSample):
+                # One player, one heart: stay with the strap that is being read while it is
+                # current, so two straps (or a strap and a watch) do not take turns on screen.
+                if (self.hr_source is not None and item.source != self.hr_source
+                        and self.hr_fresh(item.t_host_ns)):
+                    continue
+                self.hr_source = item.source
+                # "no contact" means the strap is off the chest, and 0 bpm is what some straps
+                # send before they have a reading: neither is a heart rate.
+                if item.contact is not False and item.bpm > 0:
+                    self.hr_bpm, self.hr_t_ns = item.bpm, item.t_host_ns
+                    self.hr_broadcast = item.broadcast
+                    self.heart.add(item.bpm)
+                self.hr_contact = item.contact
+                continue
+            if isinstance(item, (PoseFrame, ImuBatch)):
+                self.motion_sources.add(item.source)
+                self.motion_t_ns = max(self.motion_t_ns, item.t_host_ns)
+                if isinstance(item, PoseFrame):
+                    self.last_pose = item
+                found = self.recogniser.feed(item)
+                for ev in found:
+                    self.motion_counts[ev.kind] = self.motion_counts.get(ev.kind, 0) + 1
+                events.extend(found)
+        return events, statuses
+
+    def hr_fresh(self, now_ns: int) -> bool:
+        # A strap that reports "no contact" is off the chest: its last good value is not current.
+        return heart_rate_current(self.hr_bpm, self.hr_contact, self.hr_t_ns, now_ns)
+
+    def motion_live(self, now_ns: int) -> bool:
+        return bool(self.motion_sources) and now_ns - self.motion_t_ns <= MOTION_FRESH_S * NS_PER_S
+
+    def intensity(self, now_ns: int) -> Intensity | None:
+        return self.profile.intensity(self.hr_bpm) if self.hr_fresh(now_ns) and self.hr_bpm else None
+
+    def tick(self, now_ns: int, dt_s: float) -> None:
+        """Accumulate time in heart-rate bands (only while the reading is fresh)."""
+        band = self.intensity(now_ns)
+        if band is not None:
+            self.heart.spend(band, dt_s)
+
+    def device_problems(self) -> list[DeviceStatus]:
+        return [d for d in self.devices.values() if d.state in (DeviceState.STALE, DeviceState.DISCONNECTED, DeviceState.ERROR)]

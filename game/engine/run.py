@@ -1,0 +1,89 @@
+"""Wires one run of the game together and reports it as a JSON-ready dict."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pygame
+
+from game.engine.app import App, open_window
+from game.engine.config import AppConfig
+from game.engine.context import GameContext
+from game.input import InputMapper, load_bindings
+from game.engine.sources import build_inputs
+from game.engine.modes import GameMode, LevelInfo
+from game.engine.live import LiveSensors
+from game.render.text import TextCache
+from game.scenes.menu import MenuScene
+from sensors.bus import SensorBus
+from sensors.motion.tracker import MotionTracker
+
+#: Width / height of webcam pictures until the camera's own is known (most webcams are 4:3).
+WEBCAM_ASPECT_WH = 4 / 3
+
+
+def picture_aspect(preview: Any) -> Callable[[], float | None]:
+    """Width / height of the newest camera picture, or None before the first one."""
+    def aspect() -> float | None:
+        frame = preview()
+        if frame is None:
+            return None
+        h, w = frame.image.shape[:2]
+        return w / h if h else None
+
+    return aspect
+
+
+def build_tracker(preview: Any = None) -> MotionTracker:
+    """The motion tracker with the picture shape its landmarks come from: the camera's own
+    once it delivers (MediaPipe normalises x by the width and y by the height), 4:3 before;
+    the simulated player's camera is 4:3 too (:class:`sensors.sim.Camera`)."""
+    source = picture_aspect(preview) if preview is not None else None
+    return MotionTracker(image_aspect_wh=WEBCAM_ASPECT_WH, aspect_source=source)
+
+
+def build_context(
+    config: AppConfig, mode: GameMode | None, levels: list[LevelInfo], autopilot: Any = None, input_label: str = "keyboard",
+    preview: Any = None,
+) -> GameContext:
+    return GameContext(
+        config=config,
+        mode=mode,
+        mapper=InputMapper(load_bindings()),
+        live=LiveSensors(recogniser=build_tracker(preview)),
+        levels=levels,
+        text=TextCache(),
+        autopilot=autopilot,
+        input_label=input_label,
+        preview=preview,
+    )
+
+
+def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo]) -> dict[str, Any]:
+    inputs = build_inputs(config)
+    ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview)
+    bus = SensorBus()
+    screen = open_window(config)
+    try:
+        app = App(ctx, MenuScene(ctx), bus, inputs.sources)
+        stats = app.run(screen)
+    finally:
+        pygame.quit()
+    result: dict[str, Any] = {
+        "session_id": ctx.sessions_played[-1] if ctx.sessions_played else None,
+        "sessions": ctx.sessions_played,
+        "mode": mode.name,
+        "level": ctx.level.name,
+        "input": config.input,
+    }
+    result.update(stats.summary())
+    summary = ctx.last_result or {}
+    result["score"] = summary.get("score", 0)
+    result["completed"] = bool(summary.get("completed", False))
+    counts = ctx.session.final_counts
+    result["samples"] = {kind: counts.get(kind, 0) for kind in ("hr", "imu", "pose")}
+    result["motion_events"] = dict(ctx.live.motion_counts)
+    result["bus_dropped"] = bus.stats().dropped
+    if ctx.session.error:
+        result["store_error"] = ctx.session.error
+    return result

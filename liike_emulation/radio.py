@@ -1,0 +1,194 @@
+"""Virtual controllers on one in-memory link: the radio environment of the emulated world.
+
+Two behaviours of bumble's stock virtual controller differ from real adapters in ways that
+matter to a sensor link, so :class:`AdapterController` changes them:
+
+- it has no connection limit, while a typical USB or laptop adapter holds 5-7 LE connections;
+  here a connection request beyond ``max_connections`` is refused with HCI status 0x09
+  (Connection Limit Exceeded, Bluetooth Core 5.4 Vol 1 Part F 1.3), as a real controller does;
+- it ignores LE Create Connection Cancel, so a connect that timed out would block every later
+  one; here the pending attempt is dropped and reported as ended with status 0x02 (Unknown
+  Connection Identifier), which is what Core 5.4 Vol 4 Part E 7.8.13 specifies.
+
+The stock ``LocalLink`` also hands every advertisement to every controller, a cost that grows
+with the square of the number of devices; :class:`RadioLink` hands advertisements only to the
+controllers that listen (scanning or waiting to connect), which keeps a class of 30 straps cheap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from bumble import hci, ll
+from bumble.controller import Controller
+from bumble.device import Device
+from bumble.host import Host
+from bumble.link import LocalLink
+from bumble.transport.common import AsyncPipeSink
+
+
+class Peripheral(Protocol):
+    """What the world needs of a peripheral (:class:`liike_emulation.peripherals.EmulatedPeripheral`)."""
+
+    device: Any
+
+    async def attach(self, world: EmulatedWorld) -> None: ...
+
+    async def detach(self) -> None: ...
+
+
+P = TypeVar("P", bound=Peripheral)
+
+log = logging.getLogger(__name__)
+
+#: bumble's default advertising interval is 1 s; emulated peripherals advertise faster so
+#: tests do not wait on the radio.
+FAST_ADVERTISING_INTERVAL_MS = 20.0
+
+
+class RadioLink(LocalLink):
+    """A link layer that delivers advertisements only to controllers that listen for them."""
+
+    def send_advertising_pdu(self, sender_controller: Controller, packet: ll.AdvertisingPdu) -> None:
+        loop = asyncio.get_running_loop()
+        connect_request = isinstance(packet, ll.ConnectInd)
+        for c in self.controllers:
+            if c is sender_controller:
+                continue
+            if connect_request or c.le_scan_enable or c.pending_le_connection is not None:
+                loop.call_soon(c.on_ll_advertising_pdu, packet)
+
+
+class LegacyController(Controller):
+    """A virtual controller without LE extended advertising and LL privacy.
+
+    Most adapters in use, and the sensors themselves, advertise with legacy PDUs; bleak's own
+    bumble-based CI turns the same two features off.
+    """
+
+    le_features = Controller.le_features & ~(hci.LeFeatureMask.LE_EXTENDED_ADVERTISING | hci.LeFeatureMask.LL_PRIVACY)
+
+
+class AdapterController(LegacyController):
+    """A virtual controller with a real adapter's connection limit and a working connect cancel."""
+
+    def __init__(self, *args: object, max_connections: int = 7, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.max_connections = max_connections
+
+    def on_hci_le_create_connection_command(self, command: hci.HCI_LE_Create_Connection_Command) -> None:
+        if len(self.le_connections) >= self.max_connections:
+            self._send_hci_command_status(hci.HCI_ErrorCode.CONNECTION_LIMIT_EXCEEDED_ERROR, command.op_code)
+            return None
+        return super().on_hci_le_create_connection_command(command)
+
+    def on_hci_le_create_connection_cancel_command(
+        self, command: hci.HCI_LE_Create_Connection_Cancel_Command
+    ) -> hci.HCI_StatusReturnParameters:
+        pending = self.pending_le_connection
+        self.pending_le_connection = None
+        if pending is not None:
+            loop = asyncio.get_running_loop()
+            loop.call_soon(self._report_cancelled, pending.peer_address)
+        return hci.HCI_StatusReturnParameters(hci.HCI_ErrorCode.SUCCESS)
+
+    def _report_cancelled(self, peer_address: hci.Address) -> None:
+        self.send_hci_packet(
+            hci.HCI_LE_Connection_Complete_Event(
+                status=hci.HCI_ErrorCode.UNKNOWN_CONNECTION_IDENTIFIER_ERROR,
+                connection_handle=0,
+                role=hci.Role.CENTRAL,
+                peer_address_type=peer_address.address_type,
+                peer_address=peer_address,
+                connection_interval=0,
+                peripheral_latency=0,
+                supervision_timeout=0,
+                central_clock_accuracy=0,
+            )
+        )
+
+
+def _address(index: int, prefix: int) -> str:
+    return ":".join(f"{b:02X}" for b in (prefix, 0x11, 0x22, (index >> 16) & 0xFF, (index >> 8) & 0xFF, index & 0xFF))
+
+
+@dataclass
+class Adapter:
+    """One emulated central: what a USB dongle or a laptop's radio is to the real program."""
+
+    name: str
+    controller: AdapterController
+    device: Device
+    #: A controller makes one connection attempt at a time (Core 5.4 Vol 4 Part E 7.8.12).
+    connect_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: "on", "off" (radio powered down) or "missing" (no adapter in the machine).
+    state: str = "on"
+    scanners: int = 0
+
+
+class EmulatedWorld:
+    """Virtual adapters and peripherals on one :class:`RadioLink`.
+
+    Create it inside the asyncio loop that will run it (bumble binds to the running loop), add
+    peripherals with :meth:`add`, and pass the classes of :mod:`liike_emulation.bleak_backend`
+    (``scanner_backend_for(world)`` / ``client_backend_for(world)``) to bleak's
+    ``BleakScanner(backend=...)`` / ``BleakClient(backend=...)``.
+    """
+
+    def __init__(self, *, max_connections: int = 7, exchange_mtu: bool = True) -> None:
+        self.link = RadioLink()
+        self.max_connections = max_connections
+        #: Real stacks (BlueZ, CoreBluetooth, WinRT) negotiate the ATT MTU on connection; turn
+        #: this off to emulate one that stays at the 23-byte default.
+        self.exchange_mtu = exchange_mtu
+        self.adapters: list[Adapter] = []
+        self.peripherals: list[Peripheral] = []
+        self._next = 1
+
+    async def add_adapter(self, name: str | None = None) -> Adapter:
+        index = len(self.adapters)
+        address = _address(index + 1, 0xC0)
+        controller = AdapterController(name or f"adapter{index}", link=self.link, public_address=address,
+                                       max_connections=self.max_connections)
+        controller.random_address = hci.Address(address)  # type: ignore[assignment]
+        device = Device(name=name or f"hci{index}", address=hci.Address(address),
+                        host=Host(controller, AsyncPipeSink(controller)))
+        await device.power_on()
+        adapter = Adapter(name or f"hci{index}", controller, device)
+        self.adapters.append(adapter)
+        return adapter
+
+    async def adapter(self, index: int = 0) -> Adapter:
+        while len(self.adapters) <= index:
+            await self.add_adapter()
+        return self.adapters[index]
+
+    def new_address(self) -> str:
+        address = _address(self._next, 0xE0)
+        self._next += 1
+        return address
+
+    async def add(self, peripheral: P) -> P:
+        """Power the peripheral on in this world and start its advertising."""
+        await peripheral.attach(self)
+        self.peripherals.append(peripheral)
+        return peripheral
+
+    async def close(self) -> None:
+        for p in self.peripherals:
+            await p.detach()
+            if p.device is not None:
+                try:
+                    await p.device.stop_advertising()
+                except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
+                    pass
+        for a in self.adapters:
+            for connection in list(a.device.connections.values()):
+                try:
+                    await connection.disconnect()
+                except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
+                    pass
+        await asyncio.sleep(0.05)  # let the last HCI exchanges finish before the loop closes

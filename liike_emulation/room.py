@@ -1,0 +1,89 @@
+"""A ready-made emulated room of sensors, for ``--emulate`` demonstrations and tests.
+
+Addresses are fixed so that commands can name them::
+
+    E0:11:22:00:00:01  HRM-Pro 12345            heart-rate strap (RR intervals, contact)
+    E0:11:22:00:00:02  Polar H10 A1B2C3D4       heart rate + PMD accelerometer, HR broadcast
+    E0:11:22:00:00:03  Movesense 220330000123   accelerometer over GSP
+    E0:11:22:00:00:04  Treadmill T-500          FTMS treadmill
+    E0:11:22:00:00:05  CADENCE 4711             cycling cadence
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+
+from liike_emulation.bleak_backend import client_backend_for, scanner_backend_for
+from liike_emulation.peripherals import CadenceSensor, HeartRateStrap, Movesense, PolarH10, Treadmill
+from liike_emulation.radio import EmulatedWorld
+
+DEMO_ADDRESSES = {
+    "strap": "E0:11:22:00:00:01",
+    "h10": "E0:11:22:00:00:02",
+    "movesense": "E0:11:22:00:00:03",
+    "treadmill": "E0:11:22:00:00:04",
+    "cadence": "E0:11:22:00:00:05",
+}
+
+
+def _warming_up(t_s: float) -> float:
+    """A heart rate rising from 75 to about 150 bpm over two minutes, with breathing ripple."""
+    return 75.0 + 75.0 * (1.0 - math.exp(-t_s / 40.0)) + 2.0 * math.sin(2 * math.pi * t_s / 4.0)
+
+
+async def demo_room(world: EmulatedWorld) -> None:
+    await world.add(HeartRateStrap("HRM-Pro 12345", bpm=_warming_up, address=DEMO_ADDRESSES["strap"]))
+    await world.add(PolarH10("Polar H10 A1B2C3D4", bpm=lambda t: _warming_up(t) - 5, broadcast=True,
+                             address=DEMO_ADDRESSES["h10"]))
+    await world.add(Movesense("Movesense 220330000123", address=DEMO_ADDRESSES["movesense"]))
+    await world.add(Treadmill("Treadmill T-500", address=DEMO_ADDRESSES["treadmill"]))
+    await world.add(CadenceSensor("CADENCE 4711", address=DEMO_ADDRESSES["cadence"]))
+
+
+class EmulatedBackends:
+    """A backend factory for :class:`sensors.ble.service.BleSource`: builds the world inside the
+    BLE loop (``setup`` adds the peripherals; default :func:`demo_room`) and hands out bleak
+    backends on it. ``world`` is available once the factory has run."""
+
+    def __init__(self, setup: Callable[[EmulatedWorld], Awaitable[None]] | None = None, *, adapters: int = 1,
+                 **world_options: object) -> None:
+        self.setup = setup or demo_room
+        self.adapters = adapters
+        self.world_options = world_options
+        self.world: EmulatedWorld | None = None
+
+    async def __call__(self) -> tuple[type, type]:
+        self.world = EmulatedWorld(**self.world_options)  # type: ignore[arg-type]
+        for _ in range(self.adapters):
+            await self.world.add_adapter()
+        await self.setup(self.world)
+        return scanner_backend_for(self.world), client_backend_for(self.world)
+
+    async def close(self) -> None:
+        if self.world is not None:
+            await self.world.close()
+
+
+def class_addresses(n: int) -> list[str]:
+    """Fixed addresses of the straps of :func:`class_room`."""
+    return [f"E0:11:22:00:01:{i + 1:02X}" for i in range(n)]
+
+
+def class_room(n: int = 24) -> Callable[[EmulatedWorld], Awaitable[None]]:
+    """``n`` Polar straps broadcasting their heart rates, each warming up at its own pace; the
+    last one is not worn (no skin contact), so the board's warnings can be seen."""
+
+    async def setup(world: EmulatedWorld) -> None:
+        for i, address in enumerate(class_addresses(n)):
+            rest = 70.0 + (i * 7) % 15
+            peak = 135.0 + (i * 11) % 60
+            tau = 20.0 + (i * 5) % 40
+
+            def bpm(t: float, rest: float = rest, peak: float = peak, tau: float = tau) -> float:
+                return rest + (peak - rest) * (1.0 - math.exp(-t / tau))
+
+            await world.add(PolarH10(f"Polar H10 {0xA0000000 + i:08X}", bpm=bpm, broadcast=True,
+                                     contact=i != n - 1, address=address))
+
+    return setup
