@@ -10,6 +10,7 @@ from pathlib import Path
 
 from game.cli.common import emulation_missing, fail, positive_seconds, raise_keyboard_interrupt, window_size
 from game.engine.config import INPUTS, AppConfig
+from game.engine.sources import EmulatedBle
 from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
 
 #: The mode ``liike play`` starts without ``--mode`` or a level file.
@@ -61,7 +62,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         mode=mode.name, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
         seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
         camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera), model=args.model,
-        sensors_file=args.sensors, emulate_ble=args.emulate_ble,
+        sensors_file=args.sensors,
     )
     try:
         if config.level is not None:
@@ -74,9 +75,10 @@ def cmd_play(args: argparse.Namespace) -> int:
                 return fail(f"no playable {mode.name} levels found in the levels folder; add one (see levels/README.md)")
     except LevelError as exc:
         return fail(str(exc))
-    if config.emulate_ble:
+    emulated = None
+    if args.emulate_ble:
         try:
-            import liike_emulation.room  # noqa: F401
+            emulated = _emulated_room()
         except ImportError:
             return fail(emulation_missing("--emulate-ble"))
 
@@ -97,9 +99,17 @@ def cmd_play(args: argparse.Namespace) -> int:
     # session is closed with its score and summary.
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        result = run_game(config, mode, levels)
+        result = run_game(config, mode, levels, emulated)
     except NoDisplayError as exc:
         return fail(str(exc))
     print(json.dumps(result))
     return 0
 
+
+def _emulated_room() -> EmulatedBle:
+    """The demo room: a Polar H10 and a Movesense, unless the allow-list names others."""
+    from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends
+    from sensors.ble.allowlist import AllowedSensor
+
+    return EmulatedBle(EmulatedBackends(), (AllowedSensor(DEMO_ADDRESSES["h10"], "Polar H10"),
+                                            AllowedSensor(DEMO_ADDRESSES["movesense"], "Movesense", placement="waist")))

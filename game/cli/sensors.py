@@ -29,10 +29,9 @@ EXIT_NO_BLUETOOTH = EXIT_NO_HARDWARE
 
 
 def _emulated_backends() -> Any:
-    try:
-        from liike_emulation.room import EmulatedBackends
-    except ImportError:
-        raise SystemExit(_fail(emulation_missing("--emulate")))
+    """The emulated room's backend factory; ImportError without the test extras."""
+    from liike_emulation.room import EmulatedBackends
+
     return EmulatedBackends()
 
 
@@ -41,6 +40,10 @@ def _emulated_backends() -> Any:
 def cmd_scan(args: argparse.Namespace) -> int:
     from sensors.ble.discovery import ScanResult, scan
 
+    try:
+        factory = _emulated_backends() if args.emulate else None
+    except ImportError:
+        return _fail(emulation_missing("--emulate"))
     allowed = set()
     try:
         allowed = {s.address for s in allowlist.load()}
@@ -49,9 +52,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     async def run() -> list[ScanResult]:
         backend = None
-        factory = None
-        if args.emulate:
-            factory = _emulated_backends()
+        if factory is not None:
             backend, _ = await factory()
         try:
             return await scan(args.seconds, backend=backend)
@@ -153,7 +154,10 @@ def cmd_monitor(args: argparse.Namespace) -> int:
                                        known[a].placement if a in known else "chest", mode,
                                        known[a].adapter if a in known else None) for a in addresses]
     names = {s.address: s.display for s in sensors}
-    backends = _emulated_backends() if args.emulate else None
+    try:
+        backends = _emulated_backends() if args.emulate else None
+    except ImportError:
+        return _fail(emulation_missing("--emulate"))
     bus = SensorBus()
     source = BleSource(sensors, backends=backends)
     t0 = now_ns()

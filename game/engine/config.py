@@ -23,7 +23,6 @@ class AppConfig:
     camera: int | str | None = None  # webcam index or a video file standing in for one
     model: str = "lite"  # pose model: lite, full or a path
     sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder
-    emulate_ble: bool = False  # Bluetooth sensors from the emulated room (demonstrations, tests)
     fps_cap: int = 60
     update_hz: int = 120
 

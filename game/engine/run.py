@@ -10,7 +10,7 @@ from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
 from game.input import InputMapper, load_bindings
-from game.engine.sources import build_inputs
+from game.engine.sources import EmulatedBle, build_inputs
 from game.engine.modes import GameMode, LevelInfo
 from game.engine.live import LiveSensors
 from game.render.text import TextCache
@@ -59,8 +59,8 @@ def build_context(
     )
 
 
-def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo]) -> dict[str, Any]:
-    inputs = build_inputs(config)
+def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulated: EmulatedBle | None = None) -> dict[str, Any]:
+    inputs = build_inputs(config, emulated)
     ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview)
     bus = SensorBus()
     screen = open_window(config)

@@ -14,16 +14,27 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from game.engine.config import AppConfig
 from game.engine.context import Autopilot, Preview
+from sensors.ble.allowlist import AllowedSensor
 from sensors.source import Source
 
 if TYPE_CHECKING:
     from sensors.camera.pose import PoseWorker
 
 log = logging.getLogger("liike.inputs")
+
+
+@dataclass(frozen=True)
+class EmulatedBle:
+    """An emulated Bluetooth room for demonstrations and tests (built by the command line's
+    hidden ``--emulate-ble``; the engine never imports the emulation): the bleak backends to
+    reach it and the sensors to use when the allow-list is empty."""
+
+    backends: Any
+    sensors: tuple[AllowedSensor, ...] = ()
 
 
 @dataclass
@@ -60,7 +71,7 @@ def _camera_source(config: AppConfig, camera: int | str) -> "PoseWorker | None":
     return PoseWorker(CameraCapture(camera), model)
 
 
-def _ble_source(config: AppConfig) -> tuple[Source | None, str]:
+def _ble_source(config: AppConfig, emulated: EmulatedBle | None) -> tuple[Source | None, str]:
     """The Bluetooth source for the allow-listed sensors, or None with the reason."""
     from sensors.ble import allowlist
 
@@ -69,25 +80,18 @@ def _ble_source(config: AppConfig) -> tuple[Source | None, str]:
     except allowlist.AllowListError as exc:
         log.error("Bluetooth sensors are off: %s", exc)
         return None, "Bluetooth allow-list unreadable"
-    if config.emulate_ble and not sensors:
-        from liike_emulation.room import DEMO_ADDRESSES
-
-        sensors = [allowlist.AllowedSensor(DEMO_ADDRESSES["h10"], "Polar H10"),
-                   allowlist.AllowedSensor(DEMO_ADDRESSES["movesense"], "Movesense", placement="waist")]
+    if emulated is not None and not sensors:
+        sensors = list(emulated.sensors)
     if not sensors:
         return None, "no Bluetooth sensors allowed yet (`liike sensors scan`, then `liike sensors allow ADDRESS`)"
     from sensors.ble.service import BleSource
 
-    backends = None
-    if config.emulate_ble:
-        from liike_emulation.room import EmulatedBackends
-
-        backends = EmulatedBackends()
+    backends = emulated.backends if emulated is not None else None
     labels = ", ".join(s.display for s in sensors[:3]) + (" ..." if len(sensors) > 3 else "")
     return BleSource(sensors, backends=backends), f"Bluetooth ({labels})"
 
 
-def build_inputs(config: AppConfig) -> InputSetup:
+def build_inputs(config: AppConfig, emulated: EmulatedBle | None = None) -> InputSetup:
     if config.input == "sim":
         from sensors.sim import SimulatedSource
 
@@ -99,7 +103,7 @@ def build_inputs(config: AppConfig) -> InputSetup:
     labels: list[str] = []
     preview: Preview | None = None
     if config.input in ("auto", "ble"):
-        ble, why = _ble_source(config)
+        ble, why = _ble_source(config, emulated)
         if ble is not None:
             sources.append(ble)
             labels.append(why)
