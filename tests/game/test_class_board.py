@@ -54,16 +54,29 @@ def test_grid_fits_a_class_on_one_screen() -> None:
     assert grid(0, 100, 100) == (1, 1)
 
 
-def test_class_command_reads_a_room_of_broadcasting_straps(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_class_command_reads_a_room_of_broadcasting_straps(capsys: pytest.CaptureFixture[str], tmp_path,  # type: ignore[no-untyped-def]
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
+    import pygame
+
+    # The board is closed (as by the window's close button) once it has heard 20 straps, however
+    # long a busy machine takes to get there; --seconds is only the backstop.
+    ingest = ClassBoard.ingest
+
+    def ingest_then_close_when_heard(self: ClassBoard, items):  # type: ignore[no-untyped-def]
+        ingest(self, items)
+        if sum(1 for s in self.summary()["straps"] if s["readings"] >= 1) >= 20:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    monkeypatch.setattr(ClassBoard, "ingest", ingest_then_close_when_heard)
     shot = tmp_path / "board.png"
-    code = main(["class", "--emulate-ble", "--headless", "--seconds", "3", "--sensors", str(tmp_path / "none.yaml"),
+    code = main(["class", "--emulate-ble", "--headless", "--seconds", "60", "--sensors", str(tmp_path / "none.yaml"),
                  "--screenshot", str(shot)])
     assert code == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     straps = summary["straps"]
     assert len(straps) == 24
-    assert sum(1 for s in straps if s["readings"] >= 1) >= 20  # broadcasts of nearly all, within 3 s
+    assert sum(1 for s in straps if s["readings"] >= 1) >= 20  # broadcasts of nearly all
     assert straps[-1]["readings"] == 0  # the unworn strap sends no contact: never counted
     assert summary["hr_max_bpm"] == pytest.approx(208 - 0.7 * 12, abs=0.05)
     assert shot.stat().st_size > 10_000
