@@ -75,6 +75,7 @@ def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.
     assert r["orientation_available"] is True and r["vertical_acc_source"] == "ahrs"
 
 
+@pytest.mark.data
 def test_rr_reproduces_pyhrv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     try:
         npy = fetch("SampleNNISeriesLong.npy")

@@ -25,11 +25,12 @@ def test_models_lists_and_verifies() -> None:
     assert [m["name"] for m in models] == ["lite", "full"] and all(m["ok"] for m in models)
 
 
+@pytest.mark.data
 def test_pose_json_on_a_picture_of_a_person() -> None:
     try:
         path = fetch("basketball1.png")
     except DataUnavailable as exc:
-        pytest.skip(f"test picture not available: {exc}")
+        pytest.skip(f"test picture basketball1.png not available offline: {exc}")
     out = liike("pose", str(path), "--json")
     assert out.returncode == 0, out.stderr
     [line] = out.stdout.strip().splitlines()

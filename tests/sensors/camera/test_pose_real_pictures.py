@@ -27,7 +27,7 @@ def picture(name: str) -> np.ndarray:
     try:
         path = fetch(name)
     except DataUnavailable as exc:
-        pytest.skip(f"test picture {name} not available (registries unreachable?): {exc}")
+        pytest.skip(f"test picture {name} not available offline: {exc}")
     image = cv2.imread(str(path))
     assert image is not None, path
     return image
@@ -52,6 +52,7 @@ def same_side(lm: np.ndarray) -> bool:
     return len(signs) == 1
 
 
+@pytest.mark.data
 @pytest.mark.parametrize("name", ["basketball1.png", "messi5.jpg"])
 def test_full_body_is_anatomically_ordered(lite: bytes, name: str) -> None:
     lm = estimate(lite, picture(name))
@@ -62,12 +63,14 @@ def test_full_body_is_anatomically_ordered(lite: bytes, name: str) -> None:
     assert np.all((lm[:, :2] > -0.2) & (lm[:, :2] < 1.2))
 
 
+@pytest.mark.data
 def test_standing_man_has_knees_above_ankles(lite: bytes) -> None:
     lm = estimate(lite, picture("basketball1.png"))
     assert lm is not None
     assert y(lm, KNEES) < y(lm, ANKLES)
 
 
+@pytest.mark.data
 def test_upper_body_portrait(lite: bytes) -> None:
     lm = estimate(lite, picture("astronaut.png"))
     assert lm is not None
@@ -104,6 +107,7 @@ def make_clip(path: Path, stills: list[np.ndarray], n: int) -> Path:
     return path
 
 
+@pytest.mark.data
 def test_video_from_stills_through_the_threaded_pipeline(lite: bytes, tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "clip.avi", [picture("basketball1.png"), picture("messi5.jpg")], 40)
     bus = SensorBus()
@@ -120,6 +124,7 @@ def test_video_from_stills_through_the_threaded_pipeline(lite: bytes, tmp_path: 
     assert all(p.world is not None and p.world.shape == (33, 3) for p in poses)
 
 
+@pytest.mark.data
 def test_two_zones_find_two_players(lite: bytes) -> None:
     person = picture("basketball1.png")
     h, w = person.shape[:2]

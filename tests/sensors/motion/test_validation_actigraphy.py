@@ -5,6 +5,8 @@ import pytest
 from real_data import load_or_skip
 from tools.validate import actigraphy_days
 
+pytestmark = pytest.mark.data  # every test here needs fetched recordings
+
 
 def test_daily_mvpa_and_vpa_hours_match_the_summary_exactly() -> None:
     days = load_or_skip(actigraphy_days, "pyActigraphy sample data")

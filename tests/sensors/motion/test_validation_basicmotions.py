@@ -1,7 +1,11 @@
 """sktime 1.2.0 BasicMotions (BSD-3): smartwatch recordings separated by movement intensity."""
 
+import pytest
+
 from real_data import load_or_skip
 from tools.validate import basicmotions
+
+pytestmark = pytest.mark.data  # every test here needs fetched recordings
 
 
 def test_standing_walking_running_separate_by_intensity() -> None:

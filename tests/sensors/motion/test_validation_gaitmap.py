@@ -5,6 +5,8 @@ import pytest
 from real_data import load_or_skip
 from tools.validate import gaitmap_strides
 
+pytestmark = pytest.mark.data  # every test here needs fetched recordings
+
 
 @pytest.fixture(scope="module")
 def result() -> dict:

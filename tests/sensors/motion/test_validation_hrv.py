@@ -1,7 +1,11 @@
 """pyhrv 0.5.0's long NN series (BSD-3) against pyhrv's own printed report."""
 
+import pytest
+
 from real_data import load_or_skip
 from tools.validate import pyhrv_report, pyhrv_sample
+
+pytestmark = pytest.mark.data  # every test here needs fetched recordings
 
 EXPECTED = {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
             "sdnn_ms": 85.357, "rmssd_ms": 60.523, "pnn50_pct": 28.571}
