@@ -172,7 +172,8 @@ class FieldError(ValueError):
     """Raise in a model's validator to blame a field by its path relative to that model.
 
     ``FieldError(("obstacles", 3, "at_m"), "must be greater than obstacles[2].at_m (40), got {got}")``
-    (or ``"obstacles[3].at_m"``); ``{got}`` becomes what the file says there.
+    (or ``"obstacles[3].at_m"``); ``{got}`` becomes what the file says there (``nothing (not
+    given)`` for a field the file leaves out).
     """
 
     def __init__(self, field: FieldPath, reason: str) -> None:
@@ -260,6 +261,9 @@ def describe_node(node: Node) -> str:
     if node.tag == _TIMESTAMP:
         return f"date {_clip(text)}"
     return f"{_tag(str(node.tag))} value {_clip(text)!r}"
+
+
+_NOT_GIVEN = "nothing (not given)"
 
 
 def _describe_value(value: object) -> str:
@@ -602,8 +606,7 @@ class ConfigDocument:
         """A :class:`ConfigError` blaming ``field`` at its line; ``{got}`` in ``reason`` becomes what the file says there."""
         loc = _as_loc(field)
         node = self.node_at(loc)
-        if node is not None:
-            reason = reason.replace("{got}", describe_node(node))
+        reason = reason.replace("{got}", describe_node(node) if node is not None else _NOT_GIVEN)
         return ConfigError(self.path, self.line_of(loc), format_field(loc) or DOCUMENT_FIELD, reason)
 
     # -- validation ---------------------------------------------------------------------------
@@ -676,7 +679,12 @@ class ConfigDocument:
             line = _value_line(entry.key, node)
             shown = entry.key if entry.key is not None and _is_empty(node) else node
             position = (float(line), float(shown.start_mark.column))
-        got = describe_node(node) if node is not None else _describe_value(error.get("input"))
+        if node is not None:
+            got = describe_node(node)
+        elif place.missing is not None:
+            got = _NOT_GIVEN
+        else:
+            got = _describe_value(error.get("input"))
         reason = _reason(kind, ctx, error, got, node, _type_at(model, field_loc), field_loc, model)
         return position, ConfigError(self.path, line, format_field(field_loc) or DOCUMENT_FIELD, reason)
 

@@ -324,6 +324,7 @@ def test_line_of_and_error_for_checks_after_validation() -> None:
     err = doc.error(("obstacles", 1, "at_m"), "must not be a multiple of 40, got {got}")
     assert str(err) == "conf.yaml:8: obstacles[1].at_m: must not be a multiple of 40, got 80"
     assert str(doc.error((), "no good")) == "conf.yaml:1: <document>: no good"
+    assert str(doc.error("time_limit_s", "needed here, got {got}")) == "conf.yaml:1: time_limit_s: needed here, got nothing (not given)"
     assert parse_document("").line_of("a") is None
 
 
