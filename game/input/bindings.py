@@ -2,32 +2,49 @@
 
 Schema (``game/input/bindings.yaml`` is the default; a user's file may replace it):
 
-- ``motion.cadence_full_spm``: cadence (steps/min) that maps to speed 1.0.
+- ``motion.cadence_full_spm``: cadence (steps/min, 30..400) that maps to speed 1.0.
 - ``motion.crouch_hold`` / ``motion.crouch_release``: crouch depth (0..1 of standing hip
-  height) at which a ``motion_state: crouch`` action is held / let go.
-- ``actions.NAME``: ``keys`` (pygame key names such as ``space``, ``a``, ``kp_enter``),
+  height) at which a ``motion_state: crouch`` action is held / let go; release below hold.
+- ``actions.NAME``: ``keys`` (pygame key names such as ``space``, ``a``, ``kp_enter``, ``1``),
   ``motion_events`` (MotionEvent kinds that press the action once), ``motion_state``
   (``crouch``: held while the player is crouched).
 - ``axes.NAME``: ``keys_positive`` / ``keys_negative`` (held keys push the axis to +1 / -1),
   ``motion_state`` (``cadence`` -> cadence / cadence_full_spm, ``lean`` -> lean -1..1).
+
+Every section and field may be left out (or left empty) for its default. Names are compared in
+lower case; a key name is read as written (``1`` is the key "1"). The file is read by
+:mod:`sensors.config_yaml` against :class:`BindingsFile`: unknown fields, duplicate keys, wrong
+types and out-of-range numbers raise :class:`BindingsError` naming the file, line and field.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import Field, StringConstraints, model_validator
+
+from sensors.config_yaml import VERBATIM, ConfigError, ConfigModel, FieldError, load_model
 
 DEFAULT_BINDINGS = Path(__file__).with_name("bindings.yaml")
 
-_MOTION_STATES_FOR_ACTIONS = {"crouch"}
-_MOTION_STATES_FOR_AXES = {"cadence", "lean"}
+__all__ = [
+    "DEFAULT_BINDINGS",
+    "ActionBinding",
+    "ActionSpec",
+    "AxisBinding",
+    "AxisSpec",
+    "Bindings",
+    "BindingsError",
+    "BindingsFile",
+    "MotionSpec",
+    "load_bindings",
+]
 
 
-class BindingsError(Exception):
-    """A bindings file that cannot be used; the message names the file and the field."""
+class BindingsError(ConfigError):
+    """A bindings file that cannot be used; ``str()`` is one line ``FILE:LINE: FIELD: REASON``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,80 +72,67 @@ class Bindings:
     crouch_release: float = 0.10
 
 
-def _str_list(value: Any, where: str, path: Path) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise BindingsError(f"{path}: {where}: expected a list of names, got {value!r}")
-    return tuple(v.lower() for v in value)
+# --------------------------------------------------------------------------------------------
+# The file's schema (``json_schema(BindingsFile)`` gives it to editors)
+
+Name = Annotated[str, VERBATIM, StringConstraints(min_length=1, to_lower=True)]
+"""A key name or motion event kind: any plain scalar as written, lower-cased, not empty."""
 
 
-def _number(value: Any, where: str, path: Path, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-        raise BindingsError(f"{path}: {where}: expected a number in {lo}..{hi}, got {value!r}")
-    return float(value)
+class MotionSpec(ConfigModel):
+    """``motion:``: how strongly movement drives the crouch actions and the cadence axis."""
+
+    cadence_full_spm: Annotated[float, Field(ge=30, le=400, description="Cadence (steps/min) that counts as full speed.")] = 160.0
+    crouch_hold: Annotated[float, Field(ge=0.01, le=1.0, description="Crouch depth (share of hip height) that holds a crouch action.")] = 0.18
+    crouch_release: Annotated[float, Field(ge=0.0, le=1.0, description="Crouch depth under which it is let go; below crouch_hold.")] = 0.10
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> MotionSpec:
+        if self.crouch_release < self.crouch_hold:
+            return self
+        if "crouch_release" in self.model_fields_set:
+            raise FieldError("crouch_release", f"must be below crouch_hold ({self.crouch_hold:g}), got {{got}}")
+        raise FieldError("crouch_hold", f"must be above crouch_release ({self.crouch_release:g}), got {{got}}")
 
 
-def _check_keys(mapping: dict[str, Any], allowed: set[str], where: str, path: Path) -> None:
-    unknown = set(mapping) - allowed
-    if unknown:
-        raise BindingsError(f"{path}: {where}: unknown field {sorted(unknown)[0]!r} (allowed: {', '.join(sorted(allowed))})")
+class ActionSpec(ConfigModel):
+    """``actions.NAME:``: what presses the action."""
+
+    keys: tuple[Name, ...] = ()
+    motion_events: tuple[Name, ...] = ()
+    motion_state: Literal["crouch"] | None = None
 
 
-def _entries(raw: dict[str, Any], section: str, fields: set[str], states: set[str], path: Path) -> list[tuple[str, dict[str, Any]]]:
-    """The checked ``NAME: {...}`` mappings of one section (``actions`` or ``axes``)."""
-    out = []
-    for name, spec in (raw.get(section) or {}).items():
-        where = f"{section}.{name}"
-        if not isinstance(spec, dict):
-            raise BindingsError(f"{path}: {where}: expected a mapping")
-        _check_keys(spec, fields, where, path)
-        state = spec.get("motion_state")
-        if state is not None and state not in states:
-            raise BindingsError(f"{path}: {where}.motion_state: expected one of {sorted(states)}, got {state!r}")
-        out.append((str(name), spec))
-    return out
+class AxisSpec(ConfigModel):
+    """``axes.NAME:``: what moves the axis."""
+
+    keys_positive: tuple[Name, ...] = ()
+    keys_negative: tuple[Name, ...] = ()
+    motion_state: Literal["cadence", "lean"] | None = None
+
+
+SectionName = Annotated[str, StringConstraints(min_length=1)]
+
+
+class BindingsFile(ConfigModel):
+    """A bindings file."""
+
+    motion: MotionSpec | None = None
+    actions: dict[SectionName, ActionSpec] | None = None
+    axes: dict[SectionName, AxisSpec] | None = None
 
 
 def load_bindings(path: Path | str = DEFAULT_BINDINGS) -> Bindings:
-    """Parse a bindings file; raise :class:`BindingsError` naming the file and field on any problem."""
-    path = Path(path)
+    """Parse a bindings file; raise :class:`BindingsError` naming the file, line and field on any problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BindingsError(f"{path}: cannot read bindings file: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise BindingsError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
-        raise BindingsError(f"{path}: expected a mapping with 'actions' and 'axes'")
-    _check_keys(raw, {"motion", "actions", "axes"}, "top level", path)
-
-    motion = raw.get("motion") or {}
-    if not isinstance(motion, dict):
-        raise BindingsError(f"{path}: motion: expected a mapping")
-    _check_keys(motion, {"cadence_full_spm", "crouch_hold", "crouch_release"}, "motion", path)
-    cadence_full = _number(motion.get("cadence_full_spm", 160), "motion.cadence_full_spm", path, 30, 400)
-    hold = _number(motion.get("crouch_hold", 0.18), "motion.crouch_hold", path, 0.01, 1.0)
-    release = _number(motion.get("crouch_release", 0.10), "motion.crouch_release", path, 0.0, 1.0)
-    if release >= hold:
-        raise BindingsError(f"{path}: motion.crouch_release: must be below crouch_hold ({hold}), got {release}")
-
+        spec = load_model(path, BindingsFile)
+    except ConfigError as exc:
+        raise BindingsError(exc.path, exc.line, exc.field, exc.reason) from None
+    motion = spec.motion or MotionSpec()
     actions = {
-        name: ActionBinding(
-            name=name,
-            keys=_str_list(spec.get("keys", []), f"actions.{name}.keys", path),
-            motion_events=_str_list(spec.get("motion_events", []), f"actions.{name}.motion_events", path),
-            motion_state=spec.get("motion_state"),
-        )
-        for name, spec in _entries(raw, "actions", {"keys", "motion_events", "motion_state"}, _MOTION_STATES_FOR_ACTIONS, path)
+        name: ActionBinding(name, a.keys, a.motion_events, a.motion_state) for name, a in (spec.actions or {}).items()
     }
     axes = {
-        name: AxisBinding(
-            name=name,
-            keys_positive=_str_list(spec.get("keys_positive", []), f"axes.{name}.keys_positive", path),
-            keys_negative=_str_list(spec.get("keys_negative", []), f"axes.{name}.keys_negative", path),
-            motion_state=spec.get("motion_state"),
-        )
-        for name, spec in _entries(raw, "axes", {"keys_positive", "keys_negative", "motion_state"}, _MOTION_STATES_FOR_AXES, path)
+        name: AxisBinding(name, a.keys_positive, a.keys_negative, a.motion_state) for name, a in (spec.axes or {}).items()
     }
-    return Bindings(actions, axes, cadence_full, hold, release)
+    return Bindings(actions, axes, motion.cadence_full_spm, motion.crouch_hold, motion.crouch_release)
