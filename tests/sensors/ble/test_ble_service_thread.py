@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 import pytest
 
@@ -16,13 +17,30 @@ from sensors.bus import SensorBus  # noqa: E402
 from sensors.samples import DeviceState, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch  # noqa: E402
 
 
+def _drain_until(bus: SensorBus, done: Callable[[list[object]], bool], timeout_s: float = 60.0) -> list[object]:
+    """Drain ``bus`` until ``done(items)`` holds; fail after ``timeout_s`` of real time (generous:
+    a busy machine only makes these tests slower, never failing)."""
+    items: list[object] = []
+    deadline = time.monotonic() + timeout_s
+    while not done(items):
+        assert time.monotonic() < deadline, f"not within {timeout_s:.0f} s; got {len(items)} items"
+        time.sleep(0.02)
+        items += bus.drain()
+    return items
+
+
 def _drain_for(bus: SensorBus, seconds: float) -> list[object]:
+    """Drain ``bus`` for ``seconds``: only to give something that must not happen a chance to."""
     items: list[object] = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         items += bus.drain()
         time.sleep(0.02)
     return items
+
+
+def _hr_from(items: list[object], *, broadcast: bool | None = None) -> set[str]:
+    return {i.source for i in items if isinstance(i, HeartRateSample) and broadcast in (None, i.broadcast)}
 
 
 def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
@@ -32,11 +50,18 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
                         AllowedSensor(DEMO_ADDRESSES["h10"], "Strap 2", mode="broadcast"),
                         AllowedSensor(DEMO_ADDRESSES["movesense"], placement="waist"),
                         AllowedSensor(DEMO_ADDRESSES["treadmill"])], backends=EmulatedBackends())
-    started = time.monotonic()
     source.start(bus)
-    assert time.monotonic() - started < 2.0  # start() returns promptly
     assert [t.name for t in threading.enumerate()].count("liike-ble") == 1
-    items = _drain_for(bus, 2.6)
+
+    def every_kind(items: list[object]) -> bool:
+        return (DEMO_ADDRESSES["strap"] in _hr_from(items, broadcast=False)
+                and DEMO_ADDRESSES["h10"] in _hr_from(items, broadcast=True)
+                and any(isinstance(i, ImuBatch) and i.placement == "waist" for i in items)
+                and any(isinstance(i, FitnessSample) and i.speed_mps for i in items)
+                and any(isinstance(i, DeviceStatus) and i.state == DeviceState.STREAMING and "Strap 1" in i.message
+                        for i in items))
+
+    items = _drain_until(bus, every_kind)
     hr = [i for i in items if isinstance(i, HeartRateSample)]
     assert {s.source for s in hr if not s.broadcast} == {DEMO_ADDRESSES["strap"]}
     assert {s.source for s in hr if s.broadcast} == {DEMO_ADDRESSES["h10"]}
@@ -47,9 +72,7 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
     # Samples carry the host clock at arrival, in order per source.
     times = [s.t_host_ns for s in hr if s.source == DEMO_ADDRESSES["strap"]]
     assert times == sorted(times)
-    t = time.monotonic()
     source.stop()
-    assert time.monotonic() - t < 5.0
     source.stop()  # idempotent
     assert {t.name for t in threading.enumerate()} <= before | {"MainThread"}
     closing = [i for i in bus.drain() if isinstance(i, DeviceStatus)]
@@ -63,12 +86,13 @@ def test_an_absent_sensor_waits_in_the_scan_and_never_holds_up_the_present_one()
                        backends=EmulatedBackends(), link_options={"unseen_advice_after_s": 0.5})
     source.start(bus)
     try:
-        items = _drain_for(bus, 2.5)
+        items = _drain_until(bus, lambda items: DEMO_ADDRESSES["strap"] in _hr_from(items) and any(
+            isinstance(i, DeviceStatus) and i.source == absent and i.state == DeviceState.SEARCHING
+            and "not in range" in i.message for i in items))
     finally:
         source.stop()
-    # The present strap streams at once (first reading after its 1 s period), not after the
-    # absent one's connection attempt would have timed out (10 s).
-    assert any(isinstance(i, HeartRateSample) and i.source == DEMO_ADDRESSES["strap"] for i in items)
+    # The present strap streams while the absent one has not even been tried: it was not held up
+    # behind an attempt to connect to the absent one (which would time out after 10 s).
     missing_link = next(link for link in source.links if link.address == absent)
     assert missing_link.stats.connects == 0 and missing_link.stats.last_error == ""
     missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == absent]
@@ -98,7 +122,9 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
     source = BleSource([AllowedSensor(lamp.address, "Lamp")], backends=EmulatedBackends(setup))
     source.start(bus)
     try:
-        items = _drain_for(bus, 1.5)
+        items = _drain_until(bus, lambda items: not lamp.connected and any(
+            isinstance(i, DeviceStatus) and i.state == DeviceState.ERROR for i in items))
+        items += _drain_for(bus, 1.0)  # time enough for a retry, were there one
         still_connected = lamp.connected
     finally:
         source.stop()
@@ -121,13 +147,20 @@ def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_ru
     sensors.append(AllowedSensor(addresses[4], "S4", adapter="hci0"))  # a third link on hci0
     source = BleSource(sensors, backends=EmulatedBackends(five_straps, adapters=2, max_connections=2),
                        link_options={"backoff": lambda attempt: 0.2})
+    hci0 = {addresses[0], addresses[2], addresses[4]}
+
+    def settled(items: list[object]) -> bool:
+        sources = _hr_from(items)
+        return ({addresses[1], addresses[3]} <= sources and len(sources & hci0) == 2
+                and any(isinstance(i, DeviceStatus) and i.source in hci0 - sources and "no more connections" in i.message
+                        for i in items))
+
     source.start(bus)
     try:
-        items = _drain_for(bus, 2.5)
+        items = _drain_until(bus, settled)
     finally:
         source.stop()
-    sources = {i.source for i in items if isinstance(i, HeartRateSample)}
-    hci0 = {addresses[0], addresses[2], addresses[4]}
+    sources = _hr_from(items)
     assert {addresses[1], addresses[3]} <= sources  # both on hci1
     assert len(sources & hci0) == 2  # hci0 holds two connections
     (left_out,) = hci0 - sources
