@@ -28,11 +28,13 @@ from sensors.samples import DeviceState, DeviceStatus, FitnessSample, HeartRateS
 FAST = {"backoff": lambda attempt: 0.05, "watchdog_period_s": 0.05}
 
 
-def run(main: Callable[[], Awaitable[Any]], timeout_s: float = 30.0) -> Any:
+# Waits are generous (real seconds): a busy machine only makes these tests slower, never failing.
+
+def run(main: Callable[[], Awaitable[Any]], timeout_s: float = 180.0) -> Any:
     return asyncio.run(asyncio.wait_for(main(), timeout_s))
 
 
-async def until(predicate: Callable[[], bool], timeout_s: float = 5.0, what: str = "condition") -> None:
+async def until(predicate: Callable[[], bool], timeout_s: float = 60.0, what: str = "condition") -> None:
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout_s
     while not predicate():
@@ -63,7 +65,7 @@ async def start_link(world: EmulatedWorld, address: str, rec: Recorder, **kwargs
 
 async def stop_link(link: SensorLink, task: asyncio.Task[None]) -> None:
     link.stop()
-    await asyncio.wait_for(task, 5.0)
+    await asyncio.wait_for(task, 60.0)
 
 
 def test_scan_classifies_each_emulated_sensor_and_filters_by_service() -> None:
@@ -163,11 +165,13 @@ def test_peripheral_drop_reconnects_and_resubscribes_without_duplicate_callbacks
             await until(lambda: link.state == DeviceState.STREAMING, what="streaming again")
         sent_before = strap.notifications_sent
         got_before = len(rec.of(HeartRateSample))
-        await asyncio.sleep(1.0)
+        await until(lambda: strap.notifications_sent - sent_before >= 5, what="five more notifications")
+        sent_5 = strap.notifications_sent - sent_before
+        # None lost, ...
+        await until(lambda: len(rec.of(HeartRateSample)) - got_before >= sent_5 - 1, what="every notification received")
         sent = strap.notifications_sent - sent_before
         got = len(rec.of(HeartRateSample)) - got_before
-        assert sent >= 5
-        assert abs(got - sent) <= 1  # one callback per notification: none doubled by re-subscribing
+        assert got <= sent + 1  # ... and one callback per notification: none doubled by re-subscribing
         assert link.stats.drops == 2 and len(link.stats.reconnect_s) == 2
         states = rec.states()
         assert states.count(DeviceState.DISCONNECTED) >= 2
@@ -236,7 +240,7 @@ def test_absent_device_times_out_as_out_of_range_then_connects_when_it_appears()
         link, task = await start_link(world, address, rec, connect_timeout_s=0.3, backoff=lambda a: 0.1)
         await until(lambda: any("did not answer" in s.message for s in rec.of(DeviceStatus)), what="out-of-range status")
         await world.add(strap)
-        await until(lambda: link.stats.connects == 1, timeout_s=8.0, what="connection once the strap appears")
+        await until(lambda: link.stats.connects == 1, what="connection once the strap appears")
         await until(lambda: len(rec.of(HeartRateSample)) >= 1, what="heart rate")
         await stop_link(link, task)
         await world.close()
@@ -276,7 +280,7 @@ def test_movesense_treadmill_and_cadence_streams() -> None:
         started = [await start_link(world, p.address, rec, placement="waist") for p in (move, tread, cad)]
         await until(lambda: len([i for i in rec.of(ImuBatch) if i.source == move.address]) >= 4
                     and len([i for i in rec.of(FitnessSample) if i.source == cad.address and i.cadence_rpm]) >= 3,
-                    timeout_s=8.0, what="IMU and cadence data")
+                    what="IMU and cadence data")
         imu = [i for i in rec.of(ImuBatch) if i.source == move.address]
         assert imu[0].rate_hz == 52 and imu[0].placement == "waist" and imu[0].n_values == 8
         speeds = [i.speed_mps for i in rec.of(FitnessSample) if i.source == tread.address]
@@ -307,7 +311,8 @@ def test_broadcast_heart_rate_is_read_without_a_connection() -> None:
         await scanner.stop()
         samples = rec.of(HeartRateSample)
         assert all(s.broadcast and s.source == h10.address for s in samples)  # the stranger is ignored
-        assert all(100 <= s.bpm <= 110 for s in samples)
+        bpms = [s.bpm for s in samples]
+        assert all(b >= 100 for b in bpms) and bpms == sorted(bpms)  # the rising 100 + t, not the stranger's 72
         assert len({s.t_host_ns for s in samples}) == len(samples)  # each new frame once
         assert h10.connections_seen == 0 and stranger.connections_seen == 0
         assert rec.of(DeviceStatus)[-1].state == DeviceState.STREAMING and "Strap 7" in rec.of(DeviceStatus)[-1].message
@@ -338,7 +343,8 @@ def test_a_refused_accelerometer_leaves_heart_rate_streaming(caplog: pytest.LogC
         rec = Recorder()
         link, task = await start_link(world, h10.address, rec)
         await until(lambda: link.state == DeviceState.STREAMING, what="streaming heart rate only")
-        await asyncio.sleep(0.5)
+        await until(lambda: len(rec.of(HeartRateSample)) >= 2, what="heart rates")
+        await asyncio.sleep(0.5)  # time enough for accelerometer frames, were it streaming
         assert rec.of(ImuBatch) == [] and len(rec.of(HeartRateSample)) >= 2
         assert link.state == DeviceState.STREAMING and link.stats.connects == 1
         await stop_link(link, task)
