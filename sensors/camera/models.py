@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-#: Environment variable that moves the models folder (e.g. an installation's read-only share).
-MODELS_DIR_ENV = "LIIKE_MODELS_DIR"
+from sensors.settings import MODELS_DIR_ENV, models_dir_override
 
 #: File name of each shipped bundle, in the order they are listed.
 MODEL_FILES: dict[str, str] = {"lite": "pose_landmarker_lite.task", "full": "pose_landmarker_full.task"}
@@ -101,8 +100,7 @@ def shipped_models_dir() -> Path:
 
 def models_dir() -> Path:
     """The folder of the shipped bundles: ``$LIIKE_MODELS_DIR`` if set, else :func:`shipped_models_dir`."""
-    env = os.environ.get(MODELS_DIR_ENV)
-    return Path(env).expanduser() if env else shipped_models_dir()
+    return models_dir_override() or shipped_models_dir()
 
 
 def resolve_model(choice: str) -> Path:
@@ -177,7 +175,8 @@ def _verify_bytes(data: bytes, path: Path, expected_sha256: str | None, name: st
 
 def _read(path: Path, expected_sha256: str | None, name: str) -> tuple[ModelInfo, bytes]:
     shipped = _shipped_name(expected_sha256)
-    where = f" ({MODELS_DIR_ENV}={os.environ[MODELS_DIR_ENV]})" if shipped and MODELS_DIR_ENV in os.environ else ""
+    override = models_dir_override()
+    where = f" ({MODELS_DIR_ENV}={override})" if shipped and override is not None else ""
     if not path.exists():
         fix = _fix(path, shipped) if shipped else "check the path, or choose lite or full"
         return ModelInfo(name, path, 0, "", False, f"pose model {path} is missing{where}: {fix}"), b""
