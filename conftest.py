@@ -1,4 +1,5 @@
-"""Test-wide set-up: no window, no sound device, no banner; and a summary of what did not run."""
+"""Test-wide set-up: no window, no sound device, no banner, no wall-clock limits on Hypothesis
+examples; and a summary of what did not run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from typing import Any
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ["PYGAME_HIDE_SUPPORT_PROMPT"] = "1"
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # only the property-based tests need it
+    pass
+else:
+    # No wall-clock limits: a busy machine makes examples slower, not wrong. (Hypothesis would
+    # otherwise fail an example that takes over 200 ms, or inputs that are slow to generate.)
+    settings.register_profile("liike", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("liike")
 
 #: The group of every skipped ``data`` test whose recording or picture could not be fetched.
 DATA_OFFLINE = "data not available offline"
