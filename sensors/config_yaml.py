@@ -663,6 +663,8 @@ class ConfigDocument:
                 kind = "missing" if place.missing is not None else kind
         field_loc = place.loc + ((place.missing,) if place.missing is not None else ())
         entry = place.entry
+        if kind == "extra_forbidden":  # an unknown field is blamed on its name, not its value
+            place = place._replace(at_key=True)
         node: Node | None = None
         line: int | None = None
         position = (math.inf, 0.0)

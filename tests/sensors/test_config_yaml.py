@@ -151,6 +151,8 @@ ERROR_CASES = [
     ("not-positive", replace_line(6, "  - at_m: 0"), 6, "obstacles[0].at_m", "must be greater than 0, got 0"),
     ("unknown-field", GOOD + "lenght_m: 400\n", 10, "lenght_m",
      "unknown field 'lenght_m' (did you mean 'length_m'?); allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles"),
+    ("unknown-field-with-block-value", GOOD + "extra:\n  - 1\n", 10, "extra",
+     "unknown field 'extra'; allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles"),
     ("unknown-nested-field", replace_line(9, "    typ: bar"), 9, "obstacles[1].typ",
      "unknown field 'typ' (did you mean 'type'?); allowed fields: at_m, type"),
     ("choice", replace_line(9, "    type: wall"), 9, "obstacles[1].type", "must be one of: hurdle, bar, coin, got 'wall'"),
