@@ -13,7 +13,11 @@ user configuration folder; ``liike sensors allow|forget|list`` edit it)::
         adapter: hci1                 # optional (Linux): which Bluetooth adapter connects it;
                                       # spread a class over several adapters (5-7 links each)
 
-Errors name the file, the line and the field (:class:`AllowListError`).
+The file is read by :mod:`sensors.config_yaml` against :class:`AllowListFile`: unknown fields,
+duplicate keys, wrong types, a malformed address or an address listed twice raise
+:class:`AllowListError` naming the file, the line and the field. Address, label and adapter are
+taken as written (``address: 12:34:56:12:34:56`` is an address, not a YAML 1.1 base-60 number).
+An empty file, or ``sensors:`` with nothing under it, is an empty list.
 """
 
 from __future__ import annotations
@@ -22,12 +26,17 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal, get_args
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from pydantic import field_validator, model_validator
 
-PLACEMENTS = ("chest", "waist", "lower_back", "wrist", "thigh", "ankle", "foot", "arm")
-MODES = ("connect", "broadcast")
+from sensors.config_yaml import VERBATIM, ConfigError, ConfigFileMissing, ConfigModel, FieldError, parse_document, read_document
+
+Placement = Literal["chest", "waist", "lower_back", "wrist", "thigh", "ankle", "foot", "arm"]
+Mode = Literal["connect", "broadcast"]
+PLACEMENTS: tuple[str, ...] = get_args(Placement)
+MODES: tuple[str, ...] = get_args(Mode)
 ENTRY_FIELDS = ("address", "label", "placement", "mode", "adapter")
 _ADAPTER = re.compile(r"^hci[0-9]{1,2}$")
 ALLOWLIST_ENV = "LIIKE_SENSORS_FILE"
@@ -36,7 +45,7 @@ _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 _CB_UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 
 
-class AllowListError(ValueError):
+class AllowListError(ConfigError):
     """One line: ``file:line: field: what is wrong``."""
 
 
@@ -74,78 +83,70 @@ def default_path() -> Path:
     return Path(user_config_dir("liike")) / "sensors.yaml"
 
 
-def _fail(path: Path, node: Node, field: str, message: str) -> AllowListError:
-    return AllowListError(f"{path}:{node.start_mark.line + 1}: {field}: {message}")
+# --------------------------------------------------------------------------------------------
+# The file's schema (``json_schema(AllowListFile)`` gives it to editors)
+
+Text = Annotated[str, VERBATIM]
+
+
+class SensorEntry(ConfigModel):
+    """One item of ``sensors:``."""
+
+    address: Text
+    label: Text | None = None
+    placement: Placement = "chest"
+    mode: Mode = "connect"
+    adapter: Text | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return normalise_address(value)
+
+    @field_validator("adapter")
+    @classmethod
+    def _adapter(cls, value: str | None) -> str | None:
+        if value is not None and not valid_adapter(value):
+            raise ValueError(f"{value!r} is not an adapter name like hci0 or hci1")
+        return value
+
+
+class AllowListFile(ConfigModel):
+    """An allow-list file: ``sensors:``, a list of :class:`SensorEntry`."""
+
+    sensors: tuple[SensorEntry, ...] | None = None
+
+    @model_validator(mode="after")
+    def _each_address_once(self) -> AllowListFile:
+        first: dict[str, int] = {}
+        for i, entry in enumerate(self.sensors or ()):
+            if entry.address in first:
+                raise FieldError(("sensors", i, "address"), f"{entry.address} is listed twice (first as sensors[{first[entry.address]}])")
+            first[entry.address] = i
+        return self
+
+
+def _sensors(spec: AllowListFile) -> list[AllowedSensor]:
+    return [AllowedSensor(s.address, s.label, s.placement, s.mode, s.adapter) for s in spec.sensors or ()]
 
 
 def parse(text: str, path: Path) -> list[AllowedSensor]:
+    """The allow-list in ``text``; ``path`` labels errors. Raises :class:`AllowListError`."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise AllowListError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if root is None:
-        return []
-    if not isinstance(root, MappingNode):
-        raise _fail(path, root, "(top)", "expected a mapping with a 'sensors' list")
-    sensors_node: Node | None = None
-    for key, value in root.value:
-        if not isinstance(key, ScalarNode) or key.value != "sensors":
-            raise _fail(path, key, str(getattr(key, "value", "?")), "unknown field; the file holds only 'sensors'")
-        sensors_node = value
-    if sensors_node is None or (isinstance(sensors_node, ScalarNode) and sensors_node.value in ("", "null", "~")):
-        return []
-    if not isinstance(sensors_node, SequenceNode):
-        raise _fail(path, sensors_node, "sensors", "expected a list of sensors")
-    out: list[AllowedSensor] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(sensors_node.value):
-        where = f"sensors[{i}]"
-        if not isinstance(entry, MappingNode):
-            raise _fail(path, entry, where, "expected a mapping with at least 'address'")
-        values: dict[str, tuple[str, Node]] = {}
-        for key, value in entry.value:
-            name = str(getattr(key, "value", "?"))
-            if name not in ENTRY_FIELDS:
-                raise _fail(path, key, f"{where}.{name}", f"unknown field; allowed: {', '.join(ENTRY_FIELDS)}")
-            if not isinstance(value, ScalarNode):
-                raise _fail(path, value, f"{where}.{name}", "expected a single value")
-            values[name] = (str(value.value), value)
-        if "address" not in values:
-            raise _fail(path, entry, f"{where}.address", "missing: every sensor needs its address")
-        text_address, node = values["address"]
-        try:
-            address = normalise_address(text_address)
-        except ValueError as exc:
-            raise _fail(path, node, f"{where}.address", str(exc)) from None
-        if address in seen:
-            raise _fail(path, node, f"{where}.address", f"{address} is listed twice")
-        seen.add(address)
-        placement = values.get("placement", ("chest", entry))[0]
-        if placement not in PLACEMENTS:
-            raise _fail(path, values["placement"][1], f"{where}.placement", f"{placement!r} is not one of {', '.join(PLACEMENTS)}")
-        mode = values.get("mode", ("connect", entry))[0]
-        if mode not in MODES:
-            raise _fail(path, values["mode"][1], f"{where}.mode", f"{mode!r} is not one of {', '.join(MODES)}")
-        label = values["label"][0] if "label" in values else None
-        adapter = values["adapter"][0] if "adapter" in values else None
-        if adapter is not None and not _ADAPTER.match(adapter):
-            raise _fail(path, values["adapter"][1], f"{where}.adapter", f"{adapter!r} is not an adapter name like hci0 or hci1")
-        out.append(AllowedSensor(address, label, placement, mode, adapter))
-    return out
+        return _sensors(parse_document(text, path).validate(AllowListFile, allow_empty=True))
+    except ConfigError as exc:
+        raise AllowListError(exc.path, exc.line, exc.field, exc.reason) from None
 
 
 def load(path: Path | None = None) -> list[AllowedSensor]:
     """The allow-list at ``path`` (default :func:`default_path`); a missing file is an empty list."""
     p = path or default_path()
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        return _sensors(read_document(p).validate(AllowListFile, allow_empty=True))
+    except ConfigFileMissing:
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AllowListError(f"{p}:1: cannot read the sensors file: {exc}") from None
-    return parse(text, p)
+    except ConfigError as exc:
+        raise AllowListError(exc.path, exc.line, exc.field, exc.reason) from None
 
 
 def dump(sensors: list[AllowedSensor]) -> str:

@@ -1,14 +1,12 @@
-"""Pure parts of the link layer: backoff, freshness, error classification, discovery, allow-list."""
+"""Pure parts of the link layer: backoff, freshness, error classification, discovery."""
 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason, BleakDeviceNotFoundError, BleakError
 
-from sensors.ble import allowlist
 from sensors.ble.backoff import reconnect_delay_s
 from sensors.ble.discovery import DeviceKind, Discovery, classify as classify_device
 from sensors.ble.freshness import Freshness
@@ -97,33 +95,3 @@ def test_discovery_keeps_one_result_per_address_with_latest_rssi_and_broadcast()
     polar = results[0]
     assert polar.rssi_dbm == -60 and polar.seen == 2 and polar.name == "Polar H10 1"
     assert polar.broadcast_bpm == 70 and polar.broadcast_contact is True
-
-
-def test_allowlist_round_trip_and_errors_name_file_line_field(tmp_path: Path) -> None:
-    path = tmp_path / "sensors.yaml"
-    entries = [allowlist.AllowedSensor("A0:9E:1A:12:34:56", "Strap: 7", "chest", "broadcast"),
-               allowlist.AllowedSensor("E0:11:22:00:00:02", None, "waist", "connect")]
-    allowlist.save(entries, path)
-    assert allowlist.load(path) == entries
-    long_label = "Strap of the tallest pupil in class 7B who always stands at the far end of the gym hall"
-    entries.append(allowlist.AllowedSensor("A0:9E:1A:12:34:57", long_label, adapter="hci1"))
-    allowlist.save(entries, path)
-    assert allowlist.load(path) == entries  # long labels are never folded over lines
-    assert allowlist.load(tmp_path / "missing.yaml") == []
-    cases = {
-        "sensors:\n  - address: A0:9E:1A:12:34:56\n    placement: nose\n": ":3: sensors[0].placement: 'nose' is not one of",
-        "sensors:\n  - label: x\n": ":2: sensors[0].address: missing",
-        "sensors:\n  - address: 12345\n": ":2: sensors[0].address: '12345' is not a Bluetooth address",
-        "sensors:\n  - address: a0:9e:1a:12:34:56\n  - address: A0:9E:1A:12:34:56\n": ":3: sensors[1].address: A0:9E:1A:12:34:56 is listed twice",
-        "sensor:\n  - address: x\n": ":1: sensor: unknown field",
-        "sensors: [\n": "not valid YAML",
-        "sensors:\n  - address: A0:9E:1A:12:34:56\n    colour: red\n": ":3: sensors[0].colour: unknown field",
-    }
-    for text, expected in cases.items():
-        path.write_text(text)
-        with pytest.raises(allowlist.AllowListError) as info:
-            allowlist.load(path)
-        assert str(info.value).startswith(str(path)) and expected in str(info.value), str(info.value)
-    path.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(allowlist.AllowListError):
-        allowlist.load(path)
