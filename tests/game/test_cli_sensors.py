@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
 from game.cli import main
+from sensors.bus import SensorBus
+from sensors.samples import DeviceStatus, FitnessSample, HeartRateSample, ImuBatch
 
 DEMO_H10 = "E0:11:22:00:00:02"
 DEMO_TREADMILL = "E0:11:22:00:00:04"
+
+
+#: The commands below run until what a test checks has arrived, up to this many real seconds:
+#: generous, so that a busy machine only makes them slower.
+PATIENCE_S = 60.0
 
 
 @pytest.fixture(autouse=True)
@@ -20,8 +28,51 @@ def _own_allowlist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str]) -> None:
+def monitor_until(monkeypatch: pytest.MonkeyPatch, done: Callable[[list[Any]], bool]) -> None:
+    """``liike sensors monitor`` (run with ``--seconds PATIENCE_S``) ends as on Ctrl-C once ``done``
+    holds for everything it has taken off the bus so far, instead of after a fixed time."""
+    drain = SensorBus.drain
+    drained: list[Any] = []
+
+    def drain_until_done(bus: SensorBus) -> list[Any]:
+        if done(drained):
+            raise KeyboardInterrupt
+        items = drain(bus)
+        drained.extend(items)
+        return items
+
+    monkeypatch.setattr(SensorBus, "drain", drain_until_done)
+
+
+def scan_until(monkeypatch: pytest.MonkeyPatch, done: Callable[[list[Any]], bool]) -> None:
+    """``liike sensors scan`` scans again (each scan as long as asked) until ``done`` holds for one
+    scan's results, up to PATIENCE_S; the command reports that scan."""
+    import asyncio
+
+    import sensors.ble.discovery as discovery
+
+    scan = discovery.scan
+
+    async def scan_until_done(seconds: float, **kwargs: Any) -> list[Any]:
+        deadline = asyncio.get_running_loop().time() + PATIENCE_S
+        while True:
+            results = await scan(seconds, **kwargs)
+            if done(results) or asyncio.get_running_loop().time() > deadline:
+                return results
+
+    monkeypatch.setattr(discovery, "scan", scan_until_done)
+
+
+def _demo_sensors_found(results: list[Any]) -> bool:
+    by_address = {r.address: r for r in results}
+    return (DEMO_H10 in by_address and DEMO_TREADMILL in by_address
+            and by_address[DEMO_H10].kind.value == "polar_pmd" and by_address[DEMO_TREADMILL].kind.value == "treadmill"
+            and (by_address[DEMO_H10].broadcast_bpm or 0) > 0)
+
+
+def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
+    scan_until(monkeypatch, _demo_sensors_found)
     assert main(["sensors", "scan", "--emulate", "--json", "--seconds", "0.5"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     kinds = {r["address"]: r["kind"] for r in rows}
@@ -30,9 +81,12 @@ def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str]
     assert next(r for r in rows if r["address"] == DEMO_H10)["broadcast_bpm"] > 0
 
 
-def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.CaptureFixture[str]) -> None:
+def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
-    assert main(["sensors", "monitor", "--emulate", "--json", "--seconds", "1.6", DEMO_H10, DEMO_TREADMILL]) == 0
+    monitor_until(monkeypatch, lambda items: all(any(isinstance(i, kind) for i in items)
+                                                 for kind in (DeviceStatus, HeartRateSample, ImuBatch, FitnessSample)))
+    assert main(["sensors", "monitor", "--emulate", "--json", "--seconds", f"{PATIENCE_S:g}", DEMO_H10, DEMO_TREADMILL]) == 0
     captured = capsys.readouterr()
     rows = [json.loads(line) for line in captured.out.splitlines()]
     types = {r["type"] for r in rows}
@@ -45,16 +99,19 @@ def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.Cap
     assert "0 malformed" in captured.err and "MTU 247" in captured.err
 
 
-def test_monitor_readable_lines(capsys: pytest.CaptureFixture[str]) -> None:
+def test_monitor_readable_lines(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
-    assert main(["sensors", "monitor", "--emulate", "--seconds", "1.3", DEMO_TREADMILL]) == 0
+    monitor_until(monkeypatch, lambda items: any(isinstance(i, DeviceStatus) and i.state.value == "connected" for i in items)
+                  and any(isinstance(i, FitnessSample) and i.speed_mps is not None for i in items))
+    assert main(["sensors", "monitor", "--emulate", "--seconds", f"{PATIENCE_S:g}", DEMO_TREADMILL]) == 0
     out = capsys.readouterr().out
     assert "[connected]" in out and "km/h" in out
 
 
-def test_monitor_broadcast_reads_without_connecting(capsys: pytest.CaptureFixture[str]) -> None:
+def test_monitor_broadcast_reads_without_connecting(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
-    assert main(["sensors", "monitor", "--emulate", "--broadcast", "--json", "--seconds", "2.2", DEMO_H10]) == 0
+    monitor_until(monkeypatch, lambda items: any(isinstance(i, HeartRateSample) for i in items))
+    assert main(["sensors", "monitor", "--emulate", "--broadcast", "--json", "--seconds", f"{PATIENCE_S:g}", DEMO_H10]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     hr = [r for r in rows if r["type"] == "hr"]
     assert hr and all(r["broadcast"] for r in hr)
@@ -142,8 +199,10 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         json.loads(line)  # every line printed is whole JSON, even the last before the stop
 
 
-def test_scan_names_a_broken_allow_list_and_still_scans(capsys: pytest.CaptureFixture[str], _own_allowlist: Path) -> None:
+def test_scan_names_a_broken_allow_list_and_still_scans(capsys: pytest.CaptureFixture[str], _own_allowlist: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
+    scan_until(monkeypatch, lambda results: any(r.address == DEMO_H10 for r in results))
     _own_allowlist.write_text("sensors: [\n")
     assert main(["sensors", "scan", "--emulate", "--json", "--seconds", "0.3"]) == 0
     captured = capsys.readouterr()
