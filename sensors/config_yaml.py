@@ -62,7 +62,7 @@ import types
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, NoReturn, TypeGuard, TypeVar, Union, get_args, get_origin
 
 import annotated_types
 import yaml
@@ -119,6 +119,7 @@ _TAG = "tag:yaml.org,2002:"
 _NULL, _BOOL, _INT, _FLOAT, _STR, _TIMESTAMP = (_TAG + t for t in ("null", "bool", "int", "float", "str", "timestamp"))
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _SCALAR_TAGS = frozenset({_NULL, _BOOL, _INT, _FLOAT, _STR, _TIMESTAMP})
+_MAX_INT_BITS = 1024  # beyond any float; also keeps clear of Python's limit on digits in int-to-text conversion
 _ALIAS_TAG = "!<liike-alias>"  # the marker an alias becomes; no YAML document can write this tag
 
 
@@ -169,7 +170,8 @@ class ConfigFileMissing(ConfigError):
 
 
 class FieldError(ValueError):
-    """Raise in a model's validator to blame a field by its path relative to that model.
+    """Raise in a validator to blame a field by its path relative to what the validator checks
+    (the model for a model validator, the field for a field validator).
 
     ``FieldError(("obstacles", 3, "at_m"), "must be greater than obstacles[2].at_m (40), got {got}")``
     (or ``"obstacles[3].at_m"``); ``{got}`` becomes what the file says there (``nothing (not
@@ -319,11 +321,11 @@ class _Loader(yaml.SafeLoader):
     carries the alias's own line, so the error points there.
     """
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.get_event()
+            event: Any = self.get_event()  # type: ignore[no-untyped-call]
             return ScalarNode(_ALIAS_TAG, str(event.anchor), event.start_mark, event.end_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _yaml_error(path: str, text: str, exc: yaml.YAMLError) -> ConfigError:
@@ -415,6 +417,8 @@ class _Builder:
             return self.text(str(node.value), line, loc)
         if isinstance(value, str):
             return self.text(value, line, loc)
+        if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+            self.fail(line, loc, f"number too large: {_clip(str(node.value))}")
         return value
 
     def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, object]:
@@ -485,7 +489,7 @@ def _unwrap(tp: Any, meta: tuple[Any, ...] = ()) -> _Type:
             return _Type(tp, meta)
 
 
-def _is_model(tp: Any) -> bool:
+def _is_model(tp: Any) -> TypeGuard[type[BaseModel]]:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
