@@ -103,11 +103,11 @@ MAX_DEPTH = 50
 """Deepest nesting of lists and mappings read."""
 
 FILE_FIELD = "<file>"
-"""Field of errors about the file itself: missing, unreadable, too large, not UTF-8."""
+"""Field of errors about the file itself: missing, unreadable, too large, not UTF-8, empty."""
 YAML_FIELD = "<yaml>"
 """Field of YAML syntax errors."""
 DOCUMENT_FIELD = "<document>"
-"""Field of errors about the document as a whole: empty, not a mapping, a model-wide rule."""
+"""Field of errors about the document as a whole: only comments, not a mapping, a model-wide rule."""
 
 FieldPath = Union[str, Sequence[Union[str, int]]]
 """A field as ``"obstacles[3].at_m"`` or as ``("obstacles", 3, "at_m")``."""
@@ -479,7 +479,9 @@ def _unwrap(tp: Any, meta: tuple[Any, ...] = ()) -> _Type:
         origin = get_origin(tp)
         if origin is Annotated:
             args = get_args(tp)
-            tp, meta = args[0], meta + tuple(args[1:])
+            tp = args[0]
+            for extra in args[1:]:  # Field(ge=...) inside Annotated keeps its constraints in its own metadata
+                meta += (extra, *extra.metadata) if isinstance(extra, FieldInfo) else (extra,)
         elif origin is Union or origin is types.UnionType:
             arms = [a for a in get_args(tp) if a is not type(None)]
             if len(arms) != 1:
@@ -622,8 +624,9 @@ class ConfigDocument:
         """
         if self.root is None:
             if not allow_empty:
-                reason = "the file is empty" if self._blank else "the file has no content, only comments or blank lines"
-                raise ConfigError(self.path, None, DOCUMENT_FIELD, reason)
+                if self._blank:
+                    raise ConfigError(self.path, None, FILE_FIELD, "the file is empty")
+                raise ConfigError(self.path, None, DOCUMENT_FIELD, "the file has no content, only comments or blank lines")
             data: object = {}
         else:
             data = _apply_verbatim(self.root, _copy(self.data), _Type(model, ()))
@@ -815,9 +818,9 @@ def _reason(
         minimum = ctx.get("min_length", 1)
         if minimum == 1:
             return "must not be empty"
-        return f"must be at least {minimum} characters long, got {len(value) if isinstance(value, str) else got}"
+        return f"must be at least {minimum} characters, got {len(value) if isinstance(value, str) else got}"
     if kind == "string_too_long":
-        return f"must be at most {ctx.get('max_length')} characters long, got {len(value) if isinstance(value, str) else got}"
+        return f"must be at most {ctx.get('max_length')} characters, got {len(value) if isinstance(value, str) else got}"
     if kind == "string_pattern_mismatch":
         return f"must match the pattern {ctx.get('pattern')}, got {got}"
     if kind == "bool_type":

@@ -49,7 +49,7 @@ class Track(ConfigModel):
     mode: Literal["runner"] = "runner"
     difficulty: Annotated[int, Field(ge=1, le=5)]
     length_m: Annotated[float, Field(ge=50, le=20000)]
-    time_limit_s: Annotated[float, Field(gt=0)] | None = None
+    time_limit_s: Annotated[float, Field(gt=0, le=3600)] | None = None
     tags: tuple[str, ...] = ()
     obstacles: tuple[Obstacle, ...]
 
@@ -145,7 +145,7 @@ ERROR_CASES = [
     ("number-as-string", replace_line(2, "name: 2048"), 2, "name", "must be a string, got 2048 (put it in quotes to make it text)"),
     ("empty-value-points-at-key", replace_line(2, "name:"), 2, "name", "must be a string, got nothing (null)"),
     ("empty-string", replace_line(2, 'name: ""'), 2, "name", "must not be empty"),
-    ("too-long", replace_line(2, "name: " + "x" * 21), 2, "name", "must be at most 20 characters long, got 21"),
+    ("too-long", replace_line(2, "name: " + "x" * 21), 2, "name", "must be at most 20 characters, got 21"),
     ("validator-message", replace_line(2, 'name: "a\\nb"'), 2, "name", "must be a single line, got string 'a\\nb'"),
     ("above-range", replace_line(3, "difficulty: 7"), 3, "difficulty", "must be between 1 and 5, got 7"),
     ("below-range", replace_line(4, "length_m: 49.5"), 4, "length_m", "must be between 50 and 20000, got 49.5"),
@@ -169,6 +169,7 @@ ERROR_CASES = [
     ("cross-field-beyond", replace_line(8, "  - at_m: 420"), 8, "obstacles[1].at_m", "must be less than length_m (400), got 420"),
     ("cross-field-too-close", replace_line(8, "  - at_m: 43.5"), 8, "obstacles[1].at_m", "must be at least 4 m after obstacles[0].at_m (40), got 43.5"),
     ("cross-field-optional", GOOD + "time_limit_s: 30\n", 10, "time_limit_s", "too short for the length, got 30"),
+    ("optional-bounded", GOOD + "time_limit_s: -1\n", 10, "time_limit_s", "must be greater than 0 and at most 3600, got -1"),
     ("python-tag", replace_line(2, "name: !!python/object/apply:os.system [echo]"), 2, "name",
      "unsupported YAML tag !!python/object/apply:os.system; only plain values, lists and mappings are read"),
     ("custom-tag", replace_line(2, "name: !shout hello"), 2, "name", "unsupported YAML tag !shout; only plain values, lists and mappings are read"),
@@ -238,13 +239,16 @@ def test_escaped_surrogate_is_refused() -> None:
     assert (err.line, err.field) == (2, "name") and "surrogate" in err.reason
 
 
-@pytest.mark.parametrize(("content", "reason"), [(b"", "the file is empty"), (b" \n\n\t\n", "the file is empty"),
-                                                 (b"# only\n# comments\n", "the file has no content, only comments or blank lines"),
-                                                 (b"---\n", "the file has no content, only comments or blank lines")])
-def test_empty_document(content: bytes, reason: str) -> None:
+@pytest.mark.parametrize(("content", "field", "reason"), [
+    (b"", FILE_FIELD, "the file is empty"),
+    (b" \n\n\t\n", FILE_FIELD, "the file is empty"),
+    (b"# only\n# comments\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
+    (b"---\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
+])
+def test_empty_document(content: bytes, field: str, reason: str) -> None:
     err = error_of(content)
-    assert (err.line, err.field, err.reason) == (None, DOCUMENT_FIELD, reason)
-    assert str(err) == f"conf.yaml: <document>: {reason}"
+    assert (err.line, err.field, err.reason) == (None, field, reason)
+    assert str(err) == f"conf.yaml: {field}: {reason}"
 
 
 def test_empty_document_may_mean_defaults() -> None:
