@@ -7,7 +7,6 @@ import json
 import sys
 from typing import Any
 
-from game.cli.common import fail
 from game.engine.modes import get_mode, mode_names, registered_modes
 
 
@@ -56,9 +55,7 @@ def cmd_levels_list(args: argparse.Namespace) -> int:
 
 
 def cmd_levels_schema(args: argparse.Namespace) -> int:
-    try:
-        schema = get_mode(args.mode).level_schema()
-    except NotImplementedError as exc:
-        return fail(f"mode {args.mode} publishes no level schema: {exc}")
-    print(json.dumps(schema, indent=2))
+    from game.levels import level_schema
+
+    print(json.dumps(level_schema(get_mode(args.mode)), indent=2))
     return 0

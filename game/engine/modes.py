@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from game.engine.context import GameContext
+    from game.levels.model import LevelFile
     from game.scenes.play import PlayScene
 
 
@@ -65,12 +66,12 @@ class GameMode(Protocol):
     #: Sensors it can use ("camera", "imu", "heart_rate", "keyboard").
     sensors: tuple[str, ...]
 
-    def load_level(self, path: Path) -> LevelInfo:
-        """Read and validate one level file; raise :class:`game.levels.LevelError` on any problem."""
-        ...
+    #: The schema of its level files: a :class:`game.levels.model.LevelFile` subclass with the
+    #: mode's own fields and rules (read strictly by :mod:`sensors.config_yaml`).
+    level_model: type[LevelFile]
 
-    def level_schema(self) -> dict[str, Any]:
-        """The JSON Schema of the mode's level files (for editors)."""
+    def make_level(self, spec: Any, path: Path) -> LevelInfo:
+        """The level the game plays, from a validated ``level_model`` and the file it came from."""
         ...
 
     def level_length(self, level: Any) -> str:

@@ -2,8 +2,9 @@
 
 Each mode's levels are YAML files in ``levels/<mode>/`` (shipped with the package; the
 environment variable ``LIIKE_LEVELS_DIR`` points at another folder laid out the same way). A
-level file names its mode in its ``mode`` field; :func:`load_level` reads that field first and
-hands the file to the mode's own model (:meth:`game.engine.modes.GameMode.load_level`). Every
+level file names its mode in its ``mode`` field; :func:`load_level` reads the file once
+(:mod:`sensors.config_yaml`), checks its schema version and mode, and validates it against that
+mode's level model (:attr:`game.engine.modes.GameMode.level_model`). Every
 problem is a :class:`LevelError` whose message is one line: ``FILE:LINE: FIELD: REASON``.
 """
 
@@ -13,30 +14,30 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-import yaml
-from yaml.nodes import MappingNode, ScalarNode
-
-from game.engine.modes import LevelInfo, UnknownModeError, get_mode, mode_names
-from sensors.settings import levels_dir_override
-from game.levels.errors import DOCUMENT_FIELD, FILE_FIELD, LEVEL_FIELD, YAML_FIELD, LevelError
+from game.engine.modes import GameMode, LevelInfo, get_mode, mode_names
+from game.levels.errors import FILE_FIELD, LEVEL_FIELD, LevelError
+from game.levels.model import SCHEMA_VERSION, SchemaVersion
 from game.levels.packaged import packaged_levels_dir
+from sensors.config_yaml import ConfigDocument, ConfigError, json_schema, parse_document, read_document
+from sensors.settings import levels_dir_override
 
 __all__ = [
     "LevelError",
     "LevelListing",
     "level_files",
+    "level_schema",
     "levels_root",
     "list_levels",
     "load_level",
     "mode_levels_dir",
+    "parse_level",
+    "peek_mode",
     "resolve_level",
 ]
 
 LEVEL_SUFFIX = ".yaml"
-#: Bytes read to find a file's ``mode`` before its mode validates it in full.
-_PEEK_BYTES = 1_000_000
 
 
 def levels_root() -> Path:
@@ -90,11 +91,12 @@ def resolve_level(name_or_path: str, mode: str, root: Path | None = None) -> Pat
         except (OSError, ValueError):
             pass
     try:
-        if not directory.is_dir():
-            raise LevelError(name_or_path, None, LEVEL_FIELD, f"no such file, and the levels folder {directory} does not exist")
-        names = [p.stem for p in level_files(directory)]
+        exists = directory.is_dir()
+        names = [p.stem for p in level_files(directory)] if exists else []
     except (OSError, ValueError):
-        names = []
+        exists, names = True, []
+    if not exists:
+        raise LevelError(name_or_path, None, LEVEL_FIELD, f"no such file, and the levels folder {directory} does not exist")
     available = f"available: {', '.join(names)}" if names else "no levels there"
     if not is_plain_name:
         raise LevelError(name_or_path, None, FILE_FIELD, f"no such file (level names in {directory}: {available})")
@@ -104,67 +106,73 @@ def resolve_level(name_or_path: str, mode: str, root: Path | None = None) -> Pat
     )
 
 
+def _read(path: Path | None, source: str | bytes | None = None, label: str = "<string>") -> ConfigDocument:
+    """The file's (or the text's) document, its schema version checked first (when it is not
+    this code's, nothing else is worth reporting)."""
+    try:
+        document = read_document(path) if path is not None else parse_document(source or "", label)
+    except ConfigError as exc:
+        raise LevelError.of(exc) from None
+    try:
+        document.validate(SchemaVersion)
+    except ConfigError as exc:
+        if exc.field == "schema" and document.node_at("schema") is not None:
+            exc = document.error("schema", f"unsupported schema version {{got}}; this Liike reads schema {SCHEMA_VERSION}")
+        raise LevelError.of(exc) from None
+    return document
+
+
+def _mode_of(document: ConfigDocument) -> GameMode:
+    """The registered mode a level document names in its ``mode`` field."""
+    data = document.data
+    named = data.get("mode") if isinstance(data, dict) else None
+    modes = mode_names()
+    if named is None:
+        raise LevelError.of(document.error("mode", f"required field missing (one of: {', '.join(modes)})"))
+    if not isinstance(named, str) or named not in modes:
+        shown = _clip(named) if isinstance(named, str) else "{got}"
+        hint = _suggest(named, modes) if isinstance(named, str) else ""
+        raise LevelError.of(document.error("mode", f"no game mode named {shown!r}{hint}; modes: {', '.join(modes)}"
+                                           if isinstance(named, str) else f"must name a game mode ({', '.join(modes)}), got {shown}"))
+    return get_mode(named)
+
+
 def peek_mode(path: Path) -> str:
-    """The ``mode`` a level file names, read without validating the rest (its mode does that).
+    """The registered mode a level file names, read without validating the rest.
 
     Raises :class:`LevelError` when the file cannot be read, is not YAML, or names no
     registered mode.
     """
-    shown = os.fspath(path)
-    try:
-        if path.is_dir():
-            raise LevelError(shown, None, FILE_FIELD, "is a folder, not a level file")
-        with path.open("rb") as stream:
-            data = stream.read(_PEEK_BYTES + 1)
-    except FileNotFoundError:
-        raise LevelError(shown, None, FILE_FIELD, "no such file") from None
-    except PermissionError:
-        raise LevelError(shown, None, FILE_FIELD, "cannot read the file: permission denied") from None
-    except (OSError, ValueError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise LevelError(shown, None, FILE_FIELD, f"cannot read the file: {detail}") from None
-    if len(data) > _PEEK_BYTES:
-        raise LevelError(shown, None, FILE_FIELD, f"file too large (a level is at most {_PEEK_BYTES} bytes)")
-    try:
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LevelError(shown, line, FILE_FIELD, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = int(mark.line) + 1 if mark is not None else None
-        raise LevelError(shown, line, YAML_FIELD, f"YAML syntax error: {getattr(exc, 'problem', None) or exc}") from None
-    except RecursionError:
-        raise LevelError(shown, None, YAML_FIELD, "YAML nesting is too deep") from None
-    if root is None:
-        raise LevelError(shown, None, FILE_FIELD, "the file is empty")
-    if not isinstance(root, MappingNode):
-        raise LevelError(shown, int(root.start_mark.line) + 1, DOCUMENT_FIELD, "expected a mapping of fields (schema, name, mode, ...)")
-    for key, value in root.value:
-        if isinstance(key, ScalarNode) and key.value == "mode":
-            line = int(value.start_mark.line) + 1
-            if not isinstance(value, ScalarNode) or value.tag != "tag:yaml.org,2002:str" or not value.value:
-                raise LevelError(shown, line, "mode", f"must name a game mode: {', '.join(mode_names())}")
-            if value.value not in mode_names():
-                raise LevelError(shown, line, "mode",
-                                 f"no game mode named {_clip(value.value)!r}{_suggest(value.value, mode_names())}; "
-                                 f"modes: {', '.join(mode_names())}")
-            return str(value.value)
-    raise LevelError(shown, int(root.start_mark.line) + 1, "mode",
-                     f"missing required field 'mode' (one of: {', '.join(mode_names())})")
+    return _mode_of(_read(path)).name
 
 
 def load_level(path: Path | str, mode: str | None = None) -> LevelInfo:
-    """Read and validate one level file with its mode's model. With ``mode``, a file of another
-    mode is refused. Raises :class:`LevelError` (and nothing else) on any problem."""
-    file = Path(path)
-    named = peek_mode(file)
-    if mode is not None and named != mode:
-        raise LevelError(os.fspath(path), None, "mode", f"is a {named} level, not a {mode} level")
+    """Read and validate one level file against its mode's level model. With ``mode``, a file of
+    another mode is refused. Raises :class:`LevelError` (and nothing else) on any problem."""
+    return _level(_read(Path(path)), Path(path), mode)
+
+
+def parse_level(source: str | bytes, path: Path | str = "<string>", mode: str | None = None) -> LevelInfo:
+    """:func:`load_level` for level text (or a file's raw bytes); ``path`` labels errors."""
+    return _level(_read(None, source, os.fspath(path)), Path(path), mode)
+
+
+def _level(document: ConfigDocument, file: Path, mode: str | None) -> LevelInfo:
+    game_mode = _mode_of(document)
+    if mode is not None and game_mode.name != mode:
+        raise LevelError.of(document.error("mode", f"is a {game_mode.name} level, not a {mode} level"))
     try:
-        return get_mode(named).load_level(file)
-    except UnknownModeError as exc:  # pragma: no cover - peek_mode checked the name
-        raise LevelError(os.fspath(path), None, "mode", str(exc)) from None
+        spec = document.validate(game_mode.level_model)
+    except ConfigError as exc:
+        raise LevelError.of(exc) from None
+    return game_mode.make_level(spec, file)
+
+
+def level_schema(mode: GameMode) -> dict[str, Any]:
+    """The JSON Schema of a mode's level files, for editors (the YAML language server)."""
+    schema = json_schema(mode.level_model)
+    schema.setdefault("title", f"Liike {mode.title} level")
+    return schema
 
 
 class LevelListing(NamedTuple):

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.engine.modes import ResultRow
-from game.modes.runner.level import Level
-from game.modes.runner.level_loader import load_level
+from game.modes.runner.level import Level, RunnerLevelFile
 from game.modes.runner.results import runner_rows
 
 if TYPE_CHECKING:
@@ -26,13 +25,10 @@ class RunnerMode:
     movements = ("jog on the spot", "jump", "squat")
     sensors = ("camera", "imu", "heart_rate", "keyboard")
 
-    def load_level(self, path: Path) -> Level:
-        return load_level(path)
+    level_model = RunnerLevelFile
 
-    def level_schema(self) -> dict[str, Any]:
-        from game.modes.runner.level import level_json_schema
-
-        return level_json_schema()
+    def make_level(self, spec: Any, path: Path) -> Level:
+        return Level.from_spec(spec, path)
 
     def level_length(self, level: Any) -> str:
         return f"{level.length_m:.0f} m"

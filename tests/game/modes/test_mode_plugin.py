@@ -7,19 +7,25 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import pygame
 import pytest
-import yaml
+from pydantic import Field
 
 from game.cli import main
 from game.engine.context import GameContext
 from game.engine.modes import ResultRow, get_mode, register, unregister
 from game.input.mapper import InputFrame
-from game.levels import LevelError
+from game.levels import LevelError, load_level
+from game.levels.model import LevelFile
 from game.scenes.play import PlayScene
 from game.sessions import SessionStore
+
+
+class TapLevelFile(LevelFile):
+    mode: Literal["tap"]
+    seconds: Annotated[float, Field(gt=0, le=600, description="Length of the round.")]
 
 
 @dataclass(frozen=True)
@@ -78,14 +84,10 @@ class TapMode:
     movements = ("jump",)
     sensors = ("keyboard",)
 
-    def load_level(self, path: Path) -> TapLevel:
-        data = yaml.safe_load(path.read_text())
-        if not isinstance(data.get("seconds"), (int, float)):
-            raise LevelError(path, None, "seconds", "must be a number")
-        return TapLevel(path, data["name"], data["mode"], data["difficulty"], "", float(data["seconds"]))
+    level_model = TapLevelFile
 
-    def level_schema(self) -> dict[str, Any]:
-        return {"type": "object", "required": ["seconds"]}
+    def make_level(self, spec: Any, path: Path) -> TapLevel:
+        return TapLevel(path, spec.name, spec.mode, spec.difficulty, spec.description or "", spec.seconds)
 
     def level_length(self, level: Any) -> str:
         return f"{level.seconds:.0f} s"
@@ -166,5 +168,19 @@ def test_the_command_line_lists_and_describes_a_registered_mode(tap_mode: Path, 
     assert {"mode": "tap", "name": "quick", "title": "Quick taps", "length": "2 s"}.items() <= next(
         r for r in rows if r["mode"] == "tap").items()
     assert main(["levels", "schema", "tap"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"type": "object", "required": ["seconds"]}
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["properties"]["seconds"]["exclusiveMinimum"] == 0 and "seconds" in schema["required"]
+    assert schema["additionalProperties"] is False
     assert get_mode("tap").title == "Tap"
+
+
+def test_a_mode_level_is_read_strictly_with_lines(tap_mode: Path) -> None:
+    bad = tap_mode / "levels" / "tap" / "bad.yaml"
+    bad.write_text("schema: 1\nname: Bad\nmode: tap\ndifficulty: 1\nseconds: \"2\"\n")
+    with pytest.raises(LevelError) as info:
+        load_level(bad)
+    assert str(info.value).startswith(f"{bad}:5: seconds: must be a number, got string '2'")
+    bad.write_text("schema: 1\nname: Bad\nmode: tap\ndifficulty: 1\nseconds: 2\nseconds: 3\n")
+    with pytest.raises(LevelError) as info:
+        load_level(bad)
+    assert str(info.value) == f"{bad}:6: seconds: duplicate key (first given on line 5)"

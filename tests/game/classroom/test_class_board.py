@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from game.class_board import ClassBoard
-from game.class_screen import grid
+from game.classroom.board import ClassBoard
+from game.classroom.screen import grid
 from game.cli import main
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import s_to_ns
@@ -86,4 +86,4 @@ def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture
     path = tmp_path / "sensors.yaml"
     path.write_text("sensors: 3\n")
     assert main(["class", "--headless", "--seconds", "1", "--sensors", str(path)]) == 2
-    assert f"{path}:1: sensors: expected a list" in capsys.readouterr().err
+    assert f"{path}:1: sensors: must be a list, got 3" in capsys.readouterr().err

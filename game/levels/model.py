@@ -1,0 +1,53 @@
+"""What every level file has, whatever its mode: the base of each mode's level schema.
+
+A mode's level model subclasses :class:`LevelFile` and adds its own fields and rules; the file
+is read by :mod:`sensors.config_yaml` (strict types, no unknown fields, duplicate keys refused,
+errors at file, line and field). ``levels/README.md`` documents these fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from sensors.config_yaml import ConfigModel
+
+SCHEMA_VERSION = 1
+"""The only level schema version this code reads."""
+
+NAME_MAX_CHARS = 60
+
+
+class SchemaVersion(ConfigModel, extra="ignore"):
+    """Read first, alone: when a file's version is not this code's, nothing else is worth reporting."""
+
+    schema_version: Literal[1] = Field(alias="schema", description="Level schema version; this Liike reads 1.")
+
+
+class LevelFile(ConfigModel):
+    """The fields of every level, whatever its mode."""
+
+    schema_version: Literal[1] = Field(alias="schema", description="Level schema version; this Liike reads 1.")
+    name: Annotated[str, Field(description="Title shown in the menu and stored with each session: one line, "
+                                           f"1-{NAME_MAX_CHARS} characters.")]
+    mode: str = Field(description="The game mode that plays the level; its folder's name.")
+    description: str | None = Field(default=None, description="A sentence or two for the menu.")
+    difficulty: Annotated[int, Field(ge=1, le=5, description="1 (easiest) to 5 (hardest).")]
+
+    @field_validator("name")
+    @classmethod
+    def _one_line_title(cls, value: str) -> str:
+        title = value.strip()
+        if not title:
+            raise ValueError("must not be empty")
+        if len(title.splitlines()) > 1:
+            raise ValueError("must be a single line")
+        if len(title) > NAME_MAX_CHARS:
+            raise ValueError(f"must be at most {NAME_MAX_CHARS} characters, got {len(title)}")
+        # Control characters, lone surrogates and unassigned code points cannot be drawn.
+        bad = next((c for c in title if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")), None)
+        if bad is not None:
+            raise ValueError(f"must be printable text, got the character U+{ord(bad):04X}")
+        return title
