@@ -14,7 +14,12 @@ class MotionEvent:
     ``kind`` and ``magnitude`` (kind-specific) and the time ``t_ns`` marks:
 
     - ``"step"``: foot contact; 1.0.
-    - ``"jump"``: take-off; estimated jump height in metres (from flight time).
+    - ``"takeoff"``: the take-off of a jump, emitted as soon as the flight is recognisable
+      (from pose: both feet clear of the floor and the hips rising, not a jumping jack's hop;
+      from a trunk IMU: free fall after a push-off fast enough for a jump), while the player
+      is still in the air; 1.0. This is what a game answers a jump with.
+    - ``"jump"``: take-off, emitted at landing (the flight time gives the height); estimated
+      jump height in metres. The same jump's ``takeoff`` came before it, for the session log.
     - ``"squat"``: the bottom; depth 0..1 of the player's standing hip height.
     - ``"jumping_jack"``: reaching the open position (hands over the head, feet apart) from
       the closed one; 1.0. One per full cycle.
@@ -43,7 +48,8 @@ class MotionState:
 
     ``cadence_spm``: steps per minute over the recent window (0 when not stepping).
     ``crouch``: 0 standing .. 1 deepest squat, as a share of standing hip height.
-    ``airborne``: the player is in the flight phase of a jump.
+    ``airborne``: the player is in the flight phase of a jump (from the take-off's recognition
+    to landing).
     ``lean``: lateral lean -1 (left) .. 1 (right).
     ``arms_up``: both hands are above about eye level (pose only; False when pose is not fresh).
     """

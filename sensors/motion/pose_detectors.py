@@ -241,13 +241,18 @@ class PoseJumpDetector:
     Airborne when the *lower* foot is more than ``foot_on`` and the hip more than ``hip_on``
     (fractions of standing hip height) above their standing levels, with both feet within
     ``two_foot_tol`` of each other (a two-footed jump, not the flight phase of a running step)
-    for ``min_frames`` consecutive frames. Take-off and landing are
+    for ``min_frames`` consecutive frames, or in a single frame when the feet are already more
+    than ``foot_sure`` and the hip more than ``hip_sure`` up and rising (a real jump is there a
+    frame after take-off at 30 fps; jogging, squats and jumping jacks stay under 0.02 and 0.04 on
+    the simulated player, and one frame saves 33 ms). Take-off and landing are
     the moments the lower foot leaves / regains the floor (``foot_off`` band), extrapolated
     between frames to floor level from the foot's frame-to-frame velocity, so flight time is
-    not shortened by the detection band. Event at take-off time, emitted at landing;
-    magnitude = height from flight time h = g t^2 / 8 (Bosco et al. 1983), in metres.
-    ``airborne`` is True from detection to landing, for immediate game feedback. Jumps lower
-    than ``min_height_m`` are not reported.
+    not shortened by the detection band. Two events per jump, both at take-off time: a
+    ``takeoff`` emitted as soon as the player is found airborne (magnitude 1.0, for a game that
+    must answer the jump in the air), and a ``jump`` emitted at landing with magnitude = height
+    from flight time h = g t^2 / 8 (Bosco et al. 1983), in metres.
+    ``airborne`` is True from detection to landing. Jumps lower than ``min_height_m`` get no
+    ``jump`` event (their take-off was reported before their height was known).
 
     Placement: camera still (a moving camera shifts the floor line); flights longer than
     ``max_flight_s`` (e.g. the player walked away from the camera) are discarded.
@@ -256,8 +261,9 @@ class PoseJumpDetector:
     def __init__(self, baseline: StandingBaseline | None = None, *, foot_on: float = 0.05,
                  foot_off: float = 0.015, hip_on: float = 0.03, min_height_m: float = 0.03,
                  max_flight_s: float = 1.0, min_frames: int = 2, two_foot_tol: float = 0.08,
-                 source: str = "pose") -> None:
+                 foot_sure: float = 0.06, hip_sure: float = 0.08, source: str = "pose") -> None:
         self.two_foot_tol = two_foot_tol
+        self.foot_sure, self.hip_sure = foot_sure, hip_sure
         self._own_baseline = baseline is None
         self.baseline = baseline if baseline is not None else StandingBaseline()
         self.min_frames = min_frames
@@ -303,10 +309,14 @@ class PoseJumpDetector:
             # foot is then far higher than the other.
             two_footed = abs(f.foot_y_l - f.foot_y_r) / b.hip_height < self.two_foot_tol
             up = foot_h > self.foot_on and hip_rise > self.hip_on and two_footed
+            sure = (up and foot_h > self.foot_sure and hip_rise > self.hip_sure
+                    and prev is not None and prev[1] < foot_h)
             self._above = self._above + 1 if up else 0
-            if self._above >= self.min_frames:
+            if self._above >= self.min_frames or sure:
                 self.airborne, self._peak, self._above = True, foot_h, 0
                 self.takeoff_ns = self._find_takeoff()
+                conf = min(1.0, max(0.3, foot_h / (3 * self.foot_on)))
+                return [MotionEvent(self.takeoff_ns, "takeoff", conf, 1.0, self.source)]
             return []
         self._peak = max(self._peak, foot_h)
         assert self.takeoff_ns is not None
@@ -431,9 +441,10 @@ class PoseMotionDetector:
 
     Coordinates the detectors: a squat whose bottom falls just before a take-off (the jump's
     countermovement) or just after a landing (knees absorbing the landing) is withdrawn, and
-    steps are not reported during a flight. A flight during which the legs opened or closed
-    like a jumping jack's (leg spread reaching the jack's open threshold) is a jack's hop, not
-    a jump. Arm swings whose sweep overlaps a jump's flight and landing, a squat, or an open
+    steps are not reported during a flight. A take-off that starts like a jumping jack's hop
+    (:meth:`_jack_hop`) is not reported, and a flight during which the legs opened or closed
+    like a jumping jack's (leg spread reaching the jack's open threshold) gets no ``jump`` at
+    landing either. Arm swings whose sweep overlaps a jump's flight and landing, a squat, or an open
     jack are not counted (the arms move alike).
 
     ``lean``: lateral trunk lean -1 (player's left) .. 1 (right), the sine of the trunk's tilt
@@ -446,6 +457,8 @@ class PoseMotionDetector:
     LANDING_ABSORB_S = 0.6
     #: Without legs in view, the trunk unit is the longest trunk seen over this long (s).
     TRUNK_WINDOW_S = 5.0
+    #: A take-off with a wrist this far out to the side (trunk lengths) is a jumping jack's hop.
+    TAKEOFF_ARMS_OUT = 0.6
 
     def __init__(self, *, aspect_wh: float = 1.0, source: str = "pose",
                  lean_full_scale: float = 0.5) -> None:
@@ -490,6 +503,21 @@ class PoseMotionDetector:
             self._trunks.popleft()
         return max((v for _, v in self._trunks), default=math.nan)
 
+    def _jack_hop(self, f: PoseFeatures, trunk: float) -> bool:
+        """At take-off: does this flight look like a jumping jack's hop rather than a jump?
+
+        The hop back in starts from the open posture (legs apart); the hop out starts with the
+        arms sweeping up sideways, while a jump's arms swing forward (in a frontal picture they
+        stay within the shoulders' width). Legs already apart at take-off, or a wrist more than
+        ``TAKEOFF_ARMS_OUT`` trunk lengths out to the side of its shoulder, is a jack.
+        """
+        if self.jacks.state == "open":
+            return True
+        if f.legs_spread_deg >= self.jacks.spread_closed_deg:  # False when nan
+            return True
+        out = [v for v in (f.wrist_out_l, f.wrist_out_r) if not math.isnan(v)]
+        return bool(out) and trunk > 0 and max(out) / trunk >= self.TAKEOFF_ARMS_OUT
+
     @property
     def airborne(self) -> bool:
         return self.jumps.airborne
@@ -504,7 +532,9 @@ class PoseMotionDetector:
             self.last_usable_ns = f.t_ns
         self.baseline.update(f, airborne=self.jumps.airborne)
         was_airborne = self.jumps.airborne
-        events = self.jumps.update(f)
+        found = self.jumps.update(f)
+        takeoffs = [e for e in found if e.kind == "takeoff"]
+        events = [e for e in found if e.kind == "jump"]  # a landing
         if was_airborne or self.jumps.airborne:
             if not math.isnan(f.legs_spread_deg):
                 self._flight_spread = max(self._flight_spread, f.legs_spread_deg)
@@ -527,6 +557,8 @@ class PoseMotionDetector:
                 events.append(e)
         events.extend(self.squats.update(f))
         trunk = self.baseline.torso_len if self.baseline.ready else self._trunk_estimate(f)
+        if takeoffs and not self._jack_hop(f, trunk):
+            events.extend(takeoffs)
         events.extend(self.jacks.update(f, trunk, self.squats.crouch))
         events.extend(self.arms.update(f, trunk))
         events.extend(self.punches.update(f, trunk))

@@ -11,6 +11,10 @@ if no usable pose frame lies in (t - pose_fresh_s, t], and any event closer than
 jump seen by both sources around a hand-over is reported once. Both detectors keep running
 all the time so the one taking over is already warmed up.
 
+A jump gives two events: ``takeoff`` while the player is in the air (pose: the airborne edge;
+IMU: a confirmed free fall after a fast push-off), for the game to answer at once, and ``jump``
+at landing with the height. Both follow the same arbitration and de-duplication.
+
 IMU streams from non-trunk placements (wrist, ankle ...) are ignored: the IMU detectors
 assume a trunk sensor. With several trunk IMUs, the one that has fed most recently within
 ``pose_fresh_s`` stays in charge.
@@ -48,7 +52,7 @@ class MotionTracker:
     """
 
     #: Same-kind events closer than this (s) are one physical movement seen twice.
-    DEDUP_S = {"step": 0.2, "jump": 0.8, "squat": 1.0, "jumping_jack": 0.4, "arms_up": 0.2, "punch": 0.1,
+    DEDUP_S = {"step": 0.2, "takeoff": 0.8, "jump": 0.8, "squat": 1.0, "jumping_jack": 0.4, "arms_up": 0.2, "punch": 0.1,
                "arm_swing": 0.4}
 
     def __init__(self, *, player: int = 0, pose_fresh_s: float = 0.5, image_aspect_wh: float = 1.0,

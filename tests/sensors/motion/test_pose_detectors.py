@@ -70,8 +70,10 @@ def test_jumps_timing_and_height() -> None:
     assert s.tp == len(jumps) and s.fp == 0
     for tr, ev in s.pairs:
         assert ev.magnitude == pytest.approx(tr.magnitude, rel=0.2)
+    # each jump's take-off was reported too, at the same time (before its landing)
+    assert sorted(e.t_ns for e in events if e.kind == "takeoff") == sorted(ev.t_ns for _, ev in s.pairs)
     # the countermovement dip and the landing absorption are not squats, nor steps
-    assert [e for e in events if e.kind != "jump"] == []
+    assert [e for e in events if e.kind not in ("jump", "takeoff")] == []
 
 
 def test_jump_detector_alone_and_airborne_flag() -> None:
