@@ -1,4 +1,5 @@
-"""Step and jump detectors over a trunk-worn accelerometer (:class:`~sensors.samples.ImuBatch`).
+"""Step, take-off and jump detectors over a trunk-worn accelerometer
+(:class:`~sensors.samples.ImuBatch`).
 
 Placement assumptions: one IMU on the trunk (chest strap or waist/belt clip), firmly attached,
 any mounting orientation. The vertical is not hard-coded to a sensor axis: at rest the
@@ -28,12 +29,15 @@ import numpy as np
 from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
 from sensors.motion.events import MotionEvent
-from sensors.motion.pose_detectors import jump_height_from_flight_m
+from sensors.motion.pose_detectors import G_MPS2, jump_height_from_flight_m
 from sensors.samples import ImuBatch
 
 #: Placements on the trunk, where vertical acceleration follows the centre of mass.
 TRUNK_PLACEMENTS = frozenset({"chest", "sternum", "trunk", "back", "upper_back", "lower_back",
                               "waist", "hip", "pelvis", "belt", "sacrum"})
+
+#: Free fall: |acc| below this (g). A body in ballistic flight reads ~0 g whatever the mounting.
+FREE_FALL_G = 0.4
 
 
 class GravityEstimator:
@@ -241,7 +245,7 @@ class ImuJumpDetector:
     ``airborne`` is True from confirmed free fall to landing.
     """
 
-    def __init__(self, *, free_fall_g: float = 0.4, min_free_fall_s: float = 0.12,
+    def __init__(self, *, free_fall_g: float = FREE_FALL_G, min_free_fall_s: float = 0.12,
                  max_free_fall_s: float = 1.0, impact_g: float = 1.5, impact_window_s: float = 0.2,
                  merge_gap_s: float = 0.03, min_height_m: float = 0.04, source: str = "imu") -> None:
         self.free_fall_g, self.impact_g = free_fall_g, impact_g
@@ -343,6 +347,104 @@ class ImuJumpDetector:
         return None
 
 
+class ImuTakeoffDetector:
+    """The take-off of a jump from a trunk IMU, as soon as the flight is recognisable, not at
+    landing: for a game that must answer a jump while the player is still in the air.
+
+    Flight: free fall, |acc| < ``free_fall_g`` for ``min_free_fall_s`` (20 ms: the third sample
+    below the threshold at 100 Hz), timed like :class:`ImuJumpDetector` (from the first sample
+    below). Running steps and jumping-jack hops also leave the floor, for 0.1-0.2 s; what tells a
+    jump from them this early is how fast the body left the floor. The take-off speed is the
+    impulse of the push-off: by the impulse-momentum theorem the change in vertical velocity is
+    the integral of the support force beyond body weight over mass, dv = g (f - 1) dt with f the
+    specific force in g (Linthorne NP. Analysis of standing vertical jumps using a force platform.
+    Am J Phys 2001;69:1198-1204, eq. 2). |acc| stands for f: it needs no orientation (the trunk
+    pitches by ~30 deg in a countermovement) and the sideways part of a push is small. A leaky
+    integrator (time constant ``speed_tau_s``) forgets the unknown starting velocity and any error
+    in the accelerometer's scale, at the price of reading a 2 m/s take-off as ~1.8 m/s.
+
+    A take-off is reported when the free fall is confirmed and the speed just before it reached
+    ``min_speed_mps`` (1.5: on the simulated player, 20-30 cm jumps from standing or jogging read
+    1.9-2.2, jumping-jack hops at most 1.2, jogging at up to 200 steps/min at most 0.7), or,
+    whatever the speed, once the free fall has lasted ``sure_free_fall_s`` (0.24 s: longer than a
+    jack's hop or a running step's flight, and as long as the flight of a 7 cm jump,
+    h = g t^2 / 8, Bosco et al. 1983), so that a low jump still counts, later. One event per
+    free fall; ``MotionEvent("takeoff")`` at the first sample below the threshold, magnitude 1.0
+    (the height comes with the ``jump`` event at landing), confidence from the speed.
+    ``in_flight``: a reported take-off whose free fall goes on.
+    """
+
+    def __init__(self, *, free_fall_g: float = FREE_FALL_G, min_free_fall_s: float = 0.02,
+                 min_speed_mps: float = 1.5, sure_free_fall_s: float = 0.24, speed_tau_s: float = 0.5,
+                 source: str = "imu") -> None:
+        self.free_fall_g = free_fall_g
+        self.min_ff_ns = int(min_free_fall_s * NS_PER_S)
+        self.sure_ff_ns = int(sure_free_fall_s * NS_PER_S)
+        self.min_speed_mps = min_speed_mps
+        self.speed_tau_s = speed_tau_s
+        self.source = source
+        self.reset()
+
+    def reset(self) -> None:
+        self.speed_mps = 0.0  # the integrator's vertical speed after the last sample
+        self.in_flight = False
+        self._last_t: int | None = None
+        self._run_start: int | None = None  # first sample of the run below free_fall_g
+        self._run_speed = 0.0  # speed just before that run began
+        self._reported = False
+
+    def _speeds(self, t_ns: np.ndarray, mag_g: np.ndarray, rate_hz: float) -> np.ndarray:
+        """Leaky integral of g (|acc| - 1) after each sample: v[k] = a v[k-1] + g (f[k] - 1) dt,
+        a = exp(-dt / tau), vectorised in chunks short enough for a^-k to stay well-conditioned."""
+        dt = 1.0 / rate_hz
+        a = math.exp(-dt / self.speed_tau_s)
+        v0 = self.speed_mps
+        if self._last_t is not None:  # samples lost between batches: the integrator only leaks
+            gap_s = (int(t_ns[0]) - self._last_t) / NS_PER_S - dt
+            if gap_s > 0:
+                v0 *= math.exp(-gap_s / self.speed_tau_s)
+        x = G_MPS2 * (mag_g - 1.0) * dt
+        out = np.empty_like(x)
+        chunk = 64
+        powers = a ** np.arange(1, chunk + 1)
+        for i in range(0, x.size, chunk):
+            p = powers[: min(chunk, x.size - i)]
+            out[i:i + p.size] = p * (v0 + np.cumsum(x[i:i + p.size] / p))
+            v0 = float(out[i + p.size - 1])
+        return out
+
+    def update(self, t_ns: np.ndarray, mag_g: np.ndarray, rate_hz: float) -> list[MotionEvent]:
+        if mag_g.size == 0:
+            return []
+        if self._last_t is not None and int(t_ns[0]) - self._last_t > 2.5 * NS_PER_S / rate_hz:
+            self._run_start, self.in_flight = None, False  # samples lost: a run cannot go on over them
+        speeds = self._speeds(t_ns, mag_g, rate_hz)
+        before = self.speed_mps
+        self.speed_mps, self._last_t = float(speeds[-1]), int(t_ns[-1])
+        below = mag_g < self.free_fall_g
+        if self._run_start is None and not below.any():
+            return []  # the common case: no loop at all
+        first = 0 if self._run_start is not None else int(np.argmax(below))
+        out: list[MotionEvent] = []
+        for i in range(first, mag_g.size):
+            t = int(t_ns[i])
+            if not below[i]:
+                self._run_start, self.in_flight = None, False
+                continue
+            if self._run_start is None:
+                self._run_start, self._reported = t, False
+                self._run_speed = float(speeds[i - 1]) if i > 0 else before
+            if self._reported:
+                continue
+            dur = t - self._run_start
+            fast = dur >= self.min_ff_ns and self._run_speed >= self.min_speed_mps
+            if fast or dur >= self.sure_ff_ns:
+                self._reported = self.in_flight = True
+                conf = min(1.0, max(0.3, self._run_speed / (1.3 * self.min_speed_mps))) if fast else 0.6
+                out.append(MotionEvent(self._run_start, "takeoff", conf, 1.0, self.source))
+        return out
+
+
 def _cross(t_a: int, m_a: float, t_b: int, m_b: float, level: float) -> int:
     """Time the line (t_a, m_a)-(t_b, m_b) reaches ``level``, kept within [t_a, t_b]."""
     if m_b == m_a:
@@ -352,12 +454,17 @@ def _cross(t_a: int, m_a: float, t_b: int, m_b: float, level: float) -> int:
 
 
 class ImuMotionDetector:
-    """Steps and jumps from one trunk IMU, coordinated so that a jump is never also a step.
+    """Steps, take-offs and jumps from one trunk IMU, coordinated so that a jump is never also a
+    step.
 
-    When a free fall is confirmed, held steps from ``push_off_s`` before take-off are withdrawn
+    ``takeoff`` comes from :class:`ImuTakeoffDetector` while the player is in the air; ``jump``
+    (with the height) from :class:`ImuJumpDetector` once they have landed. When a free fall is
+    confirmed, held steps from ``push_off_s`` before take-off are withdrawn
     (a countermovement's unweighting, braking and push-off take ~0.5-0.8 s) and new peaks are
     rejected until ``landing_s`` after landing (impact, absorption and recovery). The step
-    detector's hold (0.75 s) is longer than push-off plus the free-fall confirmation time. ``source`` defaults to ``"imu:<placement>"`` of the first batch.
+    detector's hold (0.75 s) is longer than push-off plus the free-fall confirmation time.
+    ``airborne``: from a reported take-off, or a free fall long enough for the jump detector,
+    to landing. ``source`` defaults to ``"imu:<placement>"`` of the first batch.
     """
 
     def __init__(self, source: str | None = None, *, push_off_s: float = 0.6, landing_s: float = 0.7) -> None:
@@ -368,18 +475,20 @@ class ImuMotionDetector:
         self.gravity = GravityEstimator()
         self.steps = ImuStepDetector(source=self.source)
         self.jumps = ImuJumpDetector(source=self.source)
+        self.takeoffs = ImuTakeoffDetector(source=self.source)
         self.reset()
 
     def reset(self) -> None:
         self.gravity.reset()
         self.steps.reset()
         self.jumps.reset()
+        self.takeoffs.reset()
         self.last_t_ns: int | None = None
         self._veto_from: int | None = None
 
     @property
     def airborne(self) -> bool:
-        return self.jumps.airborne
+        return self.jumps.airborne or self.takeoffs.in_flight
 
     def cadence_spm(self, now_ns: int) -> float:
         return self.steps.cadence_spm(now_ns)
@@ -389,7 +498,7 @@ class ImuMotionDetector:
             return []
         if self._fixed_source is None and self.last_t_ns is None:
             self.source = f"imu:{batch.placement}"
-            self.steps.source = self.jumps.source = self.source
+            self.steps.source = self.jumps.source = self.takeoffs.source = self.source
         t = batch.times_after(self.last_t_ns)  # overlapping / repeated samples dropped
         if t.size == 0:
             return []
@@ -397,7 +506,8 @@ class ImuMotionDetector:
         self.last_t_ns = int(t[-1])
         mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
         vert = self.gravity.vertical_g(acc, batch.rate_hz)
-        events = self.jumps.update(t, mag)
+        events = self.takeoffs.update(t, mag, batch.rate_hz)
+        events += self.jumps.update(t, mag)
         if self.jumps.airborne and self.jumps.takeoff_ns is not None:
             # In free fall: push-off and landing peaks must not become steps, unless the
             # free fall turns out to be no jump (no landing impact).
@@ -415,9 +525,11 @@ class ImuMotionDetector:
 
 
 __all__ = [
+    "FREE_FALL_G",
     "TRUNK_PLACEMENTS",
     "GravityEstimator",
     "ImuJumpDetector",
     "ImuMotionDetector",
     "ImuStepDetector",
+    "ImuTakeoffDetector",
 ]
