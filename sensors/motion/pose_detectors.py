@@ -349,7 +349,10 @@ class PoseSquatDetector:
     """Squats from the hip dropping towards the feet with the knees bent.
 
     ``depth`` = 1 - (hip height above the supporting foot) / (standing hip height): 0 upright,
-    ~0.3-0.5 thighs parallel. ``crouch`` = depth clipped to 0..1, continuous, every frame.
+    ~0.3-0.5 thighs parallel, smoothed with ``smooth_tau_s``. ``crouch``: the same drop clipped
+    to 0..1, continuous, every frame, smoothed only with ``crouch_tau_s``: it is what a game holds
+    "duck" on, and every 10 ms of smoothing is 10 ms of lag on a moving hip (the binding's
+    hysteresis, not the smoothing, keeps the hold steady).
     A squat starts when depth >= ``enter_depth`` with the mean knee angle <= ``max_knee_deg``
     (a hip that drops without knee flexion is the player moving away from the camera, not a
     squat). The bottom is found when depth has come back up by ``rebound``; one event per squat
@@ -366,8 +369,8 @@ class PoseSquatDetector:
     def __init__(self, baseline: StandingBaseline | None = None, *, enter_depth: float = 0.10,
                  min_depth: float = 0.15, exit_depth: float = 0.06, rebound: float = 0.04,
                  max_knee_deg: float = 160.0, hold_s: float = 0.5, smooth_tau_s: float = 0.08,
-                 source: str = "pose") -> None:
-        self.smooth_tau_s = smooth_tau_s
+                 crouch_tau_s: float = 0.03, source: str = "pose") -> None:
+        self.smooth_tau_s, self.crouch_tau_s = smooth_tau_s, crouch_tau_s
         self._own_baseline = baseline is None
         self.baseline = baseline if baseline is not None else StandingBaseline()
         self.enter_depth, self.min_depth, self.exit_depth = enter_depth, min_depth, exit_depth
@@ -381,6 +384,7 @@ class PoseSquatDetector:
             self.baseline.reset()
         self.crouch = 0.0
         self.depth = 0.0
+        self._drop = 0.0  # the lightly smoothed depth behind crouch
         self._state = "up"  # up -> down -> done -> up
         self._max_depth = 0.0
         self._track: list[tuple[int, float]] = []
@@ -405,12 +409,14 @@ class PoseSquatDetector:
         raw = 1.0 - f.hip_height / self.baseline.hip_height
         # Light smoothing: hip and foot jitter of a few pixels is several % of depth.
         if self._last_t is None or f.t_ns - self._last_t > MAX_FRAME_GAP_S * NS_PER_S:
-            depth = raw
+            depth = drop = raw
         else:
-            depth = self.depth + _ema_alpha(f.t_ns - self._last_t, self.smooth_tau_s) * (raw - self.depth)
+            dt = f.t_ns - self._last_t
+            depth = self.depth + _ema_alpha(dt, self.smooth_tau_s) * (raw - self.depth)
+            drop = self._drop + _ema_alpha(dt, self.crouch_tau_s) * (raw - self._drop)
         self._last_t = f.t_ns
-        self.depth = depth
-        self.crouch = min(1.0, max(0.0, depth))
+        self.depth, self._drop = depth, drop
+        self.crouch = min(1.0, max(0.0, drop))
         knees_bent = f.knee_angle_deg <= self.max_knee_deg  # False when nan
         if self._state == "up":
             if depth >= self.enter_depth and knees_bent:
