@@ -46,12 +46,24 @@ def test_key_repeat_does_not_press_again(mapper: InputMapper) -> None:
     assert "jump" not in mapper.step().pressed
 
 
-def test_motion_jump_event_presses_once(mapper: InputMapper) -> None:
-    mapper.motion_event(MotionEvent(t_ns=1, kind="jump", confidence=0.9, magnitude=0.3, source="pose"))
+def test_motion_takeoff_event_presses_jump_once(mapper: InputMapper) -> None:
+    mapper.motion_event(MotionEvent(t_ns=1, kind="takeoff", confidence=0.9, magnitude=1.0, source="pose"))
     f = mapper.step()
     assert {"jump", "start"} <= f.pressed
     f2 = mapper.step()
     assert "jump" in f2.released and not f2.pressed
+
+
+def test_landing_jump_event_presses_nothing(mapper: InputMapper) -> None:
+    # The jump was answered at its take-off; the landing brings only the height (session log).
+    mapper.motion_event(MotionEvent(t_ns=1, kind="jump", confidence=0.9, magnitude=0.3, source="pose"))
+    assert not mapper.step().pressed
+
+
+@pytest.mark.parametrize(("kind", "action"), [("punch", "punch"), ("jumping_jack", "jack")])
+def test_arm_movements_press_their_actions(mapper: InputMapper, kind: str, action: str) -> None:
+    mapper.motion_event(MotionEvent(t_ns=1, kind=kind, confidence=0.9, magnitude=1.0, source="pose"))
+    assert mapper.step().pressed == {action}
 
 
 def test_crouch_holds_duck_with_hysteresis(mapper: InputMapper) -> None:
