@@ -61,7 +61,7 @@ def test_imu_waist_uses_the_hip_table_and_text_output(tmp_path: Path, capsys: py
 
 def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sensors" / "motion"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sensors" / "motion"))
     from rep_synth import rep_recording
 
     rec = rep_recording(8001, "curl", 2.5, sets=1, pause_s=(5.0, 5.0))

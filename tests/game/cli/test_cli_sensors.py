@@ -167,7 +167,7 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     seen: list[str] = []
     with subprocess.Popen([sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                          cwd=Path(__file__).resolve().parents[2]) as proc:
+                          cwd=Path(__file__).resolve().parents[3]) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
             reader = threading.Thread(target=lambda: [lines.put(x) for x in iter(proc.stdout.readline, "")], daemon=True)
