@@ -6,10 +6,11 @@ from __future__ import annotations
 from game.engine.context import Autopilot
 from game.modes.runner.rules import RunnerWorld
 
-# Lead times (s) from the movement's start to the runner reaching the obstacle: a
-# counter-movement jump leaves the ground about 0.6 s after it starts and the game jump then
-# stays high for ~0.6 s; a squat is low enough to duck from ~0.6 s to ~1.9 s after it starts.
-JUMP_LEAD_S = 1.15
+# Lead times (s) from the movement's start to the runner reaching the obstacle: the simulated
+# counter-movement jump leaves the ground 0.6 s after it starts (sensors.sim.motions.Jump), the
+# game jump starts a frame or two later and is highest 0.25 s after that; a squat is low enough
+# to duck from ~0.6 s to ~1.9 s after it starts.
+JUMP_LEAD_S = 0.92
 SQUAT_LEAD_S = 1.2
 #: Obstacles looked ahead at.
 LOOKAHEAD = 3

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from game.input.mapper import InputFrame
 from game.modes.runner.level import Level
 
-# The game jump is longer and higher than a real one on purpose: players react to a hurdle they
-# see coming, and the recognised jump arrives some 100-200 ms after take-off.
-JUMP_AIRTIME_S = 0.8
-JUMP_APEX_M = 0.9
+# The game jump starts at the player's take-off (the "takeoff" event, within a frame or two of
+# leaving the ground) and lasts about as long as a real counter-movement jump's flight, 0.4-0.5 s
+# (Bosco et al. 1983 give 0.3-0.5 s for jumps of 10-30 cm). Its apex is drawn higher than the
+# player's rise so that the runner visibly clears a hurdle; the hurdle is cleared above
+# HURDLE_CLEAR_M, which leaves a window of JUMP_AIRTIME_S * sqrt(1 - HURDLE_CLEAR_M / JUMP_APEX_M).
+JUMP_AIRTIME_S = 0.5
+JUMP_APEX_M = 0.6
 GRAVITY_MPS2 = 8 * JUMP_APEX_M / JUMP_AIRTIME_S**2  # h = g T^2 / 8 for a ballistic arc
 JUMP_V0_MPS = GRAVITY_MPS2 * JUMP_AIRTIME_S / 2
 HURDLE_CLEAR_M = 0.3  # runner's feet must be this high when crossing a hurdle
