@@ -7,6 +7,7 @@ import pygame
 
 from game.engine.live import LiveSensors
 from game.render.palette import BAD, INK, MUTED, PAPER, ZONE_COLOURS
+from game.render.skeleton import draw_skeleton
 from game.render.text import TextCache
 from sensors.samples import DeviceStatus
 
@@ -83,3 +84,21 @@ def draw_progress(screen: pygame.Surface, top: int, progress: float) -> None:
     done = bar.copy()
     done.w = round(bar.w * max(0.0, min(1.0, progress)))
     pygame.draw.rect(screen, PAPER, done, border_radius=4)
+
+
+def draw_player_inset(screen: pygame.Surface, text: TextCache, live: LiveSensors, now_ns: int) -> None:
+    """The player's own skeleton, mirrored, in a small panel at the bottom right while pose is
+    live: the player sees the game answer the movement they just made. Nothing is drawn
+    without a current pose (keyboard or IMU play)."""
+    pose = live.last_pose
+    if pose is None or pose.landmarks is None or not live.motion_live(now_ns):
+        return
+    w, h = screen.get_size()
+    pad = max(8, h // 60)
+    rect = pygame.Rect(0, 0, round(h * 0.22 * 3 / 4), round(h * 0.22))
+    rect.bottomright = (w - pad, h - pad - max(12, h // 36) - pad)
+    _panel(screen, rect)
+    draw_skeleton(screen, pose.landmarks, rect)
+    state = live.recogniser.state
+    label = "in the air" if state.airborne else ("low" if state.crouch >= 0.18 else "you")
+    text.draw(screen, label, max(12, h // 40), PAPER, (rect.centerx, rect.top - 4), "midbottom")
