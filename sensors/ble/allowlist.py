@@ -32,6 +32,7 @@ import yaml
 from pydantic import field_validator, model_validator
 
 from sensors.config_yaml import VERBATIM, ConfigError, ConfigFileMissing, ConfigModel, FieldError, parse_document, read_document
+from sensors.settings import SENSORS_FILE_ENV, sensors_file_override
 
 Placement = Literal["chest", "waist", "lower_back", "wrist", "thigh", "ankle", "foot", "arm"]
 Mode = Literal["connect", "broadcast"]
@@ -39,7 +40,7 @@ PLACEMENTS: tuple[str, ...] = get_args(Placement)
 MODES: tuple[str, ...] = get_args(Mode)
 ENTRY_FIELDS = ("address", "label", "placement", "mode", "adapter")
 _ADAPTER = re.compile(r"^hci[0-9]{1,2}$")
-ALLOWLIST_ENV = "LIIKE_SENSORS_FILE"
+ALLOWLIST_ENV = SENSORS_FILE_ENV
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 # macOS reports devices by a per-machine UUID instead of the address.
 _CB_UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
@@ -75,9 +76,10 @@ def valid_adapter(name: str) -> bool:
 
 
 def default_path() -> Path:
-    env = os.environ.get(ALLOWLIST_ENV)
-    if env:
-        return Path(env)
+    """``$LIIKE_SENSORS_FILE`` if set, else ``sensors.yaml`` in the user configuration folder."""
+    override = sensors_file_override()
+    if override is not None:
+        return override
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("liike")) / "sensors.yaml"
