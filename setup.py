@@ -12,7 +12,9 @@ from setuptools import find_namespace_packages, setup
 
 setup(
     packages=[
-        *find_namespace_packages(include=["game", "game.*", "sensors", "sensors.*", "liike_emulation"], exclude=["*.__pycache__"]),
+        *find_namespace_packages(
+            include=["game", "game.*", "sensors", "sensors.*", "liike_emulation"], exclude=["*.__pycache__"]
+        ),
         "liike_levels",
         "liike_assets",
     ]

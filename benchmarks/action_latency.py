@@ -97,6 +97,7 @@ DIP_S = 0.8
 
 # -- what the player does ------------------------------------------------------------------------
 
+
 def injected(seed: int, script: str, kinds: tuple[str, ...], start_s: float, stop_s: float) -> SimulatedPlayer:
     """A player following ``script`` who is also asked for one of ``kinds`` every 2.5-4.5 s."""
     player = SimulatedPlayer(seed=seed, script=script, loop=False)
@@ -112,19 +113,18 @@ def latency_runs(seed: int) -> dict[str, SimulatedPlayer]:
     return {
         "runner": injected(seed, "idle:4,jog:120@165,jog:120@178,idle:3", ("jump", "squat"), 6.0, 240.0),
         "standing": injected(seed, "idle:130", ("jump",), 5.0, 126.0),
-        "exercise": SimulatedPlayer(seed=seed, loop=False, script=(
-            "idle:4,jack:40@47,rest:4,punch:40@37,rest:4,jack:40@53,rest:4,punch:40@29,rest:3")),
+        "exercise": SimulatedPlayer(
+            seed=seed, loop=False, script=("idle:4,jack:40@47,rest:4,punch:40@37,rest:4,jack:40@53,rest:4,punch:40@29,rest:3")
+        ),
     }
 
 
 def false_runs(seed: int, seconds: float) -> dict[str, list[SimulatedPlayer]]:
     s = f"{seconds:g}"
     return {
-        "jogging": [SimulatedPlayer(seed=seed, loop=False, script=f"idle:4,jog:{s}@{c},idle:2")
-                    for c in (150, 175, 200)],
+        "jogging": [SimulatedPlayer(seed=seed, loop=False, script=f"idle:4,jog:{s}@{c},idle:2") for c in (150, 175, 200)],
         "squats": [SimulatedPlayer(seed=seed, loop=False, script=f"idle:4,squat:{1.5 * seconds:g}@20,idle:2")],
-        "jumping jacks": [SimulatedPlayer(seed=seed, loop=False, script=f"idle:4,jack:{s}@{r},idle:2")
-                          for r in (31, 47, 59)],
+        "jumping jacks": [SimulatedPlayer(seed=seed, loop=False, script=f"idle:4,jack:{s}@{r},idle:2") for r in (31, 47, 59)],
     }
 
 
@@ -148,6 +148,7 @@ def duck_truth(player: SimulatedPlayer, squats: list[TruthEvent], crouch_hold: f
 
 # -- the game's path -----------------------------------------------------------------------------
 
+
 def old_bindings(new: Bindings) -> Bindings:
     """The bindings before take-off events: ``jump`` and ``start`` pressed by the landing ``jump``."""
     actions = dict(new.actions)
@@ -156,8 +157,7 @@ def old_bindings(new: Bindings) -> Bindings:
     return dataclasses.replace(new, actions=actions)
 
 
-def arrivals(samples: list[Any], source: str, seed: int, imu_batch: int,
-             landmark_noise: float = 0.0) -> list[tuple[int, Any]]:
+def arrivals(samples: list[Any], source: str, seed: int, imu_batch: int, landmark_noise: float = 0.0) -> list[tuple[int, Any]]:
     """(time on the bus, item) for the samples of one source, in arrival order. ``landmark_noise``:
     extra Gaussian noise (normalised image units) on every landmark's x and y."""
     rng = np.random.default_rng((seed, 99))
@@ -179,14 +179,24 @@ def arrivals(samples: list[Any], source: str, seed: int, imu_batch: int,
         for i in range(0, b.n_values, imu_batch):
             j = min(b.n_values, i + imu_batch)
             t = int(times[j - 1]) + round((BLE_STACK_MS + rng.uniform(0.0, BLE_INTERVAL_MS)) * 1e6)
-            out.append((t, ImuBatch(t_host_ns=t, source=b.source, rate_hz=b.rate_hz, t_first_ns=int(times[i]),
-                                    acc_g=b.acc_g[i:j], placement=b.placement)))
+            out.append(
+                (
+                    t,
+                    ImuBatch(
+                        t_host_ns=t,
+                        source=b.source,
+                        rate_hz=b.rate_hz,
+                        t_first_ns=int(times[i]),
+                        acc_g=b.acc_g[i:j],
+                        placement=b.placement,
+                    ),
+                )
+            )
     out.sort(key=lambda x: x[0])
     return out
 
 
-def play(items: list[tuple[int, Any]], end_ns: int, seed: int,
-         bindings: dict[str, Bindings]) -> dict[str, dict[str, list[int]]]:
+def play(items: list[tuple[int, Any]], end_ns: int, seed: int, bindings: dict[str, Bindings]) -> dict[str, dict[str, list[int]]]:
     """Run the game loop over ``items``; for each bindings, each action's press times (ns)."""
     bus = SensorBus()
     tracker = MotionTracker(image_aspect_wh=4 / 3)  # the simulated camera's picture
@@ -220,6 +230,7 @@ def play(items: list[tuple[int, Any]], end_ns: int, seed: int,
 
 # -- scoring -------------------------------------------------------------------------------------
 
+
 @dataclass
 class Tally:
     truth: int = 0
@@ -232,8 +243,9 @@ def score(truth: list[tuple[int, int]], presses: list[int], window_s: tuple[floa
     """Match presses one-to-one to true instants (t, end), nearest first, within the window;
     return the presses left unmatched."""
     before, after = (round(w * 1e9) for w in window_s)
-    pairs = sorted((abs(p - t), i, j) for i, (t, end) in enumerate(truth) for j, p in enumerate(presses)
-                   if t - before <= p <= end + after)
+    pairs = sorted(
+        (abs(p - t), i, j) for i, (t, end) in enumerate(truth) for j, p in enumerate(presses) if t - before <= p <= end + after
+    )
     used_t: set[int] = set()
     used_p: set[int] = set()
     for _, i, j in pairs:
@@ -260,17 +272,20 @@ def truths(player: SimulatedPlayer, crouch_hold: float) -> dict[str, list[tuple[
     return out
 
 
-SOURCES = (("pose", "pose", 1), ("imu:chest, 1-sample notifications", "imu", 1),
-           ("imu:chest, 10-sample batches", "imu", 10))
+SOURCES = (("pose", "pose", 1), ("imu:chest, 1-sample notifications", "imu", 1), ("imu:chest, 10-sample batches", "imu", 10))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--false-seconds", type=float, default=120.0)
-    ap.add_argument("--landmark-noise", type=float, default=0.0,
-                    help="extra noise (normalised image units, standard deviation) on the pose landmarks' x and y; "
-                         "the simulated camera has 0.002")
+    ap.add_argument(
+        "--landmark-noise",
+        type=float,
+        default=0.0,
+        help="extra noise (normalised image units, standard deviation) on the pose landmarks' x and y; "
+        "the simulated camera has 0.002",
+    )
     args = ap.parse_args()
     new = load_bindings()
     bindings = {"old": old_bindings(new), "new": new}
@@ -296,8 +311,7 @@ def main() -> int:
                         tally = lat.setdefault((action, label, name), Tally())
                         unmatched = score(truth[action], presses[name][action], WINDOWS_S[action], tally)
                         if action == "duck":
-                            tally.in_jump_dip += sum(any(t - DIP_S * 1e9 <= p <= t for t, _ in truth["jump"])
-                                                     for p in unmatched)
+                            tally.in_jump_dip += sum(any(t - DIP_S * 1e9 <= p <= t for t, _ in truth["jump"]) for p in unmatched)
         for activity, players in false_runs(seed, args.false_seconds).items():
             for player in players:
                 end_s = run_length_s(player)
@@ -311,18 +325,25 @@ def main() -> int:
                         t = false.setdefault((activity, label, name), Tally())
                         t.false += len(presses[name]["jump"])
                     # Other actions the activity should not press (a squat is a duck, a jack a jack).
-                    wrong = [a for a in ("duck", "punch", "jack") if (a, activity) not in (("duck", "squats"),
-                                                                                       ("jack", "jumping jacks"))]
+                    wrong = [
+                        a
+                        for a in ("duck", "punch", "jack")
+                        if (a, activity) not in (("duck", "squats"), ("jack", "jumping jacks"))
+                    ]
                     others = false.setdefault((activity, label, "other"), Tally())
                     others.false += sum(len(presses["new"][a]) for a in wrong)
 
     cpu = platform.processor()
     if Path("/proc/cpuinfo").exists():
-        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                    if ln.startswith("model name")), cpu)
-    print(f"Machine: {os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}, "
-          f"{datetime.date.today().isoformat()}; seeds 0-{args.seeds - 1}, "
-          f"extra landmark noise {args.landmark_noise:g}.")
+        cpu = next(
+            (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+            cpu,
+        )
+    print(
+        f"Machine: {os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}, "
+        f"{datetime.date.today().isoformat()}; seeds 0-{args.seeds - 1}, "
+        f"extra landmark noise {args.landmark_noise:g}."
+    )
     print()
     print("| action | source | true | OLD found | OLD p50 ms | OLD p95 ms | NEW found | NEW p50 ms | NEW p95 ms |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -336,25 +357,32 @@ def main() -> int:
                 if not t.latency_ms:
                     return f"{0} | - | -"
                 return f"{len(t.latency_ms)} | {pct(t.latency_ms, 50):.0f} | {pct(t.latency_ms, 95):.0f}"
+
             print(f"| {action} | {label} | {nw.truth} | {cells(old)} | {cells(nw)} |")
     print()
-    print("Unmatched presses in the latency runs (false actions), OLD / NEW:",
-          ", ".join(f"{a} {lbl.split(',')[0]} {lat[(a, lbl, 'old')].false}/{lat[(a, lbl, 'new')].false}"
-                    for a in ACTIONS for lbl, _, _ in SOURCES if (a, lbl, "old") in lat))
+    print(
+        "Unmatched presses in the latency runs (false actions), OLD / NEW:",
+        ", ".join(
+            f"{a} {lbl.split(',')[0]} {lat[(a, lbl, 'old')].false}/{lat[(a, lbl, 'new')].false}"
+            for a in ACTIONS
+            for lbl, _, _ in SOURCES
+            if (a, lbl, "old") in lat
+        ),
+    )
     duck = lat[("duck", "pose", "new")]
-    print(f"Of the {duck.false} unmatched duck presses, {duck.in_jump_dip} fell in the {DIP_S:g} s before a "
-          f"jump's take-off (its countermovement dip).")
+    print(
+        f"Of the {duck.false} unmatched duck presses, {duck.in_jump_dip} fell in the {DIP_S:g} s before a "
+        f"jump's take-off (its countermovement dip)."
+    )
     print()
-    print("| activity | minutes | source | OLD false jumps / min | NEW false jumps / min "
-          "| NEW other false actions / min |")
+    print("| activity | minutes | source | OLD false jumps / min | NEW false jumps / min | NEW other false actions / min |")
     print("| --- | ---: | --- | ---: | ---: | ---: |")
     for activity, minutes in false_min.items():
         for label, source, _ in SOURCES:
             o, n = false[(activity, label, "old")].false, false[(activity, label, "new")].false
             x = false[(activity, label, "other")].false
             other = f"{x / minutes:.2f} ({x})" if source == "pose" else "-"
-            print(f"| {activity} | {minutes:.1f} | {label} | {o / minutes:.2f} ({o}) | {n / minutes:.2f} ({n}) "
-                  f"| {other} |")
+            print(f"| {activity} | {minutes:.1f} | {label} | {o / minutes:.2f} ({o}) | {n / minutes:.2f} ({n}) | {other} |")
     return 0
 
 

@@ -27,8 +27,12 @@ from sensors.clock import now_ns  # noqa: E402
 # 72 bpm, two RR intervals of 833 ms (853/1024 s).
 HR_PACKET = bytes([0x16, 72]) + struct.pack("<HH", 853, 853)
 # A raw PMD ACC frame as the H10 sends at 200 Hz: 36 samples of int16 x/y/z in mG.
-ACC_PACKET = (bytes([polar_pmd.TYPE_ACC]) + struct.pack("<Q", 599_616_000_000_000_000) + bytes([0x01])
-              + b"".join(struct.pack("<hhh", 10 * i, 1000 - i, -5 * i) for i in range(36)))
+ACC_PACKET = (
+    bytes([polar_pmd.TYPE_ACC])
+    + struct.pack("<Q", 599_616_000_000_000_000)
+    + bytes([0x01])
+    + b"".join(struct.pack("<hhh", 10 * i, 1000 - i, -5 * i) for i in range(36))
+)
 
 
 def _rate(fn: object, number: int) -> float:
@@ -90,8 +94,10 @@ async def latency_and_reconnect(notifications: int, drops: int) -> None:
     idx = np.searchsorted(sent, got, side="right") - 1
     lat_ms = (got - sent[idx]) / 1e6
     n = len(lat_ms)
-    print(f"notification -> bus over the emulated link (n={n}): median {np.median(lat_ms):.3f} ms, "
-          f"p99 {np.percentile(lat_ms, 99):.3f} ms, max {lat_ms.max():.3f} ms")
+    print(
+        f"notification -> bus over the emulated link (n={n}): median {np.median(lat_ms):.3f} ms, "
+        f"p99 {np.percentile(lat_ms, 99):.3f} ms, max {lat_ms.max():.3f} ms"
+    )
 
     loop = asyncio.get_running_loop()
     to_first_sample: list[float] = []
@@ -106,9 +112,11 @@ async def latency_and_reconnect(notifications: int, drops: int) -> None:
         to_first_sample.append(loop.time() - t_drop)
     rc = np.array(link.stats.reconnect_s) * 1e3
     first = np.array(to_first_sample) * 1e3
-    print(f"reconnect after a peripheral-side drop (n={drops}, default backoff: first retry 0.25 s +-20 %): "
-          f"drop -> connected median {np.median(rc):.0f} ms (max {rc.max():.0f}); "
-          f"drop -> first sample median {np.median(first):.0f} ms (max {first.max():.0f}, includes the strap's 20 ms period)")
+    print(
+        f"reconnect after a peripheral-side drop (n={drops}, default backoff: first retry 0.25 s +-20 %): "
+        f"drop -> connected median {np.median(rc):.0f} ms (max {rc.max():.0f}); "
+        f"drop -> first sample median {np.median(first):.0f} ms (max {first.max():.0f}, includes the strap's 20 ms period)"
+    )
     link.stop()
     await task
     await world.close()

@@ -52,8 +52,15 @@ POSE_KINDS = ("step", "jump", "squat", "jumping_jack", "arms_up", "punch", "arm_
 IMU_KINDS = ("step", "jump")
 LIMB_PLACEMENTS = ("ankle", "thigh", "wrist")
 #: (exercise, seconds per repetition): every rep_synth exercise, fast to slow tempos.
-REP_SETS = (("curl", 1.6), ("lateral_raise", 2.4), ("front_raise", 3.3), ("row", 2.8),
-            ("rotation", 4.2), ("press", 2.0), ("curl", 4.9))
+REP_SETS = (
+    ("curl", 1.6),
+    ("lateral_raise", 2.4),
+    ("front_raise", 3.3),
+    ("row", 2.8),
+    ("rotation", 4.2),
+    ("press", 2.0),
+    ("curl", 4.9),
+)
 REP_BATCH = 25  # samples per batch at 50 Hz: 0.5 s, as a BLE wearable sends them
 
 
@@ -105,9 +112,15 @@ def detect_reps(exercise: str, period_s: float, seed: int) -> tuple[list[TruthEv
     n = len(rec.acc_g)
     for i in range(0, n, REP_BATCH):
         j = min(n, i + REP_BATCH)
-        b = ImuBatch(t_host_ns=round((j - 1) * 1e9 / rec.rate_hz), source="synth", rate_hz=rec.rate_hz,
-                     t_first_ns=round(i * 1e9 / rec.rate_hz), acc_g=rec.acc_g[i:j], gyr_dps=rec.gyr_dps[i:j],
-                     placement="wrist")
+        b = ImuBatch(
+            t_host_ns=round((j - 1) * 1e9 / rec.rate_hz),
+            source="synth",
+            rate_hz=rec.rate_hz,
+            t_first_ns=round(i * 1e9 / rec.rate_hz),
+            acc_g=rec.acc_g[i:j],
+            gyr_dps=rec.gyr_dps[i:j],
+            placement="wrist",
+        )
         out += [(e, b.t_host_ns) for e in rc.update(b)]
     return truth, out + [(e, round((n - 1) * 1e9 / rec.rate_hz)) for e in rc.flush()]
 
@@ -125,8 +138,9 @@ def detect(samples: list[Any], kind: type) -> list[tuple[MotionEvent, int]]:
 def score(truth: list[TruthEvent], found: list[tuple[MotionEvent, int]], kind: str, tally: Tally) -> None:
     tr = [x for x in truth if x.kind == kind]
     ev = [(e, t) for e, t in found if e.kind == kind]
-    pairs = sorted((abs(e.t_ns - x.t_ns), i, j) for i, x in enumerate(tr) for j, (e, _) in enumerate(ev)
-                   if abs(e.t_ns - x.t_ns) <= WINDOW_NS)
+    pairs = sorted(
+        (abs(e.t_ns - x.t_ns), i, j) for i, x in enumerate(tr) for j, (e, _) in enumerate(ev) if abs(e.t_ns - x.t_ns) <= WINDOW_NS
+    )
     used_t: set[int] = set()
     used_e: set[int] = set()
     for _, i, j in pairs:
@@ -166,8 +180,7 @@ def main() -> int:
         for seed in SEEDS:
             truth, found = detect_reps(exercise, period_s, seed)
             score(truth, found, "rep", tallies.setdefault("imu:wrist rep", Tally()))
-    print("| detector | true | found | precision | recall | latency median (ms) | latency p95 (ms) "
-          "| timing error median (ms) |")
+    print("| detector | true | found | precision | recall | latency median (ms) | latency p95 (ms) | timing error median (ms) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, t in tallies.items():
         found = t.tp + t.fp

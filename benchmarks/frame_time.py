@@ -61,8 +61,21 @@ def stats(work_ms: np.ndarray) -> dict[str, float]:
 def game(seconds: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [
-            sys.executable, "-m", "game.cli", "play", "--headless", "--input", "sim", "--level", "forest",
-            "--seconds", str(seconds), "--size", "1280x720", "--db", str(Path(tmp) / "bench.sqlite"),
+            sys.executable,
+            "-m",
+            "game.cli",
+            "play",
+            "--headless",
+            "--input",
+            "sim",
+            "--level",
+            "forest",
+            "--seconds",
+            str(seconds),
+            "--size",
+            "1280x720",
+            "--db",
+            str(Path(tmp) / "bench.sqlite"),
         ]
         out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -89,7 +102,9 @@ def main() -> int:
         print(f"machine: {report['machine']}")
         print(f"{'':10} {'frames':>7} {'p50 ms':>8} {'p99 ms':>8} {'>16.7ms':>8}")
         for name, s in (("baseline", base), ("game", g)):
-            print(f"{name:10} {s['frames']:>7} {s['frame_ms_p50']:>8.2f} {s['frame_ms_p99']:>8.2f} {s['frames_over_16_7ms'] * 100:>7.2f}%")
+            print(
+                f"{name:10} {s['frames']:>7} {s['frame_ms_p50']:>8.2f} {s['frame_ms_p99']:>8.2f} {s['frames_over_16_7ms'] * 100:>7.2f}%"
+            )
         print(f"game / baseline: p50 x{report['ratio_p50']}, p99 x{report['ratio_p99']}; game mean fps {g['fps']}")
     return 0
 

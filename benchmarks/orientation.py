@@ -58,8 +58,10 @@ def main() -> int:
     acc, gyr = recording()
     print(f"{platform.machine()}, {platform.python_version()}, imufusion loop over {SECONDS} s at {RATE_HZ:g} Hz")
     for per in (10, 100):
-        with_gyro = [ImuBatch(0, "bench", RATE_HZ, round(i * 1e9 / RATE_HZ), acc[i:i + per], gyr[i:i + per])
-                     for i in range(0, acc.shape[0], per)]
+        with_gyro = [
+            ImuBatch(0, "bench", RATE_HZ, round(i * 1e9 / RATE_HZ), acc[i : i + per], gyr[i : i + per])
+            for i in range(0, acc.shape[0], per)
+        ]
         acc_only = [ImuBatch(0, "bench", RATE_HZ, b.t_first_ns, b.acc_g) for b in with_gyro]
         ahrs, lowpass, ff = OrientationTracker(), OrientationTracker(), FreeFallDetector()
         rows = {

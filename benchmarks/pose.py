@@ -108,8 +108,13 @@ def game_loop(seconds: float, clip: Path, model: bytes, threaded: bool) -> dict[
     if worker is not None:
         worker.stop()
         lat = worker.latency_ms[5:]
-        result.update({"pose_per_s": round(worker.frames_done / elapsed, 1),
-                       "latency_ms_median": pct(lat, 50), "latency_ms_p95": pct(lat, 95)})
+        result.update(
+            {
+                "pose_per_s": round(worker.frames_done / elapsed, 1),
+                "latency_ms_median": pct(lat, 50),
+                "latency_ms_p95": pct(lat, 95),
+            }
+        )
     else:
         cap.stop()
         assert est is not None

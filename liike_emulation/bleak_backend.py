@@ -73,19 +73,29 @@ def advertisement_data(advertisement: Advertisement) -> AdvertisementData:
             name = value.decode("utf-8", errors="replace")
         elif ad_type == AdvertisingData.MANUFACTURER_SPECIFIC_DATA and len(value) >= 2:
             manufacturer[struct.unpack_from("<H", value)[0]] = value[2:]
-        elif ad_type in (AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS,
-                         AdvertisingData.INCOMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS):
-            uuids += [_uuid_str(core.UUID.from_bytes(value[i:i + 2])) for i in range(0, len(value) - 1, 2)]
-        elif ad_type in (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
-                         AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS):
-            uuids += [_uuid_str(core.UUID.from_bytes(value[i:i + 16])) for i in range(0, len(value) - 15, 16)]
+        elif ad_type in (
+            AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS,
+            AdvertisingData.INCOMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS,
+        ):
+            uuids += [_uuid_str(core.UUID.from_bytes(value[i : i + 2])) for i in range(0, len(value) - 1, 2)]
+        elif ad_type in (
+            AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
+            AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
+        ):
+            uuids += [_uuid_str(core.UUID.from_bytes(value[i : i + 16])) for i in range(0, len(value) - 15, 16)]
         elif ad_type == AdvertisingData.SERVICE_DATA_16_BIT_UUID and len(value) >= 2:
             service_data[_uuid_str(core.UUID.from_bytes(value[:2]))] = value[2:]
         elif ad_type == AdvertisingData.TX_POWER_LEVEL and value:
             tx_power = struct.unpack("b", value[:1])[0]
-    return AdvertisementData(local_name=name, manufacturer_data=manufacturer, service_data=service_data,
-                             service_uuids=uuids, tx_power=tx_power, rssi=advertisement.rssi,
-                             platform_data=(advertisement,))
+    return AdvertisementData(
+        local_name=name,
+        manufacturer_data=manufacturer,
+        service_data=service_data,
+        service_uuids=uuids,
+        tx_power=tx_power,
+        rssi=advertisement.rssi,
+        platform_data=(advertisement,),
+    )
 
 
 class BumbleScanner(BaseBleakScanner):
@@ -94,8 +104,9 @@ class BumbleScanner(BaseBleakScanner):
     world: EmulatedWorld
     adapter_index: int = 0
 
-    def __init__(self, detection_callback: Any, service_uuids: list[str] | None,
-                 scanning_mode: str = "active", **kwargs: Any) -> None:
+    def __init__(
+        self, detection_callback: Any, service_uuids: list[str] | None, scanning_mode: str = "active", **kwargs: Any
+    ) -> None:
         super().__init__(detection_callback, service_uuids)
         self._adapter_index = _adapter_index(self.adapter_index, kwargs)
         self._active = scanning_mode != "passive"
@@ -136,10 +147,12 @@ class BumbleScanner(BaseBleakScanner):
             # A scan response carries what the advertisement did not; keep the union, as
             # platform stacks do.
             old = previous[1]
-            data = data._replace(local_name=data.local_name or old.local_name,
-                                 manufacturer_data={**old.manufacturer_data, **data.manufacturer_data},
-                                 service_uuids=sorted(set(old.service_uuids) | set(data.service_uuids)),
-                                 service_data={**old.service_data, **data.service_data})
+            data = data._replace(
+                local_name=data.local_name or old.local_name,
+                manufacturer_data={**old.manufacturer_data, **data.manufacturer_data},
+                service_uuids=sorted(set(old.service_uuids) | set(data.service_uuids)),
+                service_data={**old.service_data, **data.service_data},
+            )
         device = self.create_or_update_device(key, address, data.local_name, advertisement.address, data)
         self.call_detection_callbacks(device, data)
 
@@ -187,8 +200,9 @@ class BumbleClient(BaseBleakClient):
                 raise BleakDeviceNotFoundError(self.address, f"Device with address {self.address} was not found.") from None
             except hci.HCI_Error as exc:
                 code = exc.error_code
-                raise BleakError(f"failed to connect to {self.address}: {hci.HCI_Constant.error_name(code)} "
-                                 f"(0x{code:02X})") from None
+                raise BleakError(
+                    f"failed to connect to {self.address}: {hci.HCI_Constant.error_name(code)} (0x{code:02X})"
+                ) from None
             except core.ConnectionError as exc:
                 raise BleakError(f"failed to connect to {self.address}: {exc}") from None
         self._connection = connection
@@ -212,13 +226,25 @@ class BumbleClient(BaseBleakClient):
             collection.add_service(bservice)
             await service.discover_characteristics()
             for char in service.characteristics:
-                props = [name for flag, name in (
-                    (Characteristic.Properties.READ, "read"), (Characteristic.Properties.WRITE, "write"),
-                    (Characteristic.Properties.WRITE_WITHOUT_RESPONSE, "write-without-response"),
-                    (Characteristic.Properties.NOTIFY, "notify"), (Characteristic.Properties.INDICATE, "indicate"),
-                ) if char.properties & flag]
-                bchar = BleakGATTCharacteristic(char, char.handle, _uuid_str(char.uuid), props,  # type: ignore[arg-type]
-                                                lambda: self._mtu - 3, bservice)
+                props = [
+                    name
+                    for flag, name in (
+                        (Characteristic.Properties.READ, "read"),
+                        (Characteristic.Properties.WRITE, "write"),
+                        (Characteristic.Properties.WRITE_WITHOUT_RESPONSE, "write-without-response"),
+                        (Characteristic.Properties.NOTIFY, "notify"),
+                        (Characteristic.Properties.INDICATE, "indicate"),
+                    )
+                    if char.properties & flag
+                ]
+                bchar = BleakGATTCharacteristic(
+                    char,
+                    char.handle,
+                    _uuid_str(char.uuid),
+                    props,  # type: ignore[arg-type]
+                    lambda: self._mtu - 3,
+                    bservice,
+                )
                 collection.add_characteristic(bchar)
                 self._proxies[char.handle] = char
                 await char.discover_descriptors()
@@ -259,11 +285,15 @@ class BumbleClient(BaseBleakClient):
             raise BleakError("Not connected")
         return self._peer
 
-    async def read_gatt_char(self, characteristic: BleakGATTCharacteristic, *, use_cached: bool = False, **kwargs: Any) -> bytearray:
+    async def read_gatt_char(
+        self, characteristic: BleakGATTCharacteristic, *, use_cached: bool = False, **kwargs: Any
+    ) -> bytearray:
         peer = self._require_peer()
         return bytearray(await peer.read_value(characteristic.handle))
 
-    async def read_gatt_descriptor(self, descriptor: BleakGATTDescriptor, *, use_cached: bool = False, **kwargs: Any) -> bytearray:
+    async def read_gatt_descriptor(
+        self, descriptor: BleakGATTDescriptor, *, use_cached: bool = False, **kwargs: Any
+    ) -> bytearray:
         peer = self._require_peer()
         return bytearray(await peer.read_value(descriptor.handle))
 

@@ -87,11 +87,13 @@ class EmulatedPeripheral:
         short = [u for u in self.advertised_uuids() if len(u) == 4]
         long = [u for u in self.advertised_uuids() if len(u) != 4]
         if short:
-            structures.append((AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS,
-                               b"".join(bytes(UUID(u).to_bytes()) for u in short)))
+            structures.append(
+                (AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, b"".join(bytes(UUID(u).to_bytes()) for u in short))
+            )
         if long:
-            structures.append((AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
-                               b"".join(bytes(UUID(u).to_bytes()) for u in long)))
+            structures.append(
+                (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, b"".join(bytes(UUID(u).to_bytes()) for u in long))
+            )
         md = self.manufacturer_data()
         if md is not None:
             structures.append((AdvertisingData.MANUFACTURER_SPECIFIC_DATA, struct.pack("<H", md[0]) + md[1]))
@@ -103,8 +105,9 @@ class EmulatedPeripheral:
             self.address = world.new_address()
         self.controller = LegacyController(self.name, link=world.link, public_address=self.address)
         self.controller.random_address = hci.Address(self.address)  # type: ignore[assignment]
-        self.device = Device(name=self.name, address=hci.Address(self.address),
-                             host=Host(self.controller, AsyncPipeSink(self.controller)))
+        self.device = Device(
+            name=self.name, address=hci.Address(self.address), host=Host(self.controller, AsyncPipeSink(self.controller))
+        )
         for service in self.services():
             self.device.add_service(service)
         self.device.on(Device.EVENT_CONNECTION, self._on_connection)
@@ -114,9 +117,12 @@ class EmulatedPeripheral:
 
     async def _advertise(self) -> None:
         assert self.device is not None
-        await self.device.start_advertising(auto_restart=True, advertising_data=self.advertising_data(),
-                                            advertising_interval_min=FAST_ADVERTISING_INTERVAL_MS,
-                                            advertising_interval_max=FAST_ADVERTISING_INTERVAL_MS)
+        await self.device.start_advertising(
+            auto_restart=True,
+            advertising_data=self.advertising_data(),
+            advertising_interval_min=FAST_ADVERTISING_INTERVAL_MS,
+            advertising_interval_max=FAST_ADVERTISING_INTERVAL_MS,
+        )
 
     def _on_connection(self, connection: Connection) -> None:
         self.connections_seen += 1
@@ -199,9 +205,17 @@ class HeartRateStrap(EmulatedPeripheral):
     kind = "heart_rate"
     ADVERTISED = ("180D", "180F")
 
-    def __init__(self, name: str = "HRM-Pro 12345", *, bpm: float | Callable[[float], float] = 72.0,
-                 contact: bool | None = True, broadcast: bool = False, battery_pct: int = 87,
-                 address: str | None = None, period_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        name: str = "HRM-Pro 12345",
+        *,
+        bpm: float | Callable[[float], float] = 72.0,
+        contact: bool | None = True,
+        broadcast: bool = False,
+        battery_pct: int = 87,
+        address: str | None = None,
+        period_s: float = 1.0,
+    ) -> None:
         super().__init__(name, address=address, period_s=period_s)
         self.bpm = bpm
         self.contact = contact
@@ -212,16 +226,19 @@ class HeartRateStrap(EmulatedPeripheral):
         self._rr_debt_s = 0.0
         self.hrm = Characteristic(heart_rate.MEASUREMENT_UUID, _NOTIFY, Characteristic.READABLE, b"")
         self.location = Characteristic(heart_rate.BODY_SENSOR_LOCATION_UUID, _READ, Characteristic.READABLE, bytes([1]))
-        self.battery = Characteristic(battery.LEVEL_UUID, _READ | _NOTIFY, Characteristic.READABLE,
-                                      CharacteristicValue(read=lambda _c: bytes([self.battery_pct])))
+        self.battery = Characteristic(
+            battery.LEVEL_UUID,
+            _READ | _NOTIFY,
+            Characteristic.READABLE,
+            CharacteristicValue(read=lambda _c: bytes([self.battery_pct])),
+        )
 
     def bpm_at(self, t_s: float) -> int:
         value = self.bpm(t_s) if callable(self.bpm) else self.bpm
         return max(0, min(255, round(value)))
 
     def services(self) -> list[Service]:
-        return [Service(heart_rate.SERVICE_UUID, [self.hrm, self.location]),
-                Service(battery.SERVICE_UUID, [self.battery])]
+        return [Service(heart_rate.SERVICE_UUID, [self.hrm, self.location]), Service(battery.SERVICE_UUID, [self.battery])]
 
     def manufacturer_data(self) -> tuple[int, bytes] | None:
         if not self.broadcast:
@@ -266,8 +283,11 @@ class HeartRateStrap(EmulatedPeripheral):
 
 def _acc_signal_mg(t_s: float) -> tuple[float, float, float]:
     """Chest acceleration while jogging in place (2.8 steps/s), sensor y axis up, in mG."""
-    return (30.0 * math.sin(2 * math.pi * 1.4 * t_s), 1000.0 + 450.0 * math.sin(2 * math.pi * 2.8 * t_s),
-            60.0 * math.cos(2 * math.pi * 2.8 * t_s))
+    return (
+        30.0 * math.sin(2 * math.pi * 1.4 * t_s),
+        1000.0 + 450.0 * math.sin(2 * math.pi * 2.8 * t_s),
+        60.0 * math.cos(2 * math.pi * 2.8 * t_s),
+    )
 
 
 class PolarH10(HeartRateStrap):
@@ -281,9 +301,16 @@ class PolarH10(HeartRateStrap):
     kind = "polar_h10"
     ADVERTISED = ("180D",)
 
-    def __init__(self, name: str = "Polar H10 A1B2C3D4", *, acc_rate_hz: int = 200, frame_samples: int = 36,
-                 acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
-                 sample_rates: tuple[int, ...] = (25, 50, 100, 200), **kwargs: object) -> None:
+    def __init__(
+        self,
+        name: str = "Polar H10 A1B2C3D4",
+        *,
+        acc_rate_hz: int = 200,
+        frame_samples: int = 36,
+        acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
+        sample_rates: tuple[int, ...] = (25, 50, 100, 200),
+        **kwargs: object,
+    ) -> None:
         super().__init__(name, **kwargs)  # type: ignore[arg-type]
         self.acc_rate_hz = acc_rate_hz
         self.sample_rates = sample_rates
@@ -295,8 +322,12 @@ class PolarH10(HeartRateStrap):
         self.refuse_start = False
         self._sample_index = 0
         self.sensor_epoch_ns = 599_616_000_000_000_000  # 2019-01-01 in the PMD epoch (2000-01-01)
-        self.cp = Characteristic(polar_pmd.CONTROL_POINT_UUID, _READ | _WRITE | _INDICATE, Characteristic.READABLE | Characteristic.WRITEABLE,
-                                 CharacteristicValue(read=lambda _c: bytes([0x0F, 0x05, 0x00]), write=self._on_cp_write))
+        self.cp = Characteristic(
+            polar_pmd.CONTROL_POINT_UUID,
+            _READ | _WRITE | _INDICATE,
+            Characteristic.READABLE | Characteristic.WRITEABLE,
+            CharacteristicValue(read=lambda _c: bytes([0x0F, 0x05, 0x00]), write=self._on_cp_write),
+        )
         self.data = Characteristic(polar_pmd.DATA_UUID, _NOTIFY, Characteristic.READABLE, b"")
         self._acc_task: asyncio.Task[None] | None = None
 
@@ -314,7 +345,9 @@ class PolarH10(HeartRateStrap):
         if mtype != polar_pmd.TYPE_ACC:
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, polar_pmd.PmdStatus.NOT_SUPPORTED])
         elif op == polar_pmd.OP_GET_SETTINGS:
-            params = bytes([polar_pmd.SETTING_SAMPLE_RATE, len(self.sample_rates)]) + b"".join(struct.pack("<H", r) for r in self.sample_rates)
+            params = bytes([polar_pmd.SETTING_SAMPLE_RATE, len(self.sample_rates)]) + b"".join(
+                struct.pack("<H", r) for r in self.sample_rates
+            )
             params += bytes([polar_pmd.SETTING_RESOLUTION, 1]) + struct.pack("<H", 16)
             params += bytes([polar_pmd.SETTING_RANGE, 3]) + struct.pack("<HHH", 2, 4, 8)
             response = bytes([polar_pmd.RESPONSE_CODE, op, mtype, 0, 0]) + params
@@ -373,13 +406,20 @@ class Movesense(EmulatedPeripheral):
     kind = "movesense"
     ADVERTISED = (movesense.SERVICE_UUID,)
 
-    def __init__(self, name: str = "Movesense 220330000123", *, frame_samples: int = 8,
-                 acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg, **kwargs: object) -> None:
+    def __init__(
+        self,
+        name: str = "Movesense 220330000123",
+        *,
+        frame_samples: int = 8,
+        acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
+        **kwargs: object,
+    ) -> None:
         super().__init__(name, **kwargs)  # type: ignore[arg-type]
         self.frame_samples = frame_samples
         self.acc_mg = acc_mg
-        self.command = Characteristic(movesense.COMMAND_UUID, _WRITE, Characteristic.WRITEABLE,
-                                      CharacteristicValue(write=self._on_command))
+        self.command = Characteristic(
+            movesense.COMMAND_UUID, _WRITE, Characteristic.WRITEABLE, CharacteristicValue(write=self._on_command)
+        )
         self.data = Characteristic(movesense.DATA_UUID, _NOTIFY, Characteristic.READABLE, b"")
         self._streams: dict[int, asyncio.Task[None]] = {}
 
@@ -407,7 +447,8 @@ class Movesense(EmulatedPeripheral):
             if len(parts) == 3 and parts[0] == "Meas" and parts[1] in ("Acc", "IMU6") and parts[2].isdigit():
                 await self.notify(self.data, bytes([movesense.REPLY_COMMAND_RESULT, cmd.reference]) + (200).to_bytes(2, "big"))
                 self._streams[cmd.reference] = asyncio.get_running_loop().create_task(
-                    self._stream(cmd.reference, parts[1], int(parts[2])))
+                    self._stream(cmd.reference, parts[1], int(parts[2]))
+                )
             else:
                 await self.notify(self.data, bytes([movesense.REPLY_COMMAND_RESULT, cmd.reference]) + (404).to_bytes(2, "big"))
         elif cmd.command == movesense.CMD_UNSUBSCRIBE:

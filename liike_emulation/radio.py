@@ -151,11 +151,13 @@ class EmulatedWorld:
     async def add_adapter(self, name: str | None = None) -> Adapter:
         index = len(self.adapters)
         address = _address(index + 1, 0xC0)
-        controller = AdapterController(name or f"adapter{index}", link=self.link, public_address=address,
-                                       max_connections=self.max_connections)
+        controller = AdapterController(
+            name or f"adapter{index}", link=self.link, public_address=address, max_connections=self.max_connections
+        )
         controller.random_address = hci.Address(address)  # type: ignore[assignment]
-        device = Device(name=name or f"hci{index}", address=hci.Address(address),
-                        host=Host(controller, AsyncPipeSink(controller)))
+        device = Device(
+            name=name or f"hci{index}", address=hci.Address(address), host=Host(controller, AsyncPipeSink(controller))
+        )
         await device.power_on()
         adapter = Adapter(name or f"hci{index}", controller, device)
         self.adapters.append(adapter)

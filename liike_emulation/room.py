@@ -34,8 +34,9 @@ def _warming_up(t_s: float) -> float:
 
 async def demo_room(world: EmulatedWorld) -> None:
     await world.add(HeartRateStrap("HRM-Pro 12345", bpm=_warming_up, address=DEMO_ADDRESSES["strap"]))
-    await world.add(PolarH10("Polar H10 A1B2C3D4", bpm=lambda t: _warming_up(t) - 5, broadcast=True,
-                             address=DEMO_ADDRESSES["h10"]))
+    await world.add(
+        PolarH10("Polar H10 A1B2C3D4", bpm=lambda t: _warming_up(t) - 5, broadcast=True, address=DEMO_ADDRESSES["h10"])
+    )
     await world.add(Movesense("Movesense 220330000123", address=DEMO_ADDRESSES["movesense"]))
     await world.add(Treadmill("Treadmill T-500", address=DEMO_ADDRESSES["treadmill"]))
     await world.add(CadenceSensor("CADENCE 4711", address=DEMO_ADDRESSES["cadence"]))
@@ -46,8 +47,9 @@ class EmulatedBackends:
     BLE loop (``setup`` adds the peripherals; default :func:`demo_room`) and hands out bleak
     backends on it. ``world`` is available once the factory has run."""
 
-    def __init__(self, setup: Callable[[EmulatedWorld], Awaitable[None]] | None = None, *, adapters: int = 1,
-                 **world_options: object) -> None:
+    def __init__(
+        self, setup: Callable[[EmulatedWorld], Awaitable[None]] | None = None, *, adapters: int = 1, **world_options: object
+    ) -> None:
         self.setup = setup or demo_room
         self.adapters = adapters
         self.world_options = world_options
@@ -83,7 +85,8 @@ def class_room(n: int = 24) -> Callable[[EmulatedWorld], Awaitable[None]]:
             def bpm(t: float, rest: float = rest, peak: float = peak, tau: float = tau) -> float:
                 return rest + (peak - rest) * (1.0 - math.exp(-t / tau))
 
-            await world.add(PolarH10(f"Polar H10 {0xA0000000 + i:08X}", bpm=bpm, broadcast=True,
-                                     contact=i != n - 1, address=address))
+            await world.add(
+                PolarH10(f"Polar H10 {0xA0000000 + i:08X}", bpm=bpm, broadcast=True, contact=i != n - 1, address=address)
+            )
 
     return setup

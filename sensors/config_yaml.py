@@ -242,7 +242,7 @@ def _clip(text: str, limit: int = 40) -> str:
 
 def _tag(tag: str) -> str:
     """tag:yaml.org,2002:int -> !!int"""
-    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
 def describe_node(node: Node) -> str:
@@ -859,7 +859,9 @@ def _reason(
 # Public entry points
 
 
-def parse_document(source: str | bytes, path: str | os.PathLike[str] = "<string>", *, max_bytes: int = MAX_FILE_BYTES) -> ConfigDocument:
+def parse_document(
+    source: str | bytes, path: str | os.PathLike[str] = "<string>", *, max_bytes: int = MAX_FILE_BYTES
+) -> ConfigDocument:
     """Decode, compose and check YAML text (or a file's raw bytes); ``path`` only labels errors.
 
     Raises :class:`ConfigError` (and nothing else) for any input. An empty document is not an
@@ -920,7 +922,9 @@ def read_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYT
     return parse_document(data, shown, max_bytes=max_bytes)
 
 
-def parse_model(source: str | bytes, model: type[M], path: str | os.PathLike[str] = "<string>", *, allow_empty: bool = False) -> M:
+def parse_model(
+    source: str | bytes, model: type[M], path: str | os.PathLike[str] = "<string>", *, allow_empty: bool = False
+) -> M:
     """YAML text (or raw bytes) validated as ``model``; raises :class:`ConfigError`."""
     return parse_document(source, path).validate(model, allow_empty=allow_empty)
 
@@ -952,4 +956,3 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     out = _draft07(schema)
     assert isinstance(out, dict)
     return {"$schema": "http://json-schema.org/draft-07/schema#", **out}
-

@@ -22,7 +22,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def test_skips_are_counted_by_reason_and_missing_data_is_named(project: pytest.Pytester) -> None:
     project.makepyfile(
-        test_walks='''
+        test_walks="""
             import pytest
 
             pytestmark = pytest.mark.data
@@ -33,8 +33,8 @@ def test_skips_are_counted_by_reason_and_missing_data_is_named(project: pytest.P
 
             def test_steps(walks): pass
             def test_bouts(walks): pass
-        ''',
-        test_pictures='''
+        """,
+        test_pictures="""
             import pytest
 
             @pytest.mark.data
@@ -42,8 +42,8 @@ def test_skips_are_counted_by_reason_and_missing_data_is_named(project: pytest.P
                 pytest.skip("test picture messi5.jpg not available offline: `apt-get download` failed")
 
             def test_runs(): pass
-        ''',
-        test_posix='''
+        """,
+        test_posix="""
             import pytest
 
             @pytest.mark.skipif(True, reason="needs POSIX SIGKILL")
@@ -51,24 +51,27 @@ def test_skips_are_counted_by_reason_and_missing_data_is_named(project: pytest.P
 
             @pytest.mark.skipif(True, reason="needs POSIX SIGKILL")
             def test_kill_again(): pass
-        ''',
-        test_radio='''
+        """,
+        test_radio="""
             import pytest
 
             pytest.importorskip("liike_no_such_module")
 
             def test_scan(): pass
-        ''',
+        """,
     )
     result = project.runpytest_inprocess(*QUIET)
     result.assert_outcomes(passed=1, skipped=6)
-    result.stdout.fnmatch_lines([
-        "*- skipped: 6, by reason -*",
-        "data not available offline: 3 (test picture messi5.jpg, mobgap example data)",
-        "needs POSIX SIGKILL: 2",
-        "liike_no_such_module not installed: 1",
-        "*1 passed, 6 skipped*",
-    ], consecutive=False)
+    result.stdout.fnmatch_lines(
+        [
+            "*- skipped: 6, by reason -*",
+            "data not available offline: 3 (test picture messi5.jpg, mobgap example data)",
+            "needs POSIX SIGKILL: 2",
+            "liike_no_such_module not installed: 1",
+            "*1 passed, 6 skipped*",
+        ],
+        consecutive=False,
+    )
 
 
 def test_a_run_without_skips_says_so(project: pytest.Pytester) -> None:
@@ -80,11 +83,11 @@ def test_a_run_without_skips_says_so(project: pytest.Pytester) -> None:
 
 
 def test_an_unmarked_test_missing_data_keeps_its_own_reason(project: pytest.Pytester) -> None:
-    project.makepyfile('''
+    project.makepyfile("""
         import pytest
 
         def test_pose():
             pytest.skip("test picture messi5.jpg not available offline: no network")
-    ''')
+    """)
     result = project.runpytest_inprocess(*QUIET)
     result.stdout.fnmatch_lines(["test picture messi5.jpg not available offline: no network: 1"])

@@ -25,8 +25,19 @@ from sensors.camera.models import MODEL_FILES, MODEL_SHA256
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a wheel is built from is the working tree less these (caches, builds, local data).
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                    ".hypothesis", "*.sqlite", "*.sqlite-*", "screenshots")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    "*.sqlite",
+    "*.sqlite-*",
+    "screenshots",
+)
 MODEL_DATA = {"LICENSE", "README.md", "SHA256SUMS", *MODEL_FILES.values()}
 
 
@@ -46,25 +57,37 @@ def test_packaged_levels_dir_in_a_checkout_that_is_not_installed(monkeypatch: py
 
 def _run(args: list[str | Path], cwd: Path, env: dict[str, str], timeout_s: float) -> subprocess.CompletedProcess[str]:
     done = subprocess.run([os.fspath(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout_s)
-    assert done.returncode == 0, f"{' '.join(map(str, args))} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, (
+        f"{' '.join(map(str, args))} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
     return done
 
 
 @pytest.mark.slow
 def test_wheel_installed_in_a_fresh_venv_lists_its_models_and_plays(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("LIIKE_") and k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("LIIKE_") and k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
+    }
     home = tmp_path / "home"  # user folders (sessions, allow-list) away from the real ones
-    env |= {"XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
-            "XDG_STATE_HOME": str(home / "state"), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env |= {
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+    }
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
     # Build from a copy of the working tree (setuptools builds in-tree and keeps build/ around).
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", tmp_path / "dist", source],
-                 tmp_path, env, 600)
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--verbose", "--wheel-dir", tmp_path / "dist", source],
+        tmp_path,
+        env,
+        600,
+    )
     # No warning from the build backend (the `project.license` table was deprecated, for one).
     warnings = [line for line in (built.stdout + built.stderr).splitlines() if "Warning:" in line or "deprecat" in line.lower()]
     assert not warnings, warnings
@@ -76,8 +99,9 @@ def test_wheel_installed_in_a_fresh_venv_lists_its_models_and_plays(tmp_path: Pa
     assert "game/input/bindings.yaml" in names and "liike_levels/README.md" in names
     runner_levels = {n for n in names if n.startswith("liike_levels/runner/") and n.endswith(".yaml")}
     assert "liike_levels/runner/meadow.yaml" in runner_levels
-    assert not [n for n in names if n.startswith("liike_levels/") and n.count("/") == 1 and n.endswith(".yaml")], \
+    assert not [n for n in names if n.startswith("liike_levels/") and n.count("/") == 1 and n.endswith(".yaml")], (
         "levels belong in levels/<mode>/, not levels/ itself"
+    )
 
     # A fresh environment and a plain (not editable) install; this pip installs into it.
     venv = tmp_path / "venv"
@@ -88,9 +112,17 @@ def test_wheel_installed_in_a_fresh_venv_lists_its_models_and_plays(tmp_path: Pa
     liike = bindir / ("liike.exe" if os.name == "nt" else "liike")
 
     # Everything is imported from the environment, nothing from the repository.
-    where = _run([python, "-c", "import game, sensors, liike_levels, liike_assets as a; "
-                                "print('\\n'.join(m.__file__ for m in (game, sensors, liike_levels, a)))"],
-                 elsewhere, env, 60)
+    where = _run(
+        [
+            python,
+            "-c",
+            "import game, sensors, liike_levels, liike_assets as a; "
+            "print('\\n'.join(m.__file__ for m in (game, sensors, liike_levels, a)))",
+        ],
+        elsewhere,
+        env,
+        60,
+    )
     for file in where.stdout.split():
         assert Path(file).is_relative_to(venv) and not Path(file).is_relative_to(ROOT), file
 

@@ -79,7 +79,7 @@ INPUT_SHA256 = {
 # Runs inside the legacy virtual environment.
 #   add SRC DST MEAN STD NAME: write SRC with image-input and feature-output metadata to DST.
 #   same A B: exit 1 unless A and B hold the same graph (operators, tensors, weight buffers).
-_HELPER = r'''
+_HELPER = r"""
 import hashlib, sys
 from mediapipe.tasks.metadata import schema_py_generated as fb
 
@@ -133,7 +133,7 @@ if sys.argv[1] == "add":
 elif sys.argv[1] == "same":
     a, b = graph_digest(sys.argv[2]), graph_digest(sys.argv[3])
     sys.exit(0 if a == b else f"graph or weights differ: {sys.argv[2]} {a[:12]} != {sys.argv[3]} {b[:12]}")
-'''
+"""
 
 
 class BuildError(Exception):
@@ -208,6 +208,7 @@ def npm_models(work: Path) -> dict[str, bytes]:
     run(["npm", "pack", NPM_POSE, "--silent"], cwd=npm_dir, capture=True)
     tgz = next(npm_dir.glob("mediapipe-pose-*.tgz"))
     with tarfile.open(tgz) as tar:
+
         def read(member: str) -> bytes:
             f = tar.extractfile(member)
             if f is None:
@@ -267,7 +268,9 @@ def build(out: Path, work: Path, python: str) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "assets" / "models", help="where the bundles go (default: assets/models)")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "assets" / "models", help="where the bundles go (default: assets/models)"
+    )
     parser.add_argument("--work", type=Path, help="working folder, kept and reused (default: a temporary one)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that creates the build venv (3.9-3.12)")
     parser.add_argument("--check", action="store_true", help="build in a temporary folder, compare with --out, write nothing")
@@ -294,8 +297,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     recorded = recorded_sums()
     if sums != recorded:
-        print(f"build_pose_models: the sums differ from MODEL_SHA256 in sensors/camera/models.py {recorded}; "
-              "if the new inputs are intended, update MODEL_SHA256 and assets/models/README.md", file=sys.stderr)
+        print(
+            f"build_pose_models: the sums differ from MODEL_SHA256 in sensors/camera/models.py {recorded}; "
+            "if the new inputs are intended, update MODEL_SHA256 and assets/models/README.md",
+            file=sys.stderr,
+        )
         return 1
     print("build_pose_models: bundles match MODEL_SHA256")
     return 0

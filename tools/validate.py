@@ -44,9 +44,17 @@ def gaitmap_strides() -> dict[str, Any]:
         det = StepDetector("foot")
         per = 64  # batches as a live sensor would send them
         for i in range(0, len(acc), per):
-            det.update(ImuBatch(t_host_ns=0, source=foot, rate_hz=GAITMAP_RATE_HZ,
-                                t_first_ns=int(round(i * 1e9 / GAITMAP_RATE_HZ)), acc_g=acc[i:i + per],
-                                gyr_dps=gyr[i:i + per], placement="foot"))
+            det.update(
+                ImuBatch(
+                    t_host_ns=0,
+                    source=foot,
+                    rate_hz=GAITMAP_RATE_HZ,
+                    t_first_ns=int(round(i * 1e9 / GAITMAP_RATE_HZ)),
+                    acc_g=acc[i : i + per],
+                    gyr_dps=gyr[i : i + per],
+                    placement="foot",
+                )
+            )
         det.flush()
         limb = det.detector
         strides = [(int(r["start"]), int(r["end"])) for r in labels if r["foot"] == foot]
@@ -103,9 +111,16 @@ def mobgap_walks() -> dict[str, Any]:
                 det = StepDetector("lower_back")
                 steps = []
                 for i in range(0, len(acc), 10):
-                    steps += det.update(ImuBatch(t_host_ns=0, source=who, rate_hz=rate,
-                                                 t_first_ns=int(round(i * 1e9 / rate)), acc_g=acc[i:i + 10],
-                                                 placement="lower_back"))
+                    steps += det.update(
+                        ImuBatch(
+                            t_host_ns=0,
+                            source=who,
+                            rate_hz=rate,
+                            t_first_ns=int(round(i * 1e9 / rate)),
+                            acc_g=acc[i : i + 10],
+                            placement="lower_back",
+                        )
+                    )
                 steps += det.flush()
                 t = np.array([e.t_ns / 1e9 for e in steps if e.kind == "step"])
                 for bout in _mat_struct_list(trial.Standards.INDIP.MicroWB):
@@ -152,6 +167,7 @@ def basicmotions() -> dict[str, Any]:
 
     Thresholds are learnt on TRAIN (midpoints between the class medians) and scored on TEST.
     """
+
     def magnitudes(name: str) -> dict[str, list[float]]:
         cases, labels = read_ts(fetch(name))
         by: dict[str, list[float]] = {}
@@ -171,21 +187,37 @@ def basicmotions() -> dict[str, Any]:
     # Pairwise: the share of (standing, walking) and (walking, running) pairs in TEST ordered right.
     pairs = [(a, b) for a, b in zip(order, order[1:])]
     ordered = [float(np.mean([[x < y for y in test[b]] for x in test[a]])) for a, b in pairs]
-    return {"train_medians": med, "test_medians": {k: float(np.median(test[k])) for k in order},
-            "cuts": cuts, "test_accuracy": right / total, "test_cases": total,
-            "pairs_ordered": dict(zip(("standing<walking", "walking<running"), ordered))}
+    return {
+        "train_medians": med,
+        "test_medians": {k: float(np.median(test[k])) for k in order},
+        "cuts": cuts,
+        "test_accuracy": right / total,
+        "test_cases": total,
+        "pairs_ordered": dict(zip(("standing<walking", "walking<running"), ordered)),
+    }
 
 
 def pyhrv_sample() -> dict[str, float]:
     nn = np.load(fetch("SampleNNISeriesLong.npy"), allow_pickle=False)
     h = hrv(nn)
-    return {"mean_hr_bpm": h.mean_hr_bpm, "min_hr_bpm": h.min_hr_bpm, "max_hr_bpm": h.max_hr_bpm,
-            "sdnn_ms": h.sdnn_ms, "rmssd_ms": h.rmssd_ms, "pnn50_pct": h.pnn50_pct}
+    return {
+        "mean_hr_bpm": h.mean_hr_bpm,
+        "min_hr_bpm": h.min_hr_bpm,
+        "max_hr_bpm": h.max_hr_bpm,
+        "sdnn_ms": h.sdnn_ms,
+        "rmssd_ms": h.rmssd_ms,
+        "pnn50_pct": h.pnn50_pct,
+    }
 
 
-PYHRV_REPORT_KEYS = {"mean_hr_bpm": "Mean Heart Rate (bpm)", "min_hr_bpm": "Minimum Heart Rate (bpm)",
-                     "max_hr_bpm": "Maximum Heart Rate (bpm)", "sdnn_ms": "SDNN (ms)", "rmssd_ms": "RMSSD (ms)",
-                     "pnn50_pct": "pNN50 (%)"}
+PYHRV_REPORT_KEYS = {
+    "mean_hr_bpm": "Mean Heart Rate (bpm)",
+    "min_hr_bpm": "Minimum Heart Rate (bpm)",
+    "max_hr_bpm": "Maximum Heart Rate (bpm)",
+    "sdnn_ms": "SDNN (ms)",
+    "rmssd_ms": "RMSSD (ms)",
+    "pnn50_pct": "pNN50 (%)",
+}
 
 
 def pyhrv_report() -> dict[str, float]:
@@ -209,39 +241,54 @@ def actigraphy_days() -> list[dict[str, Any]]:
     summary = json.loads(fetch("actigraphy_sample-summary.json").read_text())
     out = []
     for i, d in enumerate(daily_mvpa_vpa_hours(days, enmo, 30.0)):
-        out.append({"day": d.day, "wear_h": d.wear_h, "mvpa_h": d.mvpa_h, "vpa_h": d.vpa_h,
-                    "ref_wear_h": summary[f"day{i}-recorded-wearTime(hrs)"],
-                    "ref_mvpa_h": summary[f"day{i}-recorded-cutPointMVPA(hrs)"],
-                    "ref_vpa_h": summary[f"day{i}-recorded-cutPointVPA(hrs)"]})
+        out.append(
+            {
+                "day": d.day,
+                "wear_h": d.wear_h,
+                "mvpa_h": d.mvpa_h,
+                "vpa_h": d.vpa_h,
+                "ref_wear_h": summary[f"day{i}-recorded-wearTime(hrs)"],
+                "ref_mvpa_h": summary[f"day{i}-recorded-cutPointMVPA(hrs)"],
+                "ref_vpa_h": summary[f"day{i}-recorded-cutPointVPA(hrs)"],
+            }
+        )
     return out
 
 
 def main() -> int:
     g = gaitmap_strides()
-    print(f"gaitmap 2.6.0 foot IMUs: strides found {g['found_total']} ({g['found']['left']} left, "
-          f"{g['found']['right']} right) vs labelled {g['labelled_total']} ({g['labelled']['left']} left, "
-          f"{g['labelled']['right']} right); labelled strides holding exactly one detected swing: "
-          f"{sum(g['cycles_in_labelled'].values())}/{g['labelled_total']}")
+    print(
+        f"gaitmap 2.6.0 foot IMUs: strides found {g['found_total']} ({g['found']['left']} left, "
+        f"{g['found']['right']} right) vs labelled {g['labelled_total']} ({g['labelled']['left']} left, "
+        f"{g['labelled']['right']} right); labelled strides holding exactly one detected swing: "
+        f"{sum(g['cycles_in_labelled'].values())}/{g['labelled_total']}"
+    )
     m = mobgap_walks()
     for test, what in MOBGAP_TESTS.items():
         r = m[test]
-        print(f"mobgap 1.2.0 lower-back IMU, {test} ({what}): steps in {len(r['bouts'])} reference bouts "
-              f"{r['found']} vs {r['reference']} INDIP initial contacts ({(r['found'] - r['reference']) / r['reference']:+.1%}); "
-              f"matched {r['matched']} (precision {r['matched'] / max(r['found'], 1):.3f}, "
-              f"recall {r['matched'] / r['reference']:.3f})")
+        print(
+            f"mobgap 1.2.0 lower-back IMU, {test} ({what}): steps in {len(r['bouts'])} reference bouts "
+            f"{r['found']} vs {r['reference']} INDIP initial contacts ({(r['found'] - r['reference']) / r['reference']:+.1%}); "
+            f"matched {r['matched']} (precision {r['matched'] / max(r['found'], 1):.3f}, "
+            f"recall {r['matched'] / r['reference']:.3f})"
+        )
     b = basicmotions()
     meds = ", ".join(f"{k} {v:.2f}" for k, v in b["test_medians"].items())
     pairs = ", ".join(f"{k} {v:.0%}" for k, v in b["pairs_ordered"].items())
-    print(f"sktime 1.2.0 BasicMotions: TEST accuracy standing/walking/running by intensity {b['test_accuracy']:.0%} "
-          f"of {b['test_cases']} (thresholds from TRAIN); median magnitude {meds}; pairs ordered {pairs}")
+    print(
+        f"sktime 1.2.0 BasicMotions: TEST accuracy standing/walking/running by intensity {b['test_accuracy']:.0%} "
+        f"of {b['test_cases']} (thresholds from TRAIN); median magnitude {meds}; pairs ordered {pairs}"
+    )
     mine, ref = pyhrv_sample(), pyhrv_report()
     print("pyhrv 0.5.0 SampleNNISeriesLong: " + ", ".join(f"{k} {mine[k]:.3f} (report {ref[k]:.3f})" for k in ref))
     days = actigraphy_days()
     worst = max(max(abs(d["mvpa_h"] - d["ref_mvpa_h"]), abs(d["vpa_h"] - d["ref_vpa_h"])) for d in days)
     print(f"pyActigraphy 1.2.2 UK Biobank sample: {len(days)} days, largest MVPA/VPA hours difference {worst:.2e}")
     for d in days:
-        print(f"  {d['day']}: MVPA {d['mvpa_h']:.4f} h (summary {d['ref_mvpa_h']:.4f}), VPA {d['vpa_h']:.4f} h "
-              f"(summary {d['ref_vpa_h']:.4f}), wear {d['wear_h']:.3f} h (summary {d['ref_wear_h']:.3f})")
+        print(
+            f"  {d['day']}: MVPA {d['mvpa_h']:.4f} h (summary {d['ref_mvpa_h']:.4f}), VPA {d['vpa_h']:.4f} h "
+            f"(summary {d['ref_vpa_h']:.4f}), wear {d['wear_h']:.3f} h (summary {d['ref_wear_h']:.3f})"
+        )
     return 0
 
 

@@ -97,15 +97,17 @@ class ClassBoard:
         for strap in self.straps.values():
             current = strap.current(now_ns)
             note, problem = self._note(strap, now_ns)
-            out.append(Tile(
-                label=strap.sensor.display,
-                bpm=strap.bpm if current else None,
-                band=self.profile.intensity(strap.bpm) if current and strap.bpm else None,
-                pct_max=round(100.0 * strap.bpm / self.profile.hr_max_bpm) if current and strap.bpm else None,
-                mvpa_min=strap.mvpa_s / 60.0,
-                note=note,
-                problem=problem,
-            ))
+            out.append(
+                Tile(
+                    label=strap.sensor.display,
+                    bpm=strap.bpm if current else None,
+                    band=self.profile.intensity(strap.bpm) if current and strap.bpm else None,
+                    pct_max=round(100.0 * strap.bpm / self.profile.hr_max_bpm) if current and strap.bpm else None,
+                    mvpa_min=strap.mvpa_s / 60.0,
+                    note=note,
+                    problem=problem,
+                )
+            )
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -113,13 +115,16 @@ class ClassBoard:
         return {
             "hr_rest_bpm": self.profile.hr_rest_bpm,
             "hr_max_bpm": round(self.profile.hr_max_bpm, 1),
-            "straps": [{
-                "label": s.sensor.display,
-                "address": s.sensor.address,
-                "readings": s.heart.n,
-                "mean_bpm": None if s.heart.mean_bpm is None else round(s.heart.mean_bpm, 1),
-                "max_bpm": s.heart.max_bpm or None,
-                "minutes_in": {band: round(v / 60.0, 2) for band, v in s.heart.seconds_in.items()},
-                "mvpa_min": round(s.mvpa_s / 60.0, 2),
-            } for s in self.straps.values()],
+            "straps": [
+                {
+                    "label": s.sensor.display,
+                    "address": s.sensor.address,
+                    "readings": s.heart.n,
+                    "mean_bpm": None if s.heart.mean_bpm is None else round(s.heart.mean_bpm, 1),
+                    "max_bpm": s.heart.max_bpm or None,
+                    "minutes_in": {band: round(v / 60.0, 2) for band, v in s.heart.seconds_in.items()},
+                    "mvpa_min": round(s.mvpa_s / 60.0, 2),
+                }
+                for s in self.straps.values()
+            ],
         }

@@ -61,7 +61,14 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     value = f"{tile.bpm}" if tile.bpm is not None else "--"
     text.draw(screen, value, big, ink, (inner.centerx, inner.centery), "center", bold=True)
     if tile.band is not None:
-        text.draw(screen, f"{tile.band.value}  {tile.pct_max:.0f} % max", small, ink, (inner.centerx, inner.centery + big * 0.6), "midtop")
+        text.draw(
+            screen,
+            f"{tile.band.value}  {tile.pct_max:.0f} % max",
+            small,
+            ink,
+            (inner.centerx, inner.centery + big * 0.6),
+            "midtop",
+        )
     note_colour = BAD if tile.problem else (ink if tile.band is not None else MUTED)
     text.draw(screen, tile.note, small, note_colour, inner.bottomleft, "bottomleft")
 
@@ -70,8 +77,14 @@ def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> No
     screen.fill(INK)
     w, h = screen.get_size()
     if not tiles:
-        text.draw(screen, "No straps on the allow-list: `liike sensors scan`, then `liike sensors allow ADDRESS --broadcast`",
-                  max(14, h // 40), PAPER, (w / 2, h / 2), "center")
+        text.draw(
+            screen,
+            "No straps on the allow-list: `liike sensors scan`, then `liike sensors allow ADDRESS --broadcast`",
+            max(14, h // 40),
+            PAPER,
+            (w / 2, h / 2),
+            "center",
+        )
         return
     cols, rows = grid(len(tiles), w, h)
     tw, th = w // cols, h // rows
@@ -102,8 +115,9 @@ class ClassScene(Scene):
         draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()))
 
 
-def run_class(config: AppConfig, sensors: list[AllowedSensor], profile: HeartProfile, backends: Any = None,
-              screenshot: str | None = None) -> dict[str, Any]:
+def run_class(
+    config: AppConfig, sensors: list[AllowedSensor], profile: HeartProfile, backends: Any = None, screenshot: str | None = None
+) -> dict[str, Any]:
     """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary."""
     from sensors.ble.service import BleSource
 

@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     from game.modes import register_builtin_modes
 
     register_builtin_modes()
-    parser = argparse.ArgumentParser(prog="liike", description="Liike: move your body to play. Sessions are logged for players, teachers and researchers.")
+    parser = argparse.ArgumentParser(
+        prog="liike", description="Liike: move your body to play. Sessions are logged for players, teachers and researchers."
+    )
     parser.add_argument("--version", action="version", version=f"liike {_version()}")
     parser.set_defaults(run=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -38,8 +38,9 @@ def _numbers(path: Path, rows: list[list[str]], cols: list[int], names: list[str
             try:
                 out[r, c] = float(cell)
             except ValueError:
-                raise AnalyzeError(f"{path}: line {first_line + r}, column {name}: {cell!r} is not a number; "
-                                   "every cell must be a number") from None
+                raise AnalyzeError(
+                    f"{path}: line {first_line + r}, column {name}: {cell!r} is not a number; every cell must be a number"
+                ) from None
             if not np.isfinite(out[r, c]):
                 raise AnalyzeError(f"{path}: line {first_line + r}, column {name}: {cell!r} is not a finite number")
     return out
@@ -62,7 +63,9 @@ def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tu
     """(acc in g, gyro in deg/s or None) from a CSV with a header row: acc_x, acc_y, acc_z,
     optional gyr_x, gyr_y, gyr_z and time_s (names compared without case and spaces)."""
     if not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:
-        raise AnalyzeError(f"--rate {rate_hz:g} Hz is outside {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz; give the sensor's sampling rate")
+        raise AnalyzeError(
+            f"--rate {rate_hz:g} Hz is outside {MIN_RATE_HZ:g}-{MAX_RATE_HZ:g} Hz; give the sensor's sampling rate"
+        )
     text = _read_text(path)
     rows = [r for r in csv.reader(text.splitlines()) if any(cell.strip() for cell in r)]
     if not rows:
@@ -70,8 +73,10 @@ def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tu
     header = [h.strip().lower().replace(" ", "") for h in rows[0]]
     missing = [c for c in ACC_COLUMNS if c not in header]
     if missing:
-        raise AnalyzeError(f"{path}: missing column(s) {', '.join(missing)} in the header row "
-                           f"(found: {', '.join(header) or 'nothing'}); name the columns acc_x, acc_y, acc_z")
+        raise AnalyzeError(
+            f"{path}: missing column(s) {', '.join(missing)} in the header row "
+            f"(found: {', '.join(header) or 'nothing'}); name the columns acc_x, acc_y, acc_z"
+        )
     data = rows[1:]
     if not data:
         raise AnalyzeError(f"{path} has a header but no samples")
@@ -101,8 +106,10 @@ def _check_times(path: Path, t: np.ndarray, rate_hz: float) -> None:
         raise AnalyzeError(f"{path}: time_s does not increase at line {line}; samples must be in time order")
     step = float(np.median(dt))
     if abs(step * rate_hz - 1.0) > 0.02:
-        raise AnalyzeError(f"{path}: time_s advances {step:.6g} s per sample ({1 / step:.4g} Hz) but --rate is {rate_hz:g} Hz; "
-                           f"pass --rate {1 / step:.4g}")
+        raise AnalyzeError(
+            f"{path}: time_s advances {step:.6g} s per sample ({1 / step:.4g} Hz) but --rate is {rate_hz:g} Hz; "
+            f"pass --rate {1 / step:.4g}"
+        )
 
 
 def load_rr_ms(path: Path) -> np.ndarray:
@@ -141,9 +148,16 @@ def analyze_rr(rr_ms: np.ndarray) -> dict[str, Any]:
     from sensors.motion.heart_analytics import hrv
 
     h = hrv(rr_ms)
-    return {"intervals": int(rr_ms.size), "duration_s": round(float(rr_ms.sum()) / 1000.0, 3),
-            "mean_hr_bpm": h.mean_hr_bpm, "min_hr_bpm": h.min_hr_bpm, "max_hr_bpm": h.max_hr_bpm,
-            "sdnn_ms": h.sdnn_ms, "rmssd_ms": h.rmssd_ms, "pnn50_pct": h.pnn50_pct}
+    return {
+        "intervals": int(rr_ms.size),
+        "duration_s": round(float(rr_ms.sum()) / 1000.0, 3),
+        "mean_hr_bpm": h.mean_hr_bpm,
+        "min_hr_bpm": h.min_hr_bpm,
+        "max_hr_bpm": h.max_hr_bpm,
+        "sdnn_ms": h.sdnn_ms,
+        "rmssd_ms": h.rmssd_ms,
+        "pnn50_pct": h.pnn50_pct,
+    }
 
 
 def _print_rr(r: dict[str, Any]) -> None:
@@ -167,8 +181,11 @@ def _print_imu(r: dict[str, Any]) -> None:
     period = f" (about {r['rep_period_s']:.1f} s each)" if r["rep_period_s"] else ""
     print(f"repetitions    {r['reps']}{period}")
     print(f"ENMO mean      {r['enmo_mg_mean']:.1f} mg")
-    how = ("orientation from gyroscope and accelerometer (AHRS)" if r["vertical_acc_source"] == "ahrs"
-           else "up from the accelerometer's low-pass; no gyroscope columns")
+    how = (
+        "orientation from gyroscope and accelerometer (AHRS)"
+        if r["vertical_acc_source"] == "ahrs"
+        else "up from the accelerometer's low-pass; no gyroscope columns"
+    )
     print(f"vertical acc   RMS {r['vertical_acc_rms_g']:.3f} g, {how}")
     print(f"free fall      {r['free_falls']} ({r['free_fall_s']:.2f} s in all)")
     if r["intensity_minutes"] is None:
@@ -201,6 +218,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         printer(result)
     return 0
 
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     analyze = sub.add_parser("analyze", help="analyse a recording offline with the game's own detectors")
     analyze.set_defaults(run=lambda args: _help(analyze))
@@ -210,8 +228,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     aimu.add_argument("--rate", type=parse_rate_hz, required=True, metavar="HZ", help="sampling rate in Hz")
     aimu.add_argument("--acc-unit", choices=("g", "mps2"), default="g", help="accelerometer unit (default g)")
     aimu.add_argument("--gyr-unit", choices=("dps", "rads"), default="dps", help="gyroscope unit (default deg/s)")
-    aimu.add_argument("--placement", choices=("lower-back", "waist", "chest", "wrist", "thigh", "foot"), default="waist",
-                      help="where the sensor was worn (default waist)")
+    aimu.add_argument(
+        "--placement",
+        choices=("lower-back", "waist", "chest", "wrist", "thigh", "foot"),
+        default="waist",
+        help="where the sensor was worn (default waist)",
+    )
     aimu.add_argument("--json", action="store_true", help="print one JSON object")
     aimu.set_defaults(run=cmd_analyze)
     avideo = asub.add_parser("video", help="video of a player: jumping jacks, squats, jumps, steps")
@@ -234,5 +256,6 @@ def _analyze_video(args: argparse.Namespace) -> int:
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 0
+
 
 __all__ = ["AnalyzeError", "analyze_rr", "cmd_analyze", "load_imu_csv", "load_rr_ms"]

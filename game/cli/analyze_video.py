@@ -24,8 +24,15 @@ EXIT_BAD_INPUT = 2
 #: Used when the file does not state a usable frame rate (frames per second).
 FALLBACK_FPS = 30.0
 #: Event kinds reported, and their names in the output.
-COUNTED = {"jumping_jack": "jumping_jacks", "squat": "squats", "jump": "jumps", "step": "steps",
-           "punch": "punches", "arm_swing": "arm_swings", "arms_up": "arms_up"}
+COUNTED = {
+    "jumping_jack": "jumping_jacks",
+    "squat": "squats",
+    "jump": "jumps",
+    "step": "steps",
+    "punch": "punches",
+    "arm_swing": "arm_swings",
+    "arms_up": "arms_up",
+}
 
 
 class VideoProblem(Exception):
@@ -67,8 +74,7 @@ def analyze_video(path: Path, model: str) -> dict[str, Any]:
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
-            raise VideoProblem(f"cannot open {path} as a video: check that it is a video file OpenCV can read "
-                               "(e.g. MP4, AVI)")
+            raise VideoProblem(f"cannot open {path} as a video: check that it is a video file OpenCV can read (e.g. MP4, AVI)")
         ok, image = cap.read()
         if not ok or image is None:
             raise VideoProblem(f"{path} has no frames OpenCV can decode: check that it is a video file (e.g. MP4, AVI)")
@@ -99,8 +105,16 @@ def analyze_video(path: Path, model: str) -> dict[str, Any]:
         cap.release()
     summary: dict[str, Any] = {"file": str(path), "frames": frames, "pose_frames": pose_frames}
     summary.update({name: counts.get(kind, 0) for kind, name in COUNTED.items()})
-    summary.update({"fps": round(fps, 3), "fps_from_file": stated is not None, "duration_s": round(frames / fps, 3),
-                    "width": width, "height": height, "model": model})
+    summary.update(
+        {
+            "fps": round(fps, 3),
+            "fps_from_file": stated is not None,
+            "duration_s": round(frames / fps, 3),
+            "width": width,
+            "height": height,
+            "model": model,
+        }
+    )
     return summary
 
 

@@ -12,15 +12,30 @@ from game.engine.config import AppConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    klass = sub.add_parser("class", help="heart-rate board for a PE class: one tile per allow-listed strap",
-                           description="Show every allow-listed strap's heart rate, intensity band and minutes of "
-                                       "moderate-to-vigorous activity on one screen. Straps allowed with --broadcast need "
-                                       "no connection.")
-    klass.add_argument("--sensors", type=Path, metavar="FILE", help="allow-list (default: sensors.yaml in the user config folder)")
-    klass.add_argument("--age", type=positive("years"), default=12.0, metavar="YEARS",
-                       help="age for the age-predicted maximal heart rate (Tanaka), default 12")
-    klass.add_argument("--rest", type=positive("beats per minute"), default=60.0, metavar="BPM",
-                       help="resting heart rate for the bands, default 60")
+    klass = sub.add_parser(
+        "class",
+        help="heart-rate board for a PE class: one tile per allow-listed strap",
+        description="Show every allow-listed strap's heart rate, intensity band and minutes of "
+        "moderate-to-vigorous activity on one screen. Straps allowed with --broadcast need "
+        "no connection.",
+    )
+    klass.add_argument(
+        "--sensors", type=Path, metavar="FILE", help="allow-list (default: sensors.yaml in the user config folder)"
+    )
+    klass.add_argument(
+        "--age",
+        type=positive("years"),
+        default=12.0,
+        metavar="YEARS",
+        help="age for the age-predicted maximal heart rate (Tanaka), default 12",
+    )
+    klass.add_argument(
+        "--rest",
+        type=positive("beats per minute"),
+        default=60.0,
+        metavar="BPM",
+        help="resting heart rate for the bands, default 60",
+    )
     klass.add_argument("--seconds", type=positive_seconds, metavar="N", help="stop after N seconds")
     klass.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver)")
     klass.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")

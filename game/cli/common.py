@@ -69,5 +69,7 @@ positive_seconds = positive("seconds")
 
 def emulation_missing(flag: str) -> str:
     """The message for a hidden emulation flag when bumble (a test extra) is not installed."""
-    return (f"{flag} runs against an emulated Bluetooth room, which needs the test extras: "
-            "pip install 'liike[test]' (or, in a source checkout, pip install -e '.[test]')")
+    return (
+        f"{flag} runs against an emulated Bluetooth room, which needs the test extras: "
+        "pip install 'liike[test]' (or, in a source checkout, pip install -e '.[test]')"
+    )

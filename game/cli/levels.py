@@ -17,10 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     llist = lsub.add_parser("list", help="each mode's levels with their titles and lengths; broken files are named on stderr")
     llist.add_argument("--json", action="store_true", help="print a JSON list")
     llist.set_defaults(run=cmd_levels_list)
-    schema = lsub.add_parser("schema", help="print the JSON Schema of a mode's level files (for editors)",
-                             description="Print the JSON Schema of MODE's level files. Editors with a YAML language "
-                                         "server check levels against it: put '# yaml-language-server: "
-                                         "$schema=FILE' at the top of a level.")
+    schema = lsub.add_parser(
+        "schema",
+        help="print the JSON Schema of a mode's level files (for editors)",
+        description="Print the JSON Schema of MODE's level files. Editors with a YAML language "
+        "server check levels against it: put '# yaml-language-server: "
+        "$schema=FILE' at the top of a level.",
+    )
     schema.add_argument("mode", choices=mode_names(), metavar="MODE", help=f"one of: {', '.join(mode_names())}")
     schema.set_defaults(run=cmd_levels_schema)
 
@@ -41,8 +44,16 @@ def cmd_levels_list(args: argparse.Namespace) -> int:
             broken += 1
             print(f"liike: {problem}", file=sys.stderr)
         for level in levels:
-            rows.append({"mode": mode.name, "name": level.path.stem, "title": level.name,
-                         "difficulty": level.difficulty, "length": mode.level_length(level), "path": str(level.path)})
+            rows.append(
+                {
+                    "mode": mode.name,
+                    "name": level.path.stem,
+                    "title": level.name,
+                    "difficulty": level.difficulty,
+                    "length": mode.level_length(level),
+                    "path": str(level.path),
+                }
+            )
     if args.json:
         print(json.dumps(rows))
     elif not rows:

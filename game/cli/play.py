@@ -20,20 +20,34 @@ DEFAULT_MODE = "runner"
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
     modes = mode_names()
-    play.add_argument("--mode", choices=modes,
-                      help=f"game mode: {', '.join(modes)} (default: the mode a --level file names, else {DEFAULT_MODE})")
-    play.add_argument("--level", metavar="NAME|PATH", help="level name from levels/<mode>/ or a YAML file; default: choose in the menu")
-    play.add_argument("--input", choices=INPUTS, default="auto", help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors")
+    play.add_argument(
+        "--mode",
+        choices=modes,
+        help=f"game mode: {', '.join(modes)} (default: the mode a --level file names, else {DEFAULT_MODE})",
+    )
+    play.add_argument(
+        "--level", metavar="NAME|PATH", help="level name from levels/<mode>/ or a YAML file; default: choose in the menu"
+    )
+    play.add_argument(
+        "--input",
+        choices=INPUTS,
+        default="auto",
+        help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors",
+    )
     play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
     play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
     play.add_argument("--seconds", type=positive_seconds, metavar="N", help="stop after N seconds")
     play.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
-    play.add_argument("--player", default="player", metavar="PSEUDONYM", help="pseudonym the session is stored under (never a real name)")
+    play.add_argument(
+        "--player", default="player", metavar="PSEUDONYM", help="pseudonym the session is stored under (never a real name)"
+    )
     play.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
     play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
-    play.add_argument("--sensors", type=Path, metavar="FILE", help="Bluetooth allow-list (default: sensors.yaml in the user config folder)")
+    play.add_argument(
+        "--sensors", type=Path, metavar="FILE", help="Bluetooth allow-list (default: sensors.yaml in the user config folder)"
+    )
     play.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
     play.set_defaults(run=cmd_play)
 
@@ -59,9 +73,18 @@ def cmd_play(args: argparse.Namespace) -> int:
     except UnknownModeError as exc:
         return fail(str(exc))
     config = AppConfig(
-        mode=mode.name, level=args.level, input=args.input, headless=args.headless, fullscreen=args.fullscreen,
-        seconds=args.seconds, db=args.db, player=args.player, size=args.size, seed=args.seed,
-        camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera), model=args.model,
+        mode=mode.name,
+        level=args.level,
+        input=args.input,
+        headless=args.headless,
+        fullscreen=args.fullscreen,
+        seconds=args.seconds,
+        db=args.db,
+        player=args.player,
+        size=args.size,
+        seed=args.seed,
+        camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera),
+        model=args.model,
         sensors_file=args.sensors,
     )
     try:
@@ -111,5 +134,10 @@ def _emulated_room() -> EmulatedBle:
     from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends
     from sensors.ble.allowlist import AllowedSensor
 
-    return EmulatedBle(EmulatedBackends(), (AllowedSensor(DEMO_ADDRESSES["h10"], "Polar H10"),
-                                            AllowedSensor(DEMO_ADDRESSES["movesense"], "Movesense", placement="waist")))
+    return EmulatedBle(
+        EmulatedBackends(),
+        (
+            AllowedSensor(DEMO_ADDRESSES["h10"], "Polar H10"),
+            AllowedSensor(DEMO_ADDRESSES["movesense"], "Movesense", placement="waist"),
+        ),
+    )

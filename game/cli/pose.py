@@ -13,12 +13,14 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
 
 
 def _frame_json(index: int, t_ms: float, inference_ms: float, landmarks: Any) -> str:
-    return json.dumps({
-        "frame": index,
-        "t_ms": round(t_ms, 3),
-        "inference_ms": round(inference_ms, 3),
-        "landmarks": None if landmarks is None else [[round(float(v), 5) for v in row] for row in landmarks],
-    })
+    return json.dumps(
+        {
+            "frame": index,
+            "t_ms": round(t_ms, 3),
+            "inference_ms": round(inference_ms, 3),
+            "landmarks": None if landmarks is None else [[round(float(v), 5) for v in row] for row in landmarks],
+        }
+    )
 
 
 def _summary_line(index: int, inference_ms: float, landmarks: Any) -> str:
@@ -70,7 +72,11 @@ def cmd_pose(source: str, model: str, as_json: bool, max_frames: int | None = No
                 ms = (time.perf_counter() - t0) * 1000
                 lm = None if res is None else res.landmarks
                 t_ms = (frame.t_host_ns - first_t) / 1e6
-                print(_frame_json(frame.index, t_ms, ms, lm) if as_json else _summary_line(frame.index, ms, lm), file=out, flush=True)
+                print(
+                    _frame_json(frame.index, t_ms, ms, lm) if as_json else _summary_line(frame.index, ms, lm),
+                    file=out,
+                    flush=True,
+                )
         except KeyboardInterrupt:
             pass
         finally:
@@ -98,8 +104,11 @@ def cmd_models(as_json: bool) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pose = sub.add_parser("pose", help="estimate body pose in a picture, a video or a camera",
-                          description="Run the pose model on SOURCE: an image file, a video file or a camera index.")
+    pose = sub.add_parser(
+        "pose",
+        help="estimate body pose in a picture, a video or a camera",
+        description="Run the pose model on SOURCE: an image file, a video file or a camera index.",
+    )
     pose.add_argument("source", metavar="SOURCE")
     pose.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
     pose.add_argument("--json", action="store_true", help="one JSON object per frame on its own line")

@@ -37,6 +37,7 @@ def _emulated_backends() -> Any:
 
 # --- scan ------------------------------------------------------------------------------------
 
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from sensors.ble.discovery import ScanResult, scan
 
@@ -73,37 +74,64 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(json.dumps({**r.as_dict(), "allowed": r.address.upper() in allowed}), flush=True)
     if not args.json:
         if not results:
-            print("No Bluetooth devices found. Wear the strap (it wakes on skin contact), wet its electrodes, "
-                  "and make sure no phone or watch is connected to it.")
+            print(
+                "No Bluetooth devices found. Wear the strap (it wakes on skin contact), wet its electrodes, "
+                "and make sure no phone or watch is connected to it."
+            )
         for r in results:
             hr = f"  broadcasting {r.broadcast_bpm} bpm" if r.broadcast_bpm is not None else ""
             mark = "  [allowed]" if r.address.upper() in allowed else ""
             print(f"{r.address}  {r.rssi_dbm:4d} dBm  {r.kind.value:<15} {r.name or '(no name)'}{hr}{mark}")
         if results:
-            print("Add a sensor with `liike sensors allow ADDRESS [--label NAME]`; watch it with `liike sensors monitor ADDRESS`.")
+            print(
+                "Add a sensor with `liike sensors allow ADDRESS [--label NAME]`; watch it with `liike sensors monitor ADDRESS`."
+            )
     return 0
 
 
 # --- monitor ---------------------------------------------------------------------------------
+
 
 def item_json(item: BusItem, t0_ns: int) -> dict[str, Any]:
     t_s = round((item.t_host_ns - t0_ns) / NS_PER_S, 4)
     if isinstance(item, DeviceStatus):
         return {"t_s": t_s, "type": "status", "source": item.source, "state": item.state.value, "message": item.message}
     if isinstance(item, HeartRateSample):
-        return {"t_s": t_s, "type": "hr", "source": item.source, "bpm": item.bpm,
-                "rr_ms": [round(v * 1000, 1) for v in item.rr_s], "contact": item.contact,
-                "energy_kj": item.energy_kj, "broadcast": item.broadcast}
+        return {
+            "t_s": t_s,
+            "type": "hr",
+            "source": item.source,
+            "bpm": item.bpm,
+            "rr_ms": [round(v * 1000, 1) for v in item.rr_s],
+            "contact": item.contact,
+            "energy_kj": item.energy_kj,
+            "broadcast": item.broadcast,
+        }
     if isinstance(item, ImuBatch):
         first_s = round((item.t_first_ns - t0_ns) / NS_PER_S, 4)
-        return {"t_s": t_s, "type": "imu", "source": item.source, "rate_hz": item.rate_hz, "t_first_s": first_s,
-                "placement": item.placement, "n": item.n_values,
-                "acc_g": np.round(item.acc_g.astype(np.float64), 4).tolist(),
-                "gyr_dps": None if item.gyr_dps is None else np.round(item.gyr_dps.astype(np.float64), 3).tolist()}
+        return {
+            "t_s": t_s,
+            "type": "imu",
+            "source": item.source,
+            "rate_hz": item.rate_hz,
+            "t_first_s": first_s,
+            "placement": item.placement,
+            "n": item.n_values,
+            "acc_g": np.round(item.acc_g.astype(np.float64), 4).tolist(),
+            "gyr_dps": None if item.gyr_dps is None else np.round(item.gyr_dps.astype(np.float64), 3).tolist(),
+        }
     if isinstance(item, FitnessSample):
-        return {"t_s": t_s, "type": "fitness", "source": item.source, "speed_mps": item.speed_mps,
-                "cadence_spm": item.cadence_spm, "cadence_rpm": item.cadence_rpm, "power_w": item.power_w,
-                "distance_m": item.distance_m, "incline_pct": item.incline_pct}
+        return {
+            "t_s": t_s,
+            "type": "fitness",
+            "source": item.source,
+            "speed_mps": item.speed_mps,
+            "cadence_spm": item.cadence_spm,
+            "cadence_rpm": item.cadence_rpm,
+            "power_w": item.power_w,
+            "distance_m": item.distance_m,
+            "incline_pct": item.incline_pct,
+        }
     return {"t_s": t_s, "type": type(item).__name__, "source": getattr(item, "source", "?")}
 
 
@@ -119,7 +147,9 @@ def item_line(item: BusItem, t0_ns: int, names: dict[str, str]) -> str | None:
         return f"{t_s:8.2f}  {who:<18} {item.bpm:3d} bpm{rr}{contact}{'  (broadcast)' if item.broadcast else ''}"
     if isinstance(item, ImuBatch):
         mag = np.linalg.norm(item.acc_g.astype(np.float64), axis=1)
-        return f"{t_s:8.2f}  {who:<18} {item.n_values:3d} acc samples at {item.rate_hz:g} Hz, |a| {mag.min():.2f}-{mag.max():.2f} g"
+        return (
+            f"{t_s:8.2f}  {who:<18} {item.n_values:3d} acc samples at {item.rate_hz:g} Hz, |a| {mag.min():.2f}-{mag.max():.2f} g"
+        )
     if isinstance(item, FitnessSample):
         parts = []
         if item.speed_mps is not None:
@@ -150,9 +180,16 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     except allowlist.AllowListError as exc:
         print(f"liike: ignoring the allow-list: {exc}", file=sys.stderr)
     mode = "broadcast" if args.broadcast else "connect"
-    sensors = [allowlist.AllowedSensor(a, known[a].label if a in known else None,
-                                       known[a].placement if a in known else "chest", mode,
-                                       known[a].adapter if a in known else None) for a in addresses]
+    sensors = [
+        allowlist.AllowedSensor(
+            a,
+            known[a].label if a in known else None,
+            known[a].placement if a in known else "chest",
+            mode,
+            known[a].adapter if a in known else None,
+        )
+        for a in addresses
+    ]
     names = {s.address: s.display for s in sensors}
     try:
         backends = _emulated_backends() if args.emulate else None
@@ -187,14 +224,18 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for link in source.links:
         s = link.stats
-        print(f"liike: {names.get(link.address, link.address)}: {s.notifications} notifications, {s.malformed} malformed, "
-              f"{s.connects} connection(s), {s.drops} drop(s), MTU {s.mtu}", file=sys.stderr)
+        print(
+            f"liike: {names.get(link.address, link.address)}: {s.notifications} notifications, {s.malformed} malformed, "
+            f"{s.connects} connection(s), {s.drops} drop(s), MTU {s.mtu}",
+            file=sys.stderr,
+        )
     if source.broadcast is not None:
         print(f"liike: {source.broadcast.published} broadcast heart rates read", file=sys.stderr)
     return 0
 
 
 # --- allow-list ------------------------------------------------------------------------------
+
 
 def cmd_allow(args: argparse.Namespace) -> int:
     try:
@@ -209,8 +250,9 @@ def cmd_allow(args: argparse.Namespace) -> int:
         return _fail(f"{exc} (fix or delete the file first)")
     if args.adapter is not None and not allowlist.valid_adapter(args.adapter):
         return _fail(f"--adapter {args.adapter!r} is not an adapter name like hci0 or hci1")
-    entry = allowlist.AllowedSensor(address, args.label, args.placement, "broadcast" if args.broadcast else "connect",
-                                    args.adapter)
+    entry = allowlist.AllowedSensor(
+        address, args.label, args.placement, "broadcast" if args.broadcast else "connect", args.adapter
+    )
     updated = [s for s in current if s.address != address] + [entry]
     path = allowlist.save(updated, args.file)
     print(f"{address} allowed ({entry.mode}, {entry.placement}) in {path}")
@@ -236,8 +278,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     except allowlist.AllowListError as exc:
         return _fail(str(exc))
     if args.json:
-        print(json.dumps([{"address": s.address, "label": s.label, "placement": s.placement, "mode": s.mode,
-                           "adapter": s.adapter} for s in current]))
+        print(
+            json.dumps(
+                [
+                    {"address": s.address, "label": s.label, "placement": s.placement, "mode": s.mode, "adapter": s.adapter}
+                    for s in current
+                ]
+            )
+        )
         return 0
     if not current:
         print("No sensors allowed yet: find them with `liike sensors scan`, then `liike sensors allow ADDRESS`.")
@@ -252,8 +300,11 @@ def cmd_sensors(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sensors = sub.add_parser("sensors", help="find and watch Bluetooth sensors",
-                             description="Scan for Bluetooth LE sensors, or connect to some and print what they send.")
+    sensors = sub.add_parser(
+        "sensors",
+        help="find and watch Bluetooth sensors",
+        description="Scan for Bluetooth LE sensors, or connect to some and print what they send.",
+    )
     sensors.set_defaults(run=lambda args: _help(sensors))
     bsub = sensors.add_subparsers(dest="sensors_command", metavar="ACTION")
     scan = bsub.add_parser("scan", help="list sensors in range, with their kind and signal strength")
@@ -265,8 +316,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     monitor.add_argument("addresses", nargs="+", metavar="ADDRESS")
     monitor.add_argument("--seconds", type=positive_seconds, metavar="N", help="stop after N seconds (default: until Ctrl-C)")
     monitor.add_argument("--json", action="store_true", help="one JSON object per sample or status on its own line")
-    monitor.add_argument("--broadcast", action="store_true",
-                         help="read heart rate from the straps' advertisements instead of connecting (Polar)")
+    monitor.add_argument(
+        "--broadcast", action="store_true", help="read heart rate from the straps' advertisements instead of connecting (Polar)"
+    )
     monitor.add_argument("--emulate", action="store_true", help=argparse.SUPPRESS)
     monitor.set_defaults(run=cmd_monitor)
     allow = bsub.add_parser("allow", help="add a sensor to the allow-list used by `liike play`")
@@ -275,7 +327,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     allow.add_argument("--placement", default="chest", help="chest (default), waist, lower_back, wrist, thigh, ankle, foot, arm")
     allow.add_argument("--broadcast", action="store_true", help="read its heart rate from advertisements, no connection")
     allow.add_argument("--adapter", metavar="hciN", help="Bluetooth adapter that connects it (Linux; default: the system's)")
-    allow.add_argument("--file", type=Path, metavar="FILE", help="allow-list file (default: sensors.yaml in the user config folder)")
+    allow.add_argument(
+        "--file", type=Path, metavar="FILE", help="allow-list file (default: sensors.yaml in the user config folder)"
+    )
     allow.set_defaults(run=cmd_allow)
     forget = bsub.add_parser("forget", help="remove a sensor from the allow-list")
     forget.add_argument("address", metavar="ADDRESS")

@@ -37,9 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sshow.add_argument("--db", type=Path, metavar="FILE")
     sshow.add_argument("--json", action="store_true", help="print a JSON object")
     sshow.set_defaults(run=cmd_sessions_show)
-    sdelete = ssub.add_parser("delete", help="delete one session, or a player with all their sessions",
-                              description="Delete session ID, or with --player a player and all their sessions, "
-                                          "so the data leaves the database file. Asks first unless --yes.")
+    sdelete = ssub.add_parser(
+        "delete",
+        help="delete one session, or a player with all their sessions",
+        description="Delete session ID, or with --player a player and all their sessions, "
+        "so the data leaves the database file. Asks first unless --yes.",
+    )
     sdelete.add_argument("id", type=int, nargs="?", metavar="ID", help="session to delete (see `liike sessions list`)")
     sdelete.add_argument("--player", metavar="PSEUDONYM", help="delete this player and every session of theirs")
     sdelete.add_argument("--db", type=Path, metavar="FILE")
@@ -145,8 +148,10 @@ def _delete_player(store: SessionStore, pseudonym: str, yes: bool) -> int:
     if player is None:
         return _fail(f"no player {pseudonym!r} in {store.path}; `liike sessions list` shows the players")
     n = len(player["sessions"])
-    what = (f"player {pseudonym!r} with {n} session{'s' if n != 1 else ''} "
-            f"({_readings(player['samples'])} sensor readings) from {store.path}")
+    what = (
+        f"player {pseudonym!r} with {n} session{'s' if n != 1 else ''} "
+        f"({_readings(player['samples'])} sensor readings) from {store.path}"
+    )
     refused = _may_delete(what, yes)
     if refused is not None:
         return refused
@@ -160,8 +165,10 @@ def _delete_session(store: SessionStore, session_id: int, yes: bool) -> int:
     detail = store.get_session(session_id)
     if detail is None:
         return _fail(f"no session {session_id} in {store.path}; `liike sessions list` shows the ids")
-    what = (f"session {session_id} of player {detail['player']!r} ({detail['mode']}, started {detail['started_at']}, "
-            f"{_readings(detail['samples'])} sensor readings) from {store.path}")
+    what = (
+        f"session {session_id} of player {detail['player']!r} ({detail['mode']}, started {detail['started_at']}, "
+        f"{_readings(detail['samples'])} sensor readings) from {store.path}"
+    )
     refused = _may_delete(what, yes)
     if refused is not None:
         return refused
@@ -175,5 +182,8 @@ def _delete_session(store: SessionStore, session_id: int, yes: bool) -> int:
 def _report_wal(store: SessionStore) -> None:
     if store.wal_purged is False:
         # SQLite empties the log when the last connection to the file closes.
-        print(f"liike: deleted, but another program (a running game?) has {store.path} open: old copies of the "
-              f"rows stay in {store.path}-wal until it closes the file", file=sys.stderr)
+        print(
+            f"liike: deleted, but another program (a running game?) has {store.path} open: old copies of the "
+            f"rows stay in {store.path}-wal until it closes the file",
+            file=sys.stderr,
+        )

@@ -132,7 +132,11 @@ class App:
         ctx.record(items)
         for ev in events:
             ctx.mapper.motion_event(ev)
-            ctx.record_event(ev.t_ns, ev.kind, {"confidence": round(ev.confidence, 3), "magnitude": round(ev.magnitude, 4), "source": ev.source})
+            ctx.record_event(
+                ev.t_ns,
+                ev.kind,
+                {"confidence": round(ev.confidence, 3), "magnitude": round(ev.magnitude, 4), "source": ev.source},
+            )
         if ctx.live.motion_live(ctx.clock()):
             ctx.mapper.motion_state(ctx.live.recogniser.state)
         else:

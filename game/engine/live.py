@@ -17,7 +17,6 @@ from sensors.motion.heart_zones import HeartProfile, Intensity
 from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
 
 
-
 class MotionRecogniser(Protocol):
     def feed(self, item: object) -> list[MotionEvent]: ...
 
@@ -59,8 +58,7 @@ class LiveSensors:
             if isinstance(item, HeartRateSample):
                 # One player, one heart: stay with the strap that is being read while it is
                 # current, so two straps (or a strap and a watch) do not take turns on screen.
-                if (self.hr_source is not None and item.source != self.hr_source
-                        and self.hr_fresh(item.t_host_ns)):
+                if self.hr_source is not None and item.source != self.hr_source and self.hr_fresh(item.t_host_ns):
                     continue
                 self.hr_source = item.source
                 # "no contact" means the strap is off the chest, and 0 bpm is what some straps

@@ -24,6 +24,7 @@ WEBCAM_ASPECT_WH = 4 / 3
 
 def picture_aspect(preview: Any) -> Callable[[], float | None]:
     """Width / height of the newest camera picture, or None before the first one."""
+
     def aspect() -> float | None:
         frame = preview()
         if frame is None:
@@ -43,7 +44,11 @@ def build_tracker(preview: Any = None) -> MotionTracker:
 
 
 def build_context(
-    config: AppConfig, mode: GameMode | None, levels: list[LevelInfo], autopilot: Any = None, input_label: str = "keyboard",
+    config: AppConfig,
+    mode: GameMode | None,
+    levels: list[LevelInfo],
+    autopilot: Any = None,
+    input_label: str = "keyboard",
     preview: Any = None,
 ) -> GameContext:
     return GameContext(

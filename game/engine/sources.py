@@ -122,7 +122,16 @@ def build_inputs(config: AppConfig, emulated: EmulatedBle | None = None) -> Inpu
             else:
                 labels.append("no pose (the model could not be loaded)")
     if not sources:
-        reason = labels[0] if labels else ("no camera or motion sensor found" if config.input == "auto" else
-                                           "no Bluetooth sensors allowed yet" if config.input == "ble" else "no input")
+        reason = (
+            labels[0]
+            if labels
+            else (
+                "no camera or motion sensor found"
+                if config.input == "auto"
+                else "no Bluetooth sensors allowed yet"
+                if config.input == "ble"
+                else "no input"
+            )
+        )
         return InputSetup([], f"keyboard ({reason})")
     return InputSetup(sources, " + ".join(labels + ["keyboard"]), preview=preview)

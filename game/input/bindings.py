@@ -83,8 +83,12 @@ class MotionSpec(ConfigModel):
     """``motion:``: how strongly movement drives the crouch actions and the cadence axis."""
 
     cadence_full_spm: Annotated[float, Field(ge=30, le=400, description="Cadence (steps/min) that counts as full speed.")] = 160.0
-    crouch_hold: Annotated[float, Field(ge=0.01, le=1.0, description="Crouch depth (share of hip height) that holds a crouch action.")] = 0.18
-    crouch_release: Annotated[float, Field(ge=0.0, le=1.0, description="Crouch depth under which it is let go; below crouch_hold.")] = 0.10
+    crouch_hold: Annotated[
+        float, Field(ge=0.01, le=1.0, description="Crouch depth (share of hip height) that holds a crouch action.")
+    ] = 0.18
+    crouch_release: Annotated[
+        float, Field(ge=0.0, le=1.0, description="Crouch depth under which it is let go; below crouch_hold.")
+    ] = 0.10
 
     @model_validator(mode="after")
     def _hysteresis(self) -> MotionSpec:
@@ -129,10 +133,6 @@ def load_bindings(path: Path | str = DEFAULT_BINDINGS) -> Bindings:
     except ConfigError as exc:
         raise BindingsError(exc.path, exc.line, exc.field, exc.reason) from None
     motion = spec.motion or MotionSpec()
-    actions = {
-        name: ActionBinding(name, a.keys, a.motion_events, a.motion_state) for name, a in (spec.actions or {}).items()
-    }
-    axes = {
-        name: AxisBinding(name, a.keys_positive, a.keys_negative, a.motion_state) for name, a in (spec.axes or {}).items()
-    }
+    actions = {name: ActionBinding(name, a.keys, a.motion_events, a.motion_state) for name, a in (spec.actions or {}).items()}
+    axes = {name: AxisBinding(name, a.keys_positive, a.keys_negative, a.motion_state) for name, a in (spec.axes or {}).items()}
     return Bindings(actions, axes, motion.cadence_full_spm, motion.crouch_hold, motion.crouch_release)

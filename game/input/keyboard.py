@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-_NAMES: dict[int, str] = {
-    getattr(pygame, attr): attr[2:].lower() for attr in dir(pygame) if attr.startswith("K_")
-}
+_NAMES: dict[int, str] = {getattr(pygame, attr): attr[2:].lower() for attr in dir(pygame) if attr.startswith("K_")}
 
 
 def key_name(code: int) -> str:

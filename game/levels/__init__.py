@@ -101,7 +101,9 @@ def resolve_level(name_or_path: str, mode: str, root: Path | None = None) -> Pat
     if not is_plain_name:
         raise LevelError(name_or_path, None, FILE_FIELD, f"no such file (level names in {directory}: {available})")
     raise LevelError(
-        name_or_path, None, LEVEL_FIELD,
+        name_or_path,
+        None,
+        LEVEL_FIELD,
         f"no {mode} level named {_clip(stem)!r} in {directory}{_suggest(stem, names)}; {available}",
     )
 
@@ -132,8 +134,14 @@ def _mode_of(document: ConfigDocument) -> GameMode:
     if not isinstance(named, str) or named not in modes:
         shown = _clip(named) if isinstance(named, str) else "{got}"
         hint = _suggest(named, modes) if isinstance(named, str) else ""
-        raise LevelError.of(document.error("mode", f"no game mode named {shown!r}{hint}; modes: {', '.join(modes)}"
-                                           if isinstance(named, str) else f"must name a game mode ({', '.join(modes)}), got {shown}"))
+        raise LevelError.of(
+            document.error(
+                "mode",
+                f"no game mode named {shown!r}{hint}; modes: {', '.join(modes)}"
+                if isinstance(named, str)
+                else f"must name a game mode ({', '.join(modes)}), got {shown}",
+            )
+        )
     return get_mode(named)
 
 
@@ -195,7 +203,9 @@ def list_levels(mode: str, root: Path | None = None) -> LevelListing:
             return LevelListing([], [LevelError(directory, None, FILE_FIELD, "levels folder does not exist")])
         files = level_files(directory)
     except OSError as exc:
-        return LevelListing([], [LevelError(directory, None, FILE_FIELD, f"cannot list the levels folder: {exc.strerror or exc}")])
+        return LevelListing(
+            [], [LevelError(directory, None, FILE_FIELD, f"cannot list the levels folder: {exc.strerror or exc}")]
+        )
     levels: list[LevelInfo] = []
     errors: list[LevelError] = []
     for file in files:

@@ -30,8 +30,9 @@ class LevelFile(ConfigModel):
     """The fields of every level, whatever its mode."""
 
     schema_version: Literal[1] = Field(alias="schema", description="Level schema version; this Liike reads 1.")
-    name: Annotated[str, Field(description="Title shown in the menu and stored with each session: one line, "
-                                           f"1-{NAME_MAX_CHARS} characters.")]
+    name: Annotated[
+        str, Field(description=f"Title shown in the menu and stored with each session: one line, 1-{NAME_MAX_CHARS} characters.")
+    ]
     mode: str = Field(description="The game mode that plays the level; its folder's name.")
     description: str | None = Field(default=None, description="A sentence or two for the menu.")
     difficulty: Annotated[int, Field(ge=1, le=5, description="1 (easiest) to 5 (hardest).")]

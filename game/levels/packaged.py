@@ -37,6 +37,8 @@ def packaged_levels_dir() -> Path:
             raise
         return _CHECKOUT_LEVELS
     if not isinstance(root, Path):
-        raise RuntimeError(f"the shipped levels ({LEVELS_PACKAGE}, at {root}) are not plain files on disk: "
-                           "install Liike with pip, which unpacks it")
+        raise RuntimeError(
+            f"the shipped levels ({LEVELS_PACKAGE}, at {root}) are not plain files on disk: "
+            "install Liike with pip, which unpacks it"
+        )
     return root

@@ -16,7 +16,7 @@ BONES: tuple[tuple[int, int], ...] = (
     (23, 25), (25, 27), (27, 29), (29, 31), (27, 31),  # left leg
     (24, 26), (26, 28), (28, 30), (30, 32), (28, 32),  # right leg
     (0, 11), (0, 12),  # head to shoulders
-)
+)  # fmt: skip
 
 VISIBLE = 0.5
 

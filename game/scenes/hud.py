@@ -62,10 +62,18 @@ def draw_hud(
     text.draw(screen, f"{score}", big, PAPER, (sbox.right - pad, sbox.y + pad), "topright", bold=True)
     clock = time_left_s if time_left_s is not None else elapsed_s
     minutes, seconds = divmod(int(clock), 60)
-    text.draw(screen, f"{'left ' if time_left_s is not None else ''}{minutes}:{seconds:02d}", small, PAPER, (sbox.right - pad, sbox.y + pad + big), "topright")
+    text.draw(
+        screen,
+        f"{'left ' if time_left_s is not None else ''}{minutes}:{seconds:02d}",
+        small,
+        PAPER,
+        (sbox.right - pad, sbox.y + pad + big),
+        "topright",
+    )
 
     problems = live.device_problems()
     if problems:
+
         def say(d: DeviceStatus) -> str:
             m = d.message if ": " in d.message else f"{d.source}: {d.message or d.state.value}"
             return m if len(m) <= 90 else m[:89] + "\u2026"

@@ -57,7 +57,14 @@ class MenuScene(Scene):
                 pygame.draw.rect(screen, (52, 60, 80), (panel.x + 8, y - 4, panel.w - 16, row_h - 4), border_radius=8)
             t.draw(screen, level.name, round(row_h * 0.55), colour, (panel.x + 28, y + row_h * 0.1))
             stars = "*" * level.difficulty + "." * (5 - level.difficulty)
-            t.draw(screen, f"{self.ctx.game_mode.level_length(level)}  {stars}", round(row_h * 0.45), MUTED, (panel.right - 28, y + row_h * 0.15), "topright")
+            t.draw(
+                screen,
+                f"{self.ctx.game_mode.level_length(level)}  {stars}",
+                round(row_h * 0.45),
+                MUTED,
+                (panel.right - 28, y + row_h * 0.15),
+                "topright",
+            )
 
         hint = "Up/Down choose   Enter or jump: start   Esc: quit"
         if self.ctx.config.autoplay:

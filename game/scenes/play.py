@@ -75,12 +75,14 @@ class PlayScene(Scene):
             "duration_s": round(self.elapsed_s, 2),
         }
         summary.update(self.mode_summary())
-        summary.update({
-            "hr_mean_bpm": None if hr_mean is None else round(hr_mean, 1),
-            "hr_max_bpm": live.heart.max_bpm or None,
-            "seconds_in_intensity": {k: round(v, 1) for k, v in live.heart.seconds_in.items()},
-            "motion_events": dict(live.motion_counts),
-        })
+        summary.update(
+            {
+                "hr_mean_bpm": None if hr_mean is None else round(hr_mean, 1),
+                "hr_max_bpm": live.heart.max_bpm or None,
+                "seconds_in_intensity": {k: round(v, 1) for k, v in live.heart.seconds_in.items()},
+                "motion_events": dict(live.motion_counts),
+            }
+        )
         return summary
 
     def finish(self, completed: bool) -> Transition:

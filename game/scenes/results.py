@@ -68,5 +68,9 @@ class ResultsScene(Scene):
                 x += part
             t.draw(screen, "time in heart-rate intensity (very light .. near maximal)", h // 36, MUTED, (bar.x, bar.bottom + 6))
         sid = self.ctx.session.session_id
-        saved = f"saved as session {sid}" if sid is not None and self.ctx.session.error is None else (self.ctx.session.error or "not saved")
+        saved = (
+            f"saved as session {sid}"
+            if sid is not None and self.ctx.session.error is None
+            else (self.ctx.session.error or "not saved")
+        )
         t.draw(screen, saved, h // 36, MUTED, (w / 2, h * 0.97), "midbottom")

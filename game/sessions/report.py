@@ -39,9 +39,13 @@ def _fitness_line(f: dict[str, Any]) -> str:
     parts = []
     if f.get("distance_m") is not None:
         parts.append(f"distance {f['distance_m'] / 1000:.2f} km")
-    for key, label, unit, fmt in (("speed_mps", "speed", "m/s", ".1f"), ("cadence_spm", "cadence", "steps/min", ".0f"),
-                                  ("cadence_rpm", "cadence", "rpm", ".0f"), ("power_w", "power", "W", ".0f"),
-                                  ("incline_pct", "incline", "%", ".1f")):
+    for key, label, unit, fmt in (
+        ("speed_mps", "speed", "m/s", ".1f"),
+        ("cadence_spm", "cadence", "steps/min", ".0f"),
+        ("cadence_rpm", "cadence", "rpm", ".0f"),
+        ("power_w", "power", "W", ".0f"),
+        ("incline_pct", "incline", "%", ".1f"),
+    ):
         stat = f.get(key)
         if stat:
             parts.append(f"{label} avg {stat['avg']:{fmt}} / max {stat['max']:{fmt}} {unit}")

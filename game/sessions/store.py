@@ -245,16 +245,19 @@ class SessionStore:
             return None
         out = self._row(r, self._counts(session_id).get(session_id, {}))
         out["summary"] = json.loads(r[7]) if r[7] else {}
-        out["events_by_kind"] = dict(self._conn.execute(
-            "SELECT kind, count(*) FROM events WHERE session_id = ? GROUP BY kind ORDER BY kind", (session_id,)
-        ).fetchall())
+        out["events_by_kind"] = dict(
+            self._conn.execute(
+                "SELECT kind, count(*) FROM events WHERE session_id = ? GROUP BY kind ORDER BY kind", (session_id,)
+            ).fetchall()
+        )
         t0, t_end = r[8], r[9]
         if t_end is None:  # killed: the last thing written tells how long it ran
             t_end = self._conn.execute(
                 "SELECT max(t) FROM (SELECT max(t_host_ns) t FROM hr WHERE session_id=?1 UNION ALL "
                 "SELECT max(t_host_ns) FROM imu WHERE session_id=?1 UNION ALL SELECT max(t_host_ns) FROM pose WHERE session_id=?1 "
                 "UNION ALL SELECT max(t_host_ns) FROM fitness WHERE session_id=?1 "
-                "UNION ALL SELECT max(t_ns) FROM events WHERE session_id=?1)", (session_id,)
+                "UNION ALL SELECT max(t_ns) FROM events WHERE session_id=?1)",
+                (session_id,),
             ).fetchone()[0]
         out["duration_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
         out["fitness"] = self._fitness_summary(session_id) if out["samples"].get("fitness") else None
@@ -287,13 +290,13 @@ class SessionStore:
 
     _SAMPLE_SQL = {
         "hr": "SELECT t_host_ns, bpm, rr_json, contact, broadcast, source, energy_kj, t_device_ns "
-              "FROM hr WHERE session_id=? ORDER BY t_host_ns, rowid",
+        "FROM hr WHERE session_id=? ORDER BY t_host_ns, rowid",
         "imu": "SELECT t_first_ns, rate_hz, placement, source, acc, gyr, t_host_ns, n, t_device_ns "
-               "FROM imu WHERE session_id=? ORDER BY t_first_ns, rowid",
+        "FROM imu WHERE session_id=? ORDER BY t_first_ns, rowid",
         "pose": "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world "
-                "FROM pose WHERE session_id=? ORDER BY t_host_ns, rowid",
+        "FROM pose WHERE session_id=? ORDER BY t_host_ns, rowid",
         "fitness": "SELECT t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, distance_m, incline_pct "
-                   "FROM fitness WHERE session_id=? ORDER BY t_host_ns, rowid",
+        "FROM fitness WHERE session_id=? ORDER BY t_host_ns, rowid",
     }
 
     def iter_samples(self, session_id: int, kind: str) -> Iterator[dict[str, Any]]:
@@ -351,12 +354,19 @@ class SessionStore:
                 return None
             pid, created = row
             ids = [sid for (sid,) in self._conn.execute("SELECT id FROM sessions WHERE player_id=? ORDER BY id", (pid,))]
-            totals = dict(self._conn.execute(
-                "SELECT c.kind, sum(c.n) FROM session_counts c JOIN sessions s ON s.id = c.session_id "
-                "WHERE s.player_id=? GROUP BY c.kind", (pid,)
-            ).fetchall())
-        return {"player": pseudonym, "created_at": created, "sessions": ids,
-                "samples": {k: int(totals.get(k, 0)) for k in STREAM_KINDS}}
+            totals = dict(
+                self._conn.execute(
+                    "SELECT c.kind, sum(c.n) FROM session_counts c JOIN sessions s ON s.id = c.session_id "
+                    "WHERE s.player_id=? GROUP BY c.kind",
+                    (pid,),
+                ).fetchall()
+            )
+        return {
+            "player": pseudonym,
+            "created_at": created,
+            "sessions": ids,
+            "samples": {k: int(totals.get(k, 0)) for k in STREAM_KINDS},
+        }
 
     # -- deletion (schools: a player's data must be removable) -----------------------------------
     def delete_session(self, session_id: int) -> bool:
@@ -404,18 +414,41 @@ class SessionStore:
 def _decode(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
     if kind == "hr":
         t, bpm, rr, contact, broadcast, source, energy_kj, t_dev = r
-        return {"t_host_ns": t, "bpm": bpm, "rr_s": json.loads(rr), "contact": None if contact is None else bool(contact),
-                "broadcast": bool(broadcast), "source": source, "energy_kj": energy_kj, "t_device_ns": t_dev}
+        return {
+            "t_host_ns": t,
+            "bpm": bpm,
+            "rr_s": json.loads(rr),
+            "contact": None if contact is None else bool(contact),
+            "broadcast": bool(broadcast),
+            "source": source,
+            "energy_kj": energy_kj,
+            "t_device_ns": t_dev,
+        }
     if kind == "imu":
         t_first, rate, placement, source, acc, gyr, t_host, n, t_dev = r
-        return {"t_first_ns": t_first, "rate_hz": rate, "placement": placement, "source": source,
-                "acc_g": _f32(acc, 3), "gyr_dps": _f32(gyr, 3), "t_host_ns": t_host, "n": n, "t_device_ns": t_dev}
+        return {
+            "t_first_ns": t_first,
+            "rate_hz": rate,
+            "placement": placement,
+            "source": source,
+            "acc_g": _f32(acc, 3),
+            "gyr_dps": _f32(gyr, 3),
+            "t_host_ns": t_host,
+            "n": n,
+            "t_device_ns": t_dev,
+        }
     if kind == "fitness":
         t, source, *values = r
         return {"t_host_ns": t, "source": source, **dict(zip(FITNESS_FIELDS, values))}
     t, t_inf, player, source, lm, world = r
-    return {"t_host_ns": t, "t_infer_ns": t_inf, "player": player, "source": source,
-            "landmarks": _f32(lm, 4), "world": _f32(world, 3)}
+    return {
+        "t_host_ns": t,
+        "t_infer_ns": t_inf,
+        "player": player,
+        "source": source,
+        "landmarks": _f32(lm, 4),
+        "world": _f32(world, 3),
+    }
 
 
 class _Tx:

@@ -149,8 +149,11 @@ class SessionWriter:
             return
         for item in items:
             if isinstance(item, DeviceStatus):
-                self.record_event(item.t_host_ns, "device_status", {
-                    "source": item.source, "device_kind": item.device_kind, "state": item.state.value, "message": item.message})
+                self.record_event(
+                    item.t_host_ns,
+                    "device_status",
+                    {"source": item.source, "device_kind": item.device_kind, "state": item.state.value, "message": item.message},
+                )
                 continue
             if not isinstance(item, STORED_TYPES):
                 self._skip(item)
@@ -163,8 +166,11 @@ class SessionWriter:
         if kind in self._skipped_types:
             return
         self._skipped_types.add(kind)
-        log.warning("session %s: %s items are not saved (this version of Liike cannot store them); "
-                    "the rest of the session is", self.session_id, kind.__name__)
+        log.warning(
+            "session %s: %s items are not saved (this version of Liike cannot store them); the rest of the session is",
+            self.session_id,
+            kind.__name__,
+        )
 
     def record_event(self, t_ns: int, kind: str, data: dict[str, Any] | None = None) -> None:
         """Queue a game event at host time ``t_ns`` (ns): ``"jump"``, ``"game.hit"``, ... Never blocks.
@@ -187,7 +193,13 @@ class SessionWriter:
     def intact(self) -> bool:
         """True once ``finish()`` has written every recorded row and closed the session row
         (transient failures that were retried successfully do not count against it)."""
-        return self._finished and self._thread is not None and not self._thread.is_alive() and self._closed_ok and self.unwritten == 0
+        return (
+            self._finished
+            and self._thread is not None
+            and not self._thread.is_alive()
+            and self._closed_ok
+            and self.unwritten == 0
+        )
 
     def finish(self, score: float, summary: dict[str, Any]) -> None:
         """Flush everything, write ``ended_at`` / score / summary, stop the thread and close the
@@ -237,7 +249,9 @@ class SessionWriter:
                 dropped = len(pending) - MAX_PENDING_ROWS
                 del pending[:dropped]
                 self.unwritten += dropped
-                log.error("session %s: the store has failed for long; dropped the %d oldest unsaved rows", self.session_id, dropped)
+                log.error(
+                    "session %s: the store has failed for long; dropped the %d oldest unsaved rows", self.session_id, dropped
+                )
             if stop is not None:
                 for attempt in range(FINAL_ATTEMPTS):  # a locked file often frees up: a few last tries
                     if not pending or self._write(conn, pending):
@@ -264,19 +278,53 @@ class SessionWriter:
         n = {"hr": 0, "imu": 0, "pose": 0, "fitness": 0, "events": 0}
         for r in rows:
             if isinstance(r, HeartRateSample):
-                hr.append((sid, r.t_host_ns, r.bpm, dumps(list(r.rr_s)), None if r.contact is None else int(r.contact),
-                           int(r.broadcast), r.source, r.energy_kj, r.t_device_ns))
+                hr.append(
+                    (
+                        sid,
+                        r.t_host_ns,
+                        r.bpm,
+                        dumps(list(r.rr_s)),
+                        None if r.contact is None else int(r.contact),
+                        int(r.broadcast),
+                        r.source,
+                        r.energy_kj,
+                        r.t_device_ns,
+                    )
+                )
                 n["hr"] += 1
             elif isinstance(r, ImuBatch):
-                imu.append((sid, r.t_host_ns, r.t_first_ns, r.rate_hz, r.n_values, r.placement, r.source,
-                            _blob(r.acc_g), _blob(r.gyr_dps), r.t_device_ns))
+                imu.append(
+                    (
+                        sid,
+                        r.t_host_ns,
+                        r.t_first_ns,
+                        r.rate_hz,
+                        r.n_values,
+                        r.placement,
+                        r.source,
+                        _blob(r.acc_g),
+                        _blob(r.gyr_dps),
+                        r.t_device_ns,
+                    )
+                )
                 n["imu"] += r.n_values
             elif isinstance(r, PoseFrame):
                 pose.append((sid, r.t_host_ns, r.t_infer_ns, r.player, r.source, _blob(r.landmarks), _blob(r.world)))
                 n["pose"] += 1
             elif isinstance(r, FitnessSample):
-                fitness.append((sid, r.t_host_ns, r.source, _real(r.speed_mps), _real(r.cadence_spm), _real(r.cadence_rpm),
-                                _real(r.power_w), _real(r.distance_m), _real(r.incline_pct)))
+                fitness.append(
+                    (
+                        sid,
+                        r.t_host_ns,
+                        r.source,
+                        _real(r.speed_mps),
+                        _real(r.cadence_spm),
+                        _real(r.cadence_rpm),
+                        _real(r.power_w),
+                        _real(r.distance_m),
+                        _real(r.incline_pct),
+                    )
+                )
                 n["fitness"] += 1
             else:
                 _, t_ns, kind, data = r
@@ -289,7 +337,9 @@ class SessionWriter:
             conn.executemany("INSERT INTO pose VALUES (?,?,?,?,?,?,?)", pose)
             conn.executemany(
                 "INSERT INTO fitness(session_id, t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, "
-                "distance_m, incline_pct) VALUES (?,?,?,?,?,?,?,?,?)", fitness)
+                "distance_m, incline_pct) VALUES (?,?,?,?,?,?,?,?,?)",
+                fitness,
+            )
             conn.executemany("INSERT INTO events VALUES (?,?,?,?)", events)
             conn.executemany(
                 "INSERT INTO session_counts(session_id, kind, n) VALUES (?,?,?) "
@@ -311,8 +361,12 @@ class SessionWriter:
             self._warn(f"{self.error}; keeping {len(rows)} rows to retry every {self.flush_interval_s:g} s")
             return False
         if self._failing_since is not None:
-            log.warning("session %s: saving works again after %.1f s (%d rows could not be saved)",
-                        sid, time.monotonic() - self._failing_since, self.unwritten)
+            log.warning(
+                "session %s: saving works again after %.1f s (%d rows could not be saved)",
+                sid,
+                time.monotonic() - self._failing_since,
+                self.unwritten,
+            )
             self._failing_since = None
         return True
 

@@ -123,7 +123,9 @@ class AllowListFile(ConfigModel):
         first: dict[str, int] = {}
         for i, entry in enumerate(self.sensors or ()):
             if entry.address in first:
-                raise FieldError(("sensors", i, "address"), f"{entry.address} is listed twice (first as sensors[{first[entry.address]}])")
+                raise FieldError(
+                    ("sensors", i, "address"), f"{entry.address} is listed twice (first as sensors[{first[entry.address]}])"
+                )
             first[entry.address] = i
         return self
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 import random
 
 
-def reconnect_delay_s(attempt: int, *, first_s: float = 0.25, factor: float = 2.0, cap_s: float = 10.0,
-                      jitter: float = 0.2, rng: random.Random | None = None) -> float:
+def reconnect_delay_s(
+    attempt: int,
+    *,
+    first_s: float = 0.25,
+    factor: float = 2.0,
+    cap_s: float = 10.0,
+    jitter: float = 0.2,
+    rng: random.Random | None = None,
+) -> float:
     """Seconds to wait before reconnect ``attempt`` (1 = first retry after a drop).
 
     Exponential: ``first_s * factor**(attempt-1)``, capped at ``cap_s``, then spread by +-``jitter``

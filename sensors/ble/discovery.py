@@ -36,8 +36,9 @@ class DeviceKind(str, enum.Enum):
     @property
     def stream_kind(self) -> str:
         """The ``device_kind`` label its statuses carry."""
-        return {DeviceKind.HEART_RATE: "heart_rate", DeviceKind.POLAR_PMD: "heart_rate",
-                DeviceKind.MOVESENSE: "imu"}.get(self, "fitness")
+        return {DeviceKind.HEART_RATE: "heart_rate", DeviceKind.POLAR_PMD: "heart_rate", DeviceKind.MOVESENSE: "imu"}.get(
+            self, "fitness"
+        )
 
 
 _PMD_NAMES = re.compile(r"^polar (h10|verity|oh1|sense)", re.IGNORECASE)
@@ -49,8 +50,12 @@ def _norm(uuid: str) -> str:
     return f"0000{u}-0000-1000-8000-00805f9b34fb" if len(u) == 4 else u
 
 
-def classify(name: str | None, service_uuids: list[str], manufacturer_data: dict[int, bytes] | None = None,
-             service_data: dict[str, bytes] | None = None) -> DeviceKind:
+def classify(
+    name: str | None,
+    service_uuids: list[str],
+    manufacturer_data: dict[int, bytes] | None = None,
+    service_data: dict[str, bytes] | None = None,
+) -> DeviceKind:
     """The kind of sensor an advertisement describes."""
     uuids = {_norm(u) for u in service_uuids}
     label = (name or "").strip()
@@ -99,9 +104,16 @@ class ScanResult:
     last_seen_ns: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"address": self.address, "name": self.name, "kind": self.kind.value, "rssi_dbm": self.rssi_dbm,
-                "service_uuids": self.service_uuids, "broadcast_bpm": self.broadcast_bpm,
-                "broadcast_contact": self.broadcast_contact, "seen": self.seen}
+        return {
+            "address": self.address,
+            "name": self.name,
+            "kind": self.kind.value,
+            "rssi_dbm": self.rssi_dbm,
+            "service_uuids": self.service_uuids,
+            "broadcast_bpm": self.broadcast_bpm,
+            "broadcast_contact": self.broadcast_contact,
+            "seen": self.seen,
+        }
 
 
 def polar_broadcast_of(manufacturer_data: dict[int, bytes]) -> polar_broadcast.PolarHrBroadcast | None:
@@ -121,8 +133,15 @@ class Discovery:
         self.results: dict[str, ScanResult] = {}
         self.clock = clock
 
-    def add(self, address: str, name: str | None, rssi: int, service_uuids: list[str],
-            manufacturer_data: dict[int, bytes], service_data: dict[str, bytes] | None = None) -> ScanResult:
+    def add(
+        self,
+        address: str,
+        name: str | None,
+        rssi: int,
+        service_uuids: list[str],
+        manufacturer_data: dict[int, bytes],
+        service_data: dict[str, bytes] | None = None,
+    ) -> ScanResult:
         kind = classify(name, service_uuids, manufacturer_data, service_data)
         hr = polar_broadcast_of(manufacturer_data)
         r = self.results.get(address)
@@ -145,15 +164,22 @@ class Discovery:
         return sorted(self.results.values(), key=lambda r: (r.kind == DeviceKind.UNKNOWN, -r.rssi_dbm, r.address))
 
 
-async def scan(seconds: float, *, backend: type | None = None,
-               on_result: Callable[[ScanResult], None] | None = None) -> list[ScanResult]:
+async def scan(
+    seconds: float, *, backend: type | None = None, on_result: Callable[[ScanResult], None] | None = None
+) -> list[ScanResult]:
     """Scan for ``seconds``; returns every device seen, sensors first. Raises what bleak raises
     (classify it with :func:`sensors.ble.link_errors.classify`)."""
     found = Discovery()
 
     def on_adv(device: Any, adv: Any) -> None:
-        r = found.add(device.address, adv.local_name or device.name, adv.rssi, list(adv.service_uuids),
-                      dict(adv.manufacturer_data), dict(adv.service_data))
+        r = found.add(
+            device.address,
+            adv.local_name or device.name,
+            adv.rssi,
+            list(adv.service_uuids),
+            dict(adv.manufacturer_data),
+            dict(adv.service_data),
+        )
         if on_result is not None:
             on_result(r)
 

@@ -31,8 +31,7 @@ class Freshness:
         return self._fresh and not was
 
     def fresh(self, now_ns: int) -> bool:
-        return (self.last_ns is not None and not self.invalid
-                and now_ns - self.last_ns <= self.timeout_s * NS_PER_S)
+        return self.last_ns is not None and not self.invalid and now_ns - self.last_ns <= self.timeout_s * NS_PER_S
 
     def check(self, now_ns: int) -> bool:
         """Returns True when the stream has just gone stale (once per staleness)."""

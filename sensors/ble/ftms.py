@@ -93,7 +93,9 @@ class IndoorBikeData:
 
 def _treadmill_table(pace_uint16: bool) -> tuple[tuple[int, tuple[_Field, ...]], ...]:
     pace: tuple[_Field, ...] = (("pace_s_per_500m", "H", 1, None),) if pace_uint16 else (("pace_km_per_min", "B", 0.1, None),)
-    avg_pace: tuple[_Field, ...] = (("avg_pace_s_per_500m", "H", 1, None),) if pace_uint16 else (("avg_pace_km_per_min", "B", 0.1, None),)
+    avg_pace: tuple[_Field, ...] = (
+        (("avg_pace_s_per_500m", "H", 1, None),) if pace_uint16 else (("avg_pace_km_per_min", "B", 0.1, None),)
+    )
     return (
         (0, (("speed_kmh", "H", 0.01, None),)),  # present when bit 0 is CLEAR
         (1, (("avg_speed_kmh", "H", 0.01, None),)),
@@ -142,7 +144,7 @@ def _parse(table: tuple[tuple[int, tuple[_Field, ...]], ...], name: str, data: b
             size = 3 if fmt == "u24" else struct.calcsize(fmt)
             if pos + size > len(data):
                 raise ParseError(name, f"flags announce {field} but the data ends at byte {len(data)}", data)
-            raw = int.from_bytes(data[pos:pos + 3], "little") if fmt == "u24" else struct.unpack_from("<" + fmt, data, pos)[0]
+            raw = int.from_bytes(data[pos : pos + 3], "little") if fmt == "u24" else struct.unpack_from("<" + fmt, data, pos)[0]
             pos += size
             if raw == missing:
                 continue

@@ -87,5 +87,6 @@ def parse_body_sensor_location(data: bytes) -> str:
 
 def to_sample(m: HeartRateMeasurement, t_host_ns: int, source: str, broadcast: bool = False) -> HeartRateSample:
     """The bus sample for a parsed measurement received at ``t_host_ns`` from ``source``."""
-    return HeartRateSample(t_host_ns=t_host_ns, source=source, bpm=m.bpm, rr_s=m.rr_s, contact=m.contact,
-                           energy_kj=m.energy_kj, broadcast=broadcast)
+    return HeartRateSample(
+        t_host_ns=t_host_ns, source=source, bpm=m.bpm, rr_s=m.rr_s, contact=m.contact, energy_kj=m.energy_kj, broadcast=broadcast
+    )

@@ -55,13 +55,26 @@ class SensorLink:
     platform's). ``connect_timeout_s``: how long one attempt waits for the device.
     """
 
-    def __init__(self, address: str, emit: Callable[[BusItem], None], *, name: str | None = None,
-                 device_kind: str = "ble", placement: str = "chest", client_backend: type | None = None,
-                 connect_timeout_s: float = 10.0, clock: Callable[[], int] = now_ns,
-                 backoff: Callable[[int], float] = reconnect_delay_s, watchdog_period_s: float = 0.25,
-                 stale_after_s: float | None = None, adapter: str | None = None,
-                 presence: Callable[[str], Any] | None = None, connect_lock: asyncio.Lock | None = None,
-                 presence_poll_s: float = 0.1, unseen_advice_after_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        address: str,
+        emit: Callable[[BusItem], None],
+        *,
+        name: str | None = None,
+        device_kind: str = "ble",
+        placement: str = "chest",
+        client_backend: type | None = None,
+        connect_timeout_s: float = 10.0,
+        clock: Callable[[], int] = now_ns,
+        backoff: Callable[[int], float] = reconnect_delay_s,
+        watchdog_period_s: float = 0.25,
+        stale_after_s: float | None = None,
+        adapter: str | None = None,
+        presence: Callable[[str], Any] | None = None,
+        connect_lock: asyncio.Lock | None = None,
+        presence_poll_s: float = 0.1,
+        unseen_advice_after_s: float = 5.0,
+    ) -> None:
         self.address = address
         self.adapter = adapter
         #: ``presence(address)``: the BLEDevice when the device was seen advertising lately,
@@ -113,8 +126,13 @@ class SensorLink:
         # Logged at debug per packet; the count is in the stats and the monitor's summary.
         log.debug("%s: malformed %s notification: %s", self.name, stream, error)
         if self.stats.malformed in (1, 10, 100, 1000):
-            log.warning("%s: %d malformed %s notification(s) so far (latest: %s); the link stays up",
-                        self.name, self.stats.malformed, stream, error)
+            log.warning(
+                "%s: %d malformed %s notification(s) so far (latest: %s); the link stays up",
+                self.name,
+                self.stats.malformed,
+                stream,
+                error,
+            )
 
     def _update_freshness(self) -> None:
         if self.state not in (DeviceState.CONNECTED, DeviceState.STREAMING, DeviceState.STALE):
@@ -124,8 +142,9 @@ class SensorLink:
             fresh.check(now)
         since_connect_s = (now - (self._connected_ns or now)) / 1e9
         # A stream that has not sent anything yet is "starting" until its timeout has passed.
-        quiet = [s for s, f in self._fresh.items()
-                 if not f.fresh(now) and (f.last_ns is not None or since_connect_s > f.timeout_s)]
+        quiet = [
+            s for s, f in self._fresh.items() if not f.fresh(now) and (f.last_ns is not None or since_connect_s > f.timeout_s)
+        ]
         starting = [s for s, f in self._fresh.items() if f.last_ns is None and s not in quiet]
         if quiet:
             if any(self._fresh[s].invalid for s in quiet) and "hr" in quiet:
@@ -155,8 +174,10 @@ class SensorLink:
         attempt = 0
         loop = asyncio.get_running_loop()
         while not self._stop.is_set():
-            self._status(DeviceState.CONNECTING if attempt == 0 else DeviceState.SEARCHING,
-                         f"{self.name}: connecting" if attempt == 0 else f"{self.name}: reconnecting (try {attempt + 1})")
+            self._status(
+                DeviceState.CONNECTING if attempt == 0 else DeviceState.SEARCHING,
+                f"{self.name}: connecting" if attempt == 0 else f"{self.name}: reconnecting (try {attempt + 1})",
+            )
             client: BleakClient | None = None
             error: LinkError | None = None
             try:
@@ -240,8 +261,9 @@ class SensorLink:
             await self._close(client)
             raise
         # A profile may drop a stream it could not start (a PMD refusal leaves heart rate only).
-        self._fresh = {s: self._fresh.get(s) or Freshness(self.stale_after_s or self._profile.stale_after_s)
-                       for s in self._profile.streams}
+        self._fresh = {
+            s: self._fresh.get(s) or Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams
+        }
         if client.mtu_size - 3 < LARGE_NOTIFICATION_BYTES and len(self._profile.streams) > 1:
             log.warning("%s: ATT MTU is %d bytes; accelerometer frames may be cut short", self.name, client.mtu_size)
         return client

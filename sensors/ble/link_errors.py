@@ -30,8 +30,10 @@ class AdapterMissing(LinkError):
 
 
 class BluetoothUnavailable(LinkError):
-    advice = ("Bluetooth is not available on this computer (no Bluetooth service is running): on Linux install "
-              "and start BlueZ (`bluetoothd`), or play with the camera or keyboard.")
+    advice = (
+        "Bluetooth is not available on this computer (no Bluetooth service is running): on Linux install "
+        "and start BlueZ (`bluetoothd`), or play with the camera or keyboard."
+    )
     retry = False
 
 
@@ -45,13 +47,17 @@ class BluetoothDenied(LinkError):
 
 
 class OutOfRange(LinkError):
-    advice = ("The sensor did not answer: wear it (a strap wakes on skin contact), wet the strap's electrodes, "
-              "bring it within a few metres, and check it is not connected to a phone or watch.")
+    advice = (
+        "The sensor did not answer: wear it (a strap wakes on skin contact), wet the strap's electrodes, "
+        "bring it within a few metres, and check it is not connected to a phone or watch."
+    )
 
 
 class ConnectionSlotsExhausted(LinkError):
-    advice = ("The Bluetooth adapter holds no more connections (typically 5-7): disconnect a sensor, add a second "
-              "adapter, or read heart rates from broadcasts instead.")
+    advice = (
+        "The Bluetooth adapter holds no more connections (typically 5-7): disconnect a sensor, add a second "
+        "adapter, or read heart rates from broadcasts instead."
+    )
 
 
 class ServiceMissing(LinkError):
@@ -66,10 +72,22 @@ class LinkLost(LinkError):
 # HCI status 0x09 is Connection Limit Exceeded (Core 5.4 Vol 1 Part F 1.3), as bleak and bumble
 # print it; BlueZ's "le-connection-abort-by-local" is NOT a slot problem: it mostly means the
 # device went out of range or another central holds it, so it counts as out of range.
-_SLOT_MARKERS = ("(0x09)", "connection limit exceeded", "connection_limit_exceeded", "too many connections",
-                 "maximum number of connections")
-_NOT_FOUND_MARKERS = ("not found", "timed out", "timeout", "(0x3e)", "failed to be established", "in progress",
-                      "le-connection-abort-by-local")
+_SLOT_MARKERS = (
+    "(0x09)",
+    "connection limit exceeded",
+    "connection_limit_exceeded",
+    "too many connections",
+    "maximum number of connections",
+)
+_NOT_FOUND_MARKERS = (
+    "not found",
+    "timed out",
+    "timeout",
+    "(0x3e)",
+    "failed to be established",
+    "in progress",
+    "le-connection-abort-by-local",
+)
 
 
 def classify(exc: BaseException, address: str = "") -> LinkError:
@@ -84,8 +102,11 @@ def classify(exc: BaseException, address: str = "") -> LinkError:
         reason = exc.reason
         if reason == BleakBluetoothNotAvailableReason.POWERED_OFF:
             return BluetoothOff(str(exc.args[0]), address=address)
-        if reason in (BleakBluetoothNotAvailableReason.DENIED_BY_USER, BleakBluetoothNotAvailableReason.DENIED_BY_SYSTEM,
-                      BleakBluetoothNotAvailableReason.DENIED_BY_UNKNOWN):
+        if reason in (
+            BleakBluetoothNotAvailableReason.DENIED_BY_USER,
+            BleakBluetoothNotAvailableReason.DENIED_BY_SYSTEM,
+            BleakBluetoothNotAvailableReason.DENIED_BY_UNKNOWN,
+        ):
             return BluetoothDenied(str(exc.args[0]), address=address)
         return AdapterMissing(str(exc.args[0]), address=address)
     if isinstance(exc, BleakDeviceNotFoundError):

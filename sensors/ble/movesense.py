@@ -43,6 +43,7 @@ IMU_RESOURCES = {"Acc": 1, "Gyro": 1, "Magn": 1, "IMU6": 2, "IMU9": 3}
 
 # --- commands ----------------------------------------------------------------------------------
 
+
 def _check_ref(reference: int) -> None:
     if not 1 <= reference <= 0xFF:
         raise ValueError(f"a client reference is 1..255 (0 is reserved), got {reference}")
@@ -105,6 +106,7 @@ def parse_command(data: bytes) -> GspCommand:
 
 # --- replies -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class CommandResult:
     """Reply type 1. ``payload``: ``b"Hello"`` for HELLO, else a 2-byte result code."""
@@ -163,8 +165,11 @@ def parse_reply(data: bytes) -> GspReply:
 def join_parts(first: DataNotification, rest: DataContinuation) -> DataNotification:
     """One data message from a type-2 notification and the type-3 one that continues it."""
     if first.reference != rest.reference:
-        raise ParseError("Movesense reply", f"continuation of reference {rest.reference} does not follow "
-                         f"reference {first.reference}", rest.payload)
+        raise ParseError(
+            "Movesense reply",
+            f"continuation of reference {rest.reference} does not follow reference {first.reference}",
+            rest.payload,
+        )
     return DataNotification(first.reference, first.payload + rest.payload)
 
 
@@ -193,9 +198,16 @@ class MovesenseImuData:
         if not rate_hz > 0:
             raise ValueError(f"rate_hz must be positive, got {rate_hz}")
         back = round((self.n_samples - 1) * 1e9 / rate_hz)
-        return ImuBatch(t_host_ns=t_host_ns, source=source, rate_hz=rate_hz, t_first_ns=t_host_ns - back,
-                        acc_g=self.acc_mps2 / STANDARD_GRAVITY_MPS2, gyr_dps=self.gyr_dps, placement=placement,
-                        t_device_ns=self.timestamp_ms * 1_000_000)
+        return ImuBatch(
+            t_host_ns=t_host_ns,
+            source=source,
+            rate_hz=rate_hz,
+            t_first_ns=t_host_ns - back,
+            acc_g=self.acc_mps2 / STANDARD_GRAVITY_MPS2,
+            gyr_dps=self.gyr_dps,
+            placement=placement,
+            t_device_ns=self.timestamp_ms * 1_000_000,
+        )
 
 
 def parse_imu_payload(payload: bytes, resource: str) -> MovesenseImuData:
@@ -220,5 +232,4 @@ def parse_imu_payload(payload: bytes, resource: str) -> MovesenseImuData:
         return MovesenseImuData(ts, None, gyr_dps=blocks[0])
     if resource == "Magn":
         return MovesenseImuData(ts, None, magn_ut=blocks[0])
-    return MovesenseImuData(ts, blocks[0], gyr_dps=blocks[1] if vectors > 1 else None,
-                            magn_ut=blocks[2] if vectors > 2 else None)
+    return MovesenseImuData(ts, blocks[0], gyr_dps=blocks[1] if vectors > 1 else None, magn_ut=blocks[2] if vectors > 2 else None)

@@ -50,8 +50,14 @@ MG_PER_G = 1000.0
 _TYPE_MASK = 0x3F  # bits 6-7 of a type byte carry the recording type (online / offline)
 
 #: Value size in bytes of each setting (``PmdSetting.typeToFieldSize``).
-SETTING_SIZES = {SETTING_SAMPLE_RATE: 2, SETTING_RESOLUTION: 2, SETTING_RANGE: 2, SETTING_RANGE_MILLIUNIT: 4,
-                 SETTING_CHANNELS: 1, SETTING_FACTOR: 4}
+SETTING_SIZES = {
+    SETTING_SAMPLE_RATE: 2,
+    SETTING_RESOLUTION: 2,
+    SETTING_RANGE: 2,
+    SETTING_RANGE_MILLIUNIT: 4,
+    SETTING_CHANNELS: 1,
+    SETTING_FACTOR: 4,
+}
 
 
 class PmdStatus(enum.IntEnum):
@@ -76,6 +82,7 @@ class PmdStatus(enum.IntEnum):
 
 # --- requests (pure builders, and their parser for round trips) ---------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class PmdRequest:
     op: int
@@ -99,15 +106,25 @@ def build_stop(measurement: int) -> bytes:
     return bytes([OP_STOP, measurement])
 
 
-def build_start(measurement: int, *, sample_rate_hz: int | None = None, resolution_bits: int | None = None,
-                range_g: int | None = None, channels: int | None = None) -> bytes:
+def build_start(
+    measurement: int,
+    *,
+    sample_rate_hz: int | None = None,
+    resolution_bits: int | None = None,
+    range_g: int | None = None,
+    channels: int | None = None,
+) -> bytes:
     """Start a stream, e.g. H10 ACC at 200 Hz, 16 bit, ±8 g:
     ``build_start(TYPE_ACC, sample_rate_hz=200, resolution_bits=16, range_g=8)``. Query the
     sensor (``build_get_settings``) for the values it allows."""
     _check_u8("measurement", measurement)
     out = bytearray([OP_START, measurement])
-    for setting, value in ((SETTING_SAMPLE_RATE, sample_rate_hz), (SETTING_RESOLUTION, resolution_bits),
-                           (SETTING_RANGE, range_g), (SETTING_CHANNELS, channels)):
+    for setting, value in (
+        (SETTING_SAMPLE_RATE, sample_rate_hz),
+        (SETTING_RESOLUTION, resolution_bits),
+        (SETTING_RANGE, range_g),
+        (SETTING_CHANNELS, channels),
+    ):
         if value is None:
             continue
         size = SETTING_SIZES[setting]
@@ -137,6 +154,7 @@ def parse_request(data: bytes) -> PmdRequest:
 
 # --- responses ---------------------------------------------------------------------------------
 
+
 def _settings_items(name: str, p: bytes, whole: bytes) -> list[tuple[int, tuple[int | float, ...]]]:
     out: list[tuple[int, tuple[int | float, ...]]] = []
     pos = 0
@@ -153,7 +171,7 @@ def _settings_items(name: str, p: bytes, whole: bytes) -> list[tuple[int, tuple[
         if setting == SETTING_FACTOR:
             values: tuple[int | float, ...] = struct.unpack_from(f"<{count}f", p, pos + 2)
         else:
-            values = tuple(int.from_bytes(p[i:i + size], "little") for i in range(pos + 2, end, size))
+            values = tuple(int.from_bytes(p[i : i + size], "little") for i in range(pos + 2, end, size))
         out.append((setting, values))
         pos = end
     return out
@@ -248,11 +266,18 @@ def parse_features(data: bytes) -> PmdFeatures:
     if data[0] != FEATURE_READ_CODE:
         raise ParseError(name, f"starts 0x{data[0]:02x}, not 0x0F", data)
     b = data[1]
-    return PmdFeatures(ecg=bool(b & 0x01), ppg=bool(b & 0x02), acc=bool(b & 0x04), ppi=bool(b & 0x08),
-                       gyro=bool(b & 0x20), magnetometer=bool(b & 0x40))
+    return PmdFeatures(
+        ecg=bool(b & 0x01),
+        ppg=bool(b & 0x02),
+        acc=bool(b & 0x04),
+        ppi=bool(b & 0x08),
+        gyro=bool(b & 0x20),
+        magnetometer=bool(b & 0x40),
+    )
 
 
 # --- accelerometer data frames -----------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True, eq=False)  # arrays: compare fields, not frames
 class PmdAccFrame:
@@ -281,8 +306,15 @@ class PmdAccFrame:
         if not rate_hz > 0:
             raise ValueError(f"rate_hz must be positive, got {rate_hz}")
         back = round((self.n_samples - 1) * 1e9 / rate_hz)
-        return ImuBatch(t_host_ns=t_host_ns, source=source, rate_hz=rate_hz, t_first_ns=t_host_ns - back,
-                        acc_g=self.acc_mg / MG_PER_G, placement=placement, t_device_ns=self.t_last_ns - back)
+        return ImuBatch(
+            t_host_ns=t_host_ns,
+            source=source,
+            rate_hz=rate_hz,
+            t_first_ns=t_host_ns - back,
+            acc_g=self.acc_mg / MG_PER_G,
+            placement=placement,
+            t_device_ns=self.t_last_ns - back,
+        )
 
 
 def _signed(value: int, bits: int) -> int:
@@ -296,7 +328,7 @@ def decode_delta_frame(payload: bytes, channels: int, resolution_bits: int) -> l
     ref_size = channels * step
     if len(payload) < ref_size:
         raise ParseError(name, f"shorter than its {ref_size}-byte reference sample", payload)
-    samples = [[_signed(int.from_bytes(payload[i * step:(i + 1) * step], "little"), resolution_bits) for i in range(channels)]]
+    samples = [[_signed(int.from_bytes(payload[i * step : (i + 1) * step], "little"), resolution_bits) for i in range(channels)]]
     pos = ref_size
     while pos < len(payload):
         if pos + 2 > len(payload):
@@ -308,7 +340,7 @@ def decode_delta_frame(payload: bytes, channels: int, resolution_bits: int) -> l
         nbytes = (width * channels * count + 7) // 8
         if pos + nbytes > len(payload):
             raise ParseError(name, f"delta block of {count} samples x {width} bits runs past the frame", payload)
-        bits = int.from_bytes(payload[pos:pos + nbytes], "little")  # bit k of the block = bit k%8 of byte k//8
+        bits = int.from_bytes(payload[pos : pos + nbytes], "little")  # bit k of the block = bit k%8 of byte k//8
         pos += nbytes
         mask = (1 << width) - 1
         shift = 0
@@ -347,7 +379,7 @@ def parse_acc_frame(data: bytes, factor: float = 1.0) -> PmdAccFrame:
             raise ParseError(name, f"raw payload of {len(payload)} bytes is not whole {size}-byte samples", data)
         if step == 3:  # int24: widen each value to 4 bytes, then sign-extend
             b = np.frombuffer(payload, dtype=np.uint8).reshape(-1, 3)
-            wide = (b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8) | (b[:, 2].astype(np.int32) << 16))
+            wide = b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8) | (b[:, 2].astype(np.int32) << 16)
             wide = np.where(wide & 0x800000, wide - (1 << 24), wide)
             acc = wide.reshape(-1, 3).astype(np.float64)
         else:

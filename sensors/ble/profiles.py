@@ -59,8 +59,15 @@ class Profile:
     async def stop(self, client: BleakClient) -> None:
         return None
 
-    async def _subscribe(self, client: BleakClient, uuid: str, stream: str, parse: Callable[[bytes], T], sink: Sink,
-                         deliver: Callable[[T, int], None]) -> None:
+    async def _subscribe(
+        self,
+        client: BleakClient,
+        uuid: str,
+        stream: str,
+        parse: Callable[[bytes], T],
+        sink: Sink,
+        deliver: Callable[[T, int], None],
+    ) -> None:
         """Subscribe ``uuid``. Each notification is stamped with the host clock on arrival and
         parsed; bytes the parser refuses go to ``sink.malformed`` (the link stays up), the
         rest to ``deliver(parsed, t_host_ns)``."""
@@ -94,8 +101,7 @@ class HeartRateProfile(Profile):
         def deliver(m: heart_rate.HeartRateMeasurement, t: int) -> None:
             sink.sample("hr", heart_rate.to_sample(m, t, self.source), valid=m.contact is not False and m.bpm > 0)
 
-        await self._subscribe(client, heart_rate.MEASUREMENT_UUID, "hr", heart_rate.parse_heart_rate_measurement,
-                              sink, deliver)
+        await self._subscribe(client, heart_rate.MEASUREMENT_UUID, "hr", heart_rate.parse_heart_rate_measurement, sink, deliver)
 
 
 class PolarPmdProfile(HeartRateProfile):
@@ -170,8 +176,9 @@ class PolarPmdProfile(HeartRateProfile):
         if allowed is None:
             allowed = polar_pmd.PmdSettings((PMD_ACC_RATE_HZ,), (16,), (PMD_ACC_RANGE_G,))
         rate, resolution, range_g = choose_acc_settings(allowed)
-        answer = await ask(polar_pmd.build_start(polar_pmd.TYPE_ACC, sample_rate_hz=rate, resolution_bits=resolution,
-                                                 range_g=range_g), "start")
+        answer = await ask(
+            polar_pmd.build_start(polar_pmd.TYPE_ACC, sample_rate_hz=rate, resolution_bits=resolution, range_g=range_g), "start"
+        )
         if not answer.ok and answer.error != "ALREADY_IN_STATE":
             raise ServiceMissing(f"{self.source}: PMD refused to start the accelerometer ({answer.error})", address=self.source)
         if rate is not None:
@@ -245,9 +252,11 @@ class MovesenseProfile(Profile):
 
         await client.start_notify(movesense.DATA_UUID, on_data)
         await client.write_gatt_char(movesense.COMMAND_UUID, movesense.build_hello(), response=True)
-        await client.write_gatt_char(movesense.COMMAND_UUID,
-                                     movesense.build_subscribe(self.REFERENCE, movesense.meas_path("Acc", MOVESENSE_RATE_HZ)),
-                                     response=True)
+        await client.write_gatt_char(
+            movesense.COMMAND_UUID,
+            movesense.build_subscribe(self.REFERENCE, movesense.meas_path("Acc", MOVESENSE_RATE_HZ)),
+            response=True,
+        )
         deadline = asyncio.get_running_loop().time() + 5.0
         while True:
             remaining = deadline - asyncio.get_running_loop().time()
@@ -257,7 +266,9 @@ class MovesenseProfile(Profile):
                 raise ServiceMissing(f"{self.source}: no answer to the Movesense subscription", address=self.source) from None
             if result.reference == self.REFERENCE:
                 if result.status not in (200, 201):
-                    raise ServiceMissing(f"{self.source}: Movesense refused /Meas/Acc (code {result.status})", address=self.source)
+                    raise ServiceMissing(
+                        f"{self.source}: Movesense refused /Meas/Acc (code {result.status})", address=self.source
+                    )
                 return
 
     async def stop(self, client: BleakClient) -> None:
@@ -271,17 +282,37 @@ class FitnessMachineProfile(Profile):
 
     async def start(self, client: BleakClient, sink: Sink) -> None:
         if _has(client, ftms.TREADMILL_DATA_UUID):
+
             def treadmill(d: ftms.TreadmillData, t: int) -> None:
                 if d.speed_kmh is None and d.distance_m is None:
                     return  # a "more data" half of a split record
-                sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, power_w=d.power_w,
-                                                     distance_m=d.distance_m, incline_pct=d.incline_pct))
+                sink.sample(
+                    "fitness",
+                    FitnessSample(
+                        t,
+                        self.source,
+                        speed_mps=d.speed_mps,
+                        power_w=d.power_w,
+                        distance_m=d.distance_m,
+                        incline_pct=d.incline_pct,
+                    ),
+                )
 
             await self._subscribe(client, ftms.TREADMILL_DATA_UUID, "fitness", ftms.parse_treadmill_data, sink, treadmill)
         elif _has(client, ftms.INDOOR_BIKE_DATA_UUID):
+
             def bike(d: ftms.IndoorBikeData, t: int) -> None:
-                sink.sample("fitness", FitnessSample(t, self.source, speed_mps=d.speed_mps, cadence_rpm=d.cadence_rpm,
-                                                     power_w=d.power_w, distance_m=d.distance_m))
+                sink.sample(
+                    "fitness",
+                    FitnessSample(
+                        t,
+                        self.source,
+                        speed_mps=d.speed_mps,
+                        cadence_rpm=d.cadence_rpm,
+                        power_w=d.power_w,
+                        distance_m=d.distance_m,
+                    ),
+                )
 
             await self._subscribe(client, ftms.INDOOR_BIKE_DATA_UUID, "fitness", ftms.parse_indoor_bike_data, sink, bike)
         else:
@@ -322,8 +353,10 @@ class RunningProfile(Profile):
             raise ServiceMissing(f"{self.source} has no RSC Measurement characteristic", address=self.source)
 
         def deliver(m: rsc.RscMeasurement, t: int) -> None:
-            sink.sample("fitness", FitnessSample(t, self.source, speed_mps=m.speed_mps, cadence_spm=float(m.cadence_spm),
-                                                 distance_m=m.distance_m))
+            sink.sample(
+                "fitness",
+                FitnessSample(t, self.source, speed_mps=m.speed_mps, cadence_spm=float(m.cadence_spm), distance_m=m.distance_m),
+            )
 
         await self._subscribe(client, rsc.MEASUREMENT_UUID, "fitness", rsc.parse_rsc_measurement, sink, deliver)
 
@@ -343,5 +376,6 @@ def profile_for(client: BleakClient, source: str, placement: str = "chest", cloc
         return CadenceProfile(source, placement, clock)
     if _has(client, rsc.MEASUREMENT_UUID):
         return RunningProfile(source, placement, clock)
-    raise ServiceMissing(f"{source} offers no service Liike reads (heart rate, Polar PMD, Movesense, FTMS, CSC, RSC)",
-                         address=source)
+    raise ServiceMissing(
+        f"{source} offers no service Liike reads (heart rate, Polar PMD, Movesense, FTMS, CSC, RSC)", address=source
+    )

@@ -50,8 +50,7 @@ class BroadcastReader:
     advertisements of the same frame are the same value). Staleness is checked by :meth:`check`.
     """
 
-    def __init__(self, sensors: list[AllowedSensor], emit: Callable[[BusItem], None],
-                 clock: Callable[[], int] = now_ns) -> None:
+    def __init__(self, sensors: list[AllowedSensor], emit: Callable[[BusItem], None], clock: Callable[[], int] = now_ns) -> None:
         self.sensors = {s.address: s for s in sensors}
         self.emit = emit
         self.clock = clock
@@ -72,16 +71,23 @@ class BroadcastReader:
         self.fresh[address].seen(t, valid=hr.usable)
         self.emit(HeartRateSample(t, address, hr.bpm, contact=hr.contact, broadcast=True))
         self.published += 1
-        self._set(address, DeviceState.STREAMING if hr.usable else DeviceState.STALE,
-                  "broadcast heart rate" if hr.usable else "no skin contact: moisten the strap's electrodes")
+        self._set(
+            address,
+            DeviceState.STREAMING if hr.usable else DeviceState.STALE,
+            "broadcast heart rate" if hr.usable else "no skin contact: moisten the strap's electrodes",
+        )
 
     def check(self) -> None:
         now = self.clock()
         for address, fresh in self.fresh.items():
             if fresh.check(now) or (fresh.last_ns is None and address not in self._state):
-                self._set(address, DeviceState.STALE if fresh.last_ns is not None else DeviceState.SEARCHING,
-                          "broadcast quiet: is the strap worn and within a few metres?" if fresh.last_ns is not None
-                          else "listening for its broadcast")
+                self._set(
+                    address,
+                    DeviceState.STALE if fresh.last_ns is not None else DeviceState.SEARCHING,
+                    "broadcast quiet: is the strap worn and within a few metres?"
+                    if fresh.last_ns is not None
+                    else "listening for its broadcast",
+                )
 
     def scanning_again(self) -> None:
         """The scanner (re)started: errors shown before no longer hold."""
@@ -117,8 +123,14 @@ class BleSource:
 
     name = "ble"
 
-    def __init__(self, sensors: list[AllowedSensor], *, backends: BackendFactory | None = None,
-                 connect_timeout_s: float = 10.0, link_options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sensors: list[AllowedSensor],
+        *,
+        backends: BackendFactory | None = None,
+        connect_timeout_s: float = 10.0,
+        link_options: dict[str, Any] | None = None,
+    ) -> None:
         self.sensors = list(sensors)
         self.backends = backends
         self.connect_timeout_s = connect_timeout_s
@@ -177,10 +189,19 @@ class BleSource:
         for s in self.sensors:
             if s.mode != "connect":
                 continue
-            link = SensorLink(s.address, self._emit, name=s.display, device_kind="ble", placement=s.placement,
-                              client_backend=client_backend, connect_timeout_s=self.connect_timeout_s,
-                              adapter=s.adapter, presence=self.present,
-                              connect_lock=locks.setdefault(s.adapter, asyncio.Lock()), **self.link_options)
+            link = SensorLink(
+                s.address,
+                self._emit,
+                name=s.display,
+                device_kind="ble",
+                placement=s.placement,
+                client_backend=client_backend,
+                connect_timeout_s=self.connect_timeout_s,
+                adapter=s.adapter,
+                presence=self.present,
+                connect_lock=locks.setdefault(s.adapter, asyncio.Lock()),
+                **self.link_options,
+            )
             self.links.append(link)
             tasks.append(asyncio.create_task(link.run(), name=f"link {s.address}"))
         broadcast = [s for s in self.sensors if s.mode == "broadcast"]
@@ -234,7 +255,7 @@ class BleSource:
                     reader.scan_failed(str(err))
                 attempt += 1
                 try:
-                    await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2 ** attempt))
+                    await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2**attempt))
                 except TimeoutError:
                     pass
                 continue

@@ -161,8 +161,10 @@ class CameraCapture:
             if self.is_file:
                 what = f"cannot open video {self.source}: check the path and that the file is a video OpenCV can read"
             else:
-                what = (f"cannot open camera {self.source}: check it is plugged in and not used by another "
-                        f"program; retrying every {self.retry_s:.0f} s")
+                what = (
+                    f"cannot open camera {self.source}: check it is plugged in and not used by another "
+                    f"program; retrying every {self.retry_s:.0f} s"
+                )
             self._status(DeviceState.ERROR, what)
             return None
         if self.width:
@@ -188,7 +190,9 @@ class CameraCapture:
             finally:
                 cap.release()
             if not self._stop.is_set():
-                self._status(DeviceState.DISCONNECTED, f"{self.name} stopped delivering frames; retrying every {self.retry_s:.0f} s")
+                self._status(
+                    DeviceState.DISCONNECTED, f"{self.name} stopped delivering frames; retrying every {self.retry_s:.0f} s"
+                )
                 self._stop.wait(self.retry_s)
         with self._cond:
             self.ended = True
@@ -204,8 +208,7 @@ class CameraCapture:
         while not self._stop.is_set():
             if self.every_frame:
                 with self._cond:  # offline: wait until the consumer has taken the last frame
-                    while (self._latest is not None and self._taken_index < self._latest.index
-                           and not self._stop.is_set()):
+                    while self._latest is not None and self._taken_index < self._latest.index and not self._stop.is_set():
                         self._cond.wait(0.5)
             ok, image = cap.read()
             t = self._clock()

@@ -93,8 +93,10 @@ def shipped_models_dir() -> Path:
             raise
         return _REPO_MODELS
     if not isinstance(root, Path):
-        raise ModelError(f"the shipped pose models ({ASSETS_PACKAGE}, at {root}) are not plain files on disk: "
-                         "install Liike with pip, which unpacks it")
+        raise ModelError(
+            f"the shipped pose models ({ASSETS_PACKAGE}, at {root}) are not plain files on disk: "
+            "install Liike with pip, which unpacks it"
+        )
     return root / "models"
 
 
@@ -185,10 +187,13 @@ def _read(path: Path, expected_sha256: str | None, name: str) -> tuple[ModelInfo
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return ModelInfo(name, path, 0, "", False, f"pose model {path} cannot be read ({exc.strerror}): check its permissions"), b""
+        return ModelInfo(
+            name, path, 0, "", False, f"pose model {path} cannot be read ({exc.strerror}): check its permissions"
+        ), b""
     if not data:
-        return ModelInfo(name, path, 0, hashlib.sha256(b"").hexdigest(), False,
-                         f"pose model {path} is empty (0 bytes): {_fix(path, shipped)}"), b""
+        return ModelInfo(
+            name, path, 0, hashlib.sha256(b"").hexdigest(), False, f"pose model {path} is empty (0 bytes): {_fix(path, shipped)}"
+        ), b""
     return _verify_bytes(data, path, expected_sha256, name), data
 
 

@@ -79,8 +79,10 @@ class PoseEstimator:
         result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=crop), t_ms)
         if not result.pose_landmarks:
             return None
-        lm = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in result.pose_landmarks[0]],
-                      dtype=np.float32)
+        lm = np.array(
+            [[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0] for p in result.pose_landmarks[0]],
+            dtype=np.float32,
+        )
         scale = (x1 - x0) / w
         lm[:, 0] = x0 / w + lm[:, 0] * scale
         lm[:, 2] *= scale
@@ -180,8 +182,16 @@ class PoseWorker:
                 smoothed = filt(frame.t_host_ns, lm[:, :3])
                 lm = np.column_stack([smoothed, lm[:, 3]])
             done = self._clock()
-            self._bus.push(PoseFrame(t_host_ns=frame.t_host_ns, source=self.capture.name, landmarks=lm,
-                                     world=res.world, t_infer_ns=done, player=player))
+            self._bus.push(
+                PoseFrame(
+                    t_host_ns=frame.t_host_ns,
+                    source=self.capture.name,
+                    landmarks=lm,
+                    world=res.world,
+                    t_infer_ns=done,
+                    player=player,
+                )
+            )
             self.latency_ms.append((done - frame.t_host_ns) / 1e6)
         self.inference_ms.append((time.perf_counter() - t0) * 1000)
         self.frames_done += 1

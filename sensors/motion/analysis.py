@@ -73,9 +73,15 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
     events = []
     per = max(1, int(round(rate_hz)))
     for i in range(0, n, per):
-        batch = ImuBatch(t_host_ns=0, source="file", rate_hz=rate_hz, t_first_ns=int(round(i * NS_PER_S / rate_hz)),
-                         acc_g=acc[i:i + per], gyr_dps=None if gyr_dps is None else gyr_dps[i:i + per],
-                         placement=normalise_placement(placement))
+        batch = ImuBatch(
+            t_host_ns=0,
+            source="file",
+            rate_hz=rate_hz,
+            t_first_ns=int(round(i * NS_PER_S / rate_hz)),
+            acc_g=acc[i : i + per],
+            gyr_dps=None if gyr_dps is None else gyr_dps[i : i + per],
+            placement=normalise_placement(placement),
+        )
         events += steps.update(batch)
         events += reps.update(batch)
         vertical.append(orientation.update(batch).vertical_g)
@@ -85,9 +91,15 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
     free_fall.flush()
     vert = np.concatenate(vertical) if vertical else np.zeros(0)
     step_t = [e.t_ns for e in events if e.kind == "step"]
-    jumps = [{"t_s": round(e.t_ns / NS_PER_S, 3),
-              "flight_s": round(math.sqrt(8.0 * e.magnitude / G_MPS2), 3),  # h = g t^2 / 8 (Bosco 1983)
-              "height_m": round(e.magnitude, 3)} for e in events if e.kind == "jump"]
+    jumps = [
+        {
+            "t_s": round(e.t_ns / NS_PER_S, 3),
+            "flight_s": round(math.sqrt(8.0 * e.magnitude / G_MPS2), 3),  # h = g t^2 / 8 (Bosco 1983)
+            "height_m": round(e.magnitude, 3),
+        }
+        for e in events
+        if e.kind == "jump"
+    ]
     table, note = cut_points_for(placement)
     enmo = enmo_mg(acc) if n else np.zeros(0)
     return {
@@ -104,14 +116,17 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
         "enmo_mg_mean": round(float(enmo.mean()), 2) if n else 0.0,
         "orientation_available": gyr_dps is not None,
         "vertical_acc_source": "ahrs" if gyr_dps is not None else "lowpass",
-        "vertical_acc_rms_g": round(float(np.sqrt(np.mean(vert ** 2))), 3) if n else 0.0,
+        "vertical_acc_rms_g": round(float(np.sqrt(np.mean(vert**2))), 3) if n else 0.0,
         "free_falls": len(free_fall.runs),
         "free_fall_s": round(sum(b - a for a, b in free_fall.runs) / NS_PER_S, 3),
         "cut_points": table.name if table is not None else None,
         "cut_points_note": note,
         "intensity_epoch_s": INTENSITY_EPOCH_S,
-        "intensity_minutes": ({k: round(v, 3) for k, v in intensity_minutes(acc, rate_hz, table, INTENSITY_EPOCH_S).items()}
-                              if table is not None and n else None),
+        "intensity_minutes": (
+            {k: round(v, 3) for k, v in intensity_minutes(acc, rate_hz, table, INTENSITY_EPOCH_S).items()}
+            if table is not None and n
+            else None
+        ),
     }
 
 

@@ -97,8 +97,9 @@ class Calibration:
 
 def _shoulder_width(frame: PoseFrame, aspect_wh: float) -> float:
     lm = frame.landmarks
-    return math.hypot((float(lm[L_SHOULDER, 0]) - float(lm[R_SHOULDER, 0])) * aspect_wh,
-                      float(lm[L_SHOULDER, 1]) - float(lm[R_SHOULDER, 1]))
+    return math.hypot(
+        (float(lm[L_SHOULDER, 0]) - float(lm[R_SHOULDER, 0])) * aspect_wh, float(lm[L_SHOULDER, 1]) - float(lm[R_SHOULDER, 1])
+    )
 
 
 def build_calibration(
@@ -117,8 +118,10 @@ def build_calibration(
     feats = [(fr, extract_features(fr, aspect_wh=aspect_wh)) for fr in standing]
     usable = [(fr, f) for fr, f in feats if f.legs_ok and f.shoulders_ok and f.hip_height > 0 and f.torso_len > 0]
     if len(usable) < MIN_STANDING_FRAMES:
-        raise CalibrationError(f"only {len(usable)} frames show the whole body ({MIN_STANDING_FRAMES} needed): "
-                               "step back so the camera sees you from head to feet, and stand still")
+        raise CalibrationError(
+            f"only {len(usable)} frames show the whole body ({MIN_STANDING_FRAMES} needed): "
+            "step back so the camera sees you from head to feet, and stand still"
+        )
     hips = [f.hip_height for _, f in usable]
     hip_height = statistics.median(hips)
     if (max(hips) - min(hips)) / hip_height > MAX_STANDING_SPREAD:
@@ -143,10 +146,20 @@ def build_calibration(
     hr_rest = hr_rest_bpm if hr_rest_bpm is not None else DEFAULT_HR_REST_BPM
     HeartProfile(hr_rest_bpm=hr_rest, hr_max_bpm=hr_max)  # checks the pair, with a clear message
     return Calibration(
-        aspect_wh=aspect_wh, floor_y=floor_y, hip_height=hip_height, trunk_len=trunk, shoulder_width=shoulders,
-        body_height=(floor_y - nose_y) / NOSE_HEIGHT_SHARE, standing_frames=len(usable),
-        hr_rest_bpm=hr_rest, hr_max_bpm=hr_max, hr_rest_measured=hr_rest_bpm is not None,
-        hr_max_measured=hr_max_bpm is not None, age_y=age_y, deepest_squat=deepest, highest_reach=highest,
+        aspect_wh=aspect_wh,
+        floor_y=floor_y,
+        hip_height=hip_height,
+        trunk_len=trunk,
+        shoulder_width=shoulders,
+        body_height=(floor_y - nose_y) / NOSE_HEIGHT_SHARE,
+        standing_frames=len(usable),
+        hr_rest_bpm=hr_rest,
+        hr_max_bpm=hr_max,
+        hr_rest_measured=hr_rest_bpm is not None,
+        hr_max_measured=hr_max_bpm is not None,
+        age_y=age_y,
+        deepest_squat=deepest,
+        highest_reach=highest,
     )
 
 

@@ -161,12 +161,15 @@ class LimbStepDetector:
         return list(self._freefall.runs)
 
     def _make_counter(self, gyro: bool) -> PeriodicCounter:
-        return PeriodicCounter(min_period_s=MIN_STRIDE_S, max_period_s=MAX_STRIDE_S,
-                               abs_threshold=ANGLE_THRESHOLD_RAD if gyro else ACC_THRESHOLD_G,
-                               # A leg's signal repeats once per stride, but the other foot's
-                               # impacts put a strong component at the step frequency: keep the
-                               # highest autocorrelation peak, never halve it.
-                               divisors=())
+        return PeriodicCounter(
+            min_period_s=MIN_STRIDE_S,
+            max_period_s=MAX_STRIDE_S,
+            abs_threshold=ANGLE_THRESHOLD_RAD if gyro else ACC_THRESHOLD_G,
+            # A leg's signal repeats once per stride, but the other foot's
+            # impacts put a strong component at the step frequency: keep the
+            # highest autocorrelation peak, never halve it.
+            divisors=(),
+        )
 
     def cadence_spm(self, now_ns: int) -> float:
         return self.cadence.cadence_spm(now_ns)
@@ -212,7 +215,7 @@ class LimbStepDetector:
     def _new_flights(self) -> list[Cycle]:
         assert self._counter is not None
         out: list[Cycle] = []
-        for first, last in self._freefall.runs[self._n_flights:]:
+        for first, last in self._freefall.runs[self._n_flights :]:
             window = (first - int(FLIGHT_VETO_BEFORE_S * NS_PER_S), last + int(FLIGHT_VETO_AFTER_S * NS_PER_S))
             self._veto.append(window)
             out += self._counter.gap(*window)
@@ -264,7 +267,8 @@ class StepDetector:
             known = sorted(TRUNK_PLACEMENTS | LIMB_PLACEMENTS)
             raise ValueError(f"unknown placement {placement!r}; expected one of {', '.join(known)}")
         self.detector: ImuMotionDetector | LimbStepDetector = (
-            ImuMotionDetector(source) if self.trunk else LimbStepDetector(self.placement, source))
+            ImuMotionDetector(source) if self.trunk else LimbStepDetector(self.placement, source)
+        )
         self._rate_hz: float | None = None
 
     def update(self, batch: ImuBatch) -> list[MotionEvent]:
@@ -281,8 +285,13 @@ class StepDetector:
             return []
         up = d.gravity.lowpass / max(float(np.linalg.norm(d.gravity.lowpass)), 1e-9)
         n = int(round(self._rate_hz))
-        still = ImuBatch(t_host_ns=d.last_t_ns, source=d.source, rate_hz=self._rate_hz,
-                         t_first_ns=d.last_t_ns + int(NS_PER_S / self._rate_hz), acc_g=np.tile(up, (n, 1)))
+        still = ImuBatch(
+            t_host_ns=d.last_t_ns,
+            source=d.source,
+            rate_hz=self._rate_hz,
+            t_first_ns=d.last_t_ns + int(NS_PER_S / self._rate_hz),
+            acc_g=np.tile(up, (n, 1)),
+        )
         return d.update(still)
 
     def cadence_spm(self, now_ns: int) -> float:

@@ -49,8 +49,9 @@ class EnergyEstimate:
     method: str  # "keytel" or "met"
 
 
-def energy_kcal_per_min(hr_bpm: float, hr_max_bpm: float, mass_kg: float, age_y: float, sex: str,
-                        fallback_met: float) -> EnergyEstimate:
+def energy_kcal_per_min(
+    hr_bpm: float, hr_max_bpm: float, mass_kg: float, age_y: float, sex: str, fallback_met: float
+) -> EnergyEstimate:
     """Keytel where it is valid (HR >= 57 % of HRmax and the result positive), else METs.
 
     ``fallback_met``: the activity's MET value (2011 Compendium), e.g. 2.8 light calisthenics.

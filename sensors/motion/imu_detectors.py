@@ -33,8 +33,9 @@ from sensors.motion.pose_detectors import G_MPS2, jump_height_from_flight_m
 from sensors.samples import ImuBatch
 
 #: Placements on the trunk, where vertical acceleration follows the centre of mass.
-TRUNK_PLACEMENTS = frozenset({"chest", "sternum", "trunk", "back", "upper_back", "lower_back",
-                              "waist", "hip", "pelvis", "belt", "sacrum"})
+TRUNK_PLACEMENTS = frozenset(
+    {"chest", "sternum", "trunk", "back", "upper_back", "lower_back", "waist", "hip", "pelvis", "belt", "sacrum"}
+)
 
 #: Free fall: |acc| below this (g). A body in ballistic flight reads ~0 g whatever the mounting.
 FREE_FALL_G = 0.4
@@ -111,10 +112,20 @@ class ImuStepDetector:
     typically 50-100 ms after foot contact).
     """
 
-    def __init__(self, *, min_peak_g: float = 0.15, rel_threshold: float = 0.45,
-                 refractory_s: float = 0.25, rearm_g: float = 0.0, smooth_s: float = 0.05,
-                 highpass_s: float = 0.5, hold_s: float = 0.75, peak_tau_s: float = 1.0,
-                 max_step_gap_s: float = 1.0, source: str = "imu") -> None:
+    def __init__(
+        self,
+        *,
+        min_peak_g: float = 0.15,
+        rel_threshold: float = 0.45,
+        refractory_s: float = 0.25,
+        rearm_g: float = 0.0,
+        smooth_s: float = 0.05,
+        highpass_s: float = 0.5,
+        hold_s: float = 0.75,
+        peak_tau_s: float = 1.0,
+        max_step_gap_s: float = 1.0,
+        source: str = "imu",
+    ) -> None:
         self.max_gap_ns = int(max_step_gap_s * NS_PER_S)
         self.highpass_s = highpass_s
         self.min_peak_g, self.rel_threshold, self.rearm_g = min_peak_g, rel_threshold, rearm_g
@@ -130,7 +141,7 @@ class ImuStepDetector:
         self.cadence.reset()
         self._raw_tail = np.empty(0)
         self._raw_tail_t = np.empty(0, dtype=np.int64)
-        self._sm_tail = np.empty(0)          # last 2 smoothed values (peak test spans batches)
+        self._sm_tail = np.empty(0)  # last 2 smoothed values (peak test spans batches)
         self._sm_tail_t = np.empty(0, dtype=np.int64)
         self._armed = True
         self._last_peak_ns: int | None = None
@@ -162,7 +173,7 @@ class ImuStepDetector:
     def update(self, t_ns: np.ndarray, vert_g: np.ndarray, rate_hz: float) -> list[MotionEvent]:
         if vert_g.size == 0:
             return []
-        hw = max(0, int(round(self.smooth_s * rate_hz / 2)))       # half widths, samples
+        hw = max(0, int(round(self.smooth_s * rate_hz / 2)))  # half widths, samples
         hh = max(hw + 1, int(round(self.highpass_s * rate_hz / 2)))
         big = 2 * hh + 1
         raw = np.concatenate((self._raw_tail, vert_g))
@@ -175,7 +186,7 @@ class ImuStepDetector:
             short = (c[centres + hw + 1] - c[centres - hw]) / (2 * hw + 1)
             long_ = (c[centres + hh + 1] - c[centres - hh]) / big
             sm_new, t_new = short - long_, raw_t[centres]
-            self._raw_tail, self._raw_tail_t = raw[-(big - 1):], raw_t[-(big - 1):]
+            self._raw_tail, self._raw_tail_t = raw[-(big - 1) :], raw_t[-(big - 1) :]
         else:
             sm_new, t_new = np.empty(0), np.empty(0, dtype=np.int64)
             self._raw_tail, self._raw_tail_t = raw, raw_t
@@ -245,9 +256,18 @@ class ImuJumpDetector:
     ``airborne`` is True from confirmed free fall to landing.
     """
 
-    def __init__(self, *, free_fall_g: float = FREE_FALL_G, min_free_fall_s: float = 0.12,
-                 max_free_fall_s: float = 1.0, impact_g: float = 1.5, impact_window_s: float = 0.2,
-                 merge_gap_s: float = 0.03, min_height_m: float = 0.04, source: str = "imu") -> None:
+    def __init__(
+        self,
+        *,
+        free_fall_g: float = FREE_FALL_G,
+        min_free_fall_s: float = 0.12,
+        max_free_fall_s: float = 1.0,
+        impact_g: float = 1.5,
+        impact_window_s: float = 0.2,
+        merge_gap_s: float = 0.03,
+        min_height_m: float = 0.04,
+        source: str = "imu",
+    ) -> None:
         self.free_fall_g, self.impact_g = free_fall_g, impact_g
         self.min_height_m = min_height_m
         self.min_ff_ns = int(min_free_fall_s * NS_PER_S)
@@ -264,7 +284,7 @@ class ImuJumpDetector:
         self._state = "idle"  # idle -> fall -> gap -> idle; cooldown after an over-long fall
         self._prev: tuple[int, float] | None = None
         self._entry: tuple[int, float, int, float] = (0, 0.0, 0, 0.0)  # last above, first below
-        self._exit: tuple[int, float, int, float] = (0, 0.0, 0, 0.0)   # last below, first above
+        self._exit: tuple[int, float, int, float] = (0, 0.0, 0, 0.0)  # last below, first above
         self._sum = 0.0
         self._n = 0
         self._gap_max = 0.0
@@ -374,9 +394,16 @@ class ImuTakeoffDetector:
     ``in_flight``: a reported take-off whose free fall goes on.
     """
 
-    def __init__(self, *, free_fall_g: float = FREE_FALL_G, min_free_fall_s: float = 0.02,
-                 min_speed_mps: float = 1.5, sure_free_fall_s: float = 0.24, speed_tau_s: float = 0.5,
-                 source: str = "imu") -> None:
+    def __init__(
+        self,
+        *,
+        free_fall_g: float = FREE_FALL_G,
+        min_free_fall_s: float = 0.02,
+        min_speed_mps: float = 1.5,
+        sure_free_fall_s: float = 0.24,
+        speed_tau_s: float = 0.5,
+        source: str = "imu",
+    ) -> None:
         self.free_fall_g = free_fall_g
         self.min_ff_ns = int(min_free_fall_s * NS_PER_S)
         self.sure_ff_ns = int(sure_free_fall_s * NS_PER_S)
@@ -409,7 +436,7 @@ class ImuTakeoffDetector:
         powers = a ** np.arange(1, chunk + 1)
         for i in range(0, x.size, chunk):
             p = powers[: min(chunk, x.size - i)]
-            out[i:i + p.size] = p * (v0 + np.cumsum(x[i:i + p.size] / p))
+            out[i : i + p.size] = p * (v0 + np.cumsum(x[i : i + p.size] / p))
             v0 = float(out[i + p.size - 1])
         return out
 
@@ -502,7 +529,7 @@ class ImuMotionDetector:
         t = batch.times_after(self.last_t_ns)  # overlapping / repeated samples dropped
         if t.size == 0:
             return []
-        acc = batch.acc_g[-t.size:].astype(np.float64)
+        acc = batch.acc_g[-t.size :].astype(np.float64)
         self.last_t_ns = int(t[-1])
         mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
         vert = self.gravity.vertical_g(acc, batch.rate_hz)

@@ -57,7 +57,9 @@ _HILDEBRAND = "Hildebrand et al. 2014, Med Sci Sports Exerc 46(9):1816-24"
 HILDEBRAND_ADULT_WRIST = CutPoints("hildebrand2014-adult-wrist", 44.8, 100.6, 428.8, _HILDEBRAND + ", adults, non-dominant wrist")
 HILDEBRAND_ADULT_HIP = CutPoints("hildebrand2014-adult-hip", 47.4, 69.1, 258.7, _HILDEBRAND + ", adults, hip")
 HILDEBRAND_CHILD_WRIST = CutPoints("hildebrand2014-child-wrist", 35.6, 201.4, 707.0, _HILDEBRAND + ", children 7-11, wrist")
-CUT_POINT_TABLES: dict[str, CutPoints] = {c.name: c for c in (HILDEBRAND_ADULT_WRIST, HILDEBRAND_ADULT_HIP, HILDEBRAND_CHILD_WRIST)}
+CUT_POINT_TABLES: dict[str, CutPoints] = {
+    c.name: c for c in (HILDEBRAND_ADULT_WRIST, HILDEBRAND_ADULT_HIP, HILDEBRAND_CHILD_WRIST)
+}
 
 #: UK Biobank convention (Doherty et al. 2017): MVPA above 100 mg, vigorous above 425 mg.
 UKB_MVPA_MG = 100.0
@@ -92,7 +94,7 @@ def epoch_means(values: np.ndarray, rate_hz: float, epoch_s: float, *, keep_part
     full = v.size // per
     out = v[: full * per].reshape(full, per).mean(axis=1) if full else np.empty(0)
     if keep_partial and v.size > full * per:
-        out = np.append(out, v[full * per:].mean())
+        out = np.append(out, v[full * per :].mean())
     return out
 
 
@@ -143,8 +145,14 @@ class DailyActivity:
     vpa_h: float
 
 
-def daily_mvpa_vpa_hours(days: Sequence[Hashable], enmo_epoch_mg: np.ndarray, epoch_s: float = UKB_EPOCH_S, *,
-                         mvpa_mg: float = UKB_MVPA_MG, vpa_mg: float = UKB_VPA_MG) -> list[DailyActivity]:
+def daily_mvpa_vpa_hours(
+    days: Sequence[Hashable],
+    enmo_epoch_mg: np.ndarray,
+    epoch_s: float = UKB_EPOCH_S,
+    *,
+    mvpa_mg: float = UKB_MVPA_MG,
+    vpa_mg: float = UKB_VPA_MG,
+) -> list[DailyActivity]:
     """Hours per day above the UK Biobank MVPA and VPA thresholds (strictly above), in day order.
 
     ``days``: the day each epoch belongs to (e.g. its local calendar date), same length as
@@ -210,8 +218,26 @@ def intensity_class_of_met(met: float) -> str:
 
 
 __all__ = [
-    "COMPENDIUM_2011", "CUT_POINT_TABLES", "CutPoints", "DailyActivity", "G_MPS2", "HILDEBRAND_ADULT_HIP",
-    "HILDEBRAND_ADULT_WRIST", "HILDEBRAND_CHILD_WRIST", "INTENSITY_CLASSES", "MET_BANDS", "MetValue", "UKB_EPOCH_S",
-    "UKB_MVPA_MG", "UKB_VPA_MG", "classify_epochs", "daily_mvpa_vpa_hours", "enmo_mg", "epoch_enmo_mg", "epoch_means",
-    "intensity_class_of_met", "intensity_minutes", "met_of_movement",
+    "COMPENDIUM_2011",
+    "CUT_POINT_TABLES",
+    "CutPoints",
+    "DailyActivity",
+    "G_MPS2",
+    "HILDEBRAND_ADULT_HIP",
+    "HILDEBRAND_ADULT_WRIST",
+    "HILDEBRAND_CHILD_WRIST",
+    "INTENSITY_CLASSES",
+    "MET_BANDS",
+    "MetValue",
+    "UKB_EPOCH_S",
+    "UKB_MVPA_MG",
+    "UKB_VPA_MG",
+    "classify_epochs",
+    "daily_mvpa_vpa_hours",
+    "enmo_mg",
+    "epoch_enmo_mg",
+    "epoch_means",
+    "intensity_class_of_met",
+    "intensity_minutes",
+    "met_of_movement",
 ]

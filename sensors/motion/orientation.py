@@ -136,8 +136,14 @@ class OrientationTracker:
     in order: dropping repeated or overlapping samples is the caller's choice.
     """
 
-    def __init__(self, *, gain: float = AHRS_GAIN, acceleration_rejection_deg: float = ACCELERATION_REJECTION_DEG,
-                 rejection_timeout_s: float = REJECTION_TIMEOUT_S, gyroscope_range_dps: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        gain: float = AHRS_GAIN,
+        acceleration_rejection_deg: float = ACCELERATION_REJECTION_DEG,
+        rejection_timeout_s: float = REJECTION_TIMEOUT_S,
+        gyroscope_range_dps: float = 0.0,
+    ) -> None:
         """``gyroscope_range_dps``: the sensor's full-scale range; rates beyond 98 % of it
         reinitialise the AHRS (Fusion's angular rate recovery). 0 disables this."""
         self.gain = gain
@@ -158,10 +164,17 @@ class OrientationTracker:
 
     def _start_ahrs(self, rate_hz: float, acc: np.ndarray) -> imufusion.Ahrs:
         ahrs = imufusion.Ahrs()
-        ahrs.set_settings(imufusion.AhrsSettings(
-            sample_rate=rate_hz, convention=imufusion.CONVENTION_NWU, gain=self.gain,
-            gyroscope_range=self.gyroscope_range_dps, acceleration_rejection=self.acceleration_rejection_deg,
-            magnetic_rejection=0.0, rejection_timeout=self.rejection_timeout_s))
+        ahrs.set_settings(
+            imufusion.AhrsSettings(
+                sample_rate=rate_hz,
+                convention=imufusion.CONVENTION_NWU,
+                gain=self.gain,
+                gyroscope_range=self.gyroscope_range_dps,
+                acceleration_rejection=self.acceleration_rejection_deg,
+                magnetic_rejection=0.0,
+                rejection_timeout=self.rejection_timeout_s,
+            )
+        )
         ahrs.set_sample_period(1.0 / rate_hz)
         # Start from the first sample's inclination (one sample, so the result does not depend
         # on how the stream is cut into batches); its noise and any body acceleration in it are
@@ -178,16 +191,16 @@ class OrientationTracker:
         if gyr is not None:
             ok &= np.isfinite(gyr).all(axis=1)
         t_first = batch.t_first_ns
-        gap = (self._next_t_ns is not None
-               and abs(t_first - self._next_t_ns) > MAX_GAP_S * NS_PER_S)
+        gap = self._next_t_ns is not None and abs(t_first - self._next_t_ns) > MAX_GAP_S * NS_PER_S
         if n:
             self._next_t_ns = t_first + round(n * NS_PER_S / batch.rate_hz)
         if gyr is None:
             return self._lowpass(acc, ok, batch.rate_hz)
         if self._ahrs is None or gap or batch.rate_hz != self._rate_hz:
             if not ok.any():  # nothing to start from: hold the last estimate
-                return OrientationResult("ahrs", np.tile(self._up, (n, 1)), np.full(n, np.nan),
-                                         np.tile(self._q, (n, 1)), np.full((n, 3), np.nan))
+                return OrientationResult(
+                    "ahrs", np.tile(self._up, (n, 1)), np.full(n, np.nan), np.tile(self._q, (n, 1)), np.full((n, 3), np.nan)
+                )
             self._ahrs = self._start_ahrs(batch.rate_hz, acc[ok])
             self._rate_hz = batch.rate_hz
         return self._fuse(self._ahrs, gyr, acc, ok)

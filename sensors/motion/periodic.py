@@ -111,7 +111,7 @@ def vector_autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
     c2 = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(xc * xc, axis=0)))
     lags = np.arange(max_lag + 1)
     m = (n - lags)[:, None].astype(np.float64)
-    sa, sb = c1[n - lags], c1[n] - c1[lags]                # sums of the head and the tail segment
+    sa, sb = c1[n - lags], c1[n] - c1[lags]  # sums of the head and the tail segment
     qa, qb = c2[n - lags], c2[n] - c2[lags]
     cov = sab - (sa * sb / m).sum(axis=1)
     va = (qa - sa * sa / m).sum(axis=1)
@@ -123,8 +123,14 @@ def vector_autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
     return r
 
 
-def dominant_period(x: np.ndarray, rate_hz: float, min_period_s: float, max_period_s: float,
-                    divisors: tuple[int, ...] = (2, 3), prefer_s: float | None = None) -> tuple[float, float]:
+def dominant_period(
+    x: np.ndarray,
+    rate_hz: float,
+    min_period_s: float,
+    max_period_s: float,
+    divisors: tuple[int, ...] = (2, 3),
+    prefer_s: float | None = None,
+) -> tuple[float, float]:
     """(period in s, score) of an (N, C) signal; score = normalised autocorrelation there (0 if none).
 
     Lags beyond half the window are not searched (too few cycles overlap to trust them).
@@ -142,7 +148,7 @@ def dominant_period(x: np.ndarray, rate_hz: float, min_period_s: float, max_peri
     if hi <= lo + 1:
         return 0.0, 0.0
     r = vector_autocorrelation(x, hi + 1)
-    seg = r[lo - 1: hi + 2]
+    seg = r[lo - 1 : hi + 2]
     peaks = np.flatnonzero((seg[1:-1] > seg[:-2]) & (seg[1:-1] >= seg[2:])) + lo
     if peaks.size == 0:
         return 0.0, 0.0
@@ -182,7 +188,7 @@ def _multiples_agree(r: np.ndarray, lag: int, div: int, hi: int, floor: float) -
     while m * lag <= hi:
         if m % div:
             a, b = int(np.floor(0.9 * m * lag)), int(np.ceil(1.1 * m * lag))
-            if float(r[a: b + 1].max()) < floor:
+            if float(r[a : b + 1].max()) < floor:
                 return False
         m += 1
     return True
@@ -195,10 +201,21 @@ class PeriodicCounter:
     the cycles newly judged, oldest first. The rate must stay the same for the whole stream.
     """
 
-    def __init__(self, *, min_period_s: float, max_period_s: float, abs_threshold: float,
-                 rel_threshold: float = 0.3, min_score: float = 0.3, min_gap: float = 0.55,
-                 window_s: float | None = None, hop_s: float = 0.25, default_period_s: float | None = None,
-                 divisors: tuple[int, ...] = (2, 3), posture_channels: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        min_period_s: float,
+        max_period_s: float,
+        abs_threshold: float,
+        rel_threshold: float = 0.3,
+        min_score: float = 0.3,
+        min_gap: float = 0.55,
+        window_s: float | None = None,
+        hop_s: float = 0.25,
+        default_period_s: float | None = None,
+        divisors: tuple[int, ...] = (2, 3),
+        posture_channels: int = 0,
+    ) -> None:
         if not 0 < min_period_s < max_period_s:
             raise ValueError(f"need 0 < min_period_s < max_period_s, got {min_period_s}, {max_period_s}")
         self.min_period_s, self.max_period_s = min_period_s, max_period_s
@@ -217,12 +234,12 @@ class PeriodicCounter:
         self.score = 0.0
         self._t = np.empty(0, dtype=np.int64)
         self._x: np.ndarray | None = None
-        self._start = 0      # absolute index of the buffer's first sample
-        self._seen = 0       # samples received
+        self._start = 0  # absolute index of the buffer's first sample
+        self._seen = 0  # samples received
         self._next_frame = 0  # absolute end index of the next analysis frame
-        self._done = 0       # absolute index of the first sample not yet judged
+        self._done = 0  # absolute index of the first sample not yet judged
         self._direction: np.ndarray | None = None  # principal direction of the last moving window
-        self._polarity = 1.0      # sign of the output along it (posture_channels)
+        self._polarity = 1.0  # sign of the output along it (posture_channels)
         self._skew_evidence = 0.0  # averaged skewness of the posture channels along it
         self._armed = True
         self._last_count_ns: int | None = None
@@ -287,8 +304,8 @@ class PeriodicCounter:
         w0 = max(self._start, end - self._win)
         if self._floor_ns is not None:
             w0 = max(w0, self._start + int(np.searchsorted(self._t, self._floor_ns)))
-        x = self._x[w0 - self._start: end - self._start]
-        t = self._t[w0 - self._start: end - self._start]
+        x = self._x[w0 - self._start : end - self._start]
+        t = self._t[w0 - self._start : end - self._start]
         n = x.shape[0]
         if n < int(2 * self.min_period_s * rate) + 3:
             return []
@@ -326,8 +343,8 @@ class PeriodicCounter:
             if final:
                 self._done = stop
             return []
-        ys = y[begin - w0: stop - w0].tolist()
-        ts = t[begin - w0: stop - w0].tolist()
+        ys = y[begin - w0 : stop - w0].tolist()
+        ts = t[begin - w0 : stop - w0].tolist()
         out: list[Cycle] = []
         min_gap_ns = int(self.min_gap * p * NS_PER_S)
         quiet_ns = int(1.5 * p * NS_PER_S)
@@ -387,7 +404,7 @@ class PeriodicCounter:
             # with its position and about as long on both sides, so its skew says nothing.
             z = hp[:, :k] @ d[:k]
             sd = float(z.std())
-            skew = float(np.mean(z ** 3)) / sd ** 3 if sd > 1e-12 else 0.0
+            skew = float(np.mean(z**3)) / sd**3 if sd > 1e-12 else 0.0
         y = self._polarity * (bp @ d)
         return y, float(np.percentile(np.abs(y), 95)), d, skew
 

@@ -66,9 +66,19 @@ class PoseJackDetector:
     skipped. Works with jacks that hop or step out (low-impact), at any camera distance.
     """
 
-    def __init__(self, *, arms_up: float = 0.5, arms_down: float = -0.3, spread_open_deg: float = 18.0,
-                 spread_closed_deg: float = 10.0, sync_s: float = 0.5, min_frames: int = 2,
-                 max_gap_s: float = 1.0, max_crouch: float = 0.15, source: str = "pose") -> None:
+    def __init__(
+        self,
+        *,
+        arms_up: float = 0.5,
+        arms_down: float = -0.3,
+        spread_open_deg: float = 18.0,
+        spread_closed_deg: float = 10.0,
+        sync_s: float = 0.5,
+        min_frames: int = 2,
+        max_gap_s: float = 1.0,
+        max_crouch: float = 0.15,
+        source: str = "pose",
+    ) -> None:
         self.arms_up, self.arms_down, self.max_crouch = arms_up, arms_down, max_crouch
         self.spread_open_deg, self.spread_closed_deg = spread_open_deg, spread_closed_deg
         self.sync_ns = int(sync_s * NS_PER_S)
@@ -142,8 +152,9 @@ class PoseArmsUpDetector:
     in trunk lengths. Needs shoulders and wrists (or elbows).
     """
 
-    def __init__(self, *, on: float = 0.5, off: float = 0.3, min_frames: int = 2, max_gap_s: float = 0.5,
-                 source: str = "pose") -> None:
+    def __init__(
+        self, *, on: float = 0.5, off: float = 0.3, min_frames: int = 2, max_gap_s: float = 0.5, source: str = "pose"
+    ) -> None:
         self.on, self.off, self.min_frames = on, off, min_frames
         self.max_gap_ns = int(max_gap_s * NS_PER_S)
         self.source = source
@@ -193,8 +204,16 @@ class PosePunchDetector:
     (extension ~0.71).
     """
 
-    def __init__(self, *, armed_ext: float = 0.6, hit_ext: float = 0.88, max_rise_s: float = 0.3,
-                 min_raise: float = -0.5, max_gap_s: float = 0.3, source: str = "pose") -> None:
+    def __init__(
+        self,
+        *,
+        armed_ext: float = 0.6,
+        hit_ext: float = 0.88,
+        max_rise_s: float = 0.3,
+        min_raise: float = -0.5,
+        max_gap_s: float = 0.3,
+        source: str = "pose",
+    ) -> None:
         self.armed_ext, self.hit_ext, self.min_raise = armed_ext, hit_ext, min_raise
         self.max_rise_ns = int(max_rise_s * NS_PER_S)
         self.max_gap_ns = int(max_gap_s * NS_PER_S)
@@ -246,8 +265,16 @@ class PoseArmSwingDetector:
     both wrists (elbows alone are not enough) and, through the coordinator, the legs.
     """
 
-    def __init__(self, *, top: float = 0.2, bottom: float = -0.9, max_sweep_s: float = 0.7, max_asym: float = 0.45,
-                 max_out: float = 0.6, source: str = "pose") -> None:
+    def __init__(
+        self,
+        *,
+        top: float = 0.2,
+        bottom: float = -0.9,
+        max_sweep_s: float = 0.7,
+        max_asym: float = 0.45,
+        max_out: float = 0.6,
+        source: str = "pose",
+    ) -> None:
         self.top, self.bottom = top, bottom
         self.max_sweep_ns = int(max_sweep_s * NS_PER_S)
         self.max_asym, self.max_out = max_asym, max_out

@@ -71,9 +71,16 @@ class StandingBaseline:
     jumps. :meth:`calibrate` sets it explicitly (e.g. from a calibration screen).
     """
 
-    def __init__(self, *, still_window_s: float = 0.5, still_tol: float = 0.025,
-                 tau_provisional_s: float = 0.2, tau_s: float = 1.0, floor_tau_s: float = 2.0,
-                 calibrate_after_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        still_window_s: float = 0.5,
+        still_tol: float = 0.025,
+        tau_provisional_s: float = 0.2,
+        tau_s: float = 1.0,
+        floor_tau_s: float = 2.0,
+        calibrate_after_s: float = 1.0,
+    ) -> None:
         self.still_window_ns = int(still_window_s * NS_PER_S)
         self.still_tol = still_tol
         self.tau_provisional_s = tau_provisional_s
@@ -123,9 +130,7 @@ class StandingBaseline:
             w.popleft()
         tol = self.still_tol * self.hip_height
         spans_window = f.t_ns - w[0][0] >= 0.8 * self.still_window_ns
-        still = spans_window and not airborne and all(
-            max(v[k] for v in w) - min(v[k] for v in w) < tol for k in (1, 2, 3)
-        )
+        still = spans_window and not airborne and all(max(v[k] for v in w) - min(v[k] for v in w) < tol for k in (1, 2, 3))
         # Standing, not crouching: straight knees, both feet level, and either near the known
         # hip height or shrunk in proportion with the torso (the player moved away from the
         # camera, which scales everything alike).
@@ -143,8 +148,7 @@ class StandingBaseline:
             self.floor_y += a * (f.lower_foot_y - self.floor_y)
             self.hip_height += a * (f.hip_height - self.hip_height)
             if f.torso_len > 0:
-                self.torso_len = f.torso_len if not self.torso_len > 0 else (
-                    self.torso_len + a * (f.torso_len - self.torso_len))
+                self.torso_len = f.torso_len if not self.torso_len > 0 else (self.torso_len + a * (f.torso_len - self.torso_len))
             if self._still_ns >= self.calibrate_after_ns:
                 self.calibrated = True
         elif not airborne and abs(f.lower_foot_y - self.floor_y) < 0.06 * self.hip_height:
@@ -168,9 +172,17 @@ class PoseStepDetector:
     height, i.e. ~4 cm) are not counted.
     """
 
-    def __init__(self, baseline: StandingBaseline | None = None, *, lift_on: float = 0.05,
-                 lift_off: float = 0.02, min_frames: int = 2, smooth_tau_s: float = 0.05,
-                 offset_tau_s: float = 4.0, source: str = "pose") -> None:
+    def __init__(
+        self,
+        baseline: StandingBaseline | None = None,
+        *,
+        lift_on: float = 0.05,
+        lift_off: float = 0.02,
+        min_frames: int = 2,
+        smooth_tau_s: float = 0.05,
+        offset_tau_s: float = 4.0,
+        source: str = "pose",
+    ) -> None:
         self._own_baseline = baseline is None
         self.baseline = baseline if baseline is not None else StandingBaseline()
         self.lift_on, self.lift_off, self.min_frames = lift_on, lift_off, min_frames
@@ -258,10 +270,21 @@ class PoseJumpDetector:
     ``max_flight_s`` (e.g. the player walked away from the camera) are discarded.
     """
 
-    def __init__(self, baseline: StandingBaseline | None = None, *, foot_on: float = 0.05,
-                 foot_off: float = 0.015, hip_on: float = 0.03, min_height_m: float = 0.03,
-                 max_flight_s: float = 1.0, min_frames: int = 2, two_foot_tol: float = 0.08,
-                 foot_sure: float = 0.06, hip_sure: float = 0.08, source: str = "pose") -> None:
+    def __init__(
+        self,
+        baseline: StandingBaseline | None = None,
+        *,
+        foot_on: float = 0.05,
+        foot_off: float = 0.015,
+        hip_on: float = 0.03,
+        min_height_m: float = 0.03,
+        max_flight_s: float = 1.0,
+        min_frames: int = 2,
+        two_foot_tol: float = 0.08,
+        foot_sure: float = 0.06,
+        hip_sure: float = 0.08,
+        source: str = "pose",
+    ) -> None:
         self.two_foot_tol = two_foot_tol
         self.foot_sure, self.hip_sure = foot_sure, hip_sure
         self._own_baseline = baseline is None
@@ -309,8 +332,7 @@ class PoseJumpDetector:
             # foot is then far higher than the other.
             two_footed = abs(f.foot_y_l - f.foot_y_r) / b.hip_height < self.two_foot_tol
             up = foot_h > self.foot_on and hip_rise > self.hip_on and two_footed
-            sure = (up and foot_h > self.foot_sure and hip_rise > self.hip_sure
-                    and prev is not None and prev[1] < foot_h)
+            sure = up and foot_h > self.foot_sure and hip_rise > self.hip_sure and prev is not None and prev[1] < foot_h
             self._above = self._above + 1 if up else 0
             if self._above >= self.min_frames or sure:
                 self.airborne, self._peak, self._above = True, foot_h, 0
@@ -366,10 +388,20 @@ class PoseSquatDetector:
     ``world`` landmarks.
     """
 
-    def __init__(self, baseline: StandingBaseline | None = None, *, enter_depth: float = 0.10,
-                 min_depth: float = 0.15, exit_depth: float = 0.06, rebound: float = 0.04,
-                 max_knee_deg: float = 160.0, hold_s: float = 0.5, smooth_tau_s: float = 0.08,
-                 crouch_tau_s: float = 0.03, source: str = "pose") -> None:
+    def __init__(
+        self,
+        baseline: StandingBaseline | None = None,
+        *,
+        enter_depth: float = 0.10,
+        min_depth: float = 0.15,
+        exit_depth: float = 0.06,
+        rebound: float = 0.04,
+        max_knee_deg: float = 160.0,
+        hold_s: float = 0.5,
+        smooth_tau_s: float = 0.08,
+        crouch_tau_s: float = 0.03,
+        source: str = "pose",
+    ) -> None:
         self.smooth_tau_s, self.crouch_tau_s = smooth_tau_s, crouch_tau_s
         self._own_baseline = baseline is None
         self.baseline = baseline if baseline is not None else StandingBaseline()
@@ -466,8 +498,7 @@ class PoseMotionDetector:
     #: A take-off with a wrist this far out to the side (trunk lengths) is a jumping jack's hop.
     TAKEOFF_ARMS_OUT = 0.6
 
-    def __init__(self, *, aspect_wh: float = 1.0, source: str = "pose",
-                 lean_full_scale: float = 0.5) -> None:
+    def __init__(self, *, aspect_wh: float = 1.0, source: str = "pose", lean_full_scale: float = 0.5) -> None:
         self.aspect_wh = aspect_wh
         self.lean_full_scale = lean_full_scale  # sin(30 deg): lean of 30 deg reads as 1.0
         self.baseline = StandingBaseline()
@@ -569,8 +600,13 @@ class PoseMotionDetector:
         events.extend(self.arms.update(f, trunk))
         events.extend(self.punches.update(f, trunk))
         recently_landed = self._landed_ns is not None and f.t_ns - self._landed_ns < self.LANDING_ABSORB_S * NS_PER_S
-        blocked = (not f.legs_ok or self.jumps.airborne or recently_landed or self.squats.crouch >= self.squats.enter_depth
-                   or self.jacks.state == "open")
+        blocked = (
+            not f.legs_ok
+            or self.jumps.airborne
+            or recently_landed
+            or self.squats.crouch >= self.squats.enter_depth
+            or self.jacks.state == "open"
+        )
         events.extend(self.swings.update(f, trunk, blocked=blocked))
         if f.shoulders_ok and not math.isnan(f.lean):
             target = max(-1.0, min(1.0, f.lean / self.lean_full_scale))

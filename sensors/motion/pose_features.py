@@ -120,8 +120,7 @@ def _angle_deg(a: Sequence[float], b: Sequence[float], c: Sequence[float]) -> fl
     return math.degrees(math.acos(max(-1.0, min(1.0, cosang))))
 
 
-def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0,
-                     min_visibility: float = MIN_VISIBILITY) -> PoseFeatures:
+def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility: float = MIN_VISIBILITY) -> PoseFeatures:
     """Compute :class:`PoseFeatures` for one frame.
 
     Pure and cheap (plain float arithmetic on 33 landmarks; a few microseconds), so it runs
@@ -211,6 +210,7 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0,
 
     spread = _NAN
     if legs_ok:
+
         def leg_angle(hip: int, ankle: int) -> float:
             return math.atan2((lm[ankle][0] - lm[hip][0]) * aspect_wh, lm[ankle][1] - lm[hip][1])
 
@@ -220,11 +220,27 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0,
         spread = side * math.degrees(leg_angle(L_HIP, L_ANKLE) - leg_angle(R_HIP, R_ANKLE))
 
     return PoseFeatures(
-        t_ns=frame.t_host_ns, legs_ok=legs_ok, shoulders_ok=shoulders_ok, hip_y=hip_y, hip_x=hip_x,
-        foot_y_l=foot_y_l, foot_y_r=foot_y_r, knee_y_l=knee_y_l, knee_y_r=knee_y_r,
-        hip_height=hip_height, torso_len=torso_len, knee_angle_l_deg=knee_l, knee_angle_r_deg=knee_r,
-        lean=lean, visibility=visibility, arm_raise_l=arm_raise[0], arm_raise_r=arm_raise[1],
-        wrist_out_l=wrist_out[0], wrist_out_r=wrist_out[1], arm_ext_l=arm_ext[0], arm_ext_r=arm_ext[1],
+        t_ns=frame.t_host_ns,
+        legs_ok=legs_ok,
+        shoulders_ok=shoulders_ok,
+        hip_y=hip_y,
+        hip_x=hip_x,
+        foot_y_l=foot_y_l,
+        foot_y_r=foot_y_r,
+        knee_y_l=knee_y_l,
+        knee_y_r=knee_y_r,
+        hip_height=hip_height,
+        torso_len=torso_len,
+        knee_angle_l_deg=knee_l,
+        knee_angle_r_deg=knee_r,
+        lean=lean,
+        visibility=visibility,
+        arm_raise_l=arm_raise[0],
+        arm_raise_r=arm_raise[1],
+        wrist_out_l=wrist_out[0],
+        wrist_out_r=wrist_out[1],
+        arm_ext_l=arm_ext[0],
+        arm_ext_r=arm_ext[1],
         legs_spread_deg=spread,
     )
 

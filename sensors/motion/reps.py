@@ -46,8 +46,14 @@ class RepCounter:
     ``use_gyro``: None = use the gyroscope when the first batch has one.
     """
 
-    def __init__(self, source: str | None = None, *, use_gyro: bool | None = None,
-                 min_period_s: float = MIN_REP_S, max_period_s: float = MAX_REP_S) -> None:
+    def __init__(
+        self,
+        source: str | None = None,
+        *,
+        use_gyro: bool | None = None,
+        min_period_s: float = MIN_REP_S,
+        max_period_s: float = MAX_REP_S,
+    ) -> None:
         self._fixed_source = source
         self.source = source or "imu"
         self._want_gyro = use_gyro
@@ -74,11 +80,14 @@ class RepCounter:
             self._use_gyro = batch.gyr_dps is not None if self._want_gyro is None else self._want_gyro
             if self._use_gyro and batch.gyr_dps is None:
                 raise ValueError("use_gyro=True but the stream has no gyroscope")
-            self._counter = PeriodicCounter(min_period_s=self.min_period_s, max_period_s=self.max_period_s,
-                                            abs_threshold=ANGLE_THRESHOLD_RAD if self._use_gyro else ACC_THRESHOLD_G,
-                                            # the rotation (rad) or, without a gyroscope,
-                                            # gravity's direction (g) reads the posture
-                                            posture_channels=3)
+            self._counter = PeriodicCounter(
+                min_period_s=self.min_period_s,
+                max_period_s=self.max_period_s,
+                abs_threshold=ANGLE_THRESHOLD_RAD if self._use_gyro else ACC_THRESHOLD_G,
+                # the rotation (rad) or, without a gyroscope,
+                # gravity's direction (g) reads the posture
+                posture_channels=3,
+            )
             if self._fixed_source is None:
                 self.source = f"imu:{batch.placement}"
         t = batch.times_after(self._last_t_ns)
@@ -103,8 +112,10 @@ class RepCounter:
         return self._events(self._counter.flush()) if self._counter is not None else []
 
     def _events(self, cycles: list[Cycle]) -> list[MotionEvent]:
-        out = [MotionEvent(c.t_ns, "rep", float(min(1.0, max(0.3, c.score))), c.period_s, self.source)
-               for c in self._train.push(cycles)]
+        out = [
+            MotionEvent(c.t_ns, "rep", float(min(1.0, max(0.3, c.score))), c.period_s, self.source)
+            for c in self._train.push(cycles)
+        ]
         self.count += len(out)
         return out
 

@@ -52,11 +52,26 @@ class MotionTracker:
     """
 
     #: Same-kind events closer than this (s) are one physical movement seen twice.
-    DEDUP_S = {"step": 0.2, "takeoff": 0.8, "jump": 0.8, "squat": 1.0, "jumping_jack": 0.4, "arms_up": 0.2, "punch": 0.1,
-               "arm_swing": 0.4}
+    DEDUP_S = {
+        "step": 0.2,
+        "takeoff": 0.8,
+        "jump": 0.8,
+        "squat": 1.0,
+        "jumping_jack": 0.4,
+        "arms_up": 0.2,
+        "punch": 0.1,
+        "arm_swing": 0.4,
+    }
 
-    def __init__(self, *, player: int = 0, pose_fresh_s: float = 0.5, image_aspect_wh: float = 1.0,
-                 cadence_timeout_s: float = 2.0, aspect_source: Callable[[], float | None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        player: int = 0,
+        pose_fresh_s: float = 0.5,
+        image_aspect_wh: float = 1.0,
+        cadence_timeout_s: float = 2.0,
+        aspect_source: Callable[[], float | None] | None = None,
+    ) -> None:
         self.player = player
         self._aspect_source = aspect_source
         self.pose_fresh_ns = int(pose_fresh_s * NS_PER_S)
@@ -197,8 +212,9 @@ class MotionTracker:
             det = self.imu.get(self._active_imu) if self._active_imu is not None else None
             imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
             airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
-        return MotionState(t_ns=now, cadence_spm=self._cadence.cadence_spm(now), crouch=crouch,
-                           airborne=airborne, lean=lean, arms_up=arms_up)
+        return MotionState(
+            t_ns=now, cadence_spm=self._cadence.cadence_spm(now), crouch=crouch, airborne=airborne, lean=lean, arms_up=arms_up
+        )
 
 
 __all__ = ["MotionTracker"]

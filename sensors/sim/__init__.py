@@ -7,6 +7,16 @@ from sensors.sim.script import DEFAULT_SCRIPT, EXERCISE_SCRIPT, GAME_SCRIPT, Act
 from sensors.sim.source import SimulatedSource
 
 __all__ = [
-    "DEFAULT_SCRIPT", "EXERCISE_SCRIPT", "GAME_SCRIPT", "PLACEMENTS", "Activity", "BodyParams", "Camera", "Segment",
-    "SimulatedPlayer", "SimulatedSource", "TruthEvent", "parse_script",
+    "DEFAULT_SCRIPT",
+    "EXERCISE_SCRIPT",
+    "GAME_SCRIPT",
+    "PLACEMENTS",
+    "Activity",
+    "BodyParams",
+    "Camera",
+    "Segment",
+    "SimulatedPlayer",
+    "SimulatedSource",
+    "TruthEvent",
+    "parse_script",
 ]

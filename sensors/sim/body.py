@@ -94,8 +94,9 @@ _TOE_POINT_M = 0.06
 _REACH = 0.995
 
 
-def _legs(body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndarray,
-          out_x: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _legs(
+    body: BodyParams, hip: np.ndarray, lift: np.ndarray, stance_z: np.ndarray, out_x: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Knee and ankle positions, (N, 3) each, for N postures of one leg.
 
     One rule for every phase, so a leg never jumps between poses: the ankle aims at a target

@@ -39,8 +39,18 @@ TAU_DOWN_S = 60.0
 STANDING_EXTRA_BPM = 10.0
 
 #: Energy cost (METs) per activity name (Ainsworth 2011); jogging at REF_CADENCE_SPM.
-ACTIVITY_MET = {"idle": 1.3, "rest": 1.3, "squat": 5.0, "jump": 8.0, "jog": 8.0, "jack": 8.0, "punch": 5.5,
-                "pole": 3.8, "wave": 2.8, "wide": 2.8}
+ACTIVITY_MET = {
+    "idle": 1.3,
+    "rest": 1.3,
+    "squat": 5.0,
+    "jump": 8.0,
+    "jog": 8.0,
+    "jack": 8.0,
+    "punch": 5.5,
+    "pole": 3.8,
+    "wave": 2.8,
+    "wide": 2.8,
+}
 REF_CADENCE_SPM = 160.0
 
 

@@ -130,8 +130,7 @@ class Jump:
         if t < self.landing_s:
             tau = t - self.takeoff_s
             tuck = 0.3 * math.sin(math.pi * tau / self.flight_s) ** 2  # zero at take-off and touch-down
-            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False, tuck=tuck,
-                           weight=w)
+            return Posture(z + self.v0 * tau - 0.5 * G_MPS2 * tau * tau, 0.0, 0.0, 2.5, planted=False, tuck=tuck, weight=w)
         if t < self.landing_s + self.LAND_S:
             tau = t - self.landing_s
             rise = _hermite(z, -self.v0, -0.6 * D, 0.0, self.LAND_S, tau)
@@ -230,14 +229,29 @@ class JumpingJack:
         else:
             v_out = (b1 - b0) / Tf + G_MPS2 * Tf / 2
             v_in = (b0 - b1) / Tf + G_MPS2 * Tf / 2
-            knots = ((0.0, 0.0, 0.0), (max(t_oo - A, 0.5 * t_oo), -d, 0.0), (t_oo, b0, v_out)) if t < t_oo else (
-                ((t_ol, b1, v_out - G_MPS2 * Tf), (t_ol + A, b1 - d, 0.0), (t_io, b1, v_in)) if t < t_io else
-                ((t_il, b0, v_in - G_MPS2 * Tf), (t_il + A, -d, 0.0), (self.period_s, 0.0, 0.0)))
+            knots = (
+                ((0.0, 0.0, 0.0), (max(t_oo - A, 0.5 * t_oo), -d, 0.0), (t_oo, b0, v_out))
+                if t < t_oo
+                else (
+                    ((t_ol, b1, v_out - G_MPS2 * Tf), (t_ol + A, b1 - d, 0.0), (t_io, b1, v_in))
+                    if t < t_io
+                    else ((t_il, b0, v_in - G_MPS2 * Tf), (t_il + A, -d, 0.0), (self.period_s, 0.0, 0.0))
+                )
+            )
             rise, planted = _spline(knots, t), True
         spread = self.spread_m * (_ramp(t, t_oo, t_ol) - _ramp(t, t_io, t_il))
-        arms = _ARMS_DOWN + (_ARMS_OVERHEAD - _ARMS_DOWN) * (_ramp(t, t_oo - 0.05, t_ol + 0.04) - _ramp(t, t_io - 0.04, t_il + 0.06))
-        return Posture(rise, arm_rad=0.0, elbow_rad=0.1, abduct=(arms, arms), stance_x_m=spread, planted=planted,
-                       weight=_fade(t, self.duration_s))
+        arms = _ARMS_DOWN + (_ARMS_OVERHEAD - _ARMS_DOWN) * (
+            _ramp(t, t_oo - 0.05, t_ol + 0.04) - _ramp(t, t_io - 0.04, t_il + 0.06)
+        )
+        return Posture(
+            rise,
+            arm_rad=0.0,
+            elbow_rad=0.1,
+            abduct=(arms, arms),
+            stance_x_m=spread,
+            planted=planted,
+            weight=_fade(t, self.duration_s),
+        )
 
     def truth(self) -> tuple[TruthSpec, ...]:
         t_oo, t_ol, t_io, t_il = self._times
@@ -270,16 +284,16 @@ class Punch:
     def posture(self, t: float) -> Posture:
         g = _ramp(t, 0.0, self.GUARD_S) - _ramp(t, self.duration_s - self.LOWER_S, self.duration_s)
         t_ext = self.GUARD_S
-        out = _ramp(t, t_ext, t_ext + self.EXTEND_S) - _ramp(t, t_ext + self.EXTEND_S + self.HOLD_S,
-                                                              t_ext + self.EXTEND_S + self.HOLD_S + self.RETRACT_S)
+        out = _ramp(t, t_ext, t_ext + self.EXTEND_S) - _ramp(
+            t, t_ext + self.EXTEND_S + self.HOLD_S, t_ext + self.EXTEND_S + self.HOLD_S + self.RETRACT_S
+        )
         flex_g, elbow_g = 0.05 + (self.GUARD_FLEX - 0.05) * g, 0.15 + (self.GUARD_ELBOW - 0.15) * g
         flex = [flex_g, flex_g]
         elbow = [elbow_g, elbow_g]
         flex[self.arm] = flex_g + (math.pi / 2 - flex_g) * out
         elbow[self.arm] = elbow_g * (1 - out) + 0.05 * out
         # The whole-arm elbow value is 0: each arm's flexion rides on elbow_extra.
-        return Posture(arms=(flex[0], flex[1]), elbow_rad=0.0, elbow_extra=(elbow[0], elbow[1]),
-                       weight=_fade(t, self.duration_s))
+        return Posture(arms=(flex[0], flex[1]), elbow_rad=0.0, elbow_extra=(elbow[0], elbow[1]), weight=_fade(t, self.duration_s))
 
     def truth(self) -> tuple[TruthSpec, ...]:
         t_full = self.GUARD_S + self.EXTEND_S
@@ -343,10 +357,9 @@ class WideStep:
         t_up = S + P
         up = _ramp(t, t_up, t_up + R) - _ramp(t, t_up + R + Hd, t_up + 2 * R + Hd)
         x = self.spread_m * out
-        rise = -(self.reach_m - math.sqrt(self.reach_m ** 2 - x * x)) - 0.01 * out
+        rise = -(self.reach_m - math.sqrt(self.reach_m**2 - x * x)) - 0.01 * out
         arms = _ARMS_DOWN + (_ARMS_OVERHEAD - _ARMS_DOWN) * up
-        return Posture(rise, arm_rad=0.0, elbow_rad=0.1, abduct=(arms, arms), stance_x_m=x,
-                       weight=_fade(t, self.duration_s))
+        return Posture(rise, arm_rad=0.0, elbow_rad=0.1, abduct=(arms, arms), stance_x_m=x, weight=_fade(t, self.duration_s))
 
     def truth(self) -> tuple[TruthSpec, ...]:
         return ()
@@ -384,8 +397,9 @@ class DoublePole:
     def posture(self, t: float) -> Posture:
         r, d = self.REACH_S, self.DRIVE_S
         bend = _ramp(t, r, r + d) - _ramp(t, r + d, self.duration_s)
-        return Posture(-0.05 * bend, 0.02 * bend, 0.45 * bend, arm_rad=self._flex(t), elbow_rad=0.35,
-                       weight=_fade(t, self.duration_s))
+        return Posture(
+            -0.05 * bend, 0.02 * bend, 0.45 * bend, arm_rad=self._flex(t), elbow_rad=0.35, weight=_fade(t, self.duration_s)
+        )
 
     def truth(self) -> tuple[TruthSpec, ...]:
         # Hands at the hips: flexion (plus half the trunk lean, as the body model adds) near 0.

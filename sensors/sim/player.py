@@ -40,8 +40,15 @@ _RAMP_S = 0.25  # jogging starts and stops over this long
 ARMS_UP_TRUNK = 0.5
 _ARMS_GRID_S = 0.01  # the arms-up truth is found on this time grid
 #: Movements a script segment repeats, by activity, and the ``inject`` names.
-_MOVE_ACTIVITIES = {Activity.JUMP: "jump", Activity.SQUAT: "squat", Activity.JACK: "jack", Activity.PUNCH: "punch",
-                    Activity.WAVE: "wave", Activity.POLE: "pole", Activity.WIDE: "wide"}
+_MOVE_ACTIVITIES = {
+    Activity.JUMP: "jump",
+    Activity.SQUAT: "squat",
+    Activity.JACK: "jack",
+    Activity.PUNCH: "punch",
+    Activity.WAVE: "wave",
+    Activity.POLE: "pole",
+    Activity.WIDE: "wide",
+}
 
 
 _LANDING_SOFTNESS = 0.3
@@ -147,9 +154,12 @@ class SimulatedPlayer:
         self._starts: list[float] = []
         self._moves: list[_Move] = []
         self._n_injected = 0
-        self._heart = HeartModel(body.hr_rest_bpm, body.hr_max, seed,
-                                 start_reserve=reserve_fraction(script[0].activity.value, body.vo2max_ml_kg_min,
-                                                                script[0].cadence))
+        self._heart = HeartModel(
+            body.hr_rest_bpm,
+            body.hr_max,
+            seed,
+            start_reserve=reserve_fraction(script[0].activity.value, body.vo2max_ml_kg_min, script[0].cadence),
+        )
         self._beats: list[tuple[float, float]] = []
         self._hr_hist_t: list[float] = []  # beat times (s) and the model's heart rate after each
         self._hr_hist_bpm: list[float] = []
@@ -345,8 +355,17 @@ class SimulatedPlayer:
             stance_x = p.stance_x_m
             back, lean, planted = p.back_m, p.lean_rad, p.planted
         pelvis = (sway, self.body.hip_height_m + rise, back)
-        return BodyState(pelvis=pelvis, lift=lift, lean_rad=lean, arm_rad=arms, elbow_rad=elbow, planted=planted,
-                         elbow_extra=elbow_extra, abduct_rad=abduct, stance_x=stance_x)
+        return BodyState(
+            pelvis=pelvis,
+            lift=lift,
+            lean_rad=lean,
+            arm_rad=arms,
+            elbow_rad=elbow,
+            planted=planted,
+            elbow_extra=elbow_extra,
+            abduct_rad=abduct,
+            stance_x=stance_x,
+        )
 
     # -- streams ---------------------------------------------------------------------------------
     def _ns(self, t: float) -> int:
@@ -412,8 +431,16 @@ class SimulatedPlayer:
         out = []
         for j in range(_BLOCK_BATCHES):
             sl = slice(j * B, (j + 1) * B)
-            out.append(ImuBatch(t_host_ns=self._ns(times[sl][-1]), source=self.source, rate_hz=r,
-                                t_first_ns=self._ns(times[sl][0]), acc_g=acc_g[sl], placement=self.imu_placement))
+            out.append(
+                ImuBatch(
+                    t_host_ns=self._ns(times[sl][-1]),
+                    source=self.source,
+                    rate_hz=r,
+                    t_first_ns=self._ns(times[sl][0]),
+                    acc_g=acc_g[sl],
+                    placement=self.imu_placement,
+                )
+            )
         return out
 
     def _imu_until(self, t: float) -> list[ImuBatch]:
@@ -439,9 +466,15 @@ class SimulatedPlayer:
         mid = (pts[:, 23] + pts[:, 24]) / 2
         world = (pts - mid[:, None, :]) * np.array([1.0, -1.0, 1.0])  # MediaPipe world: y down, hips origin
         world += rng.normal(0.0, 0.005, world.shape)
-        return [PoseFrame(t_host_ns=self._ns(times[i]), source=self.source,
-                          landmarks=np.concatenate([img[i], vis[i][:, None]], axis=1), world=world[i])
-                for i in range(_BLOCK_FRAMES)]
+        return [
+            PoseFrame(
+                t_host_ns=self._ns(times[i]),
+                source=self.source,
+                landmarks=np.concatenate([img[i], vis[i][:, None]], axis=1),
+                world=world[i],
+            )
+            for i in range(_BLOCK_FRAMES)
+        ]
 
     def _pose_until(self, t: float) -> list[PoseFrame]:
         out = []
@@ -476,8 +509,15 @@ class SimulatedPlayer:
             # Like a strap: the rate of the beats carried (the model's rate if none fell in).
             bpm = 60.0 / float(np.mean(rr)) if rr else heart.hr_bpm
             bpm = round(min(max(bpm, self.body.hr_rest_bpm), self.body.hr_max))
-            out.append(HeartRateSample(t_host_ns=self._ns(tn), source=self.source, bpm=bpm,
-                                       rr_s=tuple(round(r * 1024) / 1024 for r in rr), contact=True))
+            out.append(
+                HeartRateSample(
+                    t_host_ns=self._ns(tn),
+                    source=self.source,
+                    bpm=bpm,
+                    rr_s=tuple(round(r * 1024) / 1024 for r in rr),
+                    contact=True,
+                )
+            )
             self._next_hr += 1
         return out
 

@@ -39,7 +39,7 @@ def render_pose(landmarks: np.ndarray, size: tuple[int, int] = (640, 480), floor
     w, h = size
     img = np.empty((h, w, 3), np.uint8)
     img[:] = WALL
-    img[round(floor_y * h):] = FLOOR
+    img[round(floor_y * h) :] = FLOOR
     pts = np.asarray(landmarks, dtype=float)[:, :2] * (w, h)
 
     def p(i: int) -> tuple[int, int]:
@@ -72,13 +72,23 @@ def render_pose(landmarks: np.ndarray, size: tuple[int, int] = (640, 480), floor
     centre = (int(nose[0]), int(nose[1] - 0.08 * torso))
     axes = (max(2, round(0.20 * torso)), max(2, round(0.26 * torso)))
     cv2.ellipse(img, centre, axes, 0, 0, 360, SKIN, -1, cv2.LINE_AA)
-    cv2.ellipse(img, (centre[0], centre[1] - round(0.12 * torso)), (axes[0] + 1, round(0.16 * torso)), 0, 180, 360,
-                HAIR, -1, cv2.LINE_AA)
+    cv2.ellipse(
+        img, (centre[0], centre[1] - round(0.12 * torso)), (axes[0] + 1, round(0.16 * torso)), 0, 180, 360, HAIR, -1, cv2.LINE_AA
+    )
     for eye in (2, 5):
         cv2.circle(img, p(eye), max(1, round(0.03 * torso)), EYES, -1, cv2.LINE_AA)
     mouth = (int(nose[0]), int(nose[1] + 0.08 * torso))
-    cv2.ellipse(img, mouth, (max(1, round(0.06 * torso)), max(1, round(0.02 * torso))), 0, 0, 180, MOUTH,
-                max(1, round(0.02 * torso)), cv2.LINE_AA)
+    cv2.ellipse(
+        img,
+        mouth,
+        (max(1, round(0.06 * torso)), max(1, round(0.02 * torso))),
+        0,
+        0,
+        180,
+        MOUTH,
+        max(1, round(0.02 * torso)),
+        cv2.LINE_AA,
+    )
     return img
 
 

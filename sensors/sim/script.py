@@ -20,8 +20,15 @@ class Activity(str, enum.Enum):
 
 
 DEFAULT_CADENCE_SPM = 160.0
-DEFAULT_RATE_PER_MIN = {Activity.JUMP: 30.0, Activity.SQUAT: 20.0, Activity.JACK: 50.0, Activity.PUNCH: 40.0,
-                        Activity.WAVE: 12.0, Activity.POLE: 30.0, Activity.WIDE: 8.0}
+DEFAULT_RATE_PER_MIN = {
+    Activity.JUMP: 30.0,
+    Activity.SQUAT: 20.0,
+    Activity.JACK: 50.0,
+    Activity.PUNCH: 40.0,
+    Activity.WAVE: 12.0,
+    Activity.POLE: 30.0,
+    Activity.WIDE: 8.0,
+}
 #: Repetitions per minute each repeated activity can be asked for (a movement takes its time).
 RATE_LIMITS = {Activity.JACK: (20.0, 60.0), Activity.PUNCH: (10.0, 50.0)}
 _RATE_LIMITS_DEFAULT = (5.0, 40.0)
@@ -44,8 +51,9 @@ class Segment:
             raise ValueError(f"cadence must be 60..240 steps/min, got {self.cadence_spm}")
         lo, hi = RATE_LIMITS.get(self.activity, _RATE_LIMITS_DEFAULT)
         if self.rate_per_min is not None and not lo <= self.rate_per_min <= hi:
-            raise ValueError(f"{self.activity.value} repetition rate must be {lo:g}..{hi:g} per minute, "
-                             f"got {self.rate_per_min:g}")
+            raise ValueError(
+                f"{self.activity.value} repetition rate must be {lo:g}..{hi:g} per minute, got {self.rate_per_min:g}"
+            )
 
     @property
     def cadence(self) -> float:
@@ -91,6 +99,5 @@ GAME_SCRIPT = parse_script("idle:4,jog:110@165,rest:8,jog:110@170,rest:8")
 #: About two minutes of the arm movements and their look-alikes: jumping jacks between arm
 #: waves, wide steps with an arm raise, jumps, squats, jogging, punches and double-pole swings.
 EXERCISE_SCRIPT = parse_script(
-    "idle:4,jack:12@50,wave:9,jog:8@160,jack:10@56,wide:9,jump:8,jack:8@44,squat:9,punch:10@40,"
-    "pole:10@30,jack:9@50,wave:5,rest:4"
+    "idle:4,jack:12@50,wave:9,jog:8@160,jack:10@56,wide:9,jump:8,jack:8@44,squat:9,punch:10@40,pole:10@30,jack:9@50,wave:5,rest:4"
 )

@@ -42,8 +42,9 @@ class SimulatedSource:
         if self._thread is not None:
             return
         self._bus = bus
-        self.player = SimulatedPlayer(seed=self._seed, script=self._script, t0_ns=self._clock(), source=self.name,
-                                      **self._options)  # type: ignore[arg-type]
+        self.player = SimulatedPlayer(
+            seed=self._seed, script=self._script, t0_ns=self._clock(), source=self.name, **self._options
+        )  # type: ignore[arg-type]
         bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, "simulated player"))
         self._thread = threading.Thread(target=self._run, name="liike-sim", daemon=True)
         self._thread.start()
@@ -55,8 +56,9 @@ class SimulatedSource:
                 with self._lock:
                     samples = self.player.advance_to(self._clock())
             except Exception as exc:  # a bug in the model must show on screen, not kill silently
-                self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR,
-                                            f"simulated player failed: {exc!r}"))
+                self._bus.push(
+                    DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR, f"simulated player failed: {exc!r}")
+                )
                 return
             self._bus.push_many(list(samples))
 

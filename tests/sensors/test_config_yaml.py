@@ -67,7 +67,9 @@ class Track(ConfigModel):
                 raise FieldError(f"obstacles[{i}].at_m", f"must be less than length_m ({self.length_m:g}), got {{got}}")
         for i, (a, b) in enumerate(pairwise(self.obstacles), start=1):
             if b.at_m - a.at_m < 4:
-                raise FieldError(("obstacles", i, "at_m"), f"must be at least 4 m after obstacles[{i - 1}].at_m ({a.at_m:g}), got {{got}}")
+                raise FieldError(
+                    ("obstacles", i, "at_m"), f"must be at least 4 m after obstacles[{i - 1}].at_m ({a.at_m:g}), got {{got}}"
+                )
         if self.time_limit_s is not None and self.length_m / self.time_limit_s > 10:
             raise FieldError("time_limit_s", "too short for the length, got {got}")
         return self
@@ -124,25 +126,60 @@ def test_keys_are_the_text_written() -> None:
 ERROR_CASES = [
     # id, text, line, field, reason (exact)
     ("duplicate-top", GOOD + "name: Again\n", 10, "name", "duplicate key (first given on line 2)"),
-    ("duplicate-deep", replace_line(9, "    type: bar\n    at_m: 90"), 10, "obstacles[1].at_m", "duplicate key (first given on line 8)"),
+    (
+        "duplicate-deep",
+        replace_line(9, "    type: bar\n    at_m: 90"),
+        10,
+        "obstacles[1].at_m",
+        "duplicate key (first given on line 8)",
+    ),
     ("duplicate-in-flow", "a: {b: {c: 1, c: 2}}\n", 1, "a.b.c", "duplicate key (first given on line 1)"),
-    ("missing-top", "\n".join(line for line in GOOD.splitlines() if not line.startswith("difficulty")) + "\n", 1, "difficulty", "required field missing"),
+    (
+        "missing-top",
+        "\n".join(line for line in GOOD.splitlines() if not line.startswith("difficulty")) + "\n",
+        1,
+        "difficulty",
+        "required field missing",
+    ),
     ("missing-nested", GOOD + "  - type: coin\n", 10, "obstacles[2].at_m", "required field missing"),
     ("missing-nested-alias", "\n".join(GOOD.splitlines()[:8]) + "\n", 8, "obstacles[1].type", "required field missing"),
     ("bool-as-number", replace_line(4, "length_m: true"), 4, "length_m", "must be a number, got boolean true"),
     ("yes-as-number", replace_line(6, "  - at_m: yes"), 6, "obstacles[0].at_m", "must be a number, got boolean yes"),
     ("bool-as-int", replace_line(3, "difficulty: no"), 3, "difficulty", "must be a whole number, got boolean no"),
-    ("quoted-number", replace_line(4, 'length_m: "400"'), 4, "length_m", "must be a number, got string '400' (remove the quotes)"),
-    ("exponent-without-dot", replace_line(4, "length_m: 4e2"), 4, "length_m",
-     "must be a number, got string '4e2' (YAML reads this as text; write a plain decimal like 1000 or 1.5)"),
+    (
+        "quoted-number",
+        replace_line(4, 'length_m: "400"'),
+        4,
+        "length_m",
+        "must be a number, got string '400' (remove the quotes)",
+    ),
+    (
+        "exponent-without-dot",
+        replace_line(4, "length_m: 4e2"),
+        4,
+        "length_m",
+        "must be a number, got string '4e2' (YAML reads this as text; write a plain decimal like 1000 or 1.5)",
+    ),
     ("word-as-number", replace_line(8, "  - at_m: forty"), 8, "obstacles[1].at_m", "must be a number, got string 'forty'"),
     ("list-as-number", replace_line(4, "length_m: [400]"), 4, "length_m", "must be a number, got a list"),
     ("nan", replace_line(4, "length_m: .nan"), 4, "length_m", "must be a finite number, got .nan"),
     ("inf", replace_line(6, "  - at_m: .inf"), 6, "obstacles[0].at_m", "must be a finite number, got .inf"),
     ("huge-float", replace_line(6, "  - at_m: 1.0e+999"), 6, "obstacles[0].at_m", "must be a finite number, got 1.0e+999"),
-    ("huge-int", replace_line(3, "difficulty: " + "1" + ":59" * 3000), 3, "difficulty", "number too large: 1:59:59:59:59:59:59:59:59:59:59:59:59..."),
+    (
+        "huge-int",
+        replace_line(3, "difficulty: " + "1" + ":59" * 3000),
+        3,
+        "difficulty",
+        "number too large: 1:59:59:59:59:59:59:59:59:59:59:59:59...",
+    ),
     ("float-as-int", replace_line(3, "difficulty: 2.0"), 3, "difficulty", "must be a whole number, got 2.0"),
-    ("number-as-string", replace_line(2, "name: 2048"), 2, "name", "must be a string, got 2048 (put it in quotes to make it text)"),
+    (
+        "number-as-string",
+        replace_line(2, "name: 2048"),
+        2,
+        "name",
+        "must be a string, got 2048 (put it in quotes to make it text)",
+    ),
     ("empty-value-points-at-key", replace_line(2, "name:"), 2, "name", "must be a string, got nothing (null)"),
     ("empty-string", replace_line(2, 'name: ""'), 2, "name", "must not be empty"),
     ("too-long", replace_line(2, "name: " + "x" * 21), 2, "name", "must be at most 20 characters, got 21"),
@@ -150,34 +187,105 @@ ERROR_CASES = [
     ("above-range", replace_line(3, "difficulty: 7"), 3, "difficulty", "must be between 1 and 5, got 7"),
     ("below-range", replace_line(4, "length_m: 49.5"), 4, "length_m", "must be between 50 and 20000, got 49.5"),
     ("not-positive", replace_line(6, "  - at_m: 0"), 6, "obstacles[0].at_m", "must be greater than 0, got 0"),
-    ("unknown-field", GOOD + "lenght_m: 400\n", 10, "lenght_m",
-     "unknown field 'lenght_m' (did you mean 'length_m'?); allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles"),
-    ("unknown-field-with-block-value", GOOD + "extra:\n  - 1\n", 10, "extra",
-     "unknown field 'extra'; allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles"),
-    ("unknown-nested-field", replace_line(9, "    typ: bar"), 9, "obstacles[1].typ",
-     "unknown field 'typ' (did you mean 'type'?); allowed fields: at_m, type"),
+    (
+        "unknown-field",
+        GOOD + "lenght_m: 400\n",
+        10,
+        "lenght_m",
+        "unknown field 'lenght_m' (did you mean 'length_m'?); allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles",
+    ),
+    (
+        "unknown-field-with-block-value",
+        GOOD + "extra:\n  - 1\n",
+        10,
+        "extra",
+        "unknown field 'extra'; allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles",
+    ),
+    (
+        "unknown-nested-field",
+        replace_line(9, "    typ: bar"),
+        9,
+        "obstacles[1].typ",
+        "unknown field 'typ' (did you mean 'type'?); allowed fields: at_m, type",
+    ),
     ("choice", replace_line(9, "    type: wall"), 9, "obstacles[1].type", "must be one of: hurdle, bar, coin, got 'wall'"),
     ("choice-suggestion", GOOD + "mode: runer\n", 10, "mode", "must be one of: runner, got 'runer' (did you mean 'runner'?)"),
     ("list-expected", GOOD + "tags: fast\n", 10, "tags", "must be a list, got string 'fast'"),
-    ("list-item-type", GOOD + "tags:\n  - a\n  - 3\n", 12, "tags[1]", "must be a string, got 3 (put it in quotes to make it text)"),
+    (
+        "list-item-type",
+        GOOD + "tags:\n  - a\n  - 3\n",
+        12,
+        "tags[1]",
+        "must be a string, got 3 (put it in quotes to make it text)",
+    ),
     ("null-list", "\n".join(GOOD.splitlines()[:4]) + "\nobstacles:\n", 5, "obstacles", "must be a list, got nothing (null)"),
-    ("item-not-mapping", "\n".join(GOOD.splitlines()[:5]) + "\n  - hurdle\n", 6, "obstacles[0]", "must be a mapping with at_m and type, got string 'hurdle'"),
-    ("top-level-list", "- schema: 1\n- name: x\n", 1, DOCUMENT_FIELD,
-     "must be a mapping with schema, name, difficulty, length_m and obstacles, got a list"),
-    ("top-level-scalar", "\n\njust some words\n", 3, DOCUMENT_FIELD,
-     "must be a mapping with schema, name, difficulty, length_m and obstacles, got string 'just some words'"),
+    (
+        "item-not-mapping",
+        "\n".join(GOOD.splitlines()[:5]) + "\n  - hurdle\n",
+        6,
+        "obstacles[0]",
+        "must be a mapping with at_m and type, got string 'hurdle'",
+    ),
+    (
+        "top-level-list",
+        "- schema: 1\n- name: x\n",
+        1,
+        DOCUMENT_FIELD,
+        "must be a mapping with schema, name, difficulty, length_m and obstacles, got a list",
+    ),
+    (
+        "top-level-scalar",
+        "\n\njust some words\n",
+        3,
+        DOCUMENT_FIELD,
+        "must be a mapping with schema, name, difficulty, length_m and obstacles, got string 'just some words'",
+    ),
     ("cross-field-beyond", replace_line(8, "  - at_m: 420"), 8, "obstacles[1].at_m", "must be less than length_m (400), got 420"),
-    ("cross-field-too-close", replace_line(8, "  - at_m: 43.5"), 8, "obstacles[1].at_m", "must be at least 4 m after obstacles[0].at_m (40), got 43.5"),
+    (
+        "cross-field-too-close",
+        replace_line(8, "  - at_m: 43.5"),
+        8,
+        "obstacles[1].at_m",
+        "must be at least 4 m after obstacles[0].at_m (40), got 43.5",
+    ),
     ("cross-field-optional", GOOD + "time_limit_s: 30\n", 10, "time_limit_s", "too short for the length, got 30"),
     ("optional-bounded", GOOD + "time_limit_s: -1\n", 10, "time_limit_s", "must be greater than 0 and at most 3600, got -1"),
-    ("python-tag", replace_line(2, "name: !!python/object/apply:os.system [echo]"), 2, "name",
-     "unsupported YAML tag !!python/object/apply:os.system; only plain values, lists and mappings are read"),
-    ("custom-tag", replace_line(2, "name: !shout hello"), 2, "name", "unsupported YAML tag !shout; only plain values, lists and mappings are read"),
-    ("binary-tag", replace_line(2, "name: !!binary aGk="), 2, "name", "unsupported YAML tag !!binary; only plain values, lists and mappings are read"),
-    ("set-tag", GOOD + "tags: !!set {a, b}\n", 10, "tags", "unsupported YAML tag !!set; only plain values, lists and mappings are read"),
+    (
+        "python-tag",
+        replace_line(2, "name: !!python/object/apply:os.system [echo]"),
+        2,
+        "name",
+        "unsupported YAML tag !!python/object/apply:os.system; only plain values, lists and mappings are read",
+    ),
+    (
+        "custom-tag",
+        replace_line(2, "name: !shout hello"),
+        2,
+        "name",
+        "unsupported YAML tag !shout; only plain values, lists and mappings are read",
+    ),
+    (
+        "binary-tag",
+        replace_line(2, "name: !!binary aGk="),
+        2,
+        "name",
+        "unsupported YAML tag !!binary; only plain values, lists and mappings are read",
+    ),
+    (
+        "set-tag",
+        GOOD + "tags: !!set {a, b}\n",
+        10,
+        "tags",
+        "unsupported YAML tag !!set; only plain values, lists and mappings are read",
+    ),
     ("bad-explicit-int", replace_line(3, "difficulty: !!int two"), 3, "difficulty", "cannot read 'two' as !!int"),
-    ("merge-key", "base: &b {at_m: 1}\n" + GOOD.replace("  - at_m: 40\n", "  - <<: *b\n    at_m: 40\n"), 7, "obstacles[0].<<",
-     "merge keys (<<) are not supported; write the fields out"),
+    (
+        "merge-key",
+        "base: &b {at_m: 1}\n" + GOOD.replace("  - at_m: 40\n", "  - <<: *b\n    at_m: 40\n"),
+        7,
+        "obstacles[0].<<",
+        "merge keys (<<) are not supported; write the fields out",
+    ),
     ("alias", GOOD + "tags: &t [a]\nmore: *t\n", 11, "more", "aliases (*t) are not supported; write the value out in full"),
     ("alias-in-list", GOOD + "tags: [&x a, *x]\n", 10, "tags[1]", "aliases (*x) are not supported; write the value out in full"),
     ("non-scalar-key", GOOD + "? [a, b]\n: 1\n", 10, DOCUMENT_FIELD, "keys must be plain names, got a list as a key"),
@@ -227,7 +335,9 @@ def test_nesting_is_bounded() -> None:
 def test_yaml_syntax_error_is_one_line_with_context() -> None:
     err = error_of("schema: 1\nname: x\nthis line has no colon\nmode: runner\n")
     assert (err.line, err.field) == (4, YAML_FIELD)
-    assert err.reason.startswith("not valid YAML: ") and "could not find expected ':'" in err.reason and "from line 3" in err.reason
+    assert (
+        err.reason.startswith("not valid YAML: ") and "could not find expected ':'" in err.reason and "from line 3" in err.reason
+    )
     two = error_of(GOOD + "---\nschema: 1\n")
     assert (two.line, two.field) == (10, YAML_FIELD) and "expected a single document" in two.reason
     nul = error_of(replace_line(2, 'name: "a\x00b"'))
@@ -239,12 +349,15 @@ def test_escaped_surrogate_is_refused() -> None:
     assert (err.line, err.field) == (2, "name") and "surrogate" in err.reason
 
 
-@pytest.mark.parametrize(("content", "field", "reason"), [
-    (b"", FILE_FIELD, "the file is empty"),
-    (b" \n\n\t\n", FILE_FIELD, "the file is empty"),
-    (b"# only\n# comments\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
-    (b"---\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
-])
+@pytest.mark.parametrize(
+    ("content", "field", "reason"),
+    [
+        (b"", FILE_FIELD, "the file is empty"),
+        (b" \n\n\t\n", FILE_FIELD, "the file is empty"),
+        (b"# only\n# comments\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
+        (b"---\n", DOCUMENT_FIELD, "the file has no content, only comments or blank lines"),
+    ],
+)
 def test_empty_document(content: bytes, field: str, reason: str) -> None:
     err = error_of(content)
     assert (err.line, err.field, err.reason) == (None, field, reason)
@@ -336,7 +449,10 @@ def test_line_of_and_error_for_checks_after_validation() -> None:
     err = doc.error(("obstacles", 1, "at_m"), "must not be a multiple of 40, got {got}")
     assert str(err) == "conf.yaml:8: obstacles[1].at_m: must not be a multiple of 40, got 80"
     assert str(doc.error((), "no good")) == "conf.yaml:1: <document>: no good"
-    assert str(doc.error("time_limit_s", "needed here, got {got}")) == "conf.yaml:1: time_limit_s: needed here, got nothing (not given)"
+    assert (
+        str(doc.error("time_limit_s", "needed here, got {got}"))
+        == "conf.yaml:1: time_limit_s: needed here, got nothing (not given)"
+    )
     assert parse_document("").line_of("a") is None
 
 
@@ -391,7 +507,11 @@ def test_verbatim_text_keeps_what_was_written() -> None:
 
     text = "entries:\n  - {label: 007, code: 12:34:56:12:34:56}\n  - {label: yes, code: 1.50, count: 0x10}\n  - {label: ~, code: 2024-01-05}\n"
     got = parse_model(text, Entries).entries
-    assert [(e.label, e.code, e.count) for e in got] == [("007", "12:34:56:12:34:56", 0), ("yes", "1.50", 16), (None, "2024-01-05", 0)]
+    assert [(e.label, e.code, e.count) for e in got] == [
+        ("007", "12:34:56:12:34:56", 0),
+        ("yes", "1.50", 16),
+        (None, "2024-01-05", 0),
+    ]
     with pytest.raises(ConfigError) as info:
         parse_model("entries:\n  - {code: [1]}\n", Entries, "e.yaml")
     assert str(info.value) == "e.yaml:2: entries[0].code: must be a string, got a list"
@@ -432,10 +552,62 @@ def check_outcome(source: str | bytes) -> None:
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 YAML_BITS = st.sampled_from(
     [
-        "schema", "name", "difficulty", "length_m", "time_limit_s", "obstacles", "at_m", "type", "tags", ":", ": ", "\n",
-        "\n  ", "\n  - ", "- ", "[", "]", "{", "}", ",", "1", "0", "-3", "400", "2.5", ".inf", ".nan", "0x1F", "1_000",
-        "1:30", "true", "yes", "~", "null", "'", '"', "&a", "*a", "!!int", "!!str", "!!python/object:os.system", "!x",
-        "<<", "#", "|", ">", "---", "...", "hurdle", "bar", "?", "\t", "%YAML 1.1", "2001-12-14", "!!binary", "\\ud800",
+        "schema",
+        "name",
+        "difficulty",
+        "length_m",
+        "time_limit_s",
+        "obstacles",
+        "at_m",
+        "type",
+        "tags",
+        ":",
+        ": ",
+        "\n",
+        "\n  ",
+        "\n  - ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "1",
+        "0",
+        "-3",
+        "400",
+        "2.5",
+        ".inf",
+        ".nan",
+        "0x1F",
+        "1_000",
+        "1:30",
+        "true",
+        "yes",
+        "~",
+        "null",
+        "'",
+        '"',
+        "&a",
+        "*a",
+        "!!int",
+        "!!str",
+        "!!python/object:os.system",
+        "!x",
+        "<<",
+        "#",
+        "|",
+        ">",
+        "---",
+        "...",
+        "hurdle",
+        "bar",
+        "?",
+        "\t",
+        "%YAML 1.1",
+        "2001-12-14",
+        "!!binary",
+        "\\ud800",
     ]
 )
 
@@ -467,12 +639,18 @@ def test_mutated_document_only_raises_config_error(data: st.DataObject) -> None:
     check_outcome(GOOD[:start] + insert + GOOD[end:])
 
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8), st.sampled_from(["hurdle", "bar", "40"]))
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8), st.sampled_from(["hurdle", "bar", "40"])
+)
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["schema", "name", "difficulty", "length_m", "obstacles", "tags", "x"]),
-                       st.one_of(SCALARS, st.lists(st.one_of(SCALARS, st.dictionaries(st.sampled_from(["at_m", "type"]), SCALARS)), max_size=4))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["schema", "name", "difficulty", "length_m", "obstacles", "tags", "x"]),
+        st.one_of(SCALARS, st.lists(st.one_of(SCALARS, st.dictionaries(st.sampled_from(["at_m", "type"]), SCALARS)), max_size=4)),
+    )
+)
 def test_schema_shaped_documents_only_raise_config_error(document: dict[str, object]) -> None:
     check_outcome(yaml.safe_dump(document))
 

@@ -24,7 +24,7 @@ class RunnerAutopilot:
         self._asked: set[float] = set()
 
     def drive(self, world: RunnerWorld, now_ns: int) -> None:
-        for ob in world.level.obstacles[world.next_index:world.next_index + LOOKAHEAD]:
+        for ob in world.level.obstacles[world.next_index : world.next_index + LOOKAHEAD]:
             if ob.kind == "coin" or ob.at_m in self._asked:
                 continue
             lead = JUMP_LEAD_S if ob.kind == "hurdle" else SQUAT_LEAD_S

@@ -49,10 +49,14 @@ class RunnerLevelFile(LevelFile):
 
     mode: Literal["runner"] = Field(description="The game mode: runner.")
     length_m: Annotated[float, Field(ge=LENGTH_MIN_M, le=LENGTH_MAX_M, description="Track length in metres; the finish line.")]
-    stride_m: Annotated[float, Field(ge=STRIDE_MIN_M, le=STRIDE_MAX_M,
-                                     description="Metres the runner moves per step of the player.")] | None = None
-    time_limit_s: Annotated[float, Field(gt=0, le=TIME_LIMIT_MAX_S,
-                                         description="Seconds allowed to reach the finish; none: no limit.")] | None = None
+    stride_m: (
+        Annotated[float, Field(ge=STRIDE_MIN_M, le=STRIDE_MAX_M, description="Metres the runner moves per step of the player.")]
+        | None
+    ) = None
+    time_limit_s: (
+        Annotated[float, Field(gt=0, le=TIME_LIMIT_MAX_S, description="Seconds allowed to reach the finish; none: no limit.")]
+        | None
+    ) = None
     obstacles: tuple[ObstacleSpec, ...] = Field(description="In order along the track, at least 4 m apart; may be empty.")
 
     @property
@@ -65,9 +69,12 @@ class RunnerLevelFile(LevelFile):
         if self.time_limit_s is not None:
             needed_spm = length / self.time_limit_s / self.stride * 60.0
             if needed_spm > MAX_CADENCE_SPM:
-                raise FieldError("time_limit_s", f"too short: {_fmt(length)} m in {_fmt(self.time_limit_s)} s at stride "
-                                                 f"{_fmt(self.stride)} m needs {needed_spm:.0f} steps/min, more than the "
-                                                 f"{_fmt(MAX_CADENCE_SPM)} a player can keep up")
+                raise FieldError(
+                    "time_limit_s",
+                    f"too short: {_fmt(length)} m in {_fmt(self.time_limit_s)} s at stride "
+                    f"{_fmt(self.stride)} m needs {needed_spm:.0f} steps/min, more than the "
+                    f"{_fmt(MAX_CADENCE_SPM)} a player can keep up",
+                )
         for i, ob in enumerate(self.obstacles):
             here = ("obstacles", i, "at_m")
             if not ob.at_m < length:
@@ -76,11 +83,17 @@ class RunnerLevelFile(LevelFile):
                 continue
             before = self.obstacles[i - 1].at_m
             if not ob.at_m > before:
-                raise FieldError(here, f"must be greater than obstacles[{i - 1}].at_m ({_fmt(before)}): obstacles go in "
-                                       "order along the track, got {got}")
+                raise FieldError(
+                    here,
+                    f"must be greater than obstacles[{i - 1}].at_m ({_fmt(before)}): obstacles go in "
+                    "order along the track, got {got}",
+                )
             if ob.at_m - before < MIN_OBSTACLE_GAP_M:
-                raise FieldError(here, f"must be at least {_fmt(MIN_OBSTACLE_GAP_M)} m after obstacles[{i - 1}].at_m "
-                                       f"({_fmt(before)}), got {{got}} ({_fmt(round(ob.at_m - before, 6))} m apart)")
+                raise FieldError(
+                    here,
+                    f"must be at least {_fmt(MIN_OBSTACLE_GAP_M)} m after obstacles[{i - 1}].at_m "
+                    f"({_fmt(before)}), got {{got}} ({_fmt(round(ob.at_m - before, 6))} m apart)",
+                )
         return self
 
 
@@ -126,8 +139,14 @@ class Level:
     @classmethod
     def from_spec(cls, spec: RunnerLevelFile, path: Path) -> Level:
         return cls(
-            path=path, schema=spec.schema_version, name=spec.name, mode=spec.mode, description=spec.description or "",
-            difficulty=spec.difficulty, length_m=float(spec.length_m), stride_m=float(spec.stride),
+            path=path,
+            schema=spec.schema_version,
+            name=spec.name,
+            mode=spec.mode,
+            description=spec.description or "",
+            difficulty=spec.difficulty,
+            length_m=float(spec.length_m),
+            stride_m=float(spec.stride),
             time_limit_s=None if spec.time_limit_s is None else float(spec.time_limit_s),
             obstacles=tuple(Obstacle(float(o.at_m), o.type) for o in spec.obstacles),
         )

@@ -150,15 +150,12 @@ class RunnerWorld:
     def _score(self) -> int:
         s = self.stats
         return int(
-            self.distance_m
-            + POINTS["hurdle"] * s.hurdles_cleared
-            + POINTS["bar"] * s.bars_cleared
-            + POINTS["coin"] * s.coins
+            self.distance_m + POINTS["hurdle"] * s.hurdles_cleared + POINTS["bar"] * s.bars_cleared + POINTS["coin"] * s.coins
         )
 
     def time_to_next(self, kind: str) -> float | None:
         """Seconds until the runner reaches the next obstacle of ``kind`` at the current speed."""
-        for ob in self.level.obstacles[self.next_index:]:
+        for ob in self.level.obstacles[self.next_index :]:
             if ob.kind == kind:
                 return (ob.at_m - self.distance_m) / max(self.speed_mps, 0.3)
         return None

@@ -74,7 +74,7 @@ class RunnerScene(PlayScene):
         ground = self._backdrop.ground_y
         runner_x = w * 0.25
 
-        for ob in self.world.level.obstacles[max(0, self.world.next_index - 3):]:
+        for ob in self.world.level.obstacles[max(0, self.world.next_index - 3) :]:
             x = runner_x + (ob.at_m - self.world.distance_m) * px_per_m
             if x > w + 100:
                 break
@@ -92,7 +92,9 @@ class RunnerScene(PlayScene):
             age = self.time_s - t0
             label = {"clear": "+50", "hit": "ouch!", "coin": "+10", "finish": "FINISH"}[kind]
             colour = {"clear": GOOD, "hit": BAD, "coin": ACCENT, "finish": ACCENT}[kind]
-            self.ctx.text.draw(screen, label, h // 14, colour, (runner_x + h * 0.12, ground - h * 0.5 - age * h * 0.1), "midbottom", bold=True)
+            self.ctx.text.draw(
+                screen, label, h // 14, colour, (runner_x + h * 0.12, ground - h * 0.5 - age * h * 0.1), "midbottom", bold=True
+            )
 
         draw_runner_hud(screen, self.ctx.text, self.ctx.live, self.ctx.clock(), self.world)
 

@@ -19,16 +19,21 @@ A, B, C = "A0:00:00:00:00:01", "A0:00:00:00:00:02", "A0:00:00:00:00:03"
 
 def board() -> ClassBoard:
     # rest 60, max 200: 40 % HRR = 116 bpm, 60 % = 144 bpm
-    return ClassBoard([AllowedSensor(A, "Strap 1"), AllowedSensor(B, "Strap 2"), AllowedSensor(C)],
-                      HeartProfile(hr_rest_bpm=60, hr_max_bpm=200))
+    return ClassBoard(
+        [AllowedSensor(A, "Strap 1"), AllowedSensor(B, "Strap 2"), AllowedSensor(C)], HeartProfile(hr_rest_bpm=60, hr_max_bpm=200)
+    )
 
 
 def test_bands_time_in_band_and_notes() -> None:
     b = board()
-    b.ingest([HeartRateSample(s_to_ns(1), A, 150, contact=True, broadcast=True),
-              HeartRateSample(s_to_ns(1), B, 120, contact=False),
-              HeartRateSample(s_to_ns(1), "A0:00:00:00:00:99", 180),  # not on the list: ignored
-              DeviceStatus(s_to_ns(1), C, "ble", DeviceState.DISCONNECTED, "C: The sensor did not answer: wear it")])
+    b.ingest(
+        [
+            HeartRateSample(s_to_ns(1), A, 150, contact=True, broadcast=True),
+            HeartRateSample(s_to_ns(1), B, 120, contact=False),
+            HeartRateSample(s_to_ns(1), "A0:00:00:00:00:99", 180),  # not on the list: ignored
+            DeviceStatus(s_to_ns(1), C, "ble", DeviceState.DISCONNECTED, "C: The sensor did not answer: wear it"),
+        ]
+    )
     for t in range(2, 62):
         b.tick(s_to_ns(1 + (t - 1) * 0.1), 0.1)  # 6 s while A is current
     tiles = {t.label: t for t in b.tiles(s_to_ns(2))}
@@ -54,8 +59,11 @@ def test_grid_fits_a_class_on_one_screen() -> None:
     assert grid(0, 100, 100) == (1, 1)
 
 
-def test_class_command_reads_a_room_of_broadcasting_straps(capsys: pytest.CaptureFixture[str], tmp_path,  # type: ignore[no-untyped-def]
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_class_command_reads_a_room_of_broadcasting_straps(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pytest.importorskip("bumble")
     import pygame
 
@@ -70,8 +78,19 @@ def test_class_command_reads_a_room_of_broadcasting_straps(capsys: pytest.Captur
 
     monkeypatch.setattr(ClassBoard, "ingest", ingest_then_close_when_heard)
     shot = tmp_path / "board.png"
-    code = main(["class", "--emulate-ble", "--headless", "--seconds", "60", "--sensors", str(tmp_path / "none.yaml"),
-                 "--screenshot", str(shot)])
+    code = main(
+        [
+            "class",
+            "--emulate-ble",
+            "--headless",
+            "--seconds",
+            "60",
+            "--sensors",
+            str(tmp_path / "none.yaml"),
+            "--screenshot",
+            str(shot),
+        ]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     straps = summary["straps"]

@@ -39,8 +39,13 @@ def sim_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     import signal
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "game.cli", *play, "--seconds", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "game.cli", *play, "--seconds", "600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     try:
         deadline = time.monotonic() + 120.0
         while time.monotonic() < deadline and proc.poll() is None and not _session_holds(db):
@@ -70,8 +75,7 @@ def _session_holds(db: Path) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
-    return (all(counts.get(k, 0) >= n for k, n in SIM_RUN_SAMPLES.items())
-            and all(k in kinds for k in SIM_RUN_EVENTS))
+    return all(counts.get(k, 0) >= n for k, n in SIM_RUN_SAMPLES.items()) and all(k in kinds for k in SIM_RUN_EVENTS)
 
 
 @pytest.mark.slow
@@ -162,7 +166,9 @@ def test_killed_game_keeps_all_but_the_last_second(tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "game.cli", "play", "--headless", "--input", "sim", "--seconds", "60", "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
     )
     # Wait until the session is on disk with steps in it (menu and calibration take ~4 s).
     deadline = time.monotonic() + 60.0
@@ -208,7 +214,10 @@ def test_sigterm_ends_the_run_and_closes_the_session(tmp_path: Path) -> None:
     db = tmp_path / "term.sqlite"
     proc = subprocess.Popen(
         [sys.executable, "-m", "game.cli", "play", "--headless", "--input", "sim", "--seconds", "60", "--db", str(db)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
     )
     deadline = time.monotonic() + 60.0
     while time.monotonic() < deadline and not _has_steps(db):

@@ -14,7 +14,9 @@ from sensors.sim.player import SimulatedPlayer
 from tools.test_data import DataUnavailable, fetch
 
 
-def sim_csv(tmp_path: Path, placement: str, script: str, seconds: float, *, header: str = "time_s, ACC_X, acc_y ,acc_z") -> tuple[Path, list]:
+def sim_csv(
+    tmp_path: Path, placement: str, script: str, seconds: float, *, header: str = "time_s, ACC_X, acc_y ,acc_z"
+) -> tuple[Path, list]:
     sp = SimulatedPlayer(seed=2, script=script, imu_placement=placement, loop=False)
     acc = np.concatenate([s.acc_g for s in sp.advance_to(int(seconds * 1e9)) if isinstance(s, ImuBatch)])
     t = np.arange(len(acc)) / 100.0
@@ -61,13 +63,20 @@ def test_imu_waist_uses_the_hip_table_and_text_output(tmp_path: Path, capsys: py
 
 def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import sys
+
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sensors" / "motion"))
     from rep_synth import rep_recording
 
     rec = rep_recording(8001, "curl", 2.5, sets=1, pause_s=(5.0, 5.0))
     path = tmp_path / "wrist.csv"
-    np.savetxt(path, np.column_stack([rec.acc_g * 9.80665, np.radians(rec.gyr_dps)]), delimiter=",",
-               header="acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z", comments="", fmt="%.6f")
+    np.savetxt(
+        path,
+        np.column_stack([rec.acc_g * 9.80665, np.radians(rec.gyr_dps)]),
+        delimiter=",",
+        header="acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z",
+        comments="",
+        fmt="%.6f",
+    )
     r = run_json(capsys, "imu", str(path), "--rate", "50", "--placement", "wrist", "--acc-unit", "mps2", "--gyr-unit", "rads")
     assert abs(r["reps"] - 20) <= 2
     assert r["cut_points"] == "hildebrand2014-adult-wrist"
@@ -86,8 +95,14 @@ def test_rr_reproduces_pyhrv(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     for source in (npy, txt):
         r = run_json(capsys, "rr", str(source))
         got = {k: round(r[k], 3) for k in ("mean_hr_bpm", "min_hr_bpm", "max_hr_bpm", "sdnn_ms", "rmssd_ms", "pnn50_pct")}
-        assert got == {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
-                       "sdnn_ms": 85.357, "rmssd_ms": 60.523, "pnn50_pct": 28.571}
+        assert got == {
+            "mean_hr_bpm": 78.990,
+            "min_hr_bpm": 50.505,
+            "max_hr_bpm": 106.762,
+            "sdnn_ms": 85.357,
+            "rmssd_ms": 60.523,
+            "pnn50_pct": 28.571,
+        }
     assert main(["analyze", "rr", str(txt)]) == 0
     assert "RMSSD          60.523 ms" in capsys.readouterr().out
 

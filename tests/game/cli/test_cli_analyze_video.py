@@ -37,8 +37,7 @@ def liike(*args: str) -> subprocess.CompletedProcess[str]:
 def rendered_clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Counter[str], int]:
     """A 15 fps clip of the simulated player, its true movement counts and its frame count."""
     fps = 15.0
-    player = SimulatedPlayer(seed=0, script=CLIP_SCRIPT, loop=False, camera=Camera(aspect=SIZE[0] / SIZE[1]),
-                             pose_fps=fps)
+    player = SimulatedPlayer(seed=0, script=CLIP_SCRIPT, loop=False, camera=Camera(aspect=SIZE[0] / SIZE[1]), pose_fps=fps)
     end_ns = round(sum(seg.duration_s for seg in player.script) * 1e9)
     frames = [s for s in player.advance_to(end_ns) if isinstance(s, PoseFrame)]
     path = tmp_path_factory.mktemp("clips") / "exercise.avi"
@@ -77,7 +76,7 @@ def _clip_from_picture(path: Path, picture: np.ndarray, pattern: str) -> int:
     for i, c in enumerate(pattern):
         if c == "P":
             m = np.float32([[1, 0, 2 * (i % 5)], [0, 1, i % 3]])
-            pics.append(cv2.warpAffine(picture[:size[1], :size[0]], m, size, borderMode=cv2.BORDER_REPLICATE))
+            pics.append(cv2.warpAffine(picture[: size[1], : size[0]], m, size, borderMode=cv2.BORDER_REPLICATE))
         else:
             pics.append(empty)
     return write_video(path, pics, 10.0, size)
@@ -102,13 +101,15 @@ def test_frames_and_pose_frames_on_a_clip_of_a_real_person(tmp_path: Path) -> No
     assert s["fps"] == 10.0 and s["duration_s"] == pytest.approx(1.2)
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (lambda d: d / "missing.mp4", "no such file"),
-    (lambda d: d, "not a file"),
-    (lambda d: (d / "notes.txt").write_text("not a video\n") and d / "notes.txt", "notes.txt"),
-    (lambda d: (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200)) and d / "broken.mp4",
-     "broken.mp4"),
-])
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda d: d / "missing.mp4", "no such file"),
+        (lambda d: d, "not a file"),
+        (lambda d: (d / "notes.txt").write_text("not a video\n") and d / "notes.txt", "notes.txt"),
+        (lambda d: (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200)) and d / "broken.mp4", "broken.mp4"),
+    ],
+)
 def test_unusable_files_are_one_clear_line_and_exit_2(tmp_path: Path, make, says: str) -> None:  # type: ignore[no-untyped-def]
     path = make(tmp_path)
     out = liike("analyze", "video", str(path), "--json")

@@ -65,9 +65,13 @@ def scan_until(monkeypatch: pytest.MonkeyPatch, done: Callable[[list[Any]], bool
 
 def _demo_sensors_found(results: list[Any]) -> bool:
     by_address = {r.address: r for r in results}
-    return (DEMO_H10 in by_address and DEMO_TREADMILL in by_address
-            and by_address[DEMO_H10].kind.value == "polar_pmd" and by_address[DEMO_TREADMILL].kind.value == "treadmill"
-            and (by_address[DEMO_H10].broadcast_bpm or 0) > 0)
+    return (
+        DEMO_H10 in by_address
+        and DEMO_TREADMILL in by_address
+        and by_address[DEMO_H10].kind.value == "polar_pmd"
+        and by_address[DEMO_TREADMILL].kind.value == "treadmill"
+        and (by_address[DEMO_H10].broadcast_bpm or 0) > 0
+    )
 
 
 def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,11 +85,16 @@ def test_scan_json_lists_the_emulated_sensors(capsys: pytest.CaptureFixture[str]
     assert next(r for r in rows if r["address"] == DEMO_H10)["broadcast_bpm"] > 0
 
 
-def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.CaptureFixture[str],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_monitor_json_prints_one_object_per_sample_and_status(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("bumble")
-    monitor_until(monkeypatch, lambda items: all(any(isinstance(i, kind) for i in items)
-                                                 for kind in (DeviceStatus, HeartRateSample, ImuBatch, FitnessSample)))
+    monitor_until(
+        monkeypatch,
+        lambda items: all(
+            any(isinstance(i, kind) for i in items) for kind in (DeviceStatus, HeartRateSample, ImuBatch, FitnessSample)
+        ),
+    )
     assert main(["sensors", "monitor", "--emulate", "--json", "--seconds", f"{PATIENCE_S:g}", DEMO_H10, DEMO_TREADMILL]) == 0
     captured = capsys.readouterr()
     rows = [json.loads(line) for line in captured.out.splitlines()]
@@ -101,8 +110,13 @@ def test_monitor_json_prints_one_object_per_sample_and_status(capsys: pytest.Cap
 
 def test_monitor_readable_lines(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("bumble")
-    monitor_until(monkeypatch, lambda items: any(isinstance(i, DeviceStatus) and i.state.value == "connected" for i in items)
-                  and any(isinstance(i, FitnessSample) and i.speed_mps is not None for i in items))
+    monitor_until(
+        monkeypatch,
+        lambda items: (
+            any(isinstance(i, DeviceStatus) and i.state.value == "connected" for i in items)
+            and any(isinstance(i, FitnessSample) and i.speed_mps is not None for i in items)
+        ),
+    )
     assert main(["sensors", "monitor", "--emulate", "--seconds", f"{PATIENCE_S:g}", DEMO_TREADMILL]) == 0
     out = capsys.readouterr().out
     assert "[connected]" in out and "km/h" in out
@@ -123,8 +137,10 @@ def test_allow_list_forget_and_bad_input(capsys: pytest.CaptureFixture[str], _ow
     capsys.readouterr()
     assert main(["sensors", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert listed == [{"address": "A0:9E:1A:12:34:56", "label": "Strap 7", "placement": "chest", "mode": "broadcast", "adapter": None},
-                      {"address": DEMO_H10, "label": None, "placement": "waist", "mode": "connect", "adapter": None}]
+    assert listed == [
+        {"address": "A0:9E:1A:12:34:56", "label": "Strap 7", "placement": "chest", "mode": "broadcast", "adapter": None},
+        {"address": DEMO_H10, "label": None, "placement": "waist", "mode": "connect", "adapter": None},
+    ]
     assert main(["sensors", "allow", DEMO_H10, "--adapter", "hci1"]) == 0
     assert main(["sensors", "allow", DEMO_H10, "--adapter", "usb"]) == 2
     assert main(["sensors", "forget", "A0:9E:1A:12:34:56"]) == 0
@@ -165,9 +181,14 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
 
     lines: queue.Queue[str] = queue.Queue()
     seen: list[str] = []
-    with subprocess.Popen([sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                          cwd=Path(__file__).resolve().parents[3]) as proc:
+    with subprocess.Popen(
+        [sys.executable, "-m", "game.cli", "sensors", "monitor", "--emulate", "--json", DEMO_H10],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+    ) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
             reader = threading.Thread(target=lambda: [lines.put(x) for x in iter(proc.stdout.readline, "")], daemon=True)
@@ -199,8 +220,9 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         json.loads(line)  # every line printed is whole JSON, even the last before the stop
 
 
-def test_scan_names_a_broken_allow_list_and_still_scans(capsys: pytest.CaptureFixture[str], _own_allowlist: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scan_names_a_broken_allow_list_and_still_scans(
+    capsys: pytest.CaptureFixture[str], _own_allowlist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("bumble")
     scan_until(monkeypatch, lambda results: any(r.address == DEMO_H10 for r in results))
     _own_allowlist.write_text("sensors: [\n")

@@ -23,13 +23,15 @@ def record(db: Path, player: str, tag: str = "") -> int:
     rng = np.random.default_rng(3)
     w = SessionWriter(db, player=player, mode="runner", level="meadow", flush_interval_s=0.05)
     sid = w.start()
-    w.record([
-        HeartRateSample(t_host_ns=1_000, source=f"strap{tag}", bpm=120, rr_s=(0.5,)),
-        ImuBatch(t_host_ns=2_000, source=f"imu{tag}", rate_hz=100.0, t_first_ns=1_900, acc_g=rng.normal(size=(4, 3))),
-        PoseFrame(t_host_ns=3_000, source="camera:0", landmarks=rng.random((33, 4))),
-        FitnessSample(t_host_ns=4_000, source=f"treadmill{tag}", speed_mps=2.5, distance_m=10.0),
-        DeviceStatus(t_host_ns=5_000, source=f"strap{tag}", device_kind="heart_rate", state=DeviceState.STREAMING),
-    ])
+    w.record(
+        [
+            HeartRateSample(t_host_ns=1_000, source=f"strap{tag}", bpm=120, rr_s=(0.5,)),
+            ImuBatch(t_host_ns=2_000, source=f"imu{tag}", rate_hz=100.0, t_first_ns=1_900, acc_g=rng.normal(size=(4, 3))),
+            PoseFrame(t_host_ns=3_000, source="camera:0", landmarks=rng.random((33, 4))),
+            FitnessSample(t_host_ns=4_000, source=f"treadmill{tag}", speed_mps=2.5, distance_m=10.0),
+            DeviceStatus(t_host_ns=5_000, source=f"strap{tag}", device_kind="heart_rate", state=DeviceState.STREAMING),
+        ]
+    )
     w.record_event(4_500, "jump", {"tag": tag})
     w.finish(100, {"tag": tag})
     assert w.intact, w.error
@@ -77,8 +79,9 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
-def test_delete_player_with_yes_removes_every_row_and_keeps_others(school: tuple[Path, list[int], list[int]],
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_delete_player_with_yes_removes_every_row_and_keeps_others(
+    school: tuple[Path, list[int], list[int]], capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     assert main(["sessions", "delete", "--player", MARKER, "--db", str(db), "--yes"]) == 0
     out, err = capsys.readouterr()
@@ -94,8 +97,9 @@ def test_delete_player_with_yes_removes_every_row_and_keeps_others(school: tuple
     assert MARKER not in capsys.readouterr().out
 
 
-def test_delete_one_session_keeps_the_player_and_their_other_session(school: tuple[Path, list[int], list[int]],
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_delete_one_session_keeps_the_player_and_their_other_session(
+    school: tuple[Path, list[int], list[int]], capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     assert main(["sessions", "delete", str(gone[0]), "--db", str(db), "--yes"]) == 0
     assert f"deleted session {gone[0]}" in capsys.readouterr().out
@@ -106,8 +110,9 @@ def test_delete_one_session_keeps_the_player_and_their_other_session(school: tup
 
 
 @pytest.mark.parametrize("args", [["--player", "nobody"], ["999"]])
-def test_unknown_player_or_session_is_one_line_and_exit_2(school: tuple[Path, list[int], list[int]], args: list[str],
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_player_or_session_is_one_line_and_exit_2(
+    school: tuple[Path, list[int], list[int]], args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     before = rows_by_session(db)
     assert main(["sessions", "delete", *args, "--db", str(db), "--yes"]) == 2
@@ -117,9 +122,9 @@ def test_unknown_player_or_session_is_one_line_and_exit_2(school: tuple[Path, li
     assert rows_by_session(db) == before
 
 
-def test_without_yes_and_no_terminal_nothing_is_deleted(school: tuple[Path, list[int], list[int]],
-                                                        monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_yes_and_no_terminal_nothing_is_deleted(
+    school: tuple[Path, list[int], list[int]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     before = rows_by_session(db)
     monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # piped input is not a confirmation
@@ -132,8 +137,9 @@ def test_without_yes_and_no_terminal_nothing_is_deleted(school: tuple[Path, list
 
 
 @pytest.mark.parametrize("answer", ["y\n", "YES\n"])
-def test_terminal_confirmation_yes_deletes(school: tuple[Path, list[int], list[int]], answer: str,
-                                           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_confirmation_yes_deletes(
+    school: tuple[Path, list[int], list[int]], answer: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     monkeypatch.setattr("sys.stdin", Terminal(answer))
     assert main(["sessions", "delete", "--player", MARKER, "--db", str(db)]) == 0
@@ -144,9 +150,9 @@ def test_terminal_confirmation_yes_deletes(school: tuple[Path, list[int], list[i
 
 
 @pytest.mark.parametrize("answer", ["n\n", "\n", "", "yes please\n"])
-def test_terminal_confirmation_anything_else_keeps_the_data(school: tuple[Path, list[int], list[int]], answer: str,
-                                                            monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_terminal_confirmation_anything_else_keeps_the_data(
+    school: tuple[Path, list[int], list[int]], answer: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     before = rows_by_session(db)
     monkeypatch.setattr("sys.stdin", Terminal(answer))
@@ -156,8 +162,9 @@ def test_terminal_confirmation_anything_else_keeps_the_data(school: tuple[Path, 
 
 
 @pytest.mark.parametrize("args", [[], ["1", "--player", "owl"]])
-def test_exactly_one_target_is_required(school: tuple[Path, list[int], list[int]], args: list[str],
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_exactly_one_target_is_required(
+    school: tuple[Path, list[int], list[int]], args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     before = rows_by_session(db)
     assert main(["sessions", "delete", *args, "--db", str(db), "--yes"]) == 2
@@ -181,9 +188,9 @@ def test_damaged_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert db.read_bytes() == before
 
 
-def test_open_reader_is_reported_and_rows_are_still_gone(school: tuple[Path, list[int], list[int]],
-                                                         monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_open_reader_is_reported_and_rows_are_still_gone(
+    school: tuple[Path, list[int], list[int]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, gone, kept = school
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)  # do not wait 5 s for the reader
     reader = sqlite3.connect(db, isolation_level=None)

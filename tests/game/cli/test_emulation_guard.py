@@ -18,13 +18,17 @@ def no_emulation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "liike_emulation.room", None)
 
 
-@pytest.mark.parametrize("argv", [
-    ["play", "--emulate-ble", "--input", "ble", "--headless", "--seconds", "1"],
-    ["class", "--emulate-ble", "--headless", "--seconds", "1"],
-    ["sensors", "scan", "--emulate", "--seconds", "1"],
-])
-def test_emulation_flags_need_the_test_extras(argv: list[str], no_emulation: None, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["play", "--emulate-ble", "--input", "ble", "--headless", "--seconds", "1"],
+        ["class", "--emulate-ble", "--headless", "--seconds", "1"],
+        ["sensors", "scan", "--emulate", "--seconds", "1"],
+    ],
+)
+def test_emulation_flags_need_the_test_extras(
+    argv: list[str], no_emulation: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     extra = ["--db", str(tmp_path / "s.sqlite")] if argv[0] == "play" else []
     assert main(argv + extra) == 2
     err = capsys.readouterr().err.strip().splitlines()

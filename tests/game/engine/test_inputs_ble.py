@@ -26,8 +26,13 @@ def test_ble_without_allowed_sensors_falls_back_to_the_keyboard_and_says_how(tmp
 
 def test_allowed_sensors_become_one_bluetooth_source(tmp_path: Path) -> None:
     path = tmp_path / "sensors.yaml"
-    allowlist.save([allowlist.AllowedSensor("A0:9E:1A:12:34:56", "Strap 7"),
-                    allowlist.AllowedSensor("A0:9E:1A:12:34:57", "Strap 8", mode="broadcast")], path)
+    allowlist.save(
+        [
+            allowlist.AllowedSensor("A0:9E:1A:12:34:56", "Strap 7"),
+            allowlist.AllowedSensor("A0:9E:1A:12:34:57", "Strap 8", mode="broadcast"),
+        ],
+        path,
+    )
     for mode in ("ble", "auto"):
         setup = build_inputs(AppConfig(input=mode, sensors_file=path))
         assert len(setup.sources) == 1 and isinstance(setup.sources[0], BleSource)

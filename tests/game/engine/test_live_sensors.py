@@ -104,6 +104,10 @@ def test_two_straps_do_not_take_turns_on_screen() -> None:
 
 def test_zero_bpm_is_never_shown_or_counted() -> None:
     live = LiveSensors(recogniser=FakeRecogniser())
-    live.ingest([HeartRateSample(t_host_ns=s_to_ns(1), source="h10", bpm=0, contact=True),
-                 HeartRateSample(t_host_ns=s_to_ns(1.2), source="h10", bpm=0)])
+    live.ingest(
+        [
+            HeartRateSample(t_host_ns=s_to_ns(1), source="h10", bpm=0, contact=True),
+            HeartRateSample(t_host_ns=s_to_ns(1.2), source="h10", bpm=0),
+        ]
+    )
     assert live.hr_bpm is None and not live.hr_fresh(s_to_ns(1.3)) and live.heart.n == 0

@@ -17,8 +17,9 @@ from sensors.sim import SimulatedPlayer, TruthEvent
 S = 1_000_000_000
 
 
-def _presses(script: str, kind: type, inject: tuple[tuple[str, float], ...] = (),
-             seed: int = 0) -> tuple[dict[str, list[int]], list[TruthEvent]]:
+def _presses(
+    script: str, kind: type, inject: tuple[tuple[str, float], ...] = (), seed: int = 0
+) -> tuple[dict[str, list[int]], list[TruthEvent]]:
     """Times (sample capture, ns) of the steps at which each action was pressed, and the truth."""
     player = SimulatedPlayer(seed=seed, script=script, loop=False)
     for what, t in inject:

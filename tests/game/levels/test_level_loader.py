@@ -191,11 +191,23 @@ ERROR_CASES = [
     ("yaml-tab-indent", replace_line(8, "\ttype: hurdle"), 8, "<yaml>", "not valid YAML"),
     ("yaml-two-documents", GOOD + "---\nschema: 1\n", 11, "<yaml>", "expected a single document"),
     ("unknown-top-field", GOOD + "lenght_m: 400\n", 11, "lenght_m", "did you mean 'length_m'"),
-    ("unknown-obstacle-field", replace_line(10, "    type: bar\n    height_m: 1"), 11, "obstacles[1].height_m", "unknown field 'height_m'"),
+    (
+        "unknown-obstacle-field",
+        replace_line(10, "    type: bar\n    height_m: 1"),
+        11,
+        "obstacles[1].height_m",
+        "unknown field 'height_m'",
+    ),
     ("duplicate-field", GOOD + "name: Again\n", 11, "name", "duplicate key (first given on line 2)"),
     ("bool-as-number", replace_line(5, "length_m: true"), 5, "length_m", "must be a number, got boolean true"),
     ("yes-as-number", replace_line(7, "  - at_m: yes"), 7, "obstacles[0].at_m", "must be a number, got boolean yes"),
-    ("string-as-number", replace_line(5, 'length_m: "400"'), 5, "length_m", "must be a number, got string '400' (remove the quotes)"),
+    (
+        "string-as-number",
+        replace_line(5, 'length_m: "400"'),
+        5,
+        "length_m",
+        "must be a number, got string '400' (remove the quotes)",
+    ),
     ("word-as-number", replace_line(7, "  - at_m: forty"), 7, "obstacles[0].at_m", "must be a number, got string 'forty'"),
     ("list-as-number", replace_line(5, "length_m: [400]"), 5, "length_m", "must be a number, got a list"),
     ("nan", replace_line(5, "length_m: .nan"), 5, "length_m", "must be a finite number"),
@@ -203,9 +215,21 @@ ERROR_CASES = [
     ("bool-as-int", replace_line(4, "difficulty: false"), 4, "difficulty", "must be a whole number, got boolean false"),
     ("number-as-string", replace_line(2, "name: 2048"), 2, "name", "must be a string, got 2048 (put it in quotes"),
     ("null-required", replace_line(2, "name:"), 2, "name", "must be a string, got nothing (null)"),
-    ("missing-top-field", "\n".join(line for line in BASE_LINES if not line.startswith("mode")) + "\n", 1, "mode", "required field missing (one of: runner)"),
+    (
+        "missing-top-field",
+        "\n".join(line for line in BASE_LINES if not line.startswith("mode")) + "\n",
+        1,
+        "mode",
+        "required field missing (one of: runner)",
+    ),
     ("missing-schema", "# comment\n\n" + "\n".join(BASE_LINES[1:]) + "\n", 3, "schema", "required field missing"),
-    ("misspelt-obstacle-field", replace_line(10, "    typ: bar"), 10, "obstacles[1].typ", "unknown field 'typ' (did you mean 'type'?)"),
+    (
+        "misspelt-obstacle-field",
+        replace_line(10, "    typ: bar"),
+        10,
+        "obstacles[1].typ",
+        "unknown field 'typ' (did you mean 'type'?)",
+    ),
     ("missing-obstacle-type", "\n".join(BASE_LINES[:9]) + "\n", 9, "obstacles[1].type", "required field missing"),
     ("schema-2", replace_line(1, "schema: 2"), 1, "schema", "unsupported schema version 2"),
     ("empty-name", replace_line(2, 'name: "  "'), 2, "name", "must not be empty"),
@@ -217,19 +241,67 @@ ERROR_CASES = [
     ("stride-too-long", GOOD + "stride_m: 3.5\n", 11, "stride_m", "must be between 0.3 and 3, got 3.5"),
     ("time-limit-zero", GOOD + "time_limit_s: 0\n", 11, "time_limit_s", "must be greater than 0"),
     ("time-limit-impossible", GOOD + "time_limit_s: 60\n", 11, "time_limit_s", "needs 400 steps/min"),
-    ("obstacle-beyond-length", replace_line(9, "  - at_m: 420"), 9, "obstacles[1].at_m", "must be less than length_m (400), got 420"),
-    ("obstacle-at-finish", replace_line(9, "  - at_m: 400.0"), 9, "obstacles[1].at_m", "must be less than length_m (400), got 400.0"),
+    (
+        "obstacle-beyond-length",
+        replace_line(9, "  - at_m: 420"),
+        9,
+        "obstacles[1].at_m",
+        "must be less than length_m (400), got 420",
+    ),
+    (
+        "obstacle-at-finish",
+        replace_line(9, "  - at_m: 400.0"),
+        9,
+        "obstacles[1].at_m",
+        "must be less than length_m (400), got 400.0",
+    ),
     ("obstacle-at-start", replace_line(7, "  - at_m: 0"), 7, "obstacles[0].at_m", "must be greater than 0"),
-    ("obstacles-not-increasing", replace_line(9, "  - at_m: 40"), 9, "obstacles[1].at_m", "must be greater than obstacles[0].at_m (40)"),
-    ("obstacles-decreasing", replace_line(9, "  - at_m: 30"), 9, "obstacles[1].at_m", "obstacles go in order along the track, got 30"),
-    ("obstacles-too-close", replace_line(9, "  - at_m: 43.5"), 9, "obstacles[1].at_m", "at least 4 m after obstacles[0].at_m (40), got 43.5 (3.5 m apart)"),
-    ("unknown-obstacle-type", replace_line(10, "    type: wall"), 10, "obstacles[1].type", "must be one of: hurdle, bar, coin, got 'wall'"),
+    (
+        "obstacles-not-increasing",
+        replace_line(9, "  - at_m: 40"),
+        9,
+        "obstacles[1].at_m",
+        "must be greater than obstacles[0].at_m (40)",
+    ),
+    (
+        "obstacles-decreasing",
+        replace_line(9, "  - at_m: 30"),
+        9,
+        "obstacles[1].at_m",
+        "obstacles go in order along the track, got 30",
+    ),
+    (
+        "obstacles-too-close",
+        replace_line(9, "  - at_m: 43.5"),
+        9,
+        "obstacles[1].at_m",
+        "at least 4 m after obstacles[0].at_m (40), got 43.5 (3.5 m apart)",
+    ),
+    (
+        "unknown-obstacle-type",
+        replace_line(10, "    type: wall"),
+        10,
+        "obstacles[1].type",
+        "must be one of: hurdle, bar, coin, got 'wall'",
+    ),
     ("obstacles-not-list", "\n".join(BASE_LINES[:5]) + "\nobstacles: none\n", 6, "obstacles", "must be a list"),
     ("obstacles-null", "\n".join(BASE_LINES[:5]) + "\nobstacles:\n", 6, "obstacles", "got nothing (null)"),
-    ("obstacle-not-mapping", "\n".join(BASE_LINES[:6]) + "\n  - hurdle\n", 7, "obstacles[0]", "must be a mapping with at_m and type, got string 'hurdle'"),
+    (
+        "obstacle-not-mapping",
+        "\n".join(BASE_LINES[:6]) + "\n  - hurdle\n",
+        7,
+        "obstacles[0]",
+        "must be a mapping with at_m and type, got string 'hurdle'",
+    ),
     ("top-level-list", "- schema: 1\n- name: x\n", 1, "<document>", "must be a mapping"),
     ("top-level-scalar", "\n\njust some words\n", 3, "<document>", "must be a mapping"),
-    ("python-tag", replace_line(2, "name: !!python/object/apply:os.system [echo]"), 2, "name", "unsupported YAML tag !!python/object/apply:os.system"),
+    (
+        "python-tag",
+        replace_line(2, "name: !!python/object/apply:os.system [echo]"),
+        2,
+        "name",
+        "unsupported YAML tag !!python/object/apply:os.system",
+    ),
     ("custom-tag", replace_line(2, "name: !shout hello"), 2, "name", "unsupported YAML tag !shout"),
     ("merge-key", "base: &b {at_m: 1}\n" + GOOD, 1, "base", "unknown field 'base'"),
     ("non-scalar-key", GOOD + "? [a, b]\n: 1\n", 11, "<document>", "keys must be plain names"),
@@ -341,7 +413,11 @@ def test_level_error_pickles() -> None:
     err = LevelError(Path("levels/x.yaml"), 4, "mode", "bad")
     copy = pickle.loads(pickle.dumps(err))
     assert (copy.path, copy.line, copy.field, copy.reason, str(copy)) == (
-        "levels/x.yaml", 4, "mode", "bad", "levels/x.yaml:4: mode: bad"
+        "levels/x.yaml",
+        4,
+        "mode",
+        "bad",
+        "levels/x.yaml:4: mode: bad",
     )
 
 
@@ -462,11 +538,66 @@ def test_arbitrary_bytes_only_raise_level_error(data: bytes) -> None:
 
 YAML_BITS = st.sampled_from(
     [
-        "schema", "name", "mode", "difficulty", "length_m", "stride_m", "time_limit_s", "obstacles", "at_m", "type",
-        "description", ":", ": ", "\n", "\n  ", "\n  - ", "- ", "[", "]", "{", "}", ",", "1", "0", "-3", "400", "2.5",
-        ".inf", ".nan", "0x1F", "1_000", "1:30", "true", "yes", "~", "null", "'", '"', "&a", "*a", "!!int", "!!str",
-        "!!python/object:os.system", "!x", "<<", "#", "|", ">", "---", "...", "runner", "hurdle", "bar", "coin", "?",
-        "\t", "%YAML 1.1", "2001-12-14", "!!binary", "=",
+        "schema",
+        "name",
+        "mode",
+        "difficulty",
+        "length_m",
+        "stride_m",
+        "time_limit_s",
+        "obstacles",
+        "at_m",
+        "type",
+        "description",
+        ":",
+        ": ",
+        "\n",
+        "\n  ",
+        "\n  - ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "1",
+        "0",
+        "-3",
+        "400",
+        "2.5",
+        ".inf",
+        ".nan",
+        "0x1F",
+        "1_000",
+        "1:30",
+        "true",
+        "yes",
+        "~",
+        "null",
+        "'",
+        '"',
+        "&a",
+        "*a",
+        "!!int",
+        "!!str",
+        "!!python/object:os.system",
+        "!x",
+        "<<",
+        "#",
+        "|",
+        ">",
+        "---",
+        "...",
+        "runner",
+        "hurdle",
+        "bar",
+        "coin",
+        "?",
+        "\t",
+        "%YAML 1.1",
+        "2001-12-14",
+        "!!binary",
+        "=",
     ]
 )
 
@@ -478,12 +609,18 @@ def test_yaml_ish_text_only_raises_level_error(text: str) -> None:
 
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=8),
     st.sampled_from(["runner", "hurdle", "bar", "coin", "40", "1e3"]),
 )
 OBSTACLE = st.dictionaries(st.sampled_from(["at_m", "type", "kind"]), SCALARS, max_size=3)
 DOCUMENT = st.dictionaries(
-    st.sampled_from(["schema", "name", "mode", "description", "difficulty", "length_m", "stride_m", "time_limit_s", "obstacles", "extra"]),
+    st.sampled_from(
+        ["schema", "name", "mode", "description", "difficulty", "length_m", "stride_m", "time_limit_s", "obstacles", "extra"]
+    ),
     st.one_of(SCALARS, st.lists(st.one_of(OBSTACLE, SCALARS), max_size=5)),
 )
 
@@ -517,8 +654,15 @@ def valid_levels(draw: st.DrawFn) -> tuple[str, list[tuple[float, str]], float]:
     kinds = [draw(st.sampled_from(["hurdle", "bar", "coin"])) for _ in positions]
     stride = draw(st.sampled_from([0.3, 1, 1.25, 3.0]))
     obstacles = [{"at_m": p, "type": k} for p, k in zip(positions, kinds)]
-    doc = {"schema": 1, "name": "Gen", "mode": "runner", "difficulty": draw(st.integers(1, 5)),
-           "length_m": length, "stride_m": stride, "obstacles": obstacles}
+    doc = {
+        "schema": 1,
+        "name": "Gen",
+        "mode": "runner",
+        "difficulty": draw(st.integers(1, 5)),
+        "length_m": length,
+        "stride_m": stride,
+        "obstacles": obstacles,
+    }
     return yaml.safe_dump(doc, sort_keys=draw(st.booleans())), list(zip(map(float, positions), kinds)), float(length)
 
 

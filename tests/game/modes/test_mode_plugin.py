@@ -166,7 +166,8 @@ def test_the_command_line_lists_and_describes_a_registered_mode(tap_mode: Path, 
     assert main(["levels", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"mode": "tap", "name": "quick", "title": "Quick taps", "length": "2 s"}.items() <= next(
-        r for r in rows if r["mode"] == "tap").items()
+        r for r in rows if r["mode"] == "tap"
+    ).items()
     assert main(["levels", "schema", "tap"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["properties"]["seconds"]["exclusiveMinimum"] == 0 and "seconds" in schema["required"]
@@ -176,7 +177,7 @@ def test_the_command_line_lists_and_describes_a_registered_mode(tap_mode: Path, 
 
 def test_a_mode_level_is_read_strictly_with_lines(tap_mode: Path) -> None:
     bad = tap_mode / "levels" / "tap" / "bad.yaml"
-    bad.write_text("schema: 1\nname: Bad\nmode: tap\ndifficulty: 1\nseconds: \"2\"\n")
+    bad.write_text('schema: 1\nname: Bad\nmode: tap\ndifficulty: 1\nseconds: "2"\n')
     with pytest.raises(LevelError) as info:
         load_level(bad)
     assert str(info.value).startswith(f"{bad}:5: seconds: must be a number, got string '2'")

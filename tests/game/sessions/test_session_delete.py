@@ -15,8 +15,13 @@ from sensors.samples import FitnessSample, HeartRateSample
 def session(db: Path, player: str, source: str = "treadmill") -> int:
     w = SessionWriter(db, player=player, mode="runner", level=None, flush_interval_s=0.05)
     sid = w.start()
-    w.record([HeartRateSample(t_host_ns=1, source="strap", bpm=110), HeartRateSample(t_host_ns=2, source="strap", bpm=111),
-              FitnessSample(t_host_ns=3, source=source, speed_mps=3.0)])
+    w.record(
+        [
+            HeartRateSample(t_host_ns=1, source="strap", bpm=110),
+            HeartRateSample(t_host_ns=2, source="strap", bpm=111),
+            FitnessSample(t_host_ns=3, source=source, speed_mps=3.0),
+        ]
+    )
     w.record_event(4, "jump")
     w.finish(5, {})
     assert w.intact, w.error

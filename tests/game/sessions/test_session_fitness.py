@@ -55,8 +55,10 @@ def make_v1_store(path: Path) -> None:
     conn.executescript(V1_DDL)
     with conn:
         conn.execute("INSERT INTO players VALUES (1, 'fox', '2026-01-05T09:00:00.000+00:00')")
-        conn.execute("INSERT INTO sessions VALUES (1, 1, 'runner', 'meadow', '2026-01-05T09:00:01.000+00:00', "
-                     "'2026-01-05T09:05:01.000+00:00', 1000, 300000001000, 420, '{\"completed\": true}')")
+        conn.execute(
+            "INSERT INTO sessions VALUES (1, 1, 'runner', 'meadow', '2026-01-05T09:00:01.000+00:00', "
+            "'2026-01-05T09:05:01.000+00:00', 1000, 300000001000, 420, '{\"completed\": true}')"
+        )
         conn.executemany("INSERT INTO hr VALUES (1, ?, ?, '[0.5]', 1, 0, 'strap', NULL, NULL)", [(2_000, 120), (3_000, 121)])
         conn.execute("INSERT INTO events VALUES (1, 2500, 'jump', '{\"height_m\": 0.3}')")
         conn.executemany("INSERT INTO session_counts VALUES (1, ?, ?)", [("hr", 2), ("events", 1)])
@@ -70,9 +72,15 @@ def treadmill(t: int, speed: float | None = 2.5, distance: float | None = 100.0,
 def record_fitness_session(db: Path, player: str = "fox", source: str = "ftms:treadmill") -> int:
     w = SessionWriter(db, player=player, mode="runner", level="meadow", flush_interval_s=0.05)
     sid = w.start()
-    w.record([treadmill(1_000, speed=2.0, distance=100.0, source=source), HeartRateSample(t_host_ns=1_500, source="strap", bpm=130)])
-    w.record([treadmill(2_000, speed=3.0, distance=103.0, source=source),
-              FitnessSample(t_host_ns=3_000, source="csc:crank", cadence_rpm=82.0, power_w=np.float32(150.0))])  # type: ignore[arg-type]
+    w.record(
+        [treadmill(1_000, speed=2.0, distance=100.0, source=source), HeartRateSample(t_host_ns=1_500, source="strap", bpm=130)]
+    )
+    w.record(
+        [
+            treadmill(2_000, speed=3.0, distance=103.0, source=source),
+            FitnessSample(t_host_ns=3_000, source="csc:crank", cadence_rpm=82.0, power_w=np.float32(150.0)),
+        ]
+    )  # type: ignore[arg-type]
     assert w.counts() == {"hr": 1, "imu": 0, "pose": 0, "fitness": 3, "events": 0}
     w.finish(10, {"completed": True})
     assert w.intact, w.error
@@ -86,8 +94,16 @@ def test_fitness_round_trip_with_absent_fields_as_null(tmp_path: Path) -> None:
         rows = list(store.iter_samples(sid, StreamKind.FITNESS))
         [row] = store.list_sessions()
     assert [r["t_host_ns"] for r in rows] == [1_000, 2_000, 3_000]
-    assert rows[0] == {"t_host_ns": 1_000, "source": "ftms:treadmill", "speed_mps": 2.0, "cadence_spm": 150.0,
-                       "cadence_rpm": None, "power_w": None, "distance_m": 100.0, "incline_pct": 1.5}
+    assert rows[0] == {
+        "t_host_ns": 1_000,
+        "source": "ftms:treadmill",
+        "speed_mps": 2.0,
+        "cadence_spm": 150.0,
+        "cadence_rpm": None,
+        "power_w": None,
+        "distance_m": 100.0,
+        "incline_pct": 1.5,
+    }
     # The cadence sensor sent crank cadence and power only (power as a numpy scalar, as parsers may).
     assert rows[2]["cadence_rpm"] == 82.0 and rows[2]["power_w"] == 150.0 and type(rows[2]["power_w"]) is float
     assert rows[2]["speed_mps"] is None and rows[2]["distance_m"] is None
@@ -104,8 +120,18 @@ def test_values_a_device_garbles_become_null_not_a_lost_batch(tmp_path: Path) ->
     db = tmp_path / "s.sqlite"
     w = SessionWriter(db, player="fox", mode="runner", level=None, flush_interval_s=0.05)
     sid = w.start()
-    w.record([FitnessSample(t_host_ns=1, source="pod", speed_mps=float("nan"), cadence_spm=float("inf"),
-                            power_w="fast", distance_m=np.float64(12.5))])  # type: ignore[arg-type]
+    w.record(
+        [
+            FitnessSample(
+                t_host_ns=1,
+                source="pod",
+                speed_mps=float("nan"),
+                cadence_spm=float("inf"),
+                power_w="fast",
+                distance_m=np.float64(12.5),
+            )
+        ]
+    )  # type: ignore[arg-type]
     w.finish(0, {})
     assert w.intact, w.error
     with SessionStore(db) as store:
@@ -163,8 +189,12 @@ def test_fitness_table_layout(tmp_path: Path) -> None:
     try:
         assert SCHEMA_VERSION == 2 and conn.execute("PRAGMA user_version").fetchone() == (2,)
         cols = {name: (ctype, notnull) for _, name, ctype, notnull, _, _ in conn.execute("PRAGMA table_info(fitness)")}
-        assert cols == {"session_id": ("INTEGER", 1), "t_host_ns": ("INTEGER", 1), "source": ("TEXT", 1),
-                        **{f: ("REAL", 0) for f in ("speed_mps", "cadence_spm", "cadence_rpm", "power_w", "distance_m", "incline_pct")}}
+        assert cols == {
+            "session_id": ("INTEGER", 1),
+            "t_host_ns": ("INTEGER", 1),
+            "source": ("TEXT", 1),
+            **{f: ("REAL", 0) for f in ("speed_mps", "cadence_spm", "cadence_rpm", "power_w", "distance_m", "incline_pct")},
+        }
         [fk] = conn.execute("PRAGMA foreign_key_list(fitness)").fetchall()
         assert fk[2] == "sessions" and fk[3] == "session_id" and fk[6] == "CASCADE"
         [index] = [r for r in conn.execute("PRAGMA index_list(fitness)")]

@@ -15,9 +15,18 @@ def samples(rng: np.random.Generator) -> list:
     return [
         HeartRateSample(t_host_ns=1_000, source="strap", bpm=121, rr_s=(0.496, 0.5), contact=True),
         HeartRateSample(t_host_ns=2_000, source="strap", bpm=122, rr_s=(), contact=None, broadcast=True),
-        ImuBatch(t_host_ns=3_000, source="imu", rate_hz=100.0, t_first_ns=2_500, acc_g=rng.normal(size=(10, 3)),
-                 gyr_dps=rng.normal(size=(10, 3)), placement="waist"),
-        PoseFrame(t_host_ns=4_000, source="camera:0", landmarks=rng.random((33, 4)), world=rng.normal(size=(33, 3)), t_infer_ns=4_020),
+        ImuBatch(
+            t_host_ns=3_000,
+            source="imu",
+            rate_hz=100.0,
+            t_first_ns=2_500,
+            acc_g=rng.normal(size=(10, 3)),
+            gyr_dps=rng.normal(size=(10, 3)),
+            placement="waist",
+        ),
+        PoseFrame(
+            t_host_ns=4_000, source="camera:0", landmarks=rng.random((33, 4)), world=rng.normal(size=(33, 3)), t_infer_ns=4_020
+        ),
     ]
 
 
@@ -28,7 +37,9 @@ def write_session(path: Path, player: str = "fox", n: int = 1) -> list[int]:
         w = SessionWriter(path, player=player, mode="runner", level="meadow", flush_interval_s=0.05)
         ids.append(w.start())
         w.record(samples(rng))
-        w.record([DeviceStatus(t_host_ns=5_000, source="strap", device_kind="heart_rate", state=DeviceState.STALE, message="quiet")])
+        w.record(
+            [DeviceStatus(t_host_ns=5_000, source="strap", device_kind="heart_rate", state=DeviceState.STALE, message="quiet")]
+        )
         w.record_event(4_500, "jump", {"height_m": 0.3})
         assert w.counts() == {"hr": 2, "imu": 10, "pose": 1, "fitness": 0, "events": 2}
         w.finish(321, {"completed": True})

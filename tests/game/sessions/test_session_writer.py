@@ -48,9 +48,9 @@ def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
 
 
-def test_locked_store_keeps_rows_warns_and_recovers(tmp_path: Path, short_busy_timeout: None,
-                                                    caplog: pytest.LogCaptureFixture,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_store_keeps_rows_warns_and_recovers(
+    tmp_path: Path, short_busy_timeout: None, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "s.sqlite"
     w = SessionWriter(db, player="fox", mode="runner", level=None, flush_interval_s=0.05)
     sid = w.start()
@@ -196,8 +196,13 @@ def test_stream_kind_enum_and_counts_match_store(tmp_path: Path) -> None:
     sid = w.start()
     lm = np.zeros((33, 4))
     for i in range(20):
-        w.record([hr(i), PoseFrame(t_host_ns=i, source="cam", landmarks=lm),
-                  ImuBatch(t_host_ns=i, source="imu", rate_hz=100.0, t_first_ns=i, acc_g=np.zeros((3, 3)))])
+        w.record(
+            [
+                hr(i),
+                PoseFrame(t_host_ns=i, source="cam", landmarks=lm),
+                ImuBatch(t_host_ns=i, source="imu", rate_hz=100.0, t_first_ns=i, acc_g=np.zeros((3, 3))),
+            ]
+        )
     counts = w.counts()
     w.finish(0, {})
     assert counts == {"hr": 20, "imu": 60, "pose": 20, "fitness": 0, "events": 0}

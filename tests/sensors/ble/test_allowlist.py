@@ -28,8 +28,10 @@ def error_of(path: Path, text: str | bytes) -> AllowListError:
 
 def test_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "sensors.yaml"
-    entries = [AllowedSensor("A0:9E:1A:12:34:56", "Strap: 7", "chest", "broadcast"),
-               AllowedSensor("E0:11:22:00:00:02", None, "waist", "connect")]
+    entries = [
+        AllowedSensor("A0:9E:1A:12:34:56", "Strap: 7", "chest", "broadcast"),
+        AllowedSensor("E0:11:22:00:00:02", None, "waist", "connect"),
+    ]
     allowlist.save(entries, path)
     assert allowlist.load(path) == entries
     long_label = "Strap of the tallest pupil in class 7B who always stands at the far end of the gym hall"
@@ -42,17 +44,25 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=30) | st.none(), st.sampled_from(allowlist.PLACEMENTS), st.sampled_from(allowlist.MODES)),
-                max_size=5))
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=30) | st.none(), st.sampled_from(allowlist.PLACEMENTS), st.sampled_from(allowlist.MODES)),
+        max_size=5,
+    )
+)
 def test_any_labels_round_trip(rows: list[tuple[str | None, str, str]]) -> None:
-    entries = [AllowedSensor(f"A0:9E:1A:12:34:{i:02X}", label, placement, mode) for i, (label, placement, mode) in enumerate(rows)]
+    entries = [
+        AllowedSensor(f"A0:9E:1A:12:34:{i:02X}", label, placement, mode) for i, (label, placement, mode) in enumerate(rows)
+    ]
     try:
         got = allowlist.parse(allowlist.dump(entries), Path("s.yaml"))
     except AllowListError as err:
         # Only text YAML cannot hold (a lone surrogate) or that is not printable is refused.
         assert err.field.endswith(".label") or err.field == "<yaml>", str(err)
         return
-    assert got == [AllowedSensor(e.address, e.label or None, e.placement, e.mode) for e in entries]  # an empty label is not written
+    assert got == [
+        AllowedSensor(e.address, e.label or None, e.placement, e.mode) for e in entries
+    ]  # an empty label is not written
 
 
 def test_missing_empty_and_commented_files_are_empty_lists(tmp_path: Path) -> None:
@@ -65,28 +75,55 @@ def test_missing_empty_and_commented_files_are_empty_lists(tmp_path: Path) -> No
 
 def test_hand_written_values(tmp_path: Path) -> None:
     path = tmp_path / "sensors.yaml"
-    path.write_text("sensors:\n  - address: a0:9e:1a:12:34:56\n    label: 7\n  - {address: 12:34:56:12:34:56, label:, adapter: hci0}\n",
-                    encoding="utf-8")
-    assert allowlist.load(path) == [AllowedSensor("A0:9E:1A:12:34:56", "7"), AllowedSensor("12:34:56:12:34:56", None, adapter="hci0")]
+    path.write_text(
+        "sensors:\n  - address: a0:9e:1a:12:34:56\n    label: 7\n  - {address: 12:34:56:12:34:56, label:, adapter: hci0}\n",
+        encoding="utf-8",
+    )
+    assert allowlist.load(path) == [
+        AllowedSensor("A0:9E:1A:12:34:56", "7"),
+        AllowedSensor("12:34:56:12:34:56", None, adapter="hci0"),
+    ]
 
 
 CASES = [
     # text, line, field, reason (start)
-    ("sensors:\n  - address: A0:9E:1A:12:34:56\n    placement: nose\n", 3, "sensors[0].placement",
-     "must be one of: chest, waist, lower_back, wrist, thigh, ankle, foot, arm, got 'nose'"),
-    ("sensors:\n  - address: A0:9E:1A:12:34:56\n    mode: brodcast\n", 3, "sensors[0].mode",
-     "must be one of: connect, broadcast, got 'brodcast' (did you mean 'broadcast'?)"),
+    (
+        "sensors:\n  - address: A0:9E:1A:12:34:56\n    placement: nose\n",
+        3,
+        "sensors[0].placement",
+        "must be one of: chest, waist, lower_back, wrist, thigh, ankle, foot, arm, got 'nose'",
+    ),
+    (
+        "sensors:\n  - address: A0:9E:1A:12:34:56\n    mode: brodcast\n",
+        3,
+        "sensors[0].mode",
+        "must be one of: connect, broadcast, got 'brodcast' (did you mean 'broadcast'?)",
+    ),
     ("sensors:\n  - label: x\n", 2, "sensors[0].address", "required field missing"),
     ("sensors:\n  - address: 12345\n", 2, "sensors[0].address", "'12345' is not a Bluetooth address like A0:9E:1A:12:34:56"),
     ("sensors:\n  - address:\n", 2, "sensors[0].address", "must be a string, got nothing (null)"),
-    ("sensors:\n  - address: a0:9e:1a:12:34:56\n  - address: A0:9E:1A:12:34:56\n", 3, "sensors[1].address",
-     "A0:9E:1A:12:34:56 is listed twice (first as sensors[0])"),
-    ("sensors:\n  - address: A0:9E:1A:12:34:56\n    adapter: usb\n", 3, "sensors[0].adapter", "'usb' is not an adapter name like hci0 or hci1"),
+    (
+        "sensors:\n  - address: a0:9e:1a:12:34:56\n  - address: A0:9E:1A:12:34:56\n",
+        3,
+        "sensors[1].address",
+        "A0:9E:1A:12:34:56 is listed twice (first as sensors[0])",
+    ),
+    (
+        "sensors:\n  - address: A0:9E:1A:12:34:56\n    adapter: usb\n",
+        3,
+        "sensors[0].adapter",
+        "'usb' is not an adapter name like hci0 or hci1",
+    ),
     ("sensors:\n  - address: A0:9E:1A:12:34:56\n    label: [a, b]\n", 3, "sensors[0].label", "must be a string, got a list"),
     ("sensor:\n  - address: x\n", 1, "sensor", "unknown field 'sensor' (did you mean 'sensors'?)"),
     ("sensors: [\n", 2, "<yaml>", "not valid YAML"),
     ("sensors:\n  - address: A0:9E:1A:12:34:56\n    colour: red\n", 3, "sensors[0].colour", "unknown field 'colour'"),
-    ("sensors:\n  - address: A0:9E:1A:12:34:56\n    label: a\n    label: b\n", 4, "sensors[0].label", "duplicate key (first given on line 3)"),
+    (
+        "sensors:\n  - address: A0:9E:1A:12:34:56\n    label: a\n    label: b\n",
+        4,
+        "sensors[0].label",
+        "duplicate key (first given on line 3)",
+    ),
     ("sensors:\n  - address: A0:9E:1A:12:34:56\nsensors: []\n", 3, "sensors", "duplicate key (first given on line 1)"),
     ("sensors: A0:9E:1A:12:34:56\n", 1, "sensors", "must be a list, got string 'A0:9E:1A:12:34:56'"),
     ("sensors:\n  - A0:9E:1A:12:34:56\n", 2, "sensors[0]", "must be a mapping with address, got string"),

@@ -12,7 +12,7 @@ def test_csc_crank_only() -> None:
         0x02,  # flags: crank data present
         0x0A, 0x00,  # cumulative crank revolutions 10
         0x00, 0x04,  # last crank event 1024/1024 s
-    ]))
+    ]))  # fmt: skip
     assert m == CscMeasurement(crank_revs=10, crank_event_1024=1024)
 
 
@@ -21,7 +21,7 @@ def test_csc_wheel_only() -> None:
         0x01,  # flags: wheel data present
         0x01, 0x02, 0x03, 0x04,  # cumulative wheel revolutions 0x04030201
         0xFF, 0xFF,  # last wheel event 65535/1024 s
-    ]))
+    ]))  # fmt: skip
     assert m == CscMeasurement(wheel_revs=0x04030201, wheel_event_1024=0xFFFF)
 
 
@@ -32,7 +32,7 @@ def test_csc_wheel_and_crank() -> None:
         0x00, 0x08,  # last wheel event 2048/1024 s
         0x05, 0x00,  # 5 crank revolutions
         0x00, 0x02,  # last crank event 512/1024 s
-    ]))
+    ]))  # fmt: skip
     assert (m.wheel_revs, m.wheel_event_1024, m.crank_revs, m.crank_event_1024) == (10000, 2048, 5, 512)
 
 
@@ -41,12 +41,12 @@ def test_cadence_from_two_measurements() -> None:
         0x02,  # flags: crank
         0x64, 0x00,  # 100 revolutions
         0x00, 0x10,  # event 4096/1024 = 4 s
-    ]))
+    ]))  # fmt: skip
     cur = parse_csc_measurement(bytes([
         0x02,  # flags: crank
         0x66, 0x00,  # 102 revolutions
         0x00, 0x18,  # event 6144/1024 = 6 s
-    ]))
+    ]))  # fmt: skip
     assert cadence_rpm(prev, cur) == pytest.approx(60.0)  # 2 revolutions in 2 s
 
 
@@ -89,16 +89,19 @@ def test_csc_reserved_flag_bits_are_values() -> None:
         0x01, 0x00,  # 1 revolution
         0x02, 0x00,  # event 2/1024 s
         0xEE,  # a byte of an unknown newer field
-    ]))
+    ]))  # fmt: skip
     assert m.crank_revs == 1
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "empty"),
-    (bytes([0x02, 0x01]), "cut short"),
-    (bytes([0x01, 0, 0, 0]), "cut short"),
-    (bytes([0x00, 0x00]), "trailing"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (bytes([0x02, 0x01]), "cut short"),
+        (bytes([0x01, 0, 0, 0]), "cut short"),
+        (bytes([0x00, 0x00]), "trailing"),
+    ],
+)
 def test_csc_malformed(data: bytes, reason: str) -> None:
     with pytest.raises(ParseError, match=reason):
         parse_csc_measurement(data)
@@ -111,7 +114,7 @@ def test_rsc_full_measurement() -> None:
         0xA0,  # cadence 160 steps/min
         0x78, 0x00,  # stride 120 * 0.01 = 1.2 m
         0xE8, 0x03, 0x00, 0x00,  # distance 1000 * 0.1 = 100 m
-    ]))
+    ]))  # fmt: skip
     assert m.speed_mps == 3.0 and m.cadence_spm == 160 and m.running
     assert m.stride_m == pytest.approx(1.2) and m.distance_m == pytest.approx(100.0)
 
@@ -121,7 +124,7 @@ def test_rsc_walking_minimal() -> None:
         0x00,  # flags: walking, nothing optional
         0x80, 0x01,  # speed 384/256 = 1.5 m/s
         0x6E,  # cadence 110 steps/min
-    ]))
+    ]))  # fmt: skip
     assert m == RscMeasurement(speed_mps=1.5, cadence_spm=110, running=False)
 
 
@@ -131,7 +134,7 @@ def test_rsc_distance_without_stride() -> None:
         0x00, 0x02,  # speed 2.0 m/s
         0x96,  # cadence 150
         0x0A, 0x00, 0x00, 0x00,  # distance 10 * 0.1 = 1.0 m
-    ]))
+    ]))  # fmt: skip
     assert m.stride_m is None and m.distance_m == pytest.approx(1.0)
 
 

@@ -13,7 +13,7 @@ def test_protocols_md_example_with_contact_and_rr() -> None:
         0x16,  # flags: uint8 HR, contact detected (bit1), contact supported (bit2), RR present (bit4)
         0x3C,  # 60 bpm
         0x00, 0x04,  # RR 0x0400 = 1024/1024 s = 1.0 s
-    ]))
+    ]))  # fmt: skip
     assert m == HeartRateMeasurement(bpm=60, contact=True, energy_kj=None, rr_s=(1.0,), flags=0x16)
 
 
@@ -25,29 +25,41 @@ def test_uint16_rate_energy_and_several_rr() -> None:
         0x00, 0x02,  # RR 512/1024 = 0.5 s
         0x33, 0x01,  # RR 307/1024 s
         0xFF, 0xFF,  # RR 65535/1024 s: the largest an RR value can say
-    ]))
+    ]))  # fmt: skip
     assert m.bpm == 300 and m.contact is None and m.energy_kj == 10000
     assert m.rr_s == pytest.approx((0.5, 307 / 1024, 65535 / 1024))
 
 
 def test_rr_flag_with_no_intervals_is_an_empty_tuple() -> None:
-    m = parse_heart_rate_measurement(bytes([
-        0x10,  # flags: RR present, but none fit this notification
-        0x48,  # 72 bpm
-    ]))
+    m = parse_heart_rate_measurement(
+        bytes(
+            [
+                0x10,  # flags: RR present, but none fit this notification
+                0x48,  # 72 bpm
+            ]
+        )
+    )
     assert m.rr_s == () and m.bpm == 72
 
 
 def test_contact_supported_but_lost_and_impossible_zero_bpm_is_a_value() -> None:
-    m = parse_heart_rate_measurement(bytes([
-        0x06,  # flags: contact supported (bit2) and detected (bit1)
-        0x00,  # 0 bpm: impossible with contact, but a value, not a parse error
-    ]))
+    m = parse_heart_rate_measurement(
+        bytes(
+            [
+                0x06,  # flags: contact supported (bit2) and detected (bit1)
+                0x00,  # 0 bpm: impossible with contact, but a value, not a parse error
+            ]
+        )
+    )
     assert m.contact is True and m.bpm == 0
-    lost = parse_heart_rate_measurement(bytes([
-        0x04,  # flags: contact supported, not detected
-        0x00,  # 0 bpm
-    ]))
+    lost = parse_heart_rate_measurement(
+        bytes(
+            [
+                0x04,  # flags: contact supported, not detected
+                0x00,  # 0 bpm
+            ]
+        )
+    )
     assert lost.contact is False
     sample = to_sample(lost, t_host_ns=5, source="AA:BB")
     assert sample.contact is False and sample.t_host_ns == 5 and sample.source == "AA:BB" and sample.bpm == 0
@@ -59,28 +71,35 @@ def test_to_sample_carries_rr_and_energy() -> None:
         0x50,  # 80 bpm
         0x05, 0x00,  # 5 kJ
         0x00, 0x03,  # RR 768/1024 = 0.75 s
-    ]))
+    ]))  # fmt: skip
     s = to_sample(m, t_host_ns=123, source="strap")
     assert (s.bpm, s.rr_s, s.energy_kj, s.contact, s.broadcast) == (80, (0.75,), 5, None, False)
 
 
 def test_reserved_flag_bits_are_kept_as_a_value() -> None:
-    m = parse_heart_rate_measurement(bytes([
-        0x20,  # flags: reserved bit 5 only
-        0x3C,  # 60 bpm
-        0xAB,  # a byte of a field this version does not know
-    ]))
+    m = parse_heart_rate_measurement(
+        bytes(
+            [
+                0x20,  # flags: reserved bit 5 only
+                0x3C,  # 60 bpm
+                0xAB,  # a byte of a field this version does not know
+            ]
+        )
+    )
     assert m.bpm == 60 and m.flags == 0x20
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "too short"),
-    (bytes([0x00]), "too short"),
-    (bytes([0x01, 0x3C]), "uint16"),
-    (bytes([0x08, 0x3C, 0x01]), "energy"),
-    (bytes([0x10, 0x3C, 0x00]), "whole uint16"),
-    (bytes([0x00, 0x3C, 0x00]), "trailing"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "too short"),
+        (bytes([0x00]), "too short"),
+        (bytes([0x01, 0x3C]), "uint16"),
+        (bytes([0x08, 0x3C, 0x01]), "energy"),
+        (bytes([0x10, 0x3C, 0x00]), "whole uint16"),
+        (bytes([0x00, 0x3C, 0x00]), "trailing"),
+    ],
+)
 def test_malformed_measurements_say_why(data: bytes, reason: str) -> None:
     with pytest.raises(ParseError, match=reason) as err:
         parse_heart_rate_measurement(data)

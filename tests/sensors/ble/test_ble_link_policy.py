@@ -47,19 +47,22 @@ def test_freshness_goes_stale_once_after_silence_and_on_invalid_data() -> None:
     assert f.fresh(7 * S)
 
 
-@pytest.mark.parametrize(("exc", "kind"), [
-    (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.NO_BLUETOOTH), AdapterMissing),
-    (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.POWERED_OFF), BluetoothOff),
-    (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.DENIED_BY_USER), BluetoothDenied),
-    (BleakDeviceNotFoundError("AA:BB:CC:DD:EE:FF"), OutOfRange),
-    (TimeoutError(), OutOfRange),
-    (BleakError("failed to connect: CONNECTION_LIMIT_EXCEEDED_ERROR (0x09)"), ConnectionSlotsExhausted),
-    (BleakError("[org.bluez.Error.Failed] le-connection-abort-by-local"), OutOfRange),
-    (BleakError("status 0x0903 unrelated"), LinkLost),
-    (BleakError("[org.freedesktop.DBus.Error.ServiceUnknown] The name org.bluez was not provided"), BluetoothUnavailable),
-    (FileNotFoundError(2, "No such file or directory"), BluetoothUnavailable),
-    (BleakError("Not connected"), LinkLost),
-])
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.NO_BLUETOOTH), AdapterMissing),
+        (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.POWERED_OFF), BluetoothOff),
+        (BleakBluetoothNotAvailableError("x", BleakBluetoothNotAvailableReason.DENIED_BY_USER), BluetoothDenied),
+        (BleakDeviceNotFoundError("AA:BB:CC:DD:EE:FF"), OutOfRange),
+        (TimeoutError(), OutOfRange),
+        (BleakError("failed to connect: CONNECTION_LIMIT_EXCEEDED_ERROR (0x09)"), ConnectionSlotsExhausted),
+        (BleakError("[org.bluez.Error.Failed] le-connection-abort-by-local"), OutOfRange),
+        (BleakError("status 0x0903 unrelated"), LinkLost),
+        (BleakError("[org.freedesktop.DBus.Error.ServiceUnknown] The name org.bluez was not provided"), BluetoothUnavailable),
+        (FileNotFoundError(2, "No such file or directory"), BluetoothUnavailable),
+        (BleakError("Not connected"), LinkLost),
+    ],
+)
 def test_platform_errors_become_typed_link_errors_with_advice(exc: BaseException, kind: type) -> None:
     err = classify(exc, "AA:BB:CC:DD:EE:FF")
     assert type(err) is kind

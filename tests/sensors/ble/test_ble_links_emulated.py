@@ -30,6 +30,7 @@ FAST = {"backoff": lambda attempt: 0.05, "watchdog_period_s": 0.05}
 
 # Waits are generous (real seconds): a busy machine only makes these tests slower, never failing.
 
+
 def run(main: Callable[[], Awaitable[Any]], timeout_s: float = 180.0) -> Any:
     return asyncio.run(asyncio.wait_for(main(), timeout_s))
 
@@ -80,8 +81,13 @@ def test_scan_classifies_each_emulated_sensor_and_filters_by_service() -> None:
         }
         results = {r.address: r for r in await scan(0.4, backend=scanner_backend_for(world))}
         kinds = {name: results[p.address].kind for name, p in devices.items()}
-        assert kinds == {"strap": DeviceKind.HEART_RATE, "h10": DeviceKind.POLAR_PMD, "move": DeviceKind.MOVESENSE,
-                         "tread": DeviceKind.TREADMILL, "cad": DeviceKind.CADENCE}
+        assert kinds == {
+            "strap": DeviceKind.HEART_RATE,
+            "h10": DeviceKind.POLAR_PMD,
+            "move": DeviceKind.MOVESENSE,
+            "tread": DeviceKind.TREADMILL,
+            "cad": DeviceKind.CADENCE,
+        }
         assert all(r.rssi_dbm == -50 for r in results.values())  # bumble's virtual radio reports -50 dBm
         assert results[devices["h10"].address].broadcast_bpm == 72  # read from its advertisement
         assert results[devices["strap"].address].broadcast_bpm is None
@@ -115,7 +121,9 @@ def test_connect_exchanges_mtu_so_whole_pmd_frames_arrive_with_heart_rate() -> N
     run(main)
 
 
-def test_default_mtu_cuts_pmd_frames_which_are_counted_as_malformed_while_heart_rate_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+def test_default_mtu_cuts_pmd_frames_which_are_counted_as_malformed_while_heart_rate_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def main() -> None:
         world = EmulatedWorld(exchange_mtu=False)
         h10 = await world.add(PolarH10(frame_samples=36))
@@ -261,7 +269,12 @@ def test_missing_or_switched_off_adapter_gives_typed_errors() -> None:
         rec = Recorder()
         link, task = await start_link(world, strap.address, rec, backoff=lambda a: 0.1)
         await until(lambda: any("switched off" in s.message for s in rec.of(DeviceStatus)), what="Bluetooth off status")
-        assert isinstance(classify(BleakBluetoothNotAvailableError("off", __import__("bleak").exc.BleakBluetoothNotAvailableReason.POWERED_OFF)), BluetoothOff)
+        assert isinstance(
+            classify(
+                BleakBluetoothNotAvailableError("off", __import__("bleak").exc.BleakBluetoothNotAvailableReason.POWERED_OFF)
+            ),
+            BluetoothOff,
+        )
         adapter.state = "on"
         await until(lambda: link.stats.connects == 1, what="connects once Bluetooth is on")
         await stop_link(link, task)
@@ -278,9 +291,13 @@ def test_movesense_treadmill_and_cadence_streams() -> None:
         cad = await world.add(CadenceSensor(rpm=90.0, period_s=0.25))
         rec = Recorder()
         started = [await start_link(world, p.address, rec, placement="waist") for p in (move, tread, cad)]
-        await until(lambda: len([i for i in rec.of(ImuBatch) if i.source == move.address]) >= 4
-                    and len([i for i in rec.of(FitnessSample) if i.source == cad.address and i.cadence_rpm]) >= 3,
-                    what="IMU and cadence data")
+        await until(
+            lambda: (
+                len([i for i in rec.of(ImuBatch) if i.source == move.address]) >= 4
+                and len([i for i in rec.of(FitnessSample) if i.source == cad.address and i.cadence_rpm]) >= 3
+            ),
+            what="IMU and cadence data",
+        )
         imu = [i for i in rec.of(ImuBatch) if i.source == move.address]
         assert imu[0].rate_hz == 52 and imu[0].placement == "waist" and imu[0].n_values == 8
         speeds = [i.speed_mps for i in rec.of(FitnessSample) if i.source == tread.address]
@@ -304,8 +321,9 @@ def test_broadcast_heart_rate_is_read_without_a_connection() -> None:
         reader = BroadcastReader([AllowedSensor(h10.address, "Strap 7", mode="broadcast")], rec)
         with pytest.raises(BleakError, match="or_patterns"):  # as bleak's BlueZ backend refuses it
             BleakScanner(lambda d, a: None, scanning_mode="passive", backend=scanner_backend_for(world))
-        scanner = BleakScanner(lambda d, a: reader.on_advertisement(d.address, dict(a.manufacturer_data)),
-                               backend=scanner_backend_for(world))
+        scanner = BleakScanner(
+            lambda d, a: reader.on_advertisement(d.address, dict(a.manufacturer_data)), backend=scanner_backend_for(world)
+        )
         await scanner.start()
         await until(lambda: len(rec.of(HeartRateSample)) >= 4, what="broadcast heart rates")
         await scanner.stop()
@@ -352,8 +370,9 @@ def test_a_refused_accelerometer_leaves_heart_rate_streaming(caplog: pytest.LogC
 
     with caplog.at_level(logging.WARNING):
         run(main)
-    assert any("refused to start the accelerometer" in r.getMessage() and "heart rate only" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "refused to start the accelerometer" in r.getMessage() and "heart rate only" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_pmd_settings_are_asked_first_and_a_52_hz_only_sensor_streams_at_52_hz() -> None:

@@ -7,34 +7,60 @@ from hypothesis import strategies as st
 
 from sensors.ble.errors import ParseError
 from sensors.ble.movesense import (
-    CMD_HELLO, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, CommandResult, DataContinuation, DataNotification, GspCommand,
-    build_hello, build_subscribe, build_unsubscribe, join_parts, meas_path, parse_command, parse_imu_payload,
+    CMD_HELLO,
+    CMD_SUBSCRIBE,
+    CMD_UNSUBSCRIBE,
+    CommandResult,
+    DataContinuation,
+    DataNotification,
+    GspCommand,
+    build_hello,
+    build_subscribe,
+    build_unsubscribe,
+    join_parts,
+    meas_path,
+    parse_command,
+    parse_imu_payload,
     parse_reply,
 )
 
 
 def test_command_bytes() -> None:
-    assert build_hello(0xFF) == bytes([
-        0x00,  # HELLO
-        0xFF,  # client reference 255
-    ])
-    assert build_subscribe(99, "/Meas/IMU6/104") == bytes([
-        0x01,  # SUBSCRIBE
-        0x63,  # client reference 99
-    ]) + b"/Meas/IMU6/104"  # resource path, ASCII, no terminator
-    assert build_unsubscribe(99) == bytes([
-        0x02,  # UNSUBSCRIBE
-        0x63,  # reference given at SUBSCRIBE
-    ])
+    assert build_hello(0xFF) == bytes(
+        [
+            0x00,  # HELLO
+            0xFF,  # client reference 255
+        ]
+    )
+    assert (
+        build_subscribe(99, "/Meas/IMU6/104")
+        == bytes(
+            [
+                0x01,  # SUBSCRIBE
+                0x63,  # client reference 99
+            ]
+        )
+        + b"/Meas/IMU6/104"  # resource path, ASCII, no terminator
+    )
+    assert build_unsubscribe(99) == bytes(
+        [
+            0x02,  # UNSUBSCRIBE
+            0x63,  # reference given at SUBSCRIBE
+        ]
+    )
     assert meas_path("Acc", 104) == "/Meas/Acc/104"
 
 
-@pytest.mark.parametrize("cmd", [build_hello(1), build_subscribe(7, "/Meas/Acc/104"), build_subscribe(200, "Meas/IMU9/52"),
-                                 build_unsubscribe(7)])
+@pytest.mark.parametrize(
+    "cmd", [build_hello(1), build_subscribe(7, "/Meas/Acc/104"), build_subscribe(200, "Meas/IMU9/52"), build_unsubscribe(7)]
+)
 def test_commands_round_trip(cmd: bytes) -> None:
     c = parse_command(cmd)
-    rebuilt = {CMD_HELLO: lambda: build_hello(c.reference), CMD_UNSUBSCRIBE: lambda: build_unsubscribe(c.reference),
-               CMD_SUBSCRIBE: lambda: build_subscribe(c.reference, c.path or "")}[c.command]()
+    rebuilt = {
+        CMD_HELLO: lambda: build_hello(c.reference),
+        CMD_UNSUBSCRIBE: lambda: build_unsubscribe(c.reference),
+        CMD_SUBSCRIBE: lambda: build_subscribe(c.reference, c.path or ""),
+    }[c.command]()
     assert rebuilt == cmd
 
 
@@ -56,10 +82,15 @@ def test_builders_refuse_bad_paths(path: str) -> None:
 
 
 def test_hello_reply() -> None:
-    r = parse_reply(bytes([
-        0x01,  # command result
-        0xFF,  # reference of the HELLO
-    ]) + b"Hello")  # the sample firmware's greeting
+    r = parse_reply(
+        bytes(
+            [
+                0x01,  # command result
+                0xFF,  # reference of the HELLO
+            ]
+        )
+        + b"Hello"  # the sample firmware's greeting
+    )
     assert r == CommandResult(0xFF, b"Hello") and isinstance(r, CommandResult) and r.hello and r.status is None
 
 
@@ -68,7 +99,7 @@ def test_error_reply_is_big_endian_507() -> None:
         0x01,  # command result
         0x63,  # reference 99
         0x01, 0xFB,  # 507 "insufficient storage" (no free subscription slot), big-endian as the sample writes it
-    ]))
+    ]))  # fmt: skip
     assert isinstance(r, CommandResult) and r.status == 507 and not r.hello
 
 
@@ -77,11 +108,13 @@ def acc_payload(ts_ms: int, vectors: list[list[float]]) -> bytes:
 
 
 def test_acc_data_notification() -> None:
+    # fmt: off
     data = bytes([
         0x02,  # data notification
         0x05,  # reference 5
         0x10, 0x27, 0x00, 0x00,  # timestamp 10000 ms (first sample)
     ]) + struct.pack("<3f", 0.0, 0.0, 9.80665) + struct.pack("<3f", 1.0, -2.0, 9.5)  # two samples x, y, z in m/s^2
+    # fmt: on
     r = parse_reply(data)
     assert isinstance(r, DataNotification) and r.reference == 5
     d = parse_imu_payload(r.payload, "Acc")
@@ -130,7 +163,7 @@ def test_two_part_message_is_joined() -> None:
     (struct.pack("<I", 1), "Acc"),  # a timestamp and no sample
     (struct.pack("<I", 1) + bytes(12), "IMU6"),  # half an IMU6 sample
     (struct.pack("<I", 1) + bytes(13), "Acc"),
-])
+])  # fmt: skip
 def test_malformed_payloads(payload: bytes, resource: str) -> None:
     with pytest.raises(ParseError):
         parse_imu_payload(payload, resource)
@@ -142,8 +175,17 @@ def test_malformed_replies(data: bytes) -> None:
         parse_reply(data)
 
 
-@pytest.mark.parametrize("data", [b"\x00", bytes([0x00, 0x00]), bytes([0x01, 0x05]), bytes([0x02, 0x05, 0x41]),
-                                  bytes([0x07, 0x05]), bytes([0x01, 0x05, 0xC3])])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00",
+        bytes([0x00, 0x00]),
+        bytes([0x01, 0x05]),
+        bytes([0x02, 0x05, 0x41]),
+        bytes([0x07, 0x05]),
+        bytes([0x01, 0x05, 0xC3]),
+    ],
+)
 def test_malformed_commands(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse_command(data)
@@ -151,7 +193,9 @@ def test_malformed_commands(data: bytes) -> None:
 
 @given(st.binary(max_size=300))
 def test_any_bytes_parse_or_raise_parse_error(data: bytes) -> None:
-    parsers = [parse_reply, parse_command] + [lambda b, r=r: parse_imu_payload(b, r) for r in ("Acc", "Gyro", "Magn", "IMU6", "IMU9")]
+    parsers = [parse_reply, parse_command] + [
+        lambda b, r=r: parse_imu_payload(b, r) for r in ("Acc", "Gyro", "Magn", "IMU6", "IMU9")
+    ]
     for parse in parsers:
         try:
             parse(data)

@@ -6,12 +6,15 @@ from sensors.ble.errors import ParseError
 from sensors.ble.polar_broadcast import parse_polar_hr
 
 
-@pytest.mark.parametrize(("hex_after_company", "bpm", "fast"), [
-    ("3b164446", 70, 68),  # H10: head 0x3b (battery, contact, counter 6), ?, fast 68, slow 70
-    ("2f166b68", 104, 107),
-    ("33000038", 56, 0),
-    ("7206 7f4437000000 33003c", 60, 60),  # OH1: one other-data block (0x72, 6 bytes), then 3-byte HR
-])
+@pytest.mark.parametrize(
+    ("hex_after_company", "bpm", "fast"),
+    [
+        ("3b164446", 70, 68),  # H10: head 0x3b (battery, contact, counter 6), ?, fast 68, slow 70
+        ("2f166b68", 104, 107),
+        ("33000038", 56, 0),
+        ("7206 7f4437000000 33003c", 60, 60),  # OH1: one other-data block (0x72, 6 bytes), then 3-byte HR
+    ],
+)
 def test_polar_sdk_vectors(hex_after_company: str, bpm: int, fast: int) -> None:
     hr = parse_polar_hr(bytes.fromhex(hex_after_company.replace(" ", "")))
     assert hr is not None

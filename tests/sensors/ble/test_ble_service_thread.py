@@ -46,20 +46,26 @@ def _hr_from(items: list[object], *, broadcast: bool | None = None) -> set[str]:
 def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
     before = {t.name for t in threading.enumerate()}
     bus = SensorBus()
-    source = BleSource([AllowedSensor(DEMO_ADDRESSES["strap"], "Strap 1"),
-                        AllowedSensor(DEMO_ADDRESSES["h10"], "Strap 2", mode="broadcast"),
-                        AllowedSensor(DEMO_ADDRESSES["movesense"], placement="waist"),
-                        AllowedSensor(DEMO_ADDRESSES["treadmill"])], backends=EmulatedBackends())
+    source = BleSource(
+        [
+            AllowedSensor(DEMO_ADDRESSES["strap"], "Strap 1"),
+            AllowedSensor(DEMO_ADDRESSES["h10"], "Strap 2", mode="broadcast"),
+            AllowedSensor(DEMO_ADDRESSES["movesense"], placement="waist"),
+            AllowedSensor(DEMO_ADDRESSES["treadmill"]),
+        ],
+        backends=EmulatedBackends(),
+    )
     source.start(bus)
     assert [t.name for t in threading.enumerate()].count("liike-ble") == 1
 
     def every_kind(items: list[object]) -> bool:
-        return (DEMO_ADDRESSES["strap"] in _hr_from(items, broadcast=False)
-                and DEMO_ADDRESSES["h10"] in _hr_from(items, broadcast=True)
-                and any(isinstance(i, ImuBatch) and i.placement == "waist" for i in items)
-                and any(isinstance(i, FitnessSample) and i.speed_mps for i in items)
-                and any(isinstance(i, DeviceStatus) and i.state == DeviceState.STREAMING and "Strap 1" in i.message
-                        for i in items))
+        return (
+            DEMO_ADDRESSES["strap"] in _hr_from(items, broadcast=False)
+            and DEMO_ADDRESSES["h10"] in _hr_from(items, broadcast=True)
+            and any(isinstance(i, ImuBatch) and i.placement == "waist" for i in items)
+            and any(isinstance(i, FitnessSample) and i.speed_mps for i in items)
+            and any(isinstance(i, DeviceStatus) and i.state == DeviceState.STREAMING and "Strap 1" in i.message for i in items)
+        )
 
     items = _drain_until(bus, every_kind)
     hr = [i for i in items if isinstance(i, HeartRateSample)]
@@ -82,13 +88,26 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
 def test_an_absent_sensor_waits_in_the_scan_and_never_holds_up_the_present_one() -> None:
     bus = SensorBus()
     absent = "E0:11:22:00:00:77"
-    source = BleSource([AllowedSensor(absent, "Missing strap"), AllowedSensor(DEMO_ADDRESSES["strap"])],
-                       backends=EmulatedBackends(), link_options={"unseen_advice_after_s": 0.5})
+    source = BleSource(
+        [AllowedSensor(absent, "Missing strap"), AllowedSensor(DEMO_ADDRESSES["strap"])],
+        backends=EmulatedBackends(),
+        link_options={"unseen_advice_after_s": 0.5},
+    )
     source.start(bus)
     try:
-        items = _drain_until(bus, lambda items: DEMO_ADDRESSES["strap"] in _hr_from(items) and any(
-            isinstance(i, DeviceStatus) and i.source == absent and i.state == DeviceState.SEARCHING
-            and "not in range" in i.message for i in items))
+        items = _drain_until(
+            bus,
+            lambda items: (
+                DEMO_ADDRESSES["strap"] in _hr_from(items)
+                and any(
+                    isinstance(i, DeviceStatus)
+                    and i.source == absent
+                    and i.state == DeviceState.SEARCHING
+                    and "not in range" in i.message
+                    for i in items
+                )
+            ),
+        )
     finally:
         source.stop()
     # The present strap streams while the absent one has not even been tried: it was not held up
@@ -96,8 +115,7 @@ def test_an_absent_sensor_waits_in_the_scan_and_never_holds_up_the_present_one()
     missing_link = next(link for link in source.links if link.address == absent)
     assert missing_link.stats.connects == 0 and missing_link.stats.last_error == ""
     missing = [i for i in items if isinstance(i, DeviceStatus) and i.source == absent]
-    assert any(s.state == DeviceState.SEARCHING and "not in range" in s.message and "Missing strap" in s.message
-               for s in missing)
+    assert any(s.state == DeviceState.SEARCHING and "not in range" in s.message and "Missing strap" in s.message for s in missing)
 
 
 def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() -> None:
@@ -110,8 +128,12 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
         ADVERTISED = ("180F",)
 
         def services(self) -> list[Service]:
-            return [Service(battery.SERVICE_UUID, [Characteristic(battery.LEVEL_UUID, Characteristic.Properties.READ,
-                                                                  Characteristic.READABLE, bytes([50]))])]
+            return [
+                Service(
+                    battery.SERVICE_UUID,
+                    [Characteristic(battery.LEVEL_UUID, Characteristic.Properties.READ, Characteristic.READABLE, bytes([50]))],
+                )
+            ]
 
     lamp = Lamp("Desk lamp", address="E0:11:22:00:03:01")
 
@@ -122,8 +144,10 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
     source = BleSource([AllowedSensor(lamp.address, "Lamp")], backends=EmulatedBackends(setup))
     source.start(bus)
     try:
-        items = _drain_until(bus, lambda items: not lamp.connected and any(
-            isinstance(i, DeviceStatus) and i.state == DeviceState.ERROR for i in items))
+        items = _drain_until(
+            bus,
+            lambda items: not lamp.connected and any(isinstance(i, DeviceStatus) and i.state == DeviceState.ERROR for i in items),
+        )
         items += _drain_for(bus, 1.0)  # time enough for a retry, were there one
         still_connected = lamp.connected
     finally:
@@ -145,15 +169,22 @@ def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_ru
     bus = SensorBus()
     sensors = [AllowedSensor(a, f"S{i}", adapter=f"hci{i % 2}") for i, a in enumerate(addresses[:4])]
     sensors.append(AllowedSensor(addresses[4], "S4", adapter="hci0"))  # a third link on hci0
-    source = BleSource(sensors, backends=EmulatedBackends(five_straps, adapters=2, max_connections=2),
-                       link_options={"backoff": lambda attempt: 0.2})
+    source = BleSource(
+        sensors,
+        backends=EmulatedBackends(five_straps, adapters=2, max_connections=2),
+        link_options={"backoff": lambda attempt: 0.2},
+    )
     hci0 = {addresses[0], addresses[2], addresses[4]}
 
     def settled(items: list[object]) -> bool:
         sources = _hr_from(items)
-        return ({addresses[1], addresses[3]} <= sources and len(sources & hci0) == 2
-                and any(isinstance(i, DeviceStatus) and i.source in hci0 - sources and "no more connections" in i.message
-                        for i in items))
+        return (
+            {addresses[1], addresses[3]} <= sources
+            and len(sources & hci0) == 2
+            and any(
+                isinstance(i, DeviceStatus) and i.source in hci0 - sources and "no more connections" in i.message for i in items
+            )
+        )
 
     source.start(bus)
     try:

@@ -94,6 +94,7 @@ def test_models_dir_and_resolve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 def test_shipped_models_are_found_as_package_data(monkeypatch: pytest.MonkeyPatch) -> None:
     # The editable install maps the package onto the repository's assets/ folder.
     assert importlib.resources.files(models.ASSETS_PACKAGE) == ROOT / "assets"
+
     # A checkout that is not installed falls back to its own assets/models.
     def not_installed(package: str) -> Path:
         raise ModuleNotFoundError(f"No module named {package!r}", name=package)
@@ -122,8 +123,12 @@ def damaged_copy(directory: Path, how: str, file: str = "pose_landmarker_lite.ta
     return path
 
 
-@pytest.mark.parametrize(("how", "what"), [("truncated", "is truncated (2,888,713 of 5,777,426 bytes"), ("flipped", "is damaged (checksum mismatch")])
-def test_damaged_copy_in_models_dir_is_named_with_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, what: str) -> None:
+@pytest.mark.parametrize(
+    ("how", "what"), [("truncated", "is truncated (2,888,713 of 5,777,426 bytes"), ("flipped", "is damaged (checksum mismatch")]
+)
+def test_damaged_copy_in_models_dir_is_named_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, what: str
+) -> None:
     path = damaged_copy(tmp_path, how)
     monkeypatch.setenv(models.MODELS_DIR_ENV, str(tmp_path))
     with pytest.raises(ModelError) as err:
@@ -146,7 +151,10 @@ def test_damaged_shipped_file_names_git_checkout(tmp_path: Path, monkeypatch: py
     with pytest.raises(ModelError) as err:
         load_model_bytes("lite")
     assert str(path) in str(err.value)
-    assert "`git checkout -- assets/models/pose_landmarker_lite.task` or rebuild it with `python tools/build_pose_models.py`" in str(err.value)
+    assert (
+        "`git checkout -- assets/models/pose_landmarker_lite.task` or rebuild it with `python tools/build_pose_models.py`"
+        in str(err.value)
+    )
 
 
 def test_damaged_installed_file_names_reinstall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,14 +164,18 @@ def test_damaged_installed_file_names_reinstall(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(ModelError) as err:
         load_model_bytes("lite")
     assert str(err.value).startswith(f"pose model {path} is truncated")
-    assert str(err.value).endswith("reinstall Liike (`python -m pip install --force-reinstall --no-deps <the Liike wheel or source>`)")
+    assert str(err.value).endswith(
+        "reinstall Liike (`python -m pip install --force-reinstall --no-deps <the Liike wheel or source>`)"
+    )
 
 
 def test_damaged_own_bundle_is_caught_without_a_checksum(tmp_path: Path) -> None:
     flipped = damaged_copy(tmp_path, "flipped", "flipped.task")
     info = verify_model(flipped)
     assert (info.name, info.ok, info.size_bytes) == ("flipped.task", False, MODEL_SIZE_BYTES["lite"])
-    assert info.problem.startswith(f"pose model {flipped} is damaged: entry pose_landmarks_detector.tflite fails its CRC-32 check")
+    assert info.problem.startswith(
+        f"pose model {flipped} is damaged: entry pose_landmarks_detector.tflite fails its CRC-32 check"
+    )
     truncated = damaged_copy(tmp_path, "truncated", "truncated.task")
     with pytest.raises(ModelError, match=re.escape(f"pose model {truncated} is not a MediaPipe .task bundle")):
         load_model_bytes(str(truncated))
@@ -177,7 +189,9 @@ def test_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(models.MODELS_DIR_ENV, str(tmp_path))
     with pytest.raises(ModelError) as err:
         load_model_bytes("full")
-    assert str(err.value).startswith(f"pose model {tmp_path / 'pose_landmarker_full.task'} is missing ({models.MODELS_DIR_ENV}={tmp_path})")
+    assert str(err.value).startswith(
+        f"pose model {tmp_path / 'pose_landmarker_full.task'} is missing ({models.MODELS_DIR_ENV}={tmp_path})"
+    )
     assert REBUILD in str(err.value)
     info = verify_model(tmp_path / "absent.task")
     assert (info.ok, info.size_bytes, info.sha256) == (False, 0, "")
@@ -215,7 +229,11 @@ def test_shipped_bundles_load_in_pose_landmarker_and_find_nobody_in_a_blank_fram
     from mediapipe.tasks.python import BaseOptions, vision
 
     model = load_model_bytes(name)
-    base = BaseOptions(model_asset_buffer=model) if source == "buffer" else BaseOptions(model_asset_path=os.fspath(resolve_model(name)))
+    base = (
+        BaseOptions(model_asset_buffer=model)
+        if source == "buffer"
+        else BaseOptions(model_asset_path=os.fspath(resolve_model(name)))
+    )
     options = vision.PoseLandmarkerOptions(base_options=base, running_mode=vision.RunningMode.VIDEO, num_poses=1)
     with vision.PoseLandmarker.create_from_options(options) as landmarker:
         for i, level in enumerate((0, 128, 255)):

@@ -37,10 +37,10 @@ class Pose:
 
     pelvis_h: float = HIP_H
     pelvis_z: float = 0.0
-    hip_flex: tuple[float, float] = (0.0, 0.0)   # left, right: thigh forward from vertical
+    hip_flex: tuple[float, float] = (0.0, 0.0)  # left, right: thigh forward from vertical
     knee_flex: tuple[float, float] = (0.0, 0.0)  # left, right: 0 straight
-    trunk_fwd: float = 0.0                      # forward trunk lean
-    trunk_side: float = 0.0                     # lateral lean, + to the player's right
+    trunk_fwd: float = 0.0  # forward trunk lean
+    trunk_side: float = 0.0  # lateral lean, + to the player's right
 
 
 def skeleton_m(p: Pose) -> np.ndarray:
@@ -57,8 +57,9 @@ def skeleton_m(p: Pose) -> np.ndarray:
         pts[heel_i] = ankle + [0.0, -0.05, -0.05]
         pts[toe_i] = ankle + [0.02 * np.sign(x), -0.06, 0.15]
     mid_hip = 0.5 * (pts[23] + pts[24])
-    up = np.array([-math.sin(p.trunk_side), math.cos(p.trunk_side) * math.cos(p.trunk_fwd),
-                   math.cos(p.trunk_side) * math.sin(p.trunk_fwd)])
+    up = np.array(
+        [-math.sin(p.trunk_side), math.cos(p.trunk_side) * math.cos(p.trunk_fwd), math.cos(p.trunk_side) * math.sin(p.trunk_fwd)]
+    )
     right = np.array([-math.cos(p.trunk_side), -math.sin(p.trunk_side), 0.0])  # player's right
     sh_mid = mid_hip + 0.5 * up
     pts[11], pts[12] = sh_mid - 0.19 * right, sh_mid + 0.19 * right
@@ -76,15 +77,21 @@ def skeleton_m(p: Pose) -> np.ndarray:
 class Camera:
     """Frontal still camera: metres -> normalised image coordinates."""
 
-    scale: float = 0.42        # image heights per metre (a 1.8 m player fills ~0.75 of the frame)
+    scale: float = 0.42  # image heights per metre (a 1.8 m player fills ~0.75 of the frame)
     cx: float = 0.5
     floor_y: float = 0.9
     aspect_wh: float = 1.0
-    noise: float = 0.003       # landmark jitter, image units (std)
+    noise: float = 0.003  # landmark jitter, image units (std)
     visibility: float = 0.95
 
-    def frame(self, t_ns: int, pts_m: np.ndarray, rng: np.random.Generator,
-              vis_override: dict[int, float] | None = None, with_world: bool = True) -> PoseFrame:
+    def frame(
+        self,
+        t_ns: int,
+        pts_m: np.ndarray,
+        rng: np.random.Generator,
+        vis_override: dict[int, float] | None = None,
+        with_world: bool = True,
+    ) -> PoseFrame:
         lm = np.empty((33, 4))
         lm[:, 0] = self.cx + pts_m[:, 0] * self.scale / self.aspect_wh
         lm[:, 1] = self.floor_y - pts_m[:, 1] * self.scale
@@ -121,16 +128,22 @@ class Script:
 
 def squat_pose(depth_m: float, trunk: float = 0.0) -> Pose:
     t = math.acos(max(-1.0, min(1.0, (THIGH + SHANK - depth_m) / (THIGH + SHANK))))
-    return Pose(pelvis_h=HIP_H - depth_m, pelvis_z=-(THIGH - SHANK) * math.sin(t),
-                hip_flex=(t, t), knee_flex=(2 * t, 2 * t), trunk_fwd=trunk * t)
+    return Pose(
+        pelvis_h=HIP_H - depth_m,
+        pelvis_z=-(THIGH - SHANK) * math.sin(t),
+        hip_flex=(t, t),
+        knee_flex=(2 * t, 2 * t),
+        trunk_fwd=trunk * t,
+    )
 
 
 def standing_script(duration_s: float) -> Script:
     return Script(lambda t: Pose(), [], duration_s)
 
 
-def jog_script(cadence_spm: float, start_s: float, stop_s: float, duration_s: float,
-               lift_rad: float = math.radians(35), duty: float = 0.7) -> Script:
+def jog_script(
+    cadence_spm: float, start_s: float, stop_s: float, duration_s: float, lift_rad: float = math.radians(35), duty: float = 0.7
+) -> Script:
     """Jogging in place: legs alternate, each swing lasts duty x step period; truth = foot down."""
     period = 60.0 / cadence_spm
     swing = duty * period
@@ -160,7 +173,7 @@ def jump_script(jumps: list[tuple[float, float]], duration_s: float, dip_m: floa
         for t0, tf in jumps:
             if t0 - 0.6 <= t < t0:  # countermovement: dip and extend
                 return squat_pose(dip_m * _bump((t - t0 + 0.6) / 0.6), trunk=0.3)
-            if t0 <= t < t0 + tf:   # ballistic flight, legs slightly tucked mid-flight
+            if t0 <= t < t0 + tf:  # ballistic flight, legs slightly tucked mid-flight
                 tau = t - t0
                 rise = (G * tf / 2) * tau - G * tau * tau / 2
                 tuck = math.radians(20) * _bump(tau / tf)
@@ -197,20 +210,31 @@ def combine(*scripts: Script) -> Script:
                 return p
         return neutral
 
-    return Script(pose_at, sorted((tr for s in scripts for tr in s.truth), key=lambda x: x.t_ns),
-                  max(s.duration_s for s in scripts))
+    return Script(
+        pose_at, sorted((tr for s in scripts for tr in s.truth), key=lambda x: x.t_ns), max(s.duration_s for s in scripts)
+    )
 
 
-def pose_frames(script: Script, *, fps: float = 30.0, seed: int = 0, camera: Camera | None = None,
-                t0_ns: int = 1_000_000_000, with_world: bool = True,
-                vis_override: Callable[[float], dict[int, float] | None] | None = None) -> list[PoseFrame]:
+def pose_frames(
+    script: Script,
+    *,
+    fps: float = 30.0,
+    seed: int = 0,
+    camera: Camera | None = None,
+    t0_ns: int = 1_000_000_000,
+    with_world: bool = True,
+    vis_override: Callable[[float], dict[int, float] | None] | None = None,
+) -> list[PoseFrame]:
     cam = camera or Camera()
     rng = np.random.default_rng(seed)
     frames = []
     for i in range(int(script.duration_s * fps)):
         t = i / fps
-        frames.append(cam.frame(t0_ns + round(t * 1e9), skeleton_m(script.pose_at(t)), rng,
-                                vis_override(t) if vis_override else None, with_world))
+        frames.append(
+            cam.frame(
+                t0_ns + round(t * 1e9), skeleton_m(script.pose_at(t)), rng, vis_override(t) if vis_override else None, with_world
+            )
+        )
     return frames
 
 
@@ -222,8 +246,7 @@ def shift(truth: list[Truth], t0_ns: int = 1_000_000_000) -> list[Truth]:
 
 
 def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
-    cy, sy, cp, sp, cr, sr = (math.cos(yaw), math.sin(yaw), math.cos(pitch), math.sin(pitch),
-                              math.cos(roll), math.sin(roll))
+    cy, sy, cp, sp, cr, sr = (math.cos(yaw), math.sin(yaw), math.cos(pitch), math.sin(pitch), math.cos(roll), math.sin(roll))
     rz = np.array([[cy, -sy, 0], [sy, cy, 0], [0, 0, 1]])
     ry = np.array([[cp, 0, sp], [0, 1, 0], [-sp, 0, cp]])
     rx = np.array([[1, 0, 0], [0, cr, -sr], [0, sr, cr]])
@@ -244,8 +267,15 @@ def imu_signal(duration_s: float, rate_hz: float = 100.0) -> ImuSignal:
     return ImuSignal(t, np.ones_like(t), [])
 
 
-def add_steps(sig: ImuSignal, cadence_spm: float, start_s: float, stop_s: float,
-              peak_g: float = 0.8, lag_s: float = 0.06, width_s: float = 0.05) -> None:
+def add_steps(
+    sig: ImuSignal,
+    cadence_spm: float,
+    start_s: float,
+    stop_s: float,
+    peak_g: float = 0.8,
+    lag_s: float = 0.06,
+    width_s: float = 0.05,
+) -> None:
     """Loading peaks after each foot contact (truth = contact), zero-mean over the cycle."""
     period = 60.0 / cadence_spm
     contacts = np.arange(start_s, stop_s - period / 2, period)
@@ -261,17 +291,36 @@ def add_steps(sig: ImuSignal, cadence_spm: float, start_s: float, stop_s: float,
 def add_jump(sig: ImuSignal, t0: float, flight_s: float, impact_g: float = 3.5) -> None:
     """Countermovement jump: unweighting, push-off, free fall, landing impact."""
     t1 = t0 + flight_s
-    knots = [(t0 - 0.6, 1.0), (t0 - 0.42, 0.5), (t0 - 0.2, 2.2), (t0 - 0.04, 1.3), (t0, 0.0),
-             (t1, 0.0), (t1 + 0.03, impact_g), (t1 + 0.1, 1.6), (t1 + 0.25, 0.7), (t1 + 0.45, 1.0)]
+    knots = [
+        (t0 - 0.6, 1.0),
+        (t0 - 0.42, 0.5),
+        (t0 - 0.2, 2.2),
+        (t0 - 0.04, 1.3),
+        (t0, 0.0),
+        (t1, 0.0),
+        (t1 + 0.03, impact_g),
+        (t1 + 0.1, 1.6),
+        (t1 + 0.25, 0.7),
+        (t1 + 0.45, 1.0),
+    ]
     kt, kf = zip(*knots)
     span = (sig.t_s >= kt[0]) & (sig.t_s <= kt[-1])
     sig.f_g[span] = np.interp(sig.t_s[span], kt, kf)
-    sig.truth.append(Truth("jump", round(t0 * 1e9), G * flight_s ** 2 / 8))
+    sig.truth.append(Truth("jump", round(t0 * 1e9), G * flight_s**2 / 8))
 
 
-def imu_batches(sig: ImuSignal, *, rate_hz: float = 100.0, batch: int = 10, seed: int = 0,
-                rot: np.ndarray | None = None, noise_g: float = 0.02, t0_ns: int = 1_000_000_000,
-                placement: str = "chest", source: str = "imu-sim") -> list[ImuBatch]:
+def imu_batches(
+    sig: ImuSignal,
+    *,
+    rate_hz: float = 100.0,
+    batch: int = 10,
+    seed: int = 0,
+    rot: np.ndarray | None = None,
+    noise_g: float = 0.02,
+    t0_ns: int = 1_000_000_000,
+    placement: str = "chest",
+    source: str = "imu-sim",
+) -> list[ImuBatch]:
     rng = np.random.default_rng(seed)
     up_world = np.array([0.0, 0.0, 1.0])
     r = rotation(0.3, 0.25, -0.2) if rot is None else rot
@@ -284,8 +333,16 @@ def imu_batches(sig: ImuSignal, *, rate_hz: float = 100.0, batch: int = 10, seed
         t_first = t0_ns + round(sig.t_s[i] * 1e9)
         n = min(batch, len(sig.t_s) - i)
         t_arrival = t_first + round((n - 1) / rate_hz * 1e9) + 5_000_000  # BLE delivery delay
-        out.append(ImuBatch(t_host_ns=t_arrival, source=source, rate_hz=rate_hz, t_first_ns=t_first,
-                            acc_g=acc[i:i + batch], placement=placement))
+        out.append(
+            ImuBatch(
+                t_host_ns=t_arrival,
+                source=source,
+                rate_hz=rate_hz,
+                t_first_ns=t_first,
+                acc_g=acc[i : i + batch],
+                placement=placement,
+            )
+        )
     return out
 
 
@@ -313,8 +370,9 @@ def match(truth: list[Truth], events: list[MotionEvent], kind: str, tol_s: float
     tr = [x for x in truth if x.kind == kind]
     ev = [e for e in events if e.kind == kind]
     tol = tol_s * 1e9
-    cands = sorted((abs(e.t_ns - x.t_ns), i, j) for i, x in enumerate(tr) for j, e in enumerate(ev)
-                   if abs(e.t_ns - x.t_ns) <= tol)
+    cands = sorted(
+        (abs(e.t_ns - x.t_ns), i, j) for i, x in enumerate(tr) for j, e in enumerate(ev) if abs(e.t_ns - x.t_ns) <= tol
+    )
     used_t: set[int] = set()
     used_e: set[int] = set()
     pairs = []

@@ -16,8 +16,9 @@ from sensors.sim import Camera, SimulatedPlayer, Segment
 Spoil = Callable[[list[PoseFrame], np.random.Generator], list[PoseFrame]]
 
 
-def sim_pose(script: tuple[Segment, ...] | str, *, seed: int = 0, camera: Camera = Camera(), fps: float = 30.0,
-             tail_s: float = 2.0) -> tuple[list[PoseFrame], list[Truth]]:
+def sim_pose(
+    script: tuple[Segment, ...] | str, *, seed: int = 0, camera: Camera = Camera(), fps: float = 30.0, tail_s: float = 2.0
+) -> tuple[list[PoseFrame], list[Truth]]:
     """Every pose frame of one run through ``script`` (plus ``tail_s``) and its ground truth."""
     player = SimulatedPlayer(seed=seed, script=script, loop=False, camera=camera, pose_fps=fps)
     end_s = sum(seg.duration_s for seg in player.script) + tail_s
@@ -54,6 +55,7 @@ def drop_bursts(frames: list[PoseFrame], rng: np.random.Generator) -> list[PoseF
 
 def hide(indices: list[int], visibility: float = 0.1) -> Spoil:
     """Landmarks ``indices`` reported with low visibility (occluded or out of frame)."""
+
     def spoil(frames: list[PoseFrame], rng: np.random.Generator) -> list[PoseFrame]:
         out = []
         for f in frames:
@@ -61,6 +63,7 @@ def hide(indices: list[int], visibility: float = 0.1) -> Spoil:
             lm[indices, 3] = visibility
             out.append(PoseFrame(f.t_host_ns, f.source, lm, f.world))
         return out
+
     return spoil
 
 

@@ -19,12 +19,14 @@ G = 9.80665
 # Exercise -> (rotation axis in the world frame or None, peak angle range in rad,
 #              translation direction in the world frame or None, translation range in m).
 # World frame: x right, y up, z forward.
-EXERCISES: dict[str, tuple[tuple[float, float, float] | None, tuple[float, float], tuple[float, float, float] | None, tuple[float, float]]] = {
-    "curl": ((1.0, 0.0, 0.0), (1.6, 2.3), None, (0.0, 0.0)),            # elbow flexion, sagittal plane
+EXERCISES: dict[
+    str, tuple[tuple[float, float, float] | None, tuple[float, float], tuple[float, float, float] | None, tuple[float, float]]
+] = {
+    "curl": ((1.0, 0.0, 0.0), (1.6, 2.3), None, (0.0, 0.0)),  # elbow flexion, sagittal plane
     "lateral_raise": ((0.0, 0.0, 1.0), (1.2, 1.6), None, (0.0, 0.0)),  # shoulder abduction, frontal plane
     "front_raise": ((1.0, 0.0, 0.0), (1.2, 1.6), None, (0.0, 0.0)),
     "row": ((1.0, 0.0, 0.0), (0.25, 0.45), (0.0, 0.0, -1.0), (0.25, 0.4)),  # mostly a pull along z
-    "rotation": ((0.0, 1.0, 0.0), (0.8, 1.3), None, (0.0, 0.0)),       # trunk twist, arm out: about the vertical
+    "rotation": ((0.0, 1.0, 0.0), (0.8, 1.3), None, (0.0, 0.0)),  # trunk twist, arm out: about the vertical
     "press": ((0.0, 0.0, 1.0), (0.15, 0.35), (0.0, 1.0, 0.0), (0.35, 0.5)),  # overhead press: up, the forearm tilting a little
 }
 
@@ -49,17 +51,31 @@ def _random_rotation(rng: np.random.Generator) -> np.ndarray:
     q = rng.normal(size=4)
     q /= np.linalg.norm(q)
     w, x, y, z = q
-    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-                     [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-                     [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def _ease(u: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
 
 
-def rep_recording(seed: int, exercise: str, period_s: float, *, sets: int = 3, reps: int = 20, rate_hz: float = 50.0,
-                  acc_noise_g: float = 0.02, gyr_noise_dps: float = 1.5, pause_s: tuple[float, float] = (10.0, 25.0)) -> RepRecording:
+def rep_recording(
+    seed: int,
+    exercise: str,
+    period_s: float,
+    *,
+    sets: int = 3,
+    reps: int = 20,
+    rate_hz: float = 50.0,
+    acc_noise_g: float = 0.02,
+    gyr_noise_dps: float = 1.5,
+    pause_s: tuple[float, float] = (10.0, 25.0),
+) -> RepRecording:
     rng = np.random.default_rng(seed)
     axis_w, ang_rng, dir_w, dist_rng = EXERCISES[exercise]
     # Movement phase (0 rest .. 1 turning point) over time, built repetition by repetition.
@@ -86,8 +102,7 @@ def rep_recording(seed: int, exercise: str, period_s: float, *, sets: int = 3, r
             hold_bottom = max(0.0, p - up - hold_top - down)
             n = int(round(p * rate_hz))
             tt = np.arange(n) / rate_hz
-            ph = np.where(tt < up, _ease(tt / up),
-                          np.where(tt < up + hold_top, 1.0, 1.0 - _ease((tt - up - hold_top) / down)))
+            ph = np.where(tt < up, _ease(tt / up), np.where(tt < up + hold_top, 1.0, 1.0 - _ease((tt - up - hold_top) / down)))
             ph[tt >= up + hold_top + down] = 0.0
             phase.append(ph)
             amp.append(np.full(n, rng.uniform(0.85, 1.15)))
@@ -114,7 +129,7 @@ def rep_recording(seed: int, exercise: str, period_s: float, *, sets: int = 3, r
     if axis_w is not None:
         R_world = _rot(np.array(axis_w), peak_angle * ph_all) @ R_world
     mount = _random_rotation(rng)  # sensor axes in the forearm frame
-    R_sensor = R_world @ mount       # sensor -> world
+    R_sensor = R_world @ mount  # sensor -> world
     lever = np.array([0.0, -0.3, 0.15])  # sensor position relative to the rotation centre, m
     pos = np.einsum("nij,j->ni", R_world, lever)
     if dir_w is not None:

@@ -54,13 +54,22 @@ def _track(samples: list[Any], kinds: tuple[type, ...]) -> list[MotionEvent]:
 POSE, IMU, BOTH = (PoseFrame,), (ImuBatch,), (PoseFrame, ImuBatch)
 
 
-@pytest.mark.parametrize(("name", "kinds", "kind"), [
-    ("pose", POSE, "step"), ("pose", POSE, "jump"), ("pose", POSE, "squat"),
-    ("imu", IMU, "step"), ("imu", IMU, "jump"),
-    ("both", BOTH, "step"), ("both", BOTH, "jump"), ("both", BOTH, "squat"),
-])
-def test_precision_recall_on_default_script(simulated: tuple[list[Any], list[Truth]], name: str,
-                                            kinds: tuple[type, ...], kind: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "kinds", "kind"),
+    [
+        ("pose", POSE, "step"),
+        ("pose", POSE, "jump"),
+        ("pose", POSE, "squat"),
+        ("imu", IMU, "step"),
+        ("imu", IMU, "jump"),
+        ("both", BOTH, "step"),
+        ("both", BOTH, "jump"),
+        ("both", BOTH, "squat"),
+    ],
+)
+def test_precision_recall_on_default_script(
+    simulated: tuple[list[Any], list[Truth]], name: str, kinds: tuple[type, ...], kind: str
+) -> None:
     samples, truth = simulated
     assert any(t.kind == kind for t in truth)
     s = match(truth, _track(samples, kinds), kind, WINDOW_S)

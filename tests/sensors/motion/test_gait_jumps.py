@@ -64,8 +64,7 @@ def test_jogging_right_after_jumps_is_counted(placement: str) -> None:
 @pytest.mark.parametrize("placement", ["thigh", "wrist"])
 def test_jogging_has_no_flights(placement: str) -> None:
     # On-the-spot jogging at 130-185 steps/min: the short flight between steps is no jump.
-    sp = SimulatedPlayer(seed=23, script="idle:2,jog:15@130,jog:15@160,jog:15@185,rest:2", imu_placement=placement,
-                         loop=False)
+    sp = SimulatedPlayer(seed=23, script="idle:2,jog:15@130,jog:15@160,jog:15@185,rest:2", imu_placement=placement, loop=False)
     det = LimbStepDetector(placement)
     for s in sp.advance_to(int(49e9)):
         if isinstance(s, ImuBatch):
@@ -88,7 +87,7 @@ def test_counter_gap_restarts_the_period() -> None:
     for i in range(0, t.size, 10):
         if i == 1200:
             cycles += pc.gap(int(11.5e9), int(12.5e9))
-        cycles += pc.update(t_ns[i:i + 10], x[i:i + 10], rate)
+        cycles += pc.update(t_ns[i : i + 10], x[i : i + 10], rate)
     cycles += pc.flush()
     times = np.array([c.t_ns for c in cycles]) / 1e9
     assert not ((times > 11.5) & (times < 12.5)).any()

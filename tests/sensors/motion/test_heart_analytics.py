@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 
 from sensors.motion.heart_analytics import (
-    banister_trimp, clean_rr_ms, energy_kcal_per_min, hrv, keytel_kcal_per_min, met_kcal_per_min,
+    banister_trimp,
+    clean_rr_ms,
+    energy_kcal_per_min,
+    hrv,
+    keytel_kcal_per_min,
+    met_kcal_per_min,
 )
 
 

@@ -16,8 +16,15 @@ def test_karvonen_reference_value() -> None:
 
 @pytest.mark.parametrize(
     ("bpm", "band"),
-    [(80, Intensity.VERY_LIGHT), (96, Intensity.LIGHT), (108, Intensity.MODERATE),
-     (131, Intensity.MODERATE), (132, Intensity.VIGOROUS), (167, Intensity.VIGOROUS), (168, Intensity.NEAR_MAXIMAL)],
+    [
+        (80, Intensity.VERY_LIGHT),
+        (96, Intensity.LIGHT),
+        (108, Intensity.MODERATE),
+        (131, Intensity.MODERATE),
+        (132, Intensity.VIGOROUS),
+        (167, Intensity.VIGOROUS),
+        (168, Intensity.NEAR_MAXIMAL),
+    ],
 )
 def test_acsm_bands_by_reserve(bpm: int, band: Intensity) -> None:
     assert HeartProfile(hr_rest_bpm=60, hr_max_bpm=180).intensity(bpm) is band

@@ -15,7 +15,7 @@ TOL_S = 0.15
 MOUNTS = {
     "upright": rotation(0.0, 0.0, 0.0),
     "tilted": rotation(0.3, 0.25, -0.2),
-    "y-up": rotation(0.0, 0.0, math.pi / 2),       # sensor y axis along gravity
+    "y-up": rotation(0.0, 0.0, math.pi / 2),  # sensor y axis along gravity
     "upside-down": rotation(0.2, math.pi, 0.1),
 }
 

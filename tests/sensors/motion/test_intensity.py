@@ -2,18 +2,32 @@ import numpy as np
 import pytest
 
 from sensors.motion.intensity import (
-    HILDEBRAND_ADULT_HIP, HILDEBRAND_ADULT_WRIST, HILDEBRAND_CHILD_WRIST, INTENSITY_CLASSES, CutPoints,
-    classify_epochs, daily_mvpa_vpa_hours, enmo_mg, epoch_enmo_mg, intensity_class_of_met, intensity_minutes,
-    met_of_movement, minutes_per_class,
+    HILDEBRAND_ADULT_HIP,
+    HILDEBRAND_ADULT_WRIST,
+    HILDEBRAND_CHILD_WRIST,
+    INTENSITY_CLASSES,
+    CutPoints,
+    classify_epochs,
+    daily_mvpa_vpa_hours,
+    enmo_mg,
+    epoch_enmo_mg,
+    intensity_class_of_met,
+    intensity_minutes,
+    met_of_movement,
+    minutes_per_class,
 )
 
 
 def test_enmo_is_norm_minus_one_g_with_negatives_zeroed() -> None:
-    acc = np.array([[0.0, 0.0, 1.0],      # at rest: 0
-                    [0.0, 0.6, 0.8],      # |a| = 1 in another orientation: 0
-                    [0.0, 0.0, 1.25],     # 250 mg
-                    [0.3, 0.4, 0.0],      # |a| = 0.5 (falling): negative -> 0, not 500
-                    [1.2, 1.6, 0.0]])     # |a| = 2: 1000 mg
+    acc = np.array(
+        [
+            [0.0, 0.0, 1.0],  # at rest: 0
+            [0.0, 0.6, 0.8],  # |a| = 1 in another orientation: 0
+            [0.0, 0.0, 1.25],  # 250 mg
+            [0.3, 0.4, 0.0],  # |a| = 0.5 (falling): negative -> 0, not 500
+            [1.2, 1.6, 0.0],  # |a| = 2: 1000 mg
+        ]
+    )
     assert enmo_mg(acc).tolist() == pytest.approx([0.0, 0.0, 250.0, 0.0, 1000.0])
     with pytest.raises(ValueError):
         enmo_mg(np.zeros((4, 2)))
@@ -29,9 +43,21 @@ def test_epoch_enmo_averages_per_epoch_and_drops_partial() -> None:
 
 
 def test_hildebrand_tables_and_class_boundaries() -> None:
-    assert (HILDEBRAND_ADULT_WRIST.light_mg, HILDEBRAND_ADULT_WRIST.moderate_mg, HILDEBRAND_ADULT_WRIST.vigorous_mg) == (44.8, 100.6, 428.8)
-    assert (HILDEBRAND_ADULT_HIP.light_mg, HILDEBRAND_ADULT_HIP.moderate_mg, HILDEBRAND_ADULT_HIP.vigorous_mg) == (47.4, 69.1, 258.7)
-    assert (HILDEBRAND_CHILD_WRIST.light_mg, HILDEBRAND_CHILD_WRIST.moderate_mg, HILDEBRAND_CHILD_WRIST.vigorous_mg) == (35.6, 201.4, 707.0)
+    assert (HILDEBRAND_ADULT_WRIST.light_mg, HILDEBRAND_ADULT_WRIST.moderate_mg, HILDEBRAND_ADULT_WRIST.vigorous_mg) == (
+        44.8,
+        100.6,
+        428.8,
+    )
+    assert (HILDEBRAND_ADULT_HIP.light_mg, HILDEBRAND_ADULT_HIP.moderate_mg, HILDEBRAND_ADULT_HIP.vigorous_mg) == (
+        47.4,
+        69.1,
+        258.7,
+    )
+    assert (HILDEBRAND_CHILD_WRIST.light_mg, HILDEBRAND_CHILD_WRIST.moderate_mg, HILDEBRAND_CHILD_WRIST.vigorous_mg) == (
+        35.6,
+        201.4,
+        707.0,
+    )
     e = np.array([0.0, 44.79, 44.8, 100.59, 100.6, 428.79, 428.8, 2000.0, np.nan])
     codes = classify_epochs(e, HILDEBRAND_ADULT_WRIST)
     assert codes.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, -1]
@@ -70,7 +96,9 @@ def test_daily_mvpa_vpa_hours_uses_strict_thresholds_and_skips_non_wear() -> Non
     out = daily_mvpa_vpa_hours(days, e, epoch_s=30.0)
     assert [d.day for d in out] == ["mon", "tue"]
     h = 30.0 / 3600.0
-    assert out[0].wear_h == pytest.approx(4 * h) and out[0].mvpa_h == pytest.approx(3 * h) and out[0].vpa_h == pytest.approx(1 * h)
+    assert (
+        out[0].wear_h == pytest.approx(4 * h) and out[0].mvpa_h == pytest.approx(3 * h) and out[0].vpa_h == pytest.approx(1 * h)
+    )
     assert out[1].wear_h == pytest.approx(2 * h) and out[1].mvpa_h == pytest.approx(h) and out[1].vpa_h == pytest.approx(h)
     with pytest.raises(ValueError):
         daily_mvpa_vpa_hours(days[:-1], e)

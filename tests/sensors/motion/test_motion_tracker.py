@@ -7,9 +7,25 @@ import math
 import numpy as np
 import pytest
 
-from motion_synth import (Camera, Pose, add_jump, add_steps, combine, imu_batches, imu_signal, interleave,
-                          jog_script, jump_script, match, pose_frames, run, shift, skeleton_m,
-                          squat_script, standing_script)
+from motion_synth import (
+    Camera,
+    Pose,
+    add_jump,
+    add_steps,
+    combine,
+    imu_batches,
+    imu_signal,
+    interleave,
+    jog_script,
+    jump_script,
+    match,
+    pose_frames,
+    run,
+    shift,
+    skeleton_m,
+    squat_script,
+    standing_script,
+)
 from sensors.motion.events import MotionState
 from sensors.motion.tracker import MotionTracker
 from sensors.samples import DeviceState, DeviceStatus, HeartRateSample, ImuBatch
@@ -111,8 +127,7 @@ def test_crouch_and_lean_state() -> None:
     assert max(crouch) == pytest.approx(0.4, abs=0.06) and crouch[-1] < 0.05
     cam = Camera(noise=0.0)
     for i in range(10):
-        tr.feed(cam.frame(5 * S + i * 33_000_000, skeleton_m(Pose(trunk_side=math.radians(-30))),
-                          np.random.default_rng(i)))
+        tr.feed(cam.frame(5 * S + i * 33_000_000, skeleton_m(Pose(trunk_side=math.radians(-30))), np.random.default_rng(i)))
     assert tr.state.lean == pytest.approx(-1.0, abs=0.05)
     # pose gone, no IMU: crouch and lean fall back to neutral
     tr.feed(ImuBatch(7 * S, "imu", 100.0, 7 * S, np.tile([0.0, 0.0, 1.0], (10, 1))))

@@ -44,8 +44,18 @@ def rot_z(a: np.ndarray) -> np.ndarray:
 Y_UP = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]])
 
 
-def recording(seconds: float, *, tilt: Fn, tilt_rate: Fn, yaw: Fn, yaw_rate: Fn, lin_g: Fn,
-              mount: np.ndarray = Y_UP, noise_g: float = 0.0, seed: int = 0) -> tuple[np.ndarray, ...]:
+def recording(
+    seconds: float,
+    *,
+    tilt: Fn,
+    tilt_rate: Fn,
+    yaw: Fn,
+    yaw_rate: Fn,
+    lin_g: Fn,
+    mount: np.ndarray = Y_UP,
+    noise_g: float = 0.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, ...]:
     """(t, acc_g, gyr_dps, R, earth acceleration) for R(t) = Rz(yaw) Rx(tilt) mount."""
     t = np.arange(int(seconds * RATE)) / RATE
     zero = np.zeros_like(t)
@@ -65,21 +75,35 @@ def still(value: float) -> Fn:
 
 def run(tracker: OrientationTracker, acc: np.ndarray, gyr: np.ndarray | None, per: int = 10) -> OrientationResult:
     """Feed batches of ``per`` samples; the results concatenated."""
-    parts = [tracker.update(ImuBatch(t_host_ns=0, source="test", rate_hz=RATE, t_first_ns=round(i * 1e9 / RATE),
-                                     acc_g=acc[i:i + per], gyr_dps=None if gyr is None else gyr[i:i + per]))
-             for i in range(0, acc.shape[0], per)]
-    cat = (lambda name: None if getattr(parts[0], name) is None else np.concatenate([getattr(p, name) for p in parts]))
+    parts = [
+        tracker.update(
+            ImuBatch(
+                t_host_ns=0,
+                source="test",
+                rate_hz=RATE,
+                t_first_ns=round(i * 1e9 / RATE),
+                acc_g=acc[i : i + per],
+                gyr_dps=None if gyr is None else gyr[i : i + per],
+            )
+        )
+        for i in range(0, acc.shape[0], per)
+    ]
+    cat = lambda name: None if getattr(parts[0], name) is None else np.concatenate([getattr(p, name) for p in parts])
     return OrientationResult(parts[0].source, cat("up"), cat("vertical_g"), cat("quaternion"), cat("earth_acc_g"))
 
 
 def bouncing_on_a_rocking_mount(seconds: float = 40.0) -> tuple[np.ndarray, ...]:
     """0.3 g vertical bounce at 2 Hz and 0.1 g sway at 1.3 Hz, on a mount leaning 20 +- 25 deg
     at 0.5 Hz and turning about the vertical at 0.5 rad/s: exercise in place on a chest strap."""
-    return recording(seconds, tilt=lambda t: np.radians(20 + 25 * np.sin(np.pi * t)),
-                     tilt_rate=lambda t: np.radians(25) * np.pi * np.cos(np.pi * t),
-                     yaw=lambda t: 0.5 * t, yaw_rate=still(0.5),
-                     lin_g=lambda t: np.stack([0.1 * np.sin(2 * np.pi * 1.3 * t), 0 * t, 0.3 * np.sin(4 * np.pi * t)], -1),
-                     noise_g=0.01)
+    return recording(
+        seconds,
+        tilt=lambda t: np.radians(20 + 25 * np.sin(np.pi * t)),
+        tilt_rate=lambda t: np.radians(25) * np.pi * np.cos(np.pi * t),
+        yaw=lambda t: 0.5 * t,
+        yaw_rate=still(0.5),
+        lin_g=lambda t: np.stack([0.1 * np.sin(2 * np.pi * 1.3 * t), 0 * t, 0.3 * np.sin(4 * np.pi * t)], -1),
+        noise_g=0.01,
+    )
 
 
 def test_quaternion_helpers_agree_with_imufusion() -> None:
@@ -98,8 +122,15 @@ def test_quaternion_helpers_agree_with_imufusion() -> None:
 
 @pytest.mark.parametrize("tilt_deg", [0.0, 30.0, 75.0, 150.0])
 def test_static_tilted_sensor_gives_the_gravity_direction(tilt_deg: float) -> None:
-    t, acc, gyr, r, _ = recording(5, tilt=still(np.radians(tilt_deg)), tilt_rate=still(0.0), yaw=still(0.3),
-                                  yaw_rate=still(0.0), lin_g=lambda t: np.zeros((t.size, 3)), noise_g=0.005)
+    t, acc, gyr, r, _ = recording(
+        5,
+        tilt=still(np.radians(tilt_deg)),
+        tilt_rate=still(0.0),
+        yaw=still(0.3),
+        yaw_rate=still(0.0),
+        lin_g=lambda t: np.zeros((t.size, 3)),
+        noise_g=0.005,
+    )
     for g in (gyr, None):
         res = run(OrientationTracker(), acc, g)
         assert res.source == ("ahrs" if g is not None else "lowpass")
@@ -114,9 +145,15 @@ def test_rotation_at_a_known_rate_is_tracked() -> None:
     both within a degree, sample by sample; the low-pass lags the tilt by its time constant."""
     ramp = lambda t: np.radians(np.clip(30.0 * (t - 1.0), 0.0, 90.0))  # noqa: E731
     ramp_rate = lambda t: np.where((t >= 1.0) & (t < 4.0), np.radians(30.0), 0.0)  # noqa: E731
-    t, acc, gyr, r, _ = recording(8, tilt=ramp, tilt_rate=ramp_rate, yaw=lambda t: np.radians(90.0) * np.clip(t - 5.0, 0, None),
-                                  yaw_rate=lambda t: np.where(t >= 5.0, np.radians(90.0), 0.0),
-                                  lin_g=lambda t: np.zeros((t.size, 3)), noise_g=0.002)
+    t, acc, gyr, r, _ = recording(
+        8,
+        tilt=ramp,
+        tilt_rate=ramp_rate,
+        yaw=lambda t: np.radians(90.0) * np.clip(t - 5.0, 0, None),
+        yaw_rate=lambda t: np.where(t >= 5.0, np.radians(90.0), 0.0),
+        lin_g=lambda t: np.zeros((t.size, 3)),
+        noise_g=0.002,
+    )
     res = run(OrientationTracker(), acc, gyr)
     true_tilt = np.degrees(ramp(t))
     assert np.abs(angle_from_vertical_deg(res.up) - true_tilt).max() < 1.0
@@ -193,8 +230,9 @@ def test_empty_and_non_finite_batches() -> None:
             assert np.array_equal(res.quaternion[50], res.quaternion[49])  # held, not NaN
         clean = run(OrientationTracker(), acc, g)
         assert np.abs(res.vertical_g[200:] - clean.vertical_g[200:]).max() < 0.02  # the filters recovered
-        all_bad = OrientationTracker().update(ImuBatch(0, "t", RATE, 0, np.full((4, 3), np.nan),
-                                                       None if g is None else np.zeros((4, 3))))
+        all_bad = OrientationTracker().update(
+            ImuBatch(0, "t", RATE, 0, np.full((4, 3), np.nan), None if g is None else np.zeros((4, 3)))
+        )
         assert np.isnan(all_bad.vertical_g).all() and np.isfinite(all_bad.up).all()
 
 
@@ -210,14 +248,14 @@ def test_a_long_gap_restarts_the_ahrs_from_the_accelerometer() -> None:
 def test_free_fall_runs_with_the_jump_detectors_thresholds() -> None:
     n = 300
     mag = np.ones(n)
-    mag[50:90] = 0.05    # 0.39 s of free fall: a jump
-    mag[150:158] = 0.1   # 0.07 s: too short
-    mag[280:] = 0.0      # still falling at the end
+    mag[50:90] = 0.05  # 0.39 s of free fall: a jump
+    mag[150:158] = 0.1  # 0.07 s: too short
+    mag[280:] = 0.0  # still falling at the end
     acc = np.column_stack([np.zeros(n), mag, np.zeros(n)])
     t = np.round(np.arange(n) * 1e9 / RATE).astype(np.int64)
     for per in (1, 7, n):
         ff = FreeFallDetector()
-        mask = np.concatenate([ff.update(t[i:i + per], acc[i:i + per]) for i in range(0, n, per)])
+        mask = np.concatenate([ff.update(t[i : i + per], acc[i : i + per]) for i in range(0, n, per)])
         confirm = int(np.ceil(MIN_FREE_FALL_S * RATE))
         assert np.flatnonzero(mask).tolist() == list(range(50 + confirm, 90)) + list(range(280 + confirm, n))
         assert ff.runs == [(int(t[50]), int(t[89]))]

@@ -7,10 +7,29 @@ import math
 import numpy as np
 import pytest
 
-from motion_synth import (Camera, combine, jog_script, jump_script, match, pose_frames, run, shift,
-                          skeleton_m, squat_pose, squat_script, standing_script, Pose)
-from sensors.motion.pose_detectors import (PoseJumpDetector, PoseMotionDetector, PoseSquatDetector,
-                                           PoseStepDetector, StandingBaseline, jump_height_from_flight_m)
+from motion_synth import (
+    Camera,
+    combine,
+    jog_script,
+    jump_script,
+    match,
+    pose_frames,
+    run,
+    shift,
+    skeleton_m,
+    squat_pose,
+    squat_script,
+    standing_script,
+    Pose,
+)
+from sensors.motion.pose_detectors import (
+    PoseJumpDetector,
+    PoseMotionDetector,
+    PoseSquatDetector,
+    PoseStepDetector,
+    StandingBaseline,
+    jump_height_from_flight_m,
+)
 from sensors.motion.pose_features import extract_features
 
 TOL_S = 0.15
@@ -114,8 +133,12 @@ def test_shallow_dip_is_not_a_squat() -> None:
 
 @pytest.mark.parametrize("noise", [0.003, 0.01])  # ~1.5 and ~5 px of jitter on a 480-line frame
 def test_mixed_session(noise: float) -> None:
-    sc = combine(standing_script(2), jog_script(160, 2, 10, 11), jump_script([(13.0, 0.4), (16.0, 0.3)], 18),
-                 squat_script([(20.0, 0.35, 0.9), (23.0, 0.3, 0.9)], 26))
+    sc = combine(
+        standing_script(2),
+        jog_script(160, 2, 10, 11),
+        jump_script([(13.0, 0.4), (16.0, 0.3)], 18),
+        squat_script([(20.0, 0.35, 0.9), (23.0, 0.3, 0.9)], 26),
+    )
     events = run(PoseMotionDetector().update, pose_frames(sc, seed=8, camera=Camera(noise=noise)))
     truth = shift(sc.truth)
     for kind in ("step", "jump", "squat"):

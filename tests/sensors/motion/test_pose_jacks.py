@@ -24,8 +24,9 @@ WRISTS_AND_HANDS = [15, 16, 17, 18, 19, 20, 21, 22]
 LEGS = [25, 26, 27, 28, 29, 30, 31, 32]
 
 
-def _jacks(spoil: Spoil | None = None, camera: Camera = Camera(), aspect: float | None = None,
-           fps: float = 30.0, seed: int = 0) -> tuple[int, int, int]:
+def _jacks(
+    spoil: Spoil | None = None, camera: Camera = Camera(), aspect: float | None = None, fps: float = 30.0, seed: int = 0
+) -> tuple[int, int, int]:
     frames, truth = sim_pose(JACK_SCRIPT, seed=seed, camera=camera, fps=fps)
     if spoil is not None:
         frames = spoil(frames, np.random.default_rng(seed))
@@ -33,18 +34,21 @@ def _jacks(spoil: Spoil | None = None, camera: Camera = Camera(), aspect: float 
     return s.tp, s.fp, s.fn
 
 
-@pytest.mark.parametrize(("name", "kwargs"), [
-    ("far away (player 30 % of the picture)", {"camera": Camera(fill=0.3)}),
-    ("close (85 %)", {"camera": Camera(fill=0.85, floor_y=0.95)}),
-    ("16:9 camera", {"camera": Camera(aspect=16 / 9)}),
-    ("mirrored picture", {"spoil": mirror}),
-    ("15 frames per second", {"fps": 15.0}),
-    ("a fifth of the frames lost", {"spoil": drop_random(0.2)}),
-    ("tracking lost in bursts", {"spoil": drop_bursts}),
-    ("hands not seen (elbows only)", {"spoil": hide(WRISTS_AND_HANDS)}),
-    ("no metric landmarks", {"spoil": without_world}),
-    ("another player", {"seed": 4}),
-])
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("far away (player 30 % of the picture)", {"camera": Camera(fill=0.3)}),
+        ("close (85 %)", {"camera": Camera(fill=0.85, floor_y=0.95)}),
+        ("16:9 camera", {"camera": Camera(aspect=16 / 9)}),
+        ("mirrored picture", {"spoil": mirror}),
+        ("15 frames per second", {"fps": 15.0}),
+        ("a fifth of the frames lost", {"spoil": drop_random(0.2)}),
+        ("tracking lost in bursts", {"spoil": drop_bursts}),
+        ("hands not seen (elbows only)", {"spoil": hide(WRISTS_AND_HANDS)}),
+        ("no metric landmarks", {"spoil": without_world}),
+        ("another player", {"seed": 4}),
+    ],
+)
 def test_jack_count_is_exact(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
     tp, fp, fn = _jacks(**kwargs)
     assert (tp, fp, fn) == (15, 0, 0), name
@@ -64,11 +68,30 @@ def test_the_picture_shape_matters() -> None:
 def _f(t_s: float, arms: float, spread: float, legs_ok: bool = True) -> PoseFeatures:
     """Features with only what the jack detector reads: arm heights (trunk 0.2) and leg spread."""
     nan = math.nan
-    return PoseFeatures(t_ns=round(t_s * 1e9), legs_ok=legs_ok, shoulders_ok=True, hip_y=0.5, hip_x=0.5,
-                        foot_y_l=0.9, foot_y_r=0.9, knee_y_l=0.7, knee_y_r=0.7, hip_height=0.4, torso_len=0.2,
-                        knee_angle_l_deg=175.0, knee_angle_r_deg=175.0, lean=0.0, visibility=0.9,
-                        arm_raise_l=arms * 0.2, arm_raise_r=arms * 0.2, wrist_out_l=nan, wrist_out_r=nan,
-                        arm_ext_l=1.0, arm_ext_r=1.0, legs_spread_deg=spread)
+    return PoseFeatures(
+        t_ns=round(t_s * 1e9),
+        legs_ok=legs_ok,
+        shoulders_ok=True,
+        hip_y=0.5,
+        hip_x=0.5,
+        foot_y_l=0.9,
+        foot_y_r=0.9,
+        knee_y_l=0.7,
+        knee_y_r=0.7,
+        hip_height=0.4,
+        torso_len=0.2,
+        knee_angle_l_deg=175.0,
+        knee_angle_r_deg=175.0,
+        lean=0.0,
+        visibility=0.9,
+        arm_raise_l=arms * 0.2,
+        arm_raise_r=arms * 0.2,
+        wrist_out_l=nan,
+        wrist_out_r=nan,
+        arm_ext_l=1.0,
+        arm_ext_r=1.0,
+        legs_spread_deg=spread,
+    )
 
 
 def _run(seq: list[tuple[float, float, float]]) -> list[float]:
@@ -103,8 +126,14 @@ def test_holding_the_open_posture_or_flickering_in_it_counts_once() -> None:
 
 
 def test_arms_then_legs_much_later_is_not_a_jack() -> None:
-    assert _run(_cycle(0.0, arms_lag=0.0)[:9] + [(0.3 + i / 30, -1.1, 30.0) for i in range(20)]
-                + [(1.0 + i / 30, 1.0, 30.0) for i in range(10)]) == []
+    assert (
+        _run(
+            _cycle(0.0, arms_lag=0.0)[:9]
+            + [(0.3 + i / 30, -1.1, 30.0) for i in range(20)]
+            + [(1.0 + i / 30, 1.0, 30.0) for i in range(10)]
+        )
+        == []
+    )
 
 
 def test_no_closed_posture_after_a_long_gap_means_no_count() -> None:

@@ -18,8 +18,11 @@ from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT
 
 WINDOW_S = 0.2
 POSE_KINDS = ("step", "jump", "squat", "jumping_jack", "arms_up", "punch", "arm_swing")
-RUNS = {(name, seed): (script, seed) for name, script in (("default", DEFAULT_SCRIPT), ("exercise", EXERCISE_SCRIPT))
-        for seed in (0, 1)}
+RUNS = {
+    (name, seed): (script, seed)
+    for name, script in (("default", DEFAULT_SCRIPT), ("exercise", EXERCISE_SCRIPT))
+    for seed in (0, 1)
+}
 _cache: dict[tuple[str, int], tuple[list[PoseFrame], list[Truth], list[MotionEvent]]] = {}
 
 

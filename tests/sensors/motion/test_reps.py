@@ -14,8 +14,15 @@ def count(rec: RepRecording, *, gyro: bool, batch: int = 25) -> tuple[list[int],
     rc = RepCounter(use_gyro=gyro)
     times: list[float] = []
     for i in range(0, len(rec.acc_g), batch):
-        b = ImuBatch(t_host_ns=0, source="synth", rate_hz=rec.rate_hz, t_first_ns=int(round(i * 1e9 / rec.rate_hz)),
-                     acc_g=rec.acc_g[i:i + batch], gyr_dps=rec.gyr_dps[i:i + batch] if gyro else None, placement="wrist")
+        b = ImuBatch(
+            t_host_ns=0,
+            source="synth",
+            rate_hz=rec.rate_hz,
+            t_first_ns=int(round(i * 1e9 / rec.rate_hz)),
+            acc_g=rec.acc_g[i : i + batch],
+            gyr_dps=rec.gyr_dps[i : i + batch] if gyro else None,
+            placement="wrist",
+        )
         times += [e.t_ns / 1e9 for e in rc.update(b)]
     times += [e.t_ns / 1e9 for e in rc.flush()]
     assert rc.count == len(times)
@@ -28,10 +35,17 @@ def count(rec: RepRecording, *, gyro: bool, batch: int = 25) -> tuple[list[int],
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("exercise", "period_s", "seed"), [
-    ("curl", 1.6, 7001), ("lateral_raise", 2.4, 7002), ("front_raise", 3.3, 7003),
-    ("row", 2.8, 7004), ("rotation", 4.2, 7005), ("curl", 4.9, 7006),
-])
+@pytest.mark.parametrize(
+    ("exercise", "period_s", "seed"),
+    [
+        ("curl", 1.6, 7001),
+        ("lateral_raise", 2.4, 7002),
+        ("front_raise", 3.3, 7003),
+        ("row", 2.8, 7004),
+        ("rotation", 4.2, 7005),
+        ("curl", 4.9, 7006),
+    ],
+)
 def test_sets_of_20_with_gyroscope(exercise: str, period_s: float, seed: int) -> None:
     rec = rep_recording(seed, exercise, period_s)
     per_set, times = count(rec, gyro=True)
@@ -63,7 +77,7 @@ def test_standing_still_and_fidgeting_counts_nothing() -> None:
     gyr = np.column_stack([np.zeros(n), np.zeros(n), np.degrees(np.gradient(tilt, 1 / rate))]) + rng.normal(0, 1.5, (n, 3))
     rc = RepCounter()
     for i in range(0, n, 50):
-        rc.update(ImuBatch(0, "still", rate, int(i * 1e9 / rate), acc[i:i + 50], gyr[i:i + 50], placement="wrist"))
+        rc.update(ImuBatch(0, "still", rate, int(i * 1e9 / rate), acc[i : i + 50], gyr[i : i + 50], placement="wrist"))
     rc.flush()
     assert rc.count == 0
 

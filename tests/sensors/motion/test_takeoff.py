@@ -36,8 +36,9 @@ def _simulated(script: str, seed: int, jumps_at_s: tuple[float, ...]) -> tuple[t
     return tuple(player.advance_to(round(end_s * S))), tuple(player.ground_truth())
 
 
-def _player(script: str, seed: int, jumps_at_s: tuple[float, ...] = (),
-            imu_batch: int = 10) -> tuple[list[Any], list[TruthEvent]]:
+def _player(
+    script: str, seed: int, jumps_at_s: tuple[float, ...] = (), imu_batch: int = 10
+) -> tuple[list[Any], list[TruthEvent]]:
     """Every sample of one run through ``script`` (plus 1 s), with jumps asked for at ``jumps_at_s``
     (off the camera's frame grid), and the ground truth. ``imu_batch`` 1: each IMU sample in a
     batch of its own (the simulated player's 10-sample batches split, arriving with their sample)."""
@@ -51,8 +52,11 @@ def _player(script: str, seed: int, jumps_at_s: tuple[float, ...] = (),
             out.append(s)
             continue
         for i, t in enumerate(s.times_ns().tolist()):
-            out.append(ImuBatch(t_host_ns=t, source=s.source, rate_hz=s.rate_hz, t_first_ns=t,
-                                acc_g=s.acc_g[i:i + 1], placement=s.placement))
+            out.append(
+                ImuBatch(
+                    t_host_ns=t, source=s.source, rate_hz=s.rate_hz, t_first_ns=t, acc_g=s.acc_g[i : i + 1], placement=s.placement
+                )
+            )
     out.sort(key=lambda x: x.t_host_ns)
     return out, list(truth)
 
@@ -72,9 +76,14 @@ JUMPS_SCRIPT = "idle:4,jog:14@170,idle:10"
 JUMPS_AT_S = (6.13, 9.71, 13.38, 18.55, 21.9)  # three from jogging, two from standing
 
 
-@pytest.mark.parametrize(("name", "kind", "imu_batch"), [
-    ("pose", PoseFrame, 10), ("chest IMU, single samples", ImuBatch, 1), ("chest IMU, 10-sample batches", ImuBatch, 10),
-])
+@pytest.mark.parametrize(
+    ("name", "kind", "imu_batch"),
+    [
+        ("pose", PoseFrame, 10),
+        ("chest IMU, single samples", ImuBatch, 1),
+        ("chest IMU, 10-sample batches", ImuBatch, 10),
+    ],
+)
 def test_takeoff_is_reported_in_the_air_before_landing(name: str, kind: type, imu_batch: int) -> None:
     for seed in (0, 1):
         samples, truth = _player(JUMPS_SCRIPT, seed, JUMPS_AT_S, imu_batch)
@@ -94,11 +103,14 @@ def test_takeoff_is_reported_in_the_air_before_landing(name: str, kind: type, im
             assert emitted >= jump.t_end_ns and e.magnitude == pytest.approx(jump.magnitude, rel=0.3)
 
 
-@pytest.mark.parametrize("script", [
-    "idle:4,jog:30@150,jog:30@200",  # 200 steps/min has a flight phase in every step
-    "idle:4,squat:45@20",
-    "idle:4,jack:30@31,jack:30@59",  # each jack has two hops of 0.18 s free fall
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "idle:4,jog:30@150,jog:30@200",  # 200 steps/min has a flight phase in every step
+        "idle:4,squat:45@20",
+        "idle:4,jack:30@31,jack:30@59",  # each jack has two hops of 0.18 s free fall
+    ],
+)
 @pytest.mark.parametrize("kind", [PoseFrame, ImuBatch])
 def test_no_takeoff_from_jogging_squats_or_jumping_jacks(script: str, kind: type) -> None:
     for seed in (0, 1):
@@ -118,8 +130,12 @@ def test_takeoff_with_the_arms_out_to_the_sides_is_a_jumping_jacks_hop() -> None
 
     def run(change: dict[str, Any]) -> list[MotionEvent]:
         det = PoseMotionDetector(aspect_wh=ASPECT)
-        return [e for f in feats for e in det.update(dataclasses.replace(f, **change) if near_takeoff(f) else f)
-                if e.kind == "takeoff"]
+        return [
+            e
+            for f in feats
+            for e in det.update(dataclasses.replace(f, **change) if near_takeoff(f) else f)
+            if e.kind == "takeoff"
+        ]
 
     assert len(run({})) == 2
     unit = feats[0].torso_len
@@ -132,8 +148,9 @@ def test_takeoff_with_the_arms_out_to_the_sides_is_a_jumping_jacks_hop() -> None
 RATE_HZ = 100.0
 
 
-def _hop(v0_mps: float, flight_s: float, push_s: float = 0.25, t0_s: float = 2.0,
-         length_s: float = 4.0) -> tuple[np.ndarray, np.ndarray]:
+def _hop(
+    v0_mps: float, flight_s: float, push_s: float = 0.25, t0_s: float = 2.0, length_s: float = 4.0
+) -> tuple[np.ndarray, np.ndarray]:
     """|acc| (g) of standing, a push-off that gives the body ``v0_mps`` upwards over ``push_s``
     (constant support force: 1 + v0 / (g push_s) g), ``flight_s`` of free fall from ``t0_s``,
     a landing impact and standing again; sample times (ns)."""
@@ -148,13 +165,13 @@ def _hop(v0_mps: float, flight_s: float, push_s: float = 0.25, t0_s: float = 2.0
 
 def _takeoffs(t_ns: np.ndarray, mag: np.ndarray, batch: int = 10) -> list[MotionEvent]:
     det = ImuTakeoffDetector()
-    return [e for i in range(0, t_ns.size, batch) for e in det.update(t_ns[i:i + batch], mag[i:i + batch], RATE_HZ)]
+    return [e for i in range(0, t_ns.size, batch) for e in det.update(t_ns[i : i + batch], mag[i : i + batch], RATE_HZ)]
 
 
 def test_imu_takeoff_after_a_fast_push_comes_within_the_first_samples_of_flight() -> None:
     t, mag = _hop(v0_mps=2.0, flight_s=2 * 2.0 / G_MPS2)  # a 20 cm jump
     det = ImuTakeoffDetector()
-    seen = [(int(t[i]), e) for i in range(t.size) for e in det.update(t[i:i + 1], mag[i:i + 1], RATE_HZ)]
+    seen = [(int(t[i]), e) for i in range(t.size) for e in det.update(t[i : i + 1], mag[i : i + 1], RATE_HZ)]
     assert len(seen) == 1
     emitted, e = seen[0]
     assert e.kind == "takeoff" and e.t_ns == 2 * S

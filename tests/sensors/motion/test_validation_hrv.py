@@ -7,8 +7,14 @@ from tools.validate import pyhrv_report, pyhrv_sample
 
 pytestmark = pytest.mark.data  # every test here needs fetched recordings
 
-EXPECTED = {"mean_hr_bpm": 78.990, "min_hr_bpm": 50.505, "max_hr_bpm": 106.762,
-            "sdnn_ms": 85.357, "rmssd_ms": 60.523, "pnn50_pct": 28.571}
+EXPECTED = {
+    "mean_hr_bpm": 78.990,
+    "min_hr_bpm": 50.505,
+    "max_hr_bpm": 106.762,
+    "sdnn_ms": 85.357,
+    "rmssd_ms": 60.523,
+    "pnn50_pct": 28.571,
+}
 
 
 def test_hrv_reproduces_the_pyhrv_report_to_printed_precision() -> None:

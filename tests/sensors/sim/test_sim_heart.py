@@ -38,7 +38,7 @@ def test_rr_intervals_agree_with_the_reported_rate(session: tuple[SimulatedPlaye
         assert h.rr_s
         assert 60.0 / np.mean(h.rr_s) == pytest.approx(h.bpm, rel=0.03)
     for i in range(0, len(hr) - 10, 10):  # and over 10 s windows
-        window = hr[i:i + 10]
+        window = hr[i : i + 10]
         rr = np.concatenate([h.rr_s for h in window])
         assert 60.0 / rr.mean() == pytest.approx(np.mean([h.bpm for h in window]), rel=0.03)
         # RR intervals cover the time: about 10 s of beats per 10 s.

@@ -44,8 +44,9 @@ def test_vertical_acceleration_beats_at_the_cadence(cadence: float) -> None:
 
 @pytest.mark.parametrize("placement", PLACEMENTS)
 def test_every_placement_reads_one_g_up_the_segment_when_still_and_stays_plausible(placement: str) -> None:
-    player = SimulatedPlayer(seed=9, script=parse_script("idle:3,jog:6@160,jump:3,squat:3,rest:3"),
-                             imu_placement=placement, loop=False)
+    player = SimulatedPlayer(
+        seed=9, script=parse_script("idle:3,jog:6@160,jump:3,squat:3,rest:3"), imu_placement=placement, loop=False
+    )
     samples = run(player, 18.0)
     t, acc = imu_arrays(samples)
     assert all(b.placement == placement for b in by_type(samples, ImuBatch))

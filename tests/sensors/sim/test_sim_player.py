@@ -107,4 +107,3 @@ def test_injected_squat_waits_for_a_movement_under_way() -> None:
     frames = by_type(samples, PoseFrame)
     bottom = min(frames, key=lambda f: abs(f.t_host_ns - squat.t_ns))
     assert bottom.landmarks[[23, 24], 1].mean() > frames[0].landmarks[[23, 24], 1].mean() + 0.05
-

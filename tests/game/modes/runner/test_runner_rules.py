@@ -13,8 +13,15 @@ DT = 1 / 120
 
 def level(*obstacles: tuple[float, str], length_m: float = 100.0) -> Level:
     return Level(
-        path=Path("test.yaml"), schema=1, name="test", mode="runner", description="", difficulty=1,
-        length_m=length_m, stride_m=1.0, time_limit_s=None,
+        path=Path("test.yaml"),
+        schema=1,
+        name="test",
+        mode="runner",
+        description="",
+        difficulty=1,
+        length_m=length_m,
+        stride_m=1.0,
+        time_limit_s=None,
         obstacles=tuple(Obstacle(at_m=a, kind=k) for a, k in obstacles),
     )
 
