@@ -44,6 +44,7 @@ from sensors.motion.reps import RepCounter  # noqa: E402
 from sensors.motion.tracker import MotionTracker  # noqa: E402
 from sensors.samples import ImuBatch, PoseFrame  # noqa: E402
 from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT, SimulatedPlayer, TruthEvent  # noqa: E402
+
 from rep_synth import rep_recording  # noqa: E402
 
 WINDOW_NS = 250_000_000

@@ -103,7 +103,8 @@ def main() -> int:
         print(f"{'':10} {'frames':>7} {'p50 ms':>8} {'p99 ms':>8} {'>16.7ms':>8}")
         for name, s in (("baseline", base), ("game", g)):
             print(
-                f"{name:10} {s['frames']:>7} {s['frame_ms_p50']:>8.2f} {s['frame_ms_p99']:>8.2f} {s['frames_over_16_7ms'] * 100:>7.2f}%"
+                f"{name:10} {s['frames']:>7} {s['frame_ms_p50']:>8.2f} {s['frame_ms_p99']:>8.2f} "
+                f"{s['frames_over_16_7ms'] * 100:>7.2f}%"
             )
         print(f"game / baseline: p50 x{report['ratio_p50']}, p99 x{report['ratio_p99']}; game mean fps {g['fps']}")
     return 0

@@ -67,7 +67,7 @@ def main() -> int:
         rows = {
             "OrientationTracker, gyroscope (AHRS)": per_second_ms(with_gyro, ahrs.update),
             "OrientationTracker, accelerometer only (low-pass)": per_second_ms(acc_only, lowpass.update),
-            "FreeFallDetector": per_second_ms(with_gyro, lambda b: ff.update(b.times_ns(), b.acc_g)),
+            "FreeFallDetector": per_second_ms(with_gyro, lambda b, ff=ff: ff.update(b.times_ns(), b.acc_g)),
         }
         for name, ms in rows.items():
             print(f"batches of {per:3d}: {name:52s} {ms:6.3f} ms per second of data")

@@ -25,11 +25,11 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from game.engine.config import AppConfig  # noqa: E402
+from game.engine.run import build_context  # noqa: E402
 from game.levels import list_levels  # noqa: E402
 from game.modes import register_builtin_modes  # noqa: E402
 from game.modes.runner import MODE as RUNNER  # noqa: E402
 from game.scenes.menu import MenuScene  # noqa: E402
-from game.engine.run import build_context  # noqa: E402
 from sensors.bus import SensorBus  # noqa: E402
 from sensors.camera.capture import CameraCapture  # noqa: E402
 from sensors.camera.models import load_model_bytes  # noqa: E402
@@ -85,7 +85,7 @@ def game_loop(seconds: float, clip: Path, model: bytes, threaded: bool) -> dict[
     else:
         cap.start(bus)
     clock = pygame.time.Clock()
-    work, frames, last = [], 0, -1
+    work, frames = [], 0
     t_end = time.perf_counter() + seconds
     t_start = time.perf_counter()
     while time.perf_counter() < t_end:
@@ -95,7 +95,6 @@ def game_loop(seconds: float, clip: Path, model: bytes, threaded: bool) -> dict[
             f = cap.latest()
             if f is not None:
                 est.estimate(f.image, f.t_host_ns // 1_000_000)
-                last = f.index
         ctx.live.ingest(bus.drain())
         scene.update(ctx.mapper.step(), 1 / 60)
         scene.render(screen)

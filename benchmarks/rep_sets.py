@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "sensors" / "motion"))  # rep_synth: seeded repetition sets
 
-from rep_synth import EXERCISES, rep_recording  # noqa: E402
-
 from sensors.motion.analysis import analyze_imu  # noqa: E402
+
+from rep_synth import EXERCISES, rep_recording  # noqa: E402
 
 TEMPOS_S = (1.6, 2.2, 3.0, 4.0)
 SEEDS = (0, 1)

@@ -23,8 +23,8 @@ from bumble.gatt import Characteristic, CharacteristicValue, Service
 from bumble.host import Host
 from bumble.transport.common import AsyncPipeSink
 
-from sensors.ble import battery, csc, ftms, heart_rate, movesense, polar_pmd
 from liike_emulation.radio import FAST_ADVERTISING_INTERVAL_MS, EmulatedWorld, LegacyController
+from sensors.ble import battery, csc, ftms, heart_rate, movesense, polar_pmd
 
 _NOTIFY = Characteristic.Properties.NOTIFY
 _READ = Characteristic.Properties.READ

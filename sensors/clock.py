@@ -9,7 +9,7 @@ human-readable start and end times.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: A source of monotonic nanoseconds; injected into components so tests can drive time.
 ClockNs = Callable[[], int]

@@ -109,9 +109,9 @@ YAML_FIELD = "<yaml>"
 DOCUMENT_FIELD = "<document>"
 """Field of errors about the document as a whole: only comments, not a mapping, a model-wide rule."""
 
-FieldPath = Union[str, Sequence[Union[str, int]]]
+FieldPath = str | Sequence[str | int]
 """A field as ``"obstacles[3].at_m"`` or as ``("obstacles", 3, "at_m")``."""
-Loc = tuple[Union[str, int], ...]
+Loc = tuple[str | int, ...]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -548,7 +548,7 @@ def _apply_verbatim(node: Node, data: object, at: _Type | None) -> object:
             data[name] = _apply_verbatim(value, data[name], _child(at, name))
         return data
     if isinstance(node, SequenceNode) and isinstance(data, list):
-        return [_apply_verbatim(item, value, _child(at, i)) for i, (item, value) in enumerate(zip(node.value, data))]
+        return [_apply_verbatim(item, value, _child(at, i)) for i, (item, value) in enumerate(zip(node.value, data, strict=True))]
     return data
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +28,7 @@ def _frozen_array(a: npt.ArrayLike, dtype: type, shape_tail: tuple[int, ...]) ->
     return arr
 
 
-class StreamKind(str, enum.Enum):
+class StreamKind(enum.StrEnum):
     """Kinds of raw stream, as counted and stored per session."""
 
     HEART_RATE = "hr"
@@ -176,7 +175,7 @@ class FitnessSample:
         return 1
 
 
-class DeviceState(str, enum.Enum):
+class DeviceState(enum.StrEnum):
     """Connection / freshness state of one input device."""
 
     SEARCHING = "searching"
@@ -203,8 +202,8 @@ class DeviceStatus:
         return self.state in (DeviceState.CONNECTED, DeviceState.STREAMING)
 
 
-Sample = Union[HeartRateSample, ImuBatch, PoseFrame, FitnessSample]
-BusItem = Union[HeartRateSample, ImuBatch, PoseFrame, FitnessSample, DeviceStatus]
+Sample = HeartRateSample | ImuBatch | PoseFrame | FitnessSample
+BusItem = HeartRateSample | ImuBatch | PoseFrame | FitnessSample | DeviceStatus
 
 __all__ = [
     "POSE_LANDMARKS",

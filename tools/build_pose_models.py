@@ -70,8 +70,12 @@ LANDMARKER_NORM = (0.0, 255.0)
 
 #: The inputs as published; a different sum means a different upstream file.
 INPUT_SHA256 = {
-    "pypi:mediapipe/modules/pose_detection/pose_detection.tflite": "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
-    "pypi:mediapipe/modules/pose_landmark/pose_landmark_full.tflite": "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+    "pypi:mediapipe/modules/pose_detection/pose_detection.tflite": (
+        "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c"
+    ),
+    "pypi:mediapipe/modules/pose_landmark/pose_landmark_full.tflite": (
+        "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f"
+    ),
     "npm:package/pose_landmark_lite.tflite": "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61",
     "npm:package/pose_landmark_full.tflite": "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
 }

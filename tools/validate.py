@@ -10,6 +10,7 @@ import csv
 import gzip
 import json
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sensors.motion.gait import StepDetector  # noqa: E402
+from sensors.motion.gait import LimbStepDetector, StepDetector  # noqa: E402
 from sensors.motion.heart_analytics import hrv  # noqa: E402
 from sensors.motion.intensity import daily_mvpa_vpa_hours  # noqa: E402
 from sensors.samples import ImuBatch  # noqa: E402
@@ -38,7 +39,7 @@ def gaitmap_strides() -> dict[str, Any]:
         labels = list(csv.DictReader(fh))
     out: dict[str, Any] = {"labelled": {}, "found": {}, "cycles_in_labelled": {}}
     for foot in ("left", "right"):
-        col = {a: i for i, (s, a) in enumerate(zip(sensors_row, axes_row)) if s == f"{foot}_sensor"}
+        col = {a: i for i, (s, a) in enumerate(zip(sensors_row, axes_row, strict=True)) if s == f"{foot}_sensor"}
         acc = data[:, [col["acc_x"], col["acc_y"], col["acc_z"]]] / G_MPS2
         gyr = data[:, [col["gyr_x"], col["gyr_y"], col["gyr_z"]]]
         det = StepDetector("foot")
@@ -57,10 +58,11 @@ def gaitmap_strides() -> dict[str, Any]:
             )
         det.flush()
         limb = det.detector
+        assert isinstance(limb, LimbStepDetector)  # what a "foot" placement gets
         strides = [(int(r["start"]), int(r["end"])) for r in labels if r["foot"] == foot]
-        cycles = np.array(getattr(limb, "cycles")) / 1e9 * GAITMAP_RATE_HZ
+        cycles = np.array(limb.cycles) / 1e9 * GAITMAP_RATE_HZ
         out["labelled"][foot] = len(strides)
-        out["found"][foot] = getattr(limb, "strides")
+        out["found"][foot] = limb.strides
         # How many labelled strides hold exactly one detected cycle (one swing each).
         out["cycles_in_labelled"][foot] = sum(int(((cycles >= a) & (cycles < b)).sum() == 1) for a, b in strides)
     out["labelled_total"] = sum(out["labelled"].values())
@@ -171,7 +173,7 @@ def basicmotions() -> dict[str, Any]:
     def magnitudes(name: str) -> dict[str, list[float]]:
         cases, labels = read_ts(fetch(name))
         by: dict[str, list[float]] = {}
-        for c, lab in zip(cases, labels):
+        for c, lab in zip(cases, labels, strict=True):
             by.setdefault(lab, []).append(float(np.linalg.norm(c[:3], axis=0).mean()))
         return by
 
@@ -185,7 +187,7 @@ def basicmotions() -> dict[str, Any]:
             right += int(np.searchsorted(cuts, v) == k_i)
             total += 1
     # Pairwise: the share of (standing, walking) and (walking, running) pairs in TEST ordered right.
-    pairs = [(a, b) for a, b in zip(order, order[1:])]
+    pairs = list(pairwise(order))
     ordered = [float(np.mean([[x < y for y in test[b]] for x in test[a]])) for a, b in pairs]
     return {
         "train_medians": med,
@@ -193,7 +195,7 @@ def basicmotions() -> dict[str, Any]:
         "cuts": cuts,
         "test_accuracy": right / total,
         "test_cases": total,
-        "pairs_ordered": dict(zip(("standing<walking", "walking<running"), ordered)),
+        "pairs_ordered": dict(zip(("standing<walking", "walking<running"), ordered, strict=True)),
     }
 
 

@@ -9,11 +9,12 @@ accumulated only for current readings, so a strap lying on a bench adds nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from sensors.ble.allowlist import AllowedSensor
 from game.engine.freshness import HeartTally, heart_rate_current
+from sensors.ble.allowlist import AllowedSensor
 from sensors.motion.heart_zones import HeartProfile, Intensity
 from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
 

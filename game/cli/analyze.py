@@ -33,7 +33,7 @@ class AnalyzeError(Exception):
 def _numbers(path: Path, rows: list[list[str]], cols: list[int], names: list[str], first_line: int) -> np.ndarray:
     out = np.empty((len(rows), len(cols)))
     for r, row in enumerate(rows):
-        for c, (ci, name) in enumerate(zip(cols, names)):
+        for c, (ci, name) in enumerate(zip(cols, names, strict=True)):
             cell = row[ci].strip() if ci < len(row) else ""
             try:
                 out[r, c] = float(cell)

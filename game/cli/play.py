@@ -10,8 +10,8 @@ from pathlib import Path
 
 from game.cli.common import emulation_missing, fail, positive_seconds, raise_keyboard_interrupt, window_size
 from game.engine.config import INPUTS, AppConfig
-from game.engine.sources import EmulatedBle
 from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
+from game.engine.sources import EmulatedBle
 
 #: The mode ``liike play`` starts without ``--mode`` or a level file.
 DEFAULT_MODE = "runner"
@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--input",
         choices=INPUTS,
         default="auto",
-        help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors",
+        help="auto: the camera and allow-listed Bluetooth sensors that are present, else keyboard; keyboard; "
+        "sim: simulated player (demo); camera: webcam pose; ble: allow-listed Bluetooth sensors",
     )
     play.add_argument("--headless", action="store_true", help="no window (SDL dummy video driver), for unattended runs")
     play.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")

@@ -28,7 +28,10 @@ def _summary_line(index: int, inference_ms: float, landmarks: Any) -> str:
         return f"frame {index}: no person ({inference_ms:.1f} ms)"
     vis = landmarks[:, 3]
     nose = landmarks[0]
-    return f"frame {index}: person, {int((vis >= 0.5).sum())}/33 landmarks visible, nose at ({nose[0]:.2f}, {nose[1]:.2f}) ({inference_ms:.1f} ms)"
+    return (
+        f"frame {index}: person, {int((vis >= 0.5).sum())}/33 landmarks visible, "
+        f"nose at ({nose[0]:.2f}, {nose[1]:.2f}) ({inference_ms:.1f} ms)"
+    )
 
 
 def cmd_pose(source: str, model: str, as_json: bool, max_frames: int | None = None) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from game.cli.common import EXIT_BAD_INPUT, EXIT_NO_HARDWARE, emulation_missing, positive_seconds, raise_keyboard_interrupt
+from game.cli.common import EXIT_NO_HARDWARE, emulation_missing, positive_seconds, raise_keyboard_interrupt
 from game.cli.common import fail as _fail
 from sensors.ble import allowlist
 from sensors.ble.link_errors import classify

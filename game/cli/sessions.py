@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from game.cli.common import EXIT_BAD_INPUT
 from game.cli.common import fail as _fail
 from game.sessions import SessionStore, StoreError, default_db_path
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from game.engine.config import AppConfig
-from game.input.mapper import InputMapper
-from game.engine.modes import GameMode, LevelInfo
 from game.engine.live import HeartTally, LiveSensors
+from game.engine.modes import GameMode, LevelInfo
+from game.input.mapper import InputMapper
 from game.render.text import TextCache
 from game.sessions import SessionWriter, StoreError, default_db_path
 from sensors.clock import ClockNs, now_ns

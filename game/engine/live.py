@@ -7,8 +7,9 @@ the player's current value, and motion holds are let go when no motion source is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from game.engine.freshness import MOTION_FRESH_S, HeartTally, heart_rate_current
 from sensors.clock import NS_PER_S

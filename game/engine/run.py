@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pygame
 
 from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
-from game.input import InputMapper, load_bindings
-from game.engine.sources import EmulatedBle, build_inputs
-from game.engine.modes import GameMode, LevelInfo
 from game.engine.live import LiveSensors
+from game.engine.modes import GameMode, LevelInfo
+from game.engine.sources import EmulatedBle, build_inputs
+from game.input import InputMapper, load_bindings
 from game.render.text import TextCache
 from game.scenes.menu import MenuScene
 from sensors.bus import SensorBus

@@ -58,7 +58,7 @@ def camera_present(index: int = 0) -> bool:
         cap.release()
 
 
-def _camera_source(config: AppConfig, camera: int | str) -> "PoseWorker | None":
+def _camera_source(config: AppConfig, camera: int | str) -> PoseWorker | None:
     from sensors.camera.capture import CameraCapture
     from sensors.camera.models import ModelError, load_model_bytes
     from sensors.camera.pose import PoseWorker

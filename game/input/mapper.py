@@ -15,9 +15,9 @@ release instead of an action stuck down (the idea of Tuxemon's ``virtual_stop_ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from game.input.bindings import Bindings
 from sensors.motion.events import MotionEvent, MotionState

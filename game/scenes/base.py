@@ -19,7 +19,7 @@ class Transition:
     """``push`` a scene on top, ``replace`` the current one, ``pop`` back, or ``quit``."""
 
     op: str
-    scene: "Scene | None" = None
+    scene: Scene | None = None
 
 
 class Scene:
@@ -28,7 +28,7 @@ class Scene:
     #: An overlay (pause) lets the scene below it render underneath.
     overlay = False
 
-    def __init__(self, ctx: "GameContext") -> None:
+    def __init__(self, ctx: GameContext) -> None:
         self.ctx = ctx
         self.time_s = 0.0
 

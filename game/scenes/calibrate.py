@@ -10,7 +10,8 @@ Keyboard players read the controls and press start.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import cv2
 import numpy as np

@@ -6,14 +6,15 @@ being killed (it is in the write-ahead log), and readers never block the writer 
 
 from __future__ import annotations
 
-import enum
 import contextlib
+import enum
 import json
 import logging
 import sqlite3
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import platformdirs
@@ -46,7 +47,7 @@ def default_db_path() -> Path:
 
 def utc_now_iso() -> str:
     """Wall-clock now as ISO-8601 UTC with milliseconds, e.g. ``2026-11-28T16:15:50.125+00:00``."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def json_default(obj: Any) -> Any:
@@ -165,7 +166,7 @@ class SessionStore:
         except sqlite3.DatabaseError as exc:
             raise _damaged(str(self.path), exc) from None
 
-    def __enter__(self) -> "SessionStore":
+    def __enter__(self) -> SessionStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -254,7 +255,8 @@ class SessionStore:
         if t_end is None:  # killed: the last thing written tells how long it ran
             t_end = self._conn.execute(
                 "SELECT max(t) FROM (SELECT max(t_host_ns) t FROM hr WHERE session_id=?1 UNION ALL "
-                "SELECT max(t_host_ns) FROM imu WHERE session_id=?1 UNION ALL SELECT max(t_host_ns) FROM pose WHERE session_id=?1 "
+                "SELECT max(t_host_ns) FROM imu WHERE session_id=?1 UNION ALL "
+                "SELECT max(t_host_ns) FROM pose WHERE session_id=?1 "
                 "UNION ALL SELECT max(t_host_ns) FROM fitness WHERE session_id=?1 "
                 "UNION ALL SELECT max(t_ns) FROM events WHERE session_id=?1)",
                 (session_id,),
@@ -407,7 +409,7 @@ class SessionStore:
         if not self.wal_purged:
             log.info("%s: WAL checkpoint after a deletion deferred: the file is being read", self.path)
 
-    def _transaction(self) -> "_Tx":
+    def _transaction(self) -> _Tx:
         return _Tx(self._conn)
 
 
@@ -439,7 +441,7 @@ def _decode(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
         }
     if kind == "fitness":
         t, source, *values = r
-        return {"t_host_ns": t, "source": source, **dict(zip(FITNESS_FIELDS, values))}
+        return {"t_host_ns": t, "source": source, **dict(zip(FITNESS_FIELDS, values, strict=True))}
     t, t_inf, player, source, lm, world = r
     return {
         "t_host_ns": t,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from bleak import BleakScanner
 
@@ -22,7 +23,7 @@ from sensors.ble.errors import ParseError
 from sensors.clock import now_ns
 
 
-class DeviceKind(str, enum.Enum):
+class DeviceKind(enum.StrEnum):
     HEART_RATE = "heart_rate"  # any standard heart-rate strap or watch
     POLAR_PMD = "polar_pmd"  # Polar H10 / Verity Sense / OH1: heart rate + accelerometer
     MOVESENSE = "movesense"

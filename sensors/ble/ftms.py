@@ -1,10 +1,11 @@
 """Fitness Machine Service (0x1826): Treadmill Data (0x2ACD) and Indoor Bike Data (0x2AD2).
 
 Layout (Bluetooth SIG Fitness Machine Service 1.0, sections 4.9 "Treadmill Data" and 4.10
-"Indoor Bike Data"; field order also in the GATT Specification Supplement): a uint16 flags field, then the fields whose flag is set, in flag
-order, little-endian. Bit 0 is "More Data" with INVERTED meaning: when it is 0 the
-instantaneous speed IS present. Bits 13-15 are reserved: accepted, and then bytes after the
-known fields are tolerated (a newer server may append fields). Units are in the field names.
+"Indoor Bike Data"; field order also in the GATT Specification Supplement): a uint16 flags
+field, then the fields whose flag is set, in flag order, little-endian. Bit 0 is "More Data"
+with INVERTED meaning: when it is 0 the instantaneous speed IS present. Bits 13-15 are
+reserved: accepted, and then bytes after the known fields are tolerated (a newer server may
+append fields). Units are in the field names.
 
 Energy per hour / per minute (and total energy) use 0xFFFF / 0xFF for "data not available"
 (FTMS 1.0, 4.9.1.11-13 and 4.10.1.11-13); those become ``None``.

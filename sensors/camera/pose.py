@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import cv2
 import numpy as np
@@ -171,7 +171,7 @@ class PoseWorker:
         assert self._bus is not None
         t0 = time.perf_counter()
         t_ms = frame.t_host_ns // 1_000_000
-        for player, (est, filt) in enumerate(zip(estimators, filters)):
+        for player, (est, filt) in enumerate(zip(estimators, filters, strict=True)):
             res = est.estimate(frame.image, t_ms)
             if res is None:
                 if filt is not None:

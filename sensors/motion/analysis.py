@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ def median_cadence_spm(step_times_ns: list[int]) -> float:
     """Median cadence while stepping: 60 / median interval between consecutive steps that are
     at most :data:`MAX_STEP_GAP_S` apart (pauses are not stepping); 0 without two such steps."""
     t = sorted(step_times_ns)
-    gaps = [(b - a) / NS_PER_S for a, b in zip(t, t[1:]) if 0 < b - a <= MAX_STEP_GAP_S * NS_PER_S]
+    gaps = [(b - a) / NS_PER_S for a, b in pairwise(t) if 0 < b - a <= MAX_STEP_GAP_S * NS_PER_S]
     return 60.0 / statistics.median(gaps) if gaps else 0.0
 
 

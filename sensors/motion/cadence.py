@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import statistics
+from itertools import pairwise
 
 from sensors.clock import NS_PER_S
 
@@ -53,7 +54,7 @@ class CadenceEstimator:
     def median_interval_s(self) -> float | None:
         if len(self._times) < 2:
             return None
-        intervals = [b - a for a, b in zip(self._times, self._times[1:]) if b > a]
+        intervals = [b - a for a, b in pairwise(self._times) if b > a]
         if not intervals:
             return None
         return statistics.median(intervals) / NS_PER_S

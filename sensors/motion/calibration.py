@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Sequence
+from typing import Any
 
 from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
 from sensors.motion.pose_features import L_SHOULDER, R_SHOULDER, PoseFeatures, extract_features
@@ -85,7 +86,7 @@ class Calibration:
         return {"schema": SCHEMA, **asdict(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Calibration":
+    def from_dict(cls, data: dict[str, Any]) -> Calibration:
         if data.get("schema") != SCHEMA:
             raise ValueError(f"calibration schema {data.get('schema')!r} is not {SCHEMA}: calibrate again")
         names = {f.name for f in fields(cls)}

@@ -18,8 +18,8 @@ Sources:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -68,7 +68,7 @@ def banister_trimp(hr_bpm: Sequence[float], dt_s: Sequence[float], hr_rest: floa
     """Training impulse summed over readings held for ``dt_s`` seconds each."""
     k, b = (0.64, 1.92) if sex == "male" else (0.86, 1.67)
     total = 0.0
-    for hr, dt in zip(hr_bpm, dt_s):
+    for hr, dt in zip(hr_bpm, dt_s, strict=True):
         x = min(max((hr - hr_rest) / (hr_max - hr_rest), 0.0), 1.0)
         total += dt / 60.0 * x * k * math.exp(b * x)
     return total

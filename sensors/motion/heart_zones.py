@@ -22,7 +22,7 @@ def hr_max_tanaka(age_y: float) -> float:
     return 208.0 - 0.7 * age_y
 
 
-class Intensity(str, enum.Enum):
+class Intensity(enum.StrEnum):
     """ACSM intensity bands by heart-rate reserve (Garber 2011)."""
 
     VERY_LIGHT = "very light"
@@ -53,7 +53,7 @@ class HeartProfile:
             raise ValueError(f"need 25 <= rest < max <= 250 bpm, got rest {self.hr_rest_bpm}, max {self.hr_max_bpm}")
 
     @classmethod
-    def for_age(cls, age_y: float, hr_rest_bpm: float = 60.0) -> "HeartProfile":
+    def for_age(cls, age_y: float, hr_rest_bpm: float = 60.0) -> HeartProfile:
         return cls(hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_tanaka(age_y))
 
     def reserve_fraction(self, hr_bpm: float) -> float:

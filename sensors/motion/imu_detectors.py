@@ -252,7 +252,8 @@ class ImuJumpDetector:
     an impact are merged (arm swing in flight). Landing is confirmed by |acc| >= ``impact_g``
     within ``impact_window_s``; a free fall with no impact (a sensor dropped on a bed...) is no
     jump. Flights lower than ``min_height_m`` (4 cm, 0.18 s) are not reported: vigorous running
-    in place has real flight phases of 0.1-0.15 s that are steps, not jumps. Event at take-off, magnitude h = g t^2 / 8 (Bosco et al. 1983), metres.
+    in place has real flight phases of 0.1-0.15 s that are steps, not jumps. Event at take-off,
+    magnitude h = g t^2 / 8 (Bosco et al. 1983), metres.
     ``airborne`` is True from confirmed free fall to landing.
     """
 
@@ -307,7 +308,7 @@ class ImuJumpDetector:
         if start > 0:
             self._prev = (int(t_ns[start - 1]), float(mag_g[start - 1]))
         events: list[MotionEvent] = []
-        for t, m in zip(t_ns[start:].tolist(), mag_g[start:].tolist()):
+        for t, m in zip(t_ns[start:].tolist(), mag_g[start:].tolist(), strict=True):
             ev = self._step(t, m)
             if ev is not None:
                 events.append(ev)

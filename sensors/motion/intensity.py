@@ -25,8 +25,8 @@ All functions are pure and vectorised; acceleration is in g (1 g = 9.80665 m/s^2
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Sequence
 
 import numpy as np
 

@@ -300,7 +300,7 @@ class FreeFallDetector:
         if self._open is not None and not below[0]:
             self._close(self._open)
         edges = np.diff(np.concatenate(([False], below, [False])).astype(np.int8))
-        for s, e in zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist()):
+        for s, e in zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True):
             if e < n - 1:
                 self._close((carried if s == 0 else int(t[s]), int(t[e])))
         self._open = (int(start[-1]), int(t[-1])) if below[-1] else None

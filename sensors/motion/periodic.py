@@ -56,7 +56,6 @@ import numpy as np
 
 from sensors.clock import NS_PER_S
 
-
 #: Smallest skewness (third standardised moment) of the high-passed signal that sets the sign of
 #: the peaks with ``excursion_peaks``; a weaker one keeps the previous window's sign.
 EXCURSION_MIN_SKEW = 0.2
@@ -348,7 +347,7 @@ class PeriodicCounter:
         out: list[Cycle] = []
         min_gap_ns = int(self.min_gap * p * NS_PER_S)
         quiet_ns = int(1.5 * p * NS_PER_S)
-        for v, tj in zip(ys, ts):
+        for v, tj in zip(ys, ts, strict=True):
             if not self._armed and v < -h:
                 self._armed = True
             if self._lobe is not None:

@@ -22,8 +22,8 @@ height above the floor), so they hold whether the player stands near or far from
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from sensors.samples import PoseFrame
 

@@ -23,7 +23,7 @@ assume a trunk sensor. With several trunk IMUs, the one that has fed most recent
 from __future__ import annotations
 
 import collections
-from typing import Callable
+from collections.abc import Callable
 
 from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 G_MPS2 = 9.80665
 
@@ -62,7 +63,7 @@ def _spline(knots: tuple[tuple[float, float, float], ...], t: float) -> float:
     """Piecewise cubic Hermite through (time, position, velocity) knots; constant outside."""
     if t <= knots[0][0]:
         return knots[0][1]
-    for (t0, p0, v0), (t1, p1, v1) in zip(knots, knots[1:]):
+    for (t0, p0, v0), (t1, p1, v1) in pairwise(knots):
         if t < t1:
             return _hermite(p0, v0, p1, v1, t1 - t0, t - t0)
     return knots[-1][1]

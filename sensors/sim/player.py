@@ -573,7 +573,7 @@ class SimulatedPlayer:
         if moving:
             pts = landmarks_abs_many(self.body, [self.state(x) for x in moving])
             lift = np.minimum(pts[:, 15, 1] - pts[:, 11, 1], pts[:, 16, 1] - pts[:, 12, 1])
-            up_at = dict(zip(moving, (lift >= ARMS_UP_TRUNK * (0.818 - 0.530) * self.body.height_m).tolist()))
+            up_at = dict(zip(moving, (lift >= ARMS_UP_TRUNK * (0.818 - 0.530) * self.body.height_m).tolist(), strict=True))
         out = []
         for x in times:
             u = up_at.get(x, False)

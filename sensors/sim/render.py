@@ -13,8 +13,8 @@ length (mid-shoulder to mid-hip, pixels).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import cv2
 import numpy as np

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 
-class Activity(str, enum.Enum):
+class Activity(enum.StrEnum):
     IDLE = "idle"  # standing, small sway
     JOG = "jog"  # jogging on the spot at a cadence
     JUMP = "jump"  # counter-movement jumps at a rate

@@ -109,7 +109,7 @@ def test_good_document_values() -> None:
     assert [(o.at_m, o.kind) for o in track.obstacles] == [(40.0, "hurdle"), (80.0, "bar")]
     assert track.tags == () and track.time_limit_s is None
     with pytest.raises(ValueError):
-        setattr(track, "name", "x")  # frozen
+        track.name = "x"  # frozen
 
 
 def test_yaml_1_1_scalars_mean_what_safe_load_says() -> None:
@@ -192,7 +192,8 @@ ERROR_CASES = [
         GOOD + "lenght_m: 400\n",
         10,
         "lenght_m",
-        "unknown field 'lenght_m' (did you mean 'length_m'?); allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles",
+        "unknown field 'lenght_m' (did you mean 'length_m'?); "
+        "allowed fields: schema, name, mode, difficulty, length_m, time_limit_s, tags, obstacles",
     ),
     (
         "unknown-field-with-block-value",
@@ -505,7 +506,12 @@ def test_verbatim_text_keeps_what_was_written() -> None:
     class Entries(ConfigModel):
         entries: tuple[Entry, ...]
 
-    text = "entries:\n  - {label: 007, code: 12:34:56:12:34:56}\n  - {label: yes, code: 1.50, count: 0x10}\n  - {label: ~, code: 2024-01-05}\n"
+    text = (
+        "entries:\n"
+        "  - {label: 007, code: 12:34:56:12:34:56}\n"
+        "  - {label: yes, code: 1.50, count: 0x10}\n"
+        "  - {label: ~, code: 2024-01-05}\n"
+    )
     got = parse_model(text, Entries).entries
     assert [(e.label, e.code, e.count) for e in got] == [
         ("007", "12:34:56:12:34:56", 0),

@@ -88,7 +88,7 @@ class RunnerScene(PlayScene):
                 pygame.draw.rect(screen, colour, (finish_x, ground - (i + 1) * h * 0.05, 12, h * 0.05))
 
         self._draw_runner(screen, runner_x, ground, px_per_m)
-        for t0, kind, ev in self._flashes:
+        for t0, kind, _ev in self._flashes:
             age = self.time_s - t0
             label = {"clear": "+50", "hit": "ouch!", "coin": "+10", "finish": "FINISH"}[kind]
             colour = {"clear": GOOD, "hit": BAD, "coin": ACCENT, "finish": ACCENT}[kind]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.input import InputMapper, load_bindings
 from game.engine.live import LiveSensors
+from game.input import InputMapper, load_bindings
 from sensors.clock import s_to_ns
 from sensors.motion.events import MotionEvent, MotionState
 from sensors.samples import DeviceState, DeviceStatus, HeartRateSample, ImuBatch

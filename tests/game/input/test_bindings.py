@@ -45,7 +45,11 @@ def test_sections_may_be_left_out_or_empty(tmp_path: Path) -> None:
 
 
 def test_values_are_typed_and_lower_cased(tmp_path: Path) -> None:
-    text = "motion: {cadence_full_spm: 180, crouch_hold: 0.3}\nactions:\n  fire: {keys: [Space, 1, F1], motion_events: [Punch]}\naxes:\n  lean: {keys_negative: [a], motion_state: lean}\n"
+    text = (
+        "motion: {cadence_full_spm: 180, crouch_hold: 0.3}\n"
+        "actions:\n  fire: {keys: [Space, 1, F1], motion_events: [Punch]}\n"
+        "axes:\n  lean: {keys_negative: [a], motion_state: lean}\n"
+    )
     b = load_bindings(write(tmp_path, text))
     assert (b.cadence_full_spm, b.crouch_hold, b.crouch_release) == (180.0, 0.3, 0.10)
     assert isinstance(b.cadence_full_spm, float)

@@ -45,7 +45,7 @@ def test_jump_is_pressed_in_the_air_before_landing(kind: type) -> None:
     jumps = [x for x in truth if x.kind == "jump"]
     assert len(jumps) == 3
     assert len(pressed.get("jump", [])) == 3 and pressed["start"] == pressed["jump"]
-    for jump, t in zip(jumps, sorted(pressed["jump"])):
+    for jump, t in zip(jumps, sorted(pressed["jump"]), strict=True):
         assert jump.t_ns < t < jump.t_end_ns
 
 
@@ -53,6 +53,6 @@ def test_squat_holds_duck_and_jogging_presses_nothing() -> None:
     pressed, truth = _presses("idle:4,jog:20@175,squat:8@20", PoseFrame)
     squats = [x for x in truth if x.kind == "squat"]
     assert squats and len(pressed.get("duck", [])) == len(squats)
-    for squat, t in zip(squats, sorted(pressed["duck"])):
+    for squat, t in zip(squats, sorted(pressed["duck"]), strict=True):
         assert t < squat.t_ns  # held on the way down, before the bottom
     assert set(pressed) == {"duck"}

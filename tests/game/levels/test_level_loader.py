@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_every_shipped_level_loads_and_validates() -> None:
         positions = [o.at_m for o in level.obstacles]
         assert positions == sorted(positions)
         assert all(0 < p < level.length_m for p in positions)
-        assert all(b - a >= 4 for a, b in zip(positions, positions[1:]))
+        assert all(b - a >= 4 for a, b in pairwise(positions))
         assert all(o.kind in ("hurdle", "bar", "coin") for o in level.obstacles)
         assert file.read_text(encoding="utf-8").startswith("#"), f"{file.name} needs a header comment"
 
@@ -108,7 +109,7 @@ def test_shipped_levels_are_humanly_possible(stem: str) -> None:
     speed_mps = 160 / 60 * level.stride_m
     actions = [o.at_m for o in level.obstacles if o.needs_action]
     assert len(actions) >= 3
-    min_gap_s = min(b - a for a, b in zip(actions, actions[1:])) / speed_mps
+    min_gap_s = min(b - a for a, b in pairwise(actions)) / speed_mps
     assert min_gap_s >= (2.5 if level.difficulty == 1 else 1.5), (stem, min_gap_s)
     assert actions[0] / speed_mps >= 5, "first hurdle/bar needs a run-up"
     if level.time_limit_s is not None:
@@ -653,7 +654,7 @@ def valid_levels(draw: st.DrawFn) -> tuple[str, list[tuple[float, str]], float]:
         positions.append(at)
     kinds = [draw(st.sampled_from(["hurdle", "bar", "coin"])) for _ in positions]
     stride = draw(st.sampled_from([0.3, 1, 1.25, 3.0]))
-    obstacles = [{"at_m": p, "type": k} for p, k in zip(positions, kinds)]
+    obstacles = [{"at_m": p, "type": k} for p, k in zip(positions, kinds, strict=True)]
     doc = {
         "schema": 1,
         "name": "Gen",
@@ -663,7 +664,7 @@ def valid_levels(draw: st.DrawFn) -> tuple[str, list[tuple[float, str]], float]:
         "stride_m": stride,
         "obstacles": obstacles,
     }
-    return yaml.safe_dump(doc, sort_keys=draw(st.booleans())), list(zip(map(float, positions), kinds)), float(length)
+    return yaml.safe_dump(doc, sort_keys=draw(st.booleans())), list(zip(map(float, positions), kinds, strict=True)), float(length)
 
 
 @FUZZ

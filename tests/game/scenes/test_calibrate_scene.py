@@ -8,12 +8,12 @@ import pygame
 import pytest
 
 from game.engine.config import AppConfig
+from game.engine.run import build_context
 from game.input.mapper import InputFrame
 from game.levels import list_levels
 from game.modes.runner import MODE as RUNNER
 from game.modes.runner.scene import RunnerScene
 from game.scenes.calibrate import CalibrateScene
-from game.engine.run import build_context
 from sensors.clock import ManualClock, s_to_ns
 from sensors.motion.tracker import MotionTracker
 from sensors.sim import SimulatedPlayer

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pygame
@@ -11,6 +11,7 @@ import pytest
 
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
+from game.engine.run import build_context
 from game.levels import list_levels
 from game.modes.runner import MODE as RUNNER
 from game.modes.runner.scene import RunnerScene
@@ -19,7 +20,6 @@ from game.scenes.calibrate import CalibrateScene
 from game.scenes.menu import MenuScene
 from game.scenes.pause import PauseScene
 from game.scenes.results import ResultsScene
-from game.engine.run import build_context
 from sensors.clock import ManualClock, s_to_ns
 from sensors.sim import SimulatedPlayer
 
@@ -92,7 +92,7 @@ def test_calibrate_shows_the_camera_picture_mirrored(ctx: GameContext, tmp_path:
     pixels = shoot(CalibrateScene(ctx), tmp_path / "calibrate_camera.png")
     assert_not_blank(pixels)
     w, h = SIZE
-    view_w, view_h = round(h * 0.62 * 4 / 3), round(h * 0.62)
+    view_w = round(h * 0.62 * 4 / 3)
     cx, cy = round(w * 0.36), round(h * 0.55)
     left, right = pixels[cx - view_w // 2 + 5, cy], pixels[cx + view_w // 2 - 5, cy]
     assert tuple(right) == (255, 0, 0) and tuple(left) != (255, 0, 0)  # mirrored like a mirror

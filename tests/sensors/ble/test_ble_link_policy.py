@@ -8,7 +8,8 @@ import pytest
 from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason, BleakDeviceNotFoundError, BleakError
 
 from sensors.ble.backoff import reconnect_delay_s
-from sensors.ble.discovery import DeviceKind, Discovery, classify as classify_device
+from sensors.ble.discovery import DeviceKind, Discovery
+from sensors.ble.discovery import classify as classify_device
 from sensors.ble.freshness import Freshness
 from sensors.ble.link_errors import (
     AdapterMissing,

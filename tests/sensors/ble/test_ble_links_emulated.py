@@ -14,12 +14,12 @@ pytest.importorskip("bumble")
 from bleak import BleakClient, BleakScanner  # noqa: E402
 from bleak.exc import BleakBluetoothNotAvailableError, BleakError  # noqa: E402
 
-from sensors.ble import heart_rate, polar_pmd  # noqa: E402
-from sensors.ble.allowlist import AllowedSensor  # noqa: E402
-from sensors.ble.discovery import DeviceKind, scan  # noqa: E402
 from liike_emulation import EmulatedWorld  # noqa: E402
 from liike_emulation.bleak_backend import client_backend_for, scanner_backend_for  # noqa: E402
 from liike_emulation.peripherals import CadenceSensor, HeartRateStrap, Movesense, PolarH10, Treadmill  # noqa: E402
+from sensors.ble import heart_rate, polar_pmd  # noqa: E402
+from sensors.ble.allowlist import AllowedSensor  # noqa: E402
+from sensors.ble.discovery import DeviceKind, scan  # noqa: E402
 from sensors.ble.link import SensorLink  # noqa: E402
 from sensors.ble.link_errors import AdapterMissing, BluetoothOff, classify  # noqa: E402
 from sensors.ble.service import BroadcastReader  # noqa: E402
@@ -169,7 +169,7 @@ def test_peripheral_drop_reconnects_and_resubscribes_without_duplicate_callbacks
         await until(lambda: len(rec.of(HeartRateSample)) >= 3, what="heart rates")
         for round_ in range(2):
             await strap.drop()
-            await until(lambda: link.stats.connects == round_ + 2, what="reconnect")
+            await until(lambda want=round_ + 2: link.stats.connects == want, what="reconnect")
             await until(lambda: link.state == DeviceState.STREAMING, what="streaming again")
         sent_before = strap.notifications_sent
         got_before = len(rec.of(HeartRateSample))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
 pytest.importorskip("bumble")
 
-from sensors.ble.allowlist import AllowedSensor  # noqa: E402
 from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
+from sensors.ble.allowlist import AllowedSensor  # noqa: E402
 from sensors.ble.service import BleSource  # noqa: E402
 from sensors.bus import SensorBus  # noqa: E402
 from sensors.samples import DeviceState, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch  # noqa: E402
@@ -121,8 +121,8 @@ def test_an_absent_sensor_waits_in_the_scan_and_never_holds_up_the_present_one()
 def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() -> None:
     from bumble.gatt import Characteristic, Service
 
-    from sensors.ble import battery
     from liike_emulation.peripherals import EmulatedPeripheral
+    from sensors.ble import battery
 
     class Lamp(EmulatedPeripheral):
         ADVERTISED = ("180F",)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
-import pytest
 
 from sensors.bus import SensorBus
 from sensors.camera.capture import CameraCapture
@@ -75,11 +75,11 @@ def test_realtime_file_drops_stale_frames_for_a_slow_consumer(tmp_path: Path) ->
         got.append(f)
         last = f.index
         # A consumer three times slower than the camera: it comes back only after three more frames.
-        wait_until(lambda: cap.frames_read >= last + 4 or cap.ended, "three more frames")
+        wait_until(lambda last=last: cap.frames_read >= last + 4 or cap.ended, "three more frames")
     cap.stop()
     indices = [f.index for f in got]
     assert indices == sorted(indices)
-    assert all(b - a >= 3 for a, b in zip(indices, indices[1:-1]))  # it got the newest frame each time
+    assert all(b - a >= 3 for a, b in pairwise(indices[:-1]))  # it got the newest frame each time
     assert len(got) < 40 and cap.frames_dropped > 20  # old frames were skipped, not queued
     assert cap.frames_read == 60
 

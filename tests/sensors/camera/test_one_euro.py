@@ -21,7 +21,7 @@ def test_lag_at_walking_speed_is_at_most_one_frame() -> None:
     speed = 0.5
     t = np.arange(90) / FPS
     x = (speed * t)[:, None]
-    out = np.array([f(int(ti * 1e9), xi) for ti, xi in zip(t, x)])
+    out = np.array([f(int(ti * 1e9), xi) for ti, xi in zip(t, x, strict=True)])
     lag_s = (x[60:, 0] - out[60:, 0]).mean() / speed
     assert lag_s <= 1 / FPS
 

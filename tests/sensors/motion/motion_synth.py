@@ -11,8 +11,8 @@ pulse trains (steps), rotated into an arbitrarily mounted sensor frame, plus noi
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -303,7 +303,7 @@ def add_jump(sig: ImuSignal, t0: float, flight_s: float, impact_g: float = 3.5) 
         (t1 + 0.25, 0.7),
         (t1 + 0.45, 1.0),
     ]
-    kt, kf = zip(*knots)
+    kt, kf = zip(*knots, strict=True)
     span = (sig.t_s >= kt[0]) & (sig.t_s <= kt[-1])
     sig.f_g[span] = np.interp(sig.t_s[span], kt, kf)
     sig.truth.append(Truth("jump", round(t0 * 1e9), G * flight_s**2 / 8))

@@ -3,15 +3,16 @@ the pose detector tests; not a test module)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from motion_synth import Truth
 from sensors.motion.events import MotionEvent
 from sensors.motion.tracker import MotionTracker
 from sensors.samples import PoseFrame
-from sensors.sim import Camera, SimulatedPlayer, Segment
+from sensors.sim import Camera, Segment, SimulatedPlayer
+
+from motion_synth import Truth
 
 Spoil = Callable[[list[PoseFrame], np.random.Generator], list[PoseFrame]]
 

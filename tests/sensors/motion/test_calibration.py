@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from motion_synth import match, pose_frames, squat_script, standing_script
-from pose_sim_streams import sim_pose
 from sensors.motion.calibration import Calibration, CalibrationError, build_calibration
 from sensors.motion.tracker import MotionTracker
 from sensors.samples import PoseFrame
 from sensors.sim import Camera
+
+from motion_synth import match, pose_frames, squat_script, standing_script
+from pose_sim_streams import sim_pose
 
 CAM = Camera()  # 4:3, the standing player fills 0.7 of the picture height
 

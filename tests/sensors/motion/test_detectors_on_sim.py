@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from motion_synth import Truth, match
 from sensors.motion.events import MotionEvent
 from sensors.motion.tracker import MotionTracker
 from sensors.samples import ImuBatch, PoseFrame
+
+from motion_synth import Truth, match
 
 sim = pytest.importorskip("sensors.sim", reason="the simulated player (sensors.sim) is not there yet")
 if not hasattr(sim, "SimulatedPlayer"):

@@ -36,7 +36,7 @@ def per_bout(times_ns: list[int]) -> list[int]:
 def test_limb_steps_per_bout(placement: str) -> None:
     truth, found, det = run(placement, seed=11)
     assert isinstance(det.detector, LimbStepDetector)
-    for got, want in zip(per_bout(found), per_bout(truth)):
+    for got, want in zip(per_bout(found), per_bout(truth), strict=True):
         assert abs(got - want) <= 4, (per_bout(found), per_bout(truth))  # a cycle (2 steps) at each end at most
     t = np.array(found) / 1e9
     assert not ((t > 35.0) & (t < 39.0)).any()  # nothing while resting

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -17,7 +17,7 @@ SCRIPT = "idle:3,jog:12@165,jump:8,jog:12@170,rest:3"
 JUMP_BLOCK_S = (15.0, 23.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(placement: str, seed: int) -> tuple[np.ndarray, np.ndarray, tuple[tuple[float, float], ...], int]:
     """(found step times, true step times, true (take-off, landing) times, all in s; flights
     the detector saw) for the simulated limb IMU (accelerometer only, 100 Hz)."""

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from motion_synth import add_jump, add_steps, imu_batches, imu_signal, match, rotation, run, shift
 from sensors.motion.imu_detectors import GravityEstimator, ImuJumpDetector, ImuMotionDetector
 from sensors.samples import ImuBatch
+
+from motion_synth import add_jump, add_steps, imu_batches, imu_signal, match, rotation, run, shift
 
 TOL_S = 0.15
 MOUNTS = {
@@ -129,7 +130,7 @@ def test_batch_size_does_not_change_results() -> None:
     c = run(ImuMotionDetector().update, imu_batches(sig, seed=8, batch=37))
     assert [(e.kind, e.t_ns) for e in a] == [(e.kind, e.t_ns) for e in c]
     assert len(a) == len(b)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         assert x.kind == y.kind and abs(x.t_ns - y.t_ns) <= 20_000_000
 
 

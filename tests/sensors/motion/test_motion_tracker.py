@@ -7,6 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from sensors.motion.events import MotionState
+from sensors.motion.tracker import MotionTracker
+from sensors.samples import DeviceState, DeviceStatus, HeartRateSample, ImuBatch
+
 from motion_synth import (
     Camera,
     Pose,
@@ -26,9 +30,6 @@ from motion_synth import (
     squat_script,
     standing_script,
 )
-from sensors.motion.events import MotionState
-from sensors.motion.tracker import MotionTracker
-from sensors.samples import DeviceState, DeviceStatus, HeartRateSample, ImuBatch
 
 TOL_S = 0.15
 S = 1_000_000_000

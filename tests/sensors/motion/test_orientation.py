@@ -88,7 +88,10 @@ def run(tracker: OrientationTracker, acc: np.ndarray, gyr: np.ndarray | None, pe
         )
         for i in range(0, acc.shape[0], per)
     ]
-    cat = lambda name: None if getattr(parts[0], name) is None else np.concatenate([getattr(p, name) for p in parts])
+
+    def cat(name: str) -> np.ndarray | None:
+        return None if getattr(parts[0], name) is None else np.concatenate([getattr(p, name) for p in parts])
+
     return OrientationResult(parts[0].source, cat("up"), cat("vertical_g"), cat("quaternion"), cat("earth_acc_g"))
 
 
@@ -113,7 +116,7 @@ def test_quaternion_helpers_agree_with_imufusion() -> None:
     q = rng.normal(size=(20, 4))
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     ours = quaternion_to_matrix(q)
-    for qi, ri in zip(q, ours):
+    for qi, ri in zip(q, ours, strict=True):
         assert np.allclose(ri, imufusion.quaternion_to_matrix(qi), atol=1e-6)
     for up in ([0.0, 0.0, 1.0], [0.0, 0.0, -1.0], [1.0, 2.0, -0.5]):
         r = quaternion_to_matrix(quaternion_from_up(np.array(up))[None])[0]

@@ -7,8 +7,19 @@ import math
 import numpy as np
 import pytest
 
+from sensors.motion.pose_detectors import (
+    PoseJumpDetector,
+    PoseMotionDetector,
+    PoseSquatDetector,
+    PoseStepDetector,
+    StandingBaseline,
+    jump_height_from_flight_m,
+)
+from sensors.motion.pose_features import extract_features
+
 from motion_synth import (
     Camera,
+    Pose,
     combine,
     jog_script,
     jump_script,
@@ -20,17 +31,7 @@ from motion_synth import (
     squat_pose,
     squat_script,
     standing_script,
-    Pose,
 )
-from sensors.motion.pose_detectors import (
-    PoseJumpDetector,
-    PoseMotionDetector,
-    PoseSquatDetector,
-    PoseStepDetector,
-    StandingBaseline,
-    jump_height_from_flight_m,
-)
-from sensors.motion.pose_features import extract_features
 
 TOL_S = 0.15
 

@@ -12,12 +12,13 @@ import math
 import numpy as np
 import pytest
 
-from motion_synth import match
-from pose_sim_streams import Spoil, drop_bursts, drop_random, hide, mirror, sim_pose, track, without_world
 from sensors.motion.pose_arms import PoseJackDetector
 from sensors.motion.pose_features import PoseFeatures
 from sensors.motion.tracker import MotionTracker
 from sensors.sim import EXERCISE_SCRIPT, Camera
+
+from motion_synth import match
+from pose_sim_streams import Spoil, drop_bursts, drop_random, hide, mirror, sim_pose, track, without_world
 
 JACK_SCRIPT = "idle:3,jack:8@50,wave:5,wide:8,jump:4,jack:6@56,squat:7,jog:5@160,jack:6@44,rest:2"
 WRISTS_AND_HANDS = [15, 16, 17, 18, 19, 20, 21, 22]

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from motion_synth import Truth, match
-from pose_sim_streams import sim_pose, track
 from sensors.motion.events import MotionEvent
 from sensors.samples import PoseFrame
 from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT
+
+from motion_synth import Truth, match
+from pose_sim_streams import sim_pose, track
 
 WINDOW_S = 0.2
 POSE_KINDS = ("step", "jump", "squat", "jumping_jack", "arms_up", "punch", "arm_swing")

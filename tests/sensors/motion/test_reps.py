@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rep_synth import RepRecording, rep_recording
 from sensors.motion.reps import RepCounter
 from sensors.samples import ImuBatch
+
+from rep_synth import RepRecording, rep_recording
 
 
 def count(rec: RepRecording, *, gyro: bool, batch: int = 25) -> tuple[list[int], list[float]]:

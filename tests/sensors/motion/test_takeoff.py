@@ -92,14 +92,14 @@ def test_takeoff_is_reported_in_the_air_before_landing(name: str, kind: type, im
         found = _feed(samples, kind)
         takeoffs = [(e, emitted, airborne) for e, emitted, airborne in found if e.kind == "takeoff"]
         assert len(takeoffs) == len(jumps), (name, seed, [e.t_ns / S for e, _, _ in takeoffs])
-        for jump, (e, emitted, airborne) in zip(jumps, sorted(takeoffs, key=lambda x: x[0].t_ns)):
+        for jump, (e, emitted, airborne) in zip(jumps, sorted(takeoffs, key=lambda x: x[0].t_ns), strict=True):
             assert abs(e.t_ns - jump.t_ns) <= 0.05 * S, (name, seed)  # timed at the take-off
             assert jump.t_ns < emitted < jump.t_end_ns, (name, seed)  # known in the air, before landing
             assert airborne
         # The landing still reports the jump with its height, after the take-off.
         landings = [(e, emitted) for e, emitted, _ in found if e.kind == "jump"]
         assert len(landings) == len(jumps)
-        for jump, (e, emitted) in zip(jumps, sorted(landings, key=lambda x: x[0].t_ns)):
+        for jump, (e, emitted) in zip(jumps, sorted(landings, key=lambda x: x[0].t_ns), strict=True):
             assert emitted >= jump.t_end_ns and e.magnitude == pytest.approx(jump.magnitude, rel=0.3)
 
 

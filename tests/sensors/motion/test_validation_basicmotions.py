@@ -2,8 +2,9 @@
 
 import pytest
 
-from real_data import load_or_skip
 from tools.validate import basicmotions
+
+from real_data import load_or_skip
 
 pytestmark = pytest.mark.data  # every test here needs fetched recordings
 

@@ -3,8 +3,9 @@ INDIP reference's initial contacts (see VALIDATION.md)."""
 
 import pytest
 
-from real_data import load_or_skip
 from tools.validate import mobgap_walks
+
+from real_data import load_or_skip
 
 pytestmark = pytest.mark.data  # every test here needs fetched recordings
 

@@ -37,7 +37,7 @@ def same(a: list[Any], b: list[Any]) -> bool:
     """Identical sample lists, value for value."""
     if len(a) != len(b):
         return False
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         if type(x) is not type(y) or x.t_host_ns != y.t_host_ns:
             return False
         if isinstance(x, ImuBatch) and (x.t_first_ns != y.t_first_ns or not np.array_equal(x.acc_g, y.acc_g)):

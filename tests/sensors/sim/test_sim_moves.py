@@ -9,6 +9,7 @@ import pytest
 from sensors.clock import s_to_ns
 from sensors.samples import PoseFrame
 from sensors.sim import EXERCISE_SCRIPT, Activity, SimulatedPlayer, parse_script
+
 from sim_helpers import by_type, run, same
 
 

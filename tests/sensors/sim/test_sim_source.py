@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sensors.bus import SensorBus
 from sensors.clock import ManualClock, s_to_ns
