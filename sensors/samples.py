@@ -20,7 +20,7 @@ import numpy.typing as npt
 POSE_LANDMARKS = 33
 
 
-def _frozen_array(a: npt.ArrayLike, dtype: type, shape_tail: tuple[int, ...]) -> np.ndarray:
+def _frozen_array(a: npt.ArrayLike, dtype: npt.DTypeLike, shape_tail: tuple[int, ...]) -> np.ndarray:
     arr = np.array(a, dtype=dtype, copy=True)
     if arr.ndim != 1 + len(shape_tail) or arr.shape[1:] != shape_tail:
         raise ValueError(f"expected array of shape (N, {', '.join(map(str, shape_tail))}), got {arr.shape}")

@@ -93,7 +93,7 @@ class HeartRateProfile(Profile):
     """Heart Rate Measurement notifications -> HeartRateSample. "Sensor contact: no" is passed on
     (researchers keep it) but marked not valid, so the link shows the strap as stale."""
 
-    streams = ("hr",)
+    streams: tuple[str, ...] = ("hr",)
 
     async def start(self, client: BleakClient, sink: Sink) -> None:
         if not _has(client, heart_rate.MEASUREMENT_UUID):
@@ -114,7 +114,7 @@ class PolarPmdProfile(HeartRateProfile):
     connection's ATT MTU must have been raised (real stacks and the emulation do it on connect).
     """
 
-    streams = ("hr", "acc")
+    streams: tuple[str, ...] = ("hr", "acc")
     stale_after_s = 3.0
 
     async def start(self, client: BleakClient, sink: Sink) -> None:

@@ -43,9 +43,9 @@ class VideoSource(Protocol):
 
     def read(self) -> tuple[bool, np.ndarray | None]: ...
 
-    def set(self, prop: int, value: float) -> bool: ...
+    def set(self, prop: int, value: float, /) -> bool: ...
 
-    def get(self, prop: int) -> float: ...
+    def get(self, prop: int, /) -> float: ...
 
     def release(self) -> None: ...
 
@@ -59,6 +59,11 @@ class Frame:
     t_host_ns: int
     image: np.ndarray
     source: str
+
+
+def open_video(source: int | str) -> VideoSource:
+    """``cv2.VideoCapture(source)``: a camera index or a video file."""
+    return cv2.VideoCapture(source)
 
 
 def source_name(source: int | str) -> str:
@@ -78,7 +83,7 @@ class CameraCapture:
         realtime: bool | None = None,
         retry_s: float = 2.0,
         clock: ClockNs = now_ns,
-        opener: Callable[[int | str], VideoSource] = cv2.VideoCapture,
+        opener: Callable[[int | str], VideoSource] = open_video,
     ) -> None:
         self.source = source
         self.name = source_name(source)

@@ -77,7 +77,7 @@ def enmo_mg(acc_g: np.ndarray) -> np.ndarray:
     acc = np.asarray(acc_g, dtype=np.float64)
     if acc.ndim != 2 or acc.shape[1] != 3:
         raise ValueError(f"expected acceleration of shape (N, 3), got {acc.shape}")
-    norm = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    norm: np.ndarray = np.sqrt(np.einsum("ij,ij->i", acc, acc))
     return np.maximum(norm - 1.0, 0.0) * 1000.0
 
 

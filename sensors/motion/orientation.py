@@ -111,7 +111,8 @@ def quaternion_from_up(up: np.ndarray) -> np.ndarray:
     if d < -1.0 + 1e-9:  # upside down: any horizontal axis will do
         return np.array([0.0, 1.0, 0.0, 0.0])
     q = np.concatenate(([1.0 + d], np.cross(u, _EARTH_UP)))
-    return q / np.linalg.norm(q)
+    unit: np.ndarray = q / np.linalg.norm(q)
+    return unit
 
 
 def angle_from_vertical_deg(up: np.ndarray, axis: tuple[float, float, float] = (0.0, 1.0, 0.0)) -> np.ndarray:
@@ -188,6 +189,7 @@ class OrientationTracker:
         acc = batch.acc_g.astype(np.float64)
         gyr = None if batch.gyr_dps is None else batch.gyr_dps.astype(np.float64)
         ok = np.isfinite(acc).all(axis=1)
+        assert isinstance(ok, np.ndarray)  # one flag per sample (acc is 2-D)
         if gyr is not None:
             ok &= np.isfinite(gyr).all(axis=1)
         t_first = batch.t_first_ns
@@ -294,7 +296,7 @@ class FreeFallDetector:
         last_break = np.maximum.accumulate(np.where(below, -1, idx))
         carried = self._open[0] if self._open is not None else int(t[0])
         start = np.where(last_break >= 0, t[np.minimum(last_break + 1, n - 1)], carried)
-        mask = below & (t - start >= self.min_ns)
+        mask: np.ndarray = below & (t - start >= self.min_ns)
         # Runs that end inside this batch (a few per jump at most: a short loop), and a run that
         # ended with the previous batch's last sample.
         if self._open is not None and not below[0]:

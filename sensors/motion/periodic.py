@@ -84,7 +84,8 @@ def moving_average(x: np.ndarray, width: int) -> np.ndarray:
     lo = np.maximum(idx - half_lo, 0)
     hi = np.minimum(idx + half_hi + 1, n)
     count = (hi - lo).reshape((-1,) + (1,) * (x.ndim - 1))
-    return (c[hi] - c[lo]) / count
+    mean: np.ndarray = (c[hi] - c[lo]) / count
+    return mean
 
 
 def vector_autocorrelation(x: np.ndarray, max_lag: int) -> np.ndarray:
@@ -269,7 +270,7 @@ class PeriodicCounter:
         # Keep one window plus one hop: every later frame starts inside it.
         drop = max(0, self._seen - self._win - self._hop - self._start)
         if drop:
-            self._t, self._x = self._t[drop:], self._x[drop:]  # type: ignore[index]
+            self._t, self._x = self._t[drop:], self._x[drop:]
             self._start += drop
         return out
 

@@ -200,6 +200,9 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
         elif vis(el):
             arm_raise[k] = 1.5 * (lm[sh][1] - lm[el][1])
         if vis(el) and vis(wr):
+            a: Sequence[float]
+            b: Sequence[float]
+            c: Sequence[float]
             if world is not None:
                 a, b, c = world[sh], world[el], world[wr]
             else:

@@ -136,7 +136,8 @@ def _legs(
 
 def landmarks_abs(body: BodyParams, s: BodyState) -> np.ndarray:
     """(33, 3) landmark positions in the absolute frame for posture ``s``."""
-    return landmarks_abs_many(body, [s])[0]
+    pts: np.ndarray = landmarks_abs_many(body, [s])[0]
+    return pts
 
 
 def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndarray:

@@ -95,7 +95,7 @@ def render_pose(landmarks: np.ndarray, size: tuple[int, int] = (640, 480), floor
 def write_video(path: Path, pictures: Iterable[np.ndarray], fps: float, size: tuple[int, int]) -> int:
     """Write BGR ``pictures`` of ``size`` (width, height) to ``path`` as Motion-JPEG in AVI
     (a codec every OpenCV build reads and writes); returns the number of frames written."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
         raise OSError(f"cannot write a video to {path}")
     n = 0

@@ -8,14 +8,29 @@ from any thread (the game's autopilot); it is applied under the same lock as ``a
 from __future__ import annotations
 
 import threading
+from typing import TypedDict, Unpack
 
 from sensors.bus import SensorBus
 from sensors.clock import ClockNs, now_ns
 from sensors.samples import DeviceState, DeviceStatus
+from sensors.sim.body import BodyParams, Camera
 from sensors.sim.player import SimulatedPlayer
 from sensors.sim.script import GAME_SCRIPT, Segment
 
 TICK_S = 0.01
+
+
+class PlayerOptions(TypedDict, total=False):
+    """The :class:`SimulatedPlayer` keywords a :class:`SimulatedSource` passes on as given."""
+
+    body: BodyParams
+    imu_placement: str
+    imu_rate_hz: float
+    pose_fps: float
+    hr_interval_s: float
+    loop: bool
+    camera: Camera
+    imu_batch: int
 
 
 class SimulatedSource:
@@ -27,7 +42,7 @@ class SimulatedSource:
         script: tuple[Segment, ...] = GAME_SCRIPT,
         clock: ClockNs = now_ns,
         name: str = "sim",
-        **player_options: object,
+        **player_options: Unpack[PlayerOptions],
     ) -> None:
         self.name = name
         self._clock = clock
@@ -44,7 +59,7 @@ class SimulatedSource:
         self._bus = bus
         self.player = SimulatedPlayer(
             seed=self._seed, script=self._script, t0_ns=self._clock(), source=self.name, **self._options
-        )  # type: ignore[arg-type]
+        )
         bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, "simulated player"))
         self._thread = threading.Thread(target=self._run, name="liike-sim", daemon=True)
         self._thread.start()
