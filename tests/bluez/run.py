@@ -1,0 +1,118 @@
+"""Boot a virtme-ng VM (the host's Debian kernel, BlueZ and D-Bus, unmodified), run the scenarios
+of :mod:`scenarios` in it and print a table of their results. Exit status 0 only when every
+scenario passed. Used by ``make test-bluez``; see tests/bluez/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+
+
+def kernel() -> str:
+    kernels = sorted(
+        glob.glob("/boot/vmlinuz-*-amd64"), key=lambda p: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", p)]
+    )
+    if not kernels:
+        sys.exit("test-bluez: no Debian kernel in /boot (apt-get install linux-image-amd64)")
+    return kernels[-1]
+
+
+def table(results: list[dict[str, object]]) -> str:
+    head = ("scenario", "result", "first HR s", "drop -> next HR s", "HR sent", "HR lost", "wall s", "note")
+    rows = [head]
+    for r in results:
+        recover = r.get("recover_s") or []
+        assert isinstance(recover, list)
+        rows.append(
+            (
+                str(r["scenario"]),
+                "pass" if r["ok"] else "FAIL",
+                "-" if r.get("first_hr_s") is None else f"{r['first_hr_s']:.1f}",
+                ", ".join(f"{x:.1f}" for x in recover) or "-",
+                str(r.get("sent") or "-"),
+                str(r.get("lost")) if r.get("sent") else "-",
+                str(r.get("wall_s", "-")),
+                str(r.get("note", ""))[:110],
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=False)) + "  " + row[-1] for row in rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("scenarios", nargs="*", help="scenario names (default: all)")
+    parser.add_argument("--vng", default=str(REPO / ".venv-vng" / "bin" / "vng"), help="the vng program")
+    parser.add_argument("--logs", type=Path, default=Path("/tmp/liike-bluez"), help="bluetoothd and monitor logs")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--kvm", action="store_true", help="let qemu use KVM (default: pure emulation)")
+    parser.add_argument("--limit-s", type=float, default=1800.0, help="the VM is stopped after this long")
+    args = parser.parse_args()
+    args.logs.mkdir(parents=True, exist_ok=True)
+    for old in args.logs.glob("*.log"):
+        old.unlink()
+    command = [
+        args.vng,
+        "--run",
+        kernel(),
+        "--memory",
+        "2G",
+        "--cpus",
+        str(min(2, os.cpu_count() or 1)),
+        "--rwdir",
+        str(args.logs),
+        "--cwd",
+        str(REPO),
+        "--exec",
+        f"env LIIKE_BLUEZ_LOGS={args.logs} sh {HERE / 'guest.sh'} {' '.join(args.scenarios)}",
+    ]
+    if not args.kvm:
+        # A /dev/kvm node may exist where KVM does not work (nested virtualisation off): qemu
+        # then waits forever. The emulator (TCG) always works, ten times slower.
+        command.insert(1, "--disable-kvm")
+    print("test-bluez:", " ".join(command), flush=True)
+    started = time.monotonic()
+    results: list[dict[str, object]] = []
+    with open(args.logs / "console.txt", "w") as console:
+        # vng runs its helpers (virtme-run) from its own bin directory.
+        env = {**os.environ, "PATH": f"{Path(args.vng).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env
+        )
+        assert proc.stdout is not None
+        try:
+            deadline = started + args.limit_s
+            for line in proc.stdout:
+                console.write(line)
+                sys.stdout.write(line)
+                sys.stdout.flush()
+                if "BLUEZ-RESULT " in line:
+                    results.append(json.loads(line.split("BLUEZ-RESULT ", 1)[1]))
+                if time.monotonic() > deadline:
+                    print(f"test-bluez: stopping the VM after {args.limit_s:.0f} s", flush=True)
+                    proc.kill()
+                    break
+        finally:
+            proc.wait()
+    print(f"\nBlueZ scenarios in a VM ({kernel()}, {time.monotonic() - started:.0f} s wall time; logs in {args.logs}):\n")
+    print(table(results) if results else "no scenario reported a result", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    wanted = len(args.scenarios) if args.scenarios else None
+    ok = bool(results) and all(r["ok"] for r in results) and (wanted is None or len(results) == wanted)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
