@@ -11,6 +11,7 @@ the longest pause between tries.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from bleak import BleakClient
 from sensors.ble.backoff import reconnect_delay_s
 from sensors.ble.errors import ParseError
 from sensors.ble.freshness import Freshness
-from sensors.ble.link_errors import LinkError, LinkLost, OutOfRange, classify
+from sensors.ble.link_errors import BluetoothOff, BluetoothUnavailable, LinkError, LinkLost, OutOfRange, classify
 from sensors.ble.profiles import Profile, profile_for
 from sensors.clock import now_ns
 from sensors.samples import BusItem, DeviceState, DeviceStatus, Sample
@@ -53,7 +54,12 @@ class SensorLink:
 
     ``address``: the device address (allow-listed by the caller). ``device_kind``: label used in
     statuses (``heart_rate``, ``imu`` ...). ``client_backend``: bleak backend class (None: the
-    platform's). ``connect_timeout_s``: how long one attempt waits for the device.
+    platform's). ``connect_timeout_s``: how long one attempt waits for the device, GATT
+    services included (bleak-retry-connector allows 20 s: BlueZ resolves services within the
+    connect call, and an attempt cut short mid-resolution leaves BlueZ in a bad state).
+    ``scan_pause``: a context manager factory; connection attempts run inside it, so a scanner
+    of the same program stops scanning while a link connects (BlueZ connects badly while
+    discovering).
     """
 
     def __init__(
@@ -65,7 +71,7 @@ class SensorLink:
         device_kind: str = "ble",
         placement: str = "chest",
         client_backend: type | None = None,
-        connect_timeout_s: float = 10.0,
+        connect_timeout_s: float = 20.0,
         clock: Callable[[], int] = now_ns,
         backoff: Callable[[int], float] = reconnect_delay_s,
         watchdog_period_s: float = 0.25,
@@ -73,6 +79,7 @@ class SensorLink:
         adapter: str | None = None,
         presence: Callable[[str], Any] | None = None,
         connect_lock: asyncio.Lock | None = None,
+        scan_pause: Callable[[], contextlib.AbstractAsyncContextManager[Any]] | None = None,
         presence_poll_s: float = 0.1,
         unseen_advice_after_s: float = 5.0,
     ) -> None:
@@ -80,11 +87,12 @@ class SensorLink:
         self.adapter = adapter
         #: ``presence(address)``: the BLEDevice when the device was seen advertising lately,
         #: ``None`` when it was not, :data:`PRESENCE_UNKNOWN` when nobody is scanning. With it, a
-        #: link waits for its device instead of tying up the adapter with a doomed 10 s connect.
+        #: link waits for its device instead of tying up the adapter with a doomed connect.
         self.presence = presence
         #: An adapter makes one connection attempt at a time (Core 5.4 Vol 4 Part E 7.8.12):
         #: links on one adapter share this lock, so attempts queue instead of failing.
         self.connect_lock = connect_lock
+        self.scan_pause = scan_pause
         self.presence_poll_s = presence_poll_s
         self.unseen_advice_after_s = unseen_advice_after_s
         self.name = name or address
@@ -189,6 +197,7 @@ class SensorLink:
                 if client is None:
                     break  # stopped while connecting
                 attempt = 0
+                self._after = None
                 if self._dropped_at is not None:
                     self.stats.reconnect_s.append(loop.time() - self._dropped_at)
                     self._dropped_at = None
@@ -210,9 +219,12 @@ class SensorLink:
                 error = LinkLost(f"{self.name} disconnected", address=self.address)
                 self.stats.drops += 1
             self.stats.last_error = str(error)
+            self._after = error
             state = DeviceState.ERROR if not error.retry else DeviceState.DISCONNECTED
             self._status(state, f"{self.name}: {error}")
             delay = self.backoff(attempt) if error.retry else self.backoff(99)
+            if error.wait_s is not None:
+                delay = min(delay, error.wait_s)
             if await self._sleep(delay):
                 break
         self._status(DeviceState.DISCONNECTED, f"{self.name}: closed")
@@ -254,7 +266,12 @@ class SensorLink:
             self._profile = profile_for(client, self.address, self.placement, self.clock)
             self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
             self._connected_ns = self.clock()
-            self._status(DeviceState.CONNECTED, f"{self.name}: connected, starting {', '.join(self._profile.streams)}")
+            back = ""
+            if isinstance(self._after, BluetoothUnavailable):
+                back = " again: the Bluetooth service is back"
+            elif isinstance(self._after, BluetoothOff):
+                back = " again: Bluetooth is back on"
+            self._status(DeviceState.CONNECTED, f"{self.name}: connected{back}, starting {', '.join(self._profile.streams)}")
             if not await self._until_stopped(self._profile.start(client, self)):
                 await self._close(client)
                 return None
@@ -270,10 +287,11 @@ class SensorLink:
         return client
 
     async def _locked_connect(self, client: BleakClient) -> None:
-        if self.connect_lock is None:
-            await client.connect()
-            return
-        async with self.connect_lock:
+        async with contextlib.AsyncExitStack() as stack:
+            if self.connect_lock is not None:
+                await stack.enter_async_context(self.connect_lock)
+            if self.scan_pause is not None:
+                await stack.enter_async_context(self.scan_pause())
             await client.connect()
 
     async def _until_stopped(self, work: Any) -> bool:
@@ -322,3 +340,5 @@ class SensorLink:
             pass
 
     _connected_ns: int | None = None
+    #: The error that ended the previous connection or attempt (None once connected).
+    _after: LinkError | None = None

@@ -15,6 +15,9 @@ class LinkError(Exception):
 
     advice = "Check the sensor and try again."
     retry = True
+    #: Longest pause before the next try, seconds (None: the backoff's): for a condition the
+    #: user or the system may end any moment (a service restarting, an adapter plugged back).
+    wait_s: float | None = None
 
     def __init__(self, message: str, *, address: str = "") -> None:
         super().__init__(message)
@@ -27,18 +30,21 @@ class LinkError(Exception):
 class AdapterMissing(LinkError):
     advice = "No Bluetooth adapter was found: plug in a USB Bluetooth adapter, or play with the camera or keyboard."
     retry = False
+    wait_s = 2.0
 
 
 class BluetoothUnavailable(LinkError):
     advice = (
         "Bluetooth is not available on this computer (no Bluetooth service is running): on Linux install "
-        "and start BlueZ (`bluetoothd`), or play with the camera or keyboard."
+        "and start BlueZ (`bluetoothd`), or play with the camera or keyboard. Sensors reconnect by themselves once it runs."
     )
     retry = False
+    wait_s = 2.0
 
 
 class BluetoothOff(LinkError):
     advice = "Bluetooth is switched off: turn it on in the system settings."
+    wait_s = 2.0
 
 
 class BluetoothDenied(LinkError):
@@ -60,6 +66,18 @@ class ConnectionSlotsExhausted(LinkError):
     )
 
 
+class PairedElsewhere(LinkError):
+    advice = (
+        "The sensor refused this computer's pairing: it is paired with another device (a phone, watch or gym "
+        "equipment). Disconnect or forget it there, or reset the sensor, then it connects by itself."
+    )
+    wait_s = 10.0
+
+
+class Busy(LinkError):
+    advice = "Bluetooth was busy with another request; trying again."
+
+
 class ServiceMissing(LinkError):
     advice = "The device does not offer the expected service: check that it is the right kind of sensor."
     retry = False
@@ -72,20 +90,38 @@ class LinkLost(LinkError):
 # HCI status 0x09 is Connection Limit Exceeded (Core 5.4 Vol 1 Part F 1.3), as bleak and bumble
 # print it; BlueZ's "le-connection-abort-by-local" is NOT a slot problem: it mostly means the
 # device went out of range or another central holds it, so it counts as out of range.
-_SLOT_MARKERS = (
+_SLOT_MARKERS: tuple[str, ...] = (
     "(0x09)",
     "connection limit exceeded",
     "connection_limit_exceeded",
     "too many connections",
     "maximum number of connections",
 )
+# bleak-retry-connector's out-of-slot wording of BlueZ and ESPHome proxies.
+_SLOT_MARKERS += ("available connection", "connection slot")
+# The pairing was refused or the keys do not match (HCI 0x05 Authentication Failure, 0x06 PIN or
+# Key Missing; BlueZ's org.bluez.Error.AuthenticationFailed/Rejected): bonded elsewhere.
+_PAIRING_MARKERS = (
+    "authenticationfailed",
+    "authenticationrejected",
+    "authentication failure",
+    "pin or key missing",
+    "(0x05)",
+    "(0x06)",
+    "insufficient authentication",
+    "insufficient encryption",
+)
+# Transient BlueZ answers (bleak-retry-connector's TRANSIENT_ERRORS and "InProgress"): retry soon.
+_BUSY_MARKERS = ("org.bluez.error.inprogress", "operation already in progress", "br-connection-canceled", "esocktnosupport")
+# The system bus is there but bluetoothd is not (stopped, crashed or restarting): D-Bus answers
+# ServiceUnknown, or fails to start it on demand ("Launch helper exited").
+_NO_DAEMON_MARKERS = ("serviceunknown", "org.bluez was not provided", "launch helper", "spawn.childexited", "name has no owner")
 _NOT_FOUND_MARKERS = (
     "not found",
     "timed out",
     "timeout",
     "(0x3e)",
     "failed to be established",
-    "in progress",
     "le-connection-abort-by-local",
 )
 
@@ -118,8 +154,12 @@ def classify(exc: BaseException, address: str = "") -> LinkError:
             return ConnectionSlotsExhausted(f"{address}: {exc}", address=address)
         if "no bluetooth adapters" in text or "no default adapter" in text:
             return AdapterMissing(str(exc), address=address)
-        if "serviceunknown" in text or "org.bluez was not provided" in text:
+        if any(m in text for m in _NO_DAEMON_MARKERS):
             return BluetoothUnavailable(str(exc), address=address)
+        if any(m in text for m in _PAIRING_MARKERS):
+            return PairedElsewhere(f"{address}: {exc}", address=address)
+        if any(m in text for m in _BUSY_MARKERS) or "in progress" in text:
+            return Busy(f"{address}: {exc}", address=address)
         if "powered off" in text or "not powered" in text or "notready" in text:
             return BluetoothOff(str(exc), address=address)
         if any(m in text for m in _NOT_FOUND_MARKERS):

@@ -14,9 +14,10 @@ pass one that builds an emulated world (:mod:`liike_emulation`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from bleak import BleakScanner
@@ -41,6 +42,13 @@ PRESENT_S = 10.0
 #: With broadcasts expected and none read for this long, the scanner is restarted (an adapter
 #: that was power-cycled, or a Bluetooth service restarted, leaves a dead scan behind).
 SCANNER_RESTART_S = 30.0
+#: With a link waiting for its device and no allow-listed device heard for this long, the scanner
+#: is restarted for the same reason.
+PRESENCE_RESTART_S = 15.0
+#: A link counts as waiting for its device while it asked :meth:`BleSource.present` this recently.
+WAITING_S = 2.0
+#: Longest wait for a running scan to stop before a connection attempt goes ahead anyway.
+SCAN_STOP_LIMIT_S = 5.0
 
 
 class BroadcastReader:
@@ -115,10 +123,14 @@ class BroadcastReader:
 class BleSource:
     """The Bluetooth input source (see the module docstring).
 
-    One scanner runs for the whole session: it reads broadcast heart rates and notes which
-    allow-listed devices are advertising, so links connect only to devices in range (a strap
-    left in a bag never ties up the adapter with 10 s connection attempts). Links on the same
-    adapter queue their connection attempts, as the controller allows one at a time.
+    One scanner reads broadcast heart rates and notes which allow-listed devices are
+    advertising, so links connect only to devices in range (a strap left in a bag never ties up
+    the adapter with connection attempts). It runs while there are broadcasts to read or a link
+    waits for its device, and it is stopped while a link connects: on BlueZ a discovery left
+    running during a connection makes the connection slow and its GATT services unresolved
+    (bleak's and bleak-retry-connector's advice; measured in the VM of tests/bluez, where
+    it ended with bluetoothd failing the link). Links on the same adapter queue their
+    connection attempts, as the controller allows one at a time.
     """
 
     name = "ble"
@@ -128,7 +140,7 @@ class BleSource:
         sensors: list[AllowedSensor],
         *,
         backends: BackendFactory | None = None,
-        connect_timeout_s: float = 10.0,
+        connect_timeout_s: float = 20.0,
         link_options: dict[str, Any] | None = None,
     ) -> None:
         self.sensors = list(sensors)
@@ -139,7 +151,13 @@ class BleSource:
         self.broadcast: BroadcastReader | None = None
         self.scanner_restarts = 0
         self._seen: dict[str, tuple[int, Any]] = {}
-        self._scan_state = "starting"  # "starting", "on" or "failed"
+        self._scan_state = "starting"  # "starting", "on", "idle" (not needed or paused) or "failed"
+        #: Links connecting now; the scanner stays stopped while there are any.
+        self._pauses = 0
+        #: When each address's link last asked whether its device is in range (ns).
+        self._asked: dict[str, int] = {}
+        self._scan_wake: asyncio.Event | None = None
+        self._scanner_stopped: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -172,6 +190,11 @@ class BleSource:
     def present(self, address: str) -> Any:
         """For links: the device if it advertised lately, None if not, PRESENCE_UNKNOWN if no
         scanner runs (then links try to connect directly)."""
+        if address not in self._asked or now_ns() - self._asked[address] > WAITING_S * 1e9:
+            self._asked[address] = now_ns()
+            if self._scan_wake is not None:
+                self._scan_wake.set()  # a link starts waiting: scan if the scanner is idle
+        self._asked[address] = now_ns()
         if self._scan_state == "failed":
             return PRESENCE_UNKNOWN
         seen = self._seen.get(address)
@@ -179,9 +202,55 @@ class BleSource:
             return None
         return seen[1]
 
+    @contextlib.asynccontextmanager
+    async def scan_paused(self) -> AsyncIterator[None]:
+        """No scanning inside this block (links connect inside it); waits until a running scan
+        has stopped (at most :data:`SCAN_STOP_LIMIT_S`)."""
+        self._pauses += 1
+        if self._scan_wake is not None:
+            self._scan_wake.set()
+        try:
+            if self._scanner_stopped is not None:
+                try:
+                    await asyncio.wait_for(self._scanner_stopped.wait(), SCAN_STOP_LIMIT_S)
+                except TimeoutError:
+                    log.warning("the Bluetooth scan did not stop within %.0f s; connecting anyway", SCAN_STOP_LIMIT_S)
+            yield
+        finally:
+            self._pauses -= 1
+            if self._scan_wake is not None:
+                self._scan_wake.set()
+
+    def _scan_needed(self) -> bool:
+        if self._pauses:
+            return False
+        if self.broadcast is not None:
+            return True
+        now = now_ns()
+        return any(now - t <= WAITING_S * 1e9 for t in self._asked.values())
+
+    def _waiting_for_presence(self) -> bool:
+        now = now_ns()
+        return any(now - t <= WAITING_S * 1e9 for t in self._asked.values())
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep until ``seconds`` pass, the source stops, or something asks for a scan change."""
+        assert self._scan_wake is not None and self._stop is not None
+        self._scan_wake.clear()
+        stop = asyncio.ensure_future(self._stop.wait())
+        wake = asyncio.ensure_future(self._scan_wake.wait())
+        try:
+            await asyncio.wait({stop, wake}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            wake.cancel()
+
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        self._scan_wake = asyncio.Event()
+        self._scanner_stopped = asyncio.Event()
+        self._scanner_stopped.set()
         self._ready.set()
         scanner_backend, client_backend = (await self.backends()) if self.backends is not None else (None, None)
         tasks: list[asyncio.Task[None]] = []
@@ -200,6 +269,7 @@ class BleSource:
                 adapter=s.adapter,
                 presence=self.present,
                 connect_lock=locks.setdefault(s.adapter, asyncio.Lock()),
+                scan_pause=self.scan_paused,
                 **self.link_options,
             )
             self.links.append(link)
@@ -224,40 +294,49 @@ class BleSource:
             await close()
 
     async def _listen(self, scanner_backend: type | None) -> None:
-        """One scanner for presence and broadcasts; restarted after errors, and when expected
-        broadcasts have all been silent for :data:`SCANNER_RESTART_S`."""
+        """One scanner for presence and broadcasts, run while needed (:meth:`_scan_needed`) and
+        stopped while links connect; restarted after errors, when expected broadcasts have all
+        been silent for :data:`SCANNER_RESTART_S`, and when a link has waited
+        :data:`PRESENCE_RESTART_S` without any allow-listed device heard."""
         reader = self.broadcast
-        assert self._stop is not None
+        assert self._stop is not None and self._scanner_stopped is not None
         wanted = {s.address for s in self.sensors}
+        heard = [0]  # when an allow-listed device was last heard (ns)
 
         def on_adv(device: Any, adv: Any) -> None:
             address = device.address.upper()
             if address not in wanted:
                 return  # strangers are neither recorded nor published
-            self._seen[address] = (now_ns(), device)
+            heard[0] = now_ns()
+            self._seen[address] = (heard[0], device)
             if reader is not None:
                 reader.on_advertisement(address, dict(adv.manufacturer_data))
 
         attempt = 0
         while not self._stop.is_set():
+            if not self._scan_needed():
+                if self._scan_state != "failed":
+                    self._scan_state = "idle"
+                await self._nap(1.0)
+                continue
             # Active scanning: passive scanning needs platform-specific filters on BlueZ and is
             # refused on macOS, while active scanning works everywhere.
             kwargs: dict[str, Any] = {"detection_callback": on_adv}
             if scanner_backend is not None:
                 kwargs["backend"] = scanner_backend
+            self._scanner_stopped.clear()
             try:
                 scanner = BleakScanner(**kwargs)
                 await scanner.start()
             except Exception as exc:  # noqa: BLE001 - reported as a status, then retried
+                self._scanner_stopped.set()
                 err = classify(exc)
+                log.info("Bluetooth scan could not start: %s", exc)
                 self._scan_state = "failed"
                 if reader is not None:
                     reader.scan_failed(str(err))
                 attempt += 1
-                try:
-                    await asyncio.wait_for(self._stop.wait(), min(10.0, 0.5 * 2**attempt))
-                except TimeoutError:
-                    pass
+                await self._nap(min(10.0, 0.5 * 2**attempt))
                 continue
             attempt = 0
             self._scan_state = "on"
@@ -266,6 +345,8 @@ class BleSource:
             started = now_ns()
             try:
                 while not self._stop.is_set():
+                    if not self._scan_needed():
+                        break
                     if reader is not None:
                         reader.check()
                         quiet = min(reader.all_quiet_s(now_ns()), (now_ns() - started) / 1e9)
@@ -273,15 +354,18 @@ class BleSource:
                             log.warning("no broadcast heart rate for %.0f s: restarting the Bluetooth scan", quiet)
                             self.scanner_restarts += 1
                             break
-                    try:
-                        await asyncio.wait_for(self._stop.wait(), 0.25)
-                    except TimeoutError:
-                        pass
+                    unheard_s = (now_ns() - max(heard[0], started)) / 1e9
+                    if self._waiting_for_presence() and unheard_s > PRESENCE_RESTART_S:
+                        log.warning("no allow-listed sensor heard for %.0f s: restarting the Bluetooth scan", unheard_s)
+                        self.scanner_restarts += 1
+                        break
+                    await self._nap(0.25)
             finally:
                 try:
-                    await scanner.stop()
+                    await asyncio.wait_for(scanner.stop(), SCAN_STOP_LIMIT_S)
                 except Exception:  # noqa: BLE001 - a dead adapter cannot stop scanning; start again
                     pass
+                self._scanner_stopped.set()
 
     def stop(self) -> None:
         """Idempotent; returns within about 4 s, leaving no thread running."""
