@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: play test bench clean
+.PHONY: play test test-bluez bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ play: $(STAMP)
 
 test: $(TSTAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
+# about 15 minutes on 2 cores); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
+# missing. Not part of `make test`. tests/bluez/README.md says more.
+test-bluez: $(TSTAMP)
+	sh tests/bluez/setup.sh .venv-vng
+	$(BIN)/python tests/bluez/run.py --vng .venv-vng/bin/vng $(BLUEZ_ARGS)
 
 bench: $(TSTAMP)
 	$(BIN)/python -m pip install --quiet bleakheart==0.2.0
