@@ -14,6 +14,7 @@ import statistics
 import struct
 import sys
 import timeit
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,8 @@ ACC_PACKET = (
 )
 
 
-def _rate(fn: object, number: int) -> float:
-    times = timeit.repeat(fn, number=number, repeat=7)  # type: ignore[arg-type]
+def _rate(fn: Callable[[], object], number: int) -> float:
+    times = timeit.repeat(fn, number=number, repeat=7)
     return number / statistics.median(times)
 
 
@@ -51,8 +52,8 @@ def parse_throughput() -> None:
     except ImportError:
         print("  bleakheart not installed (pip install bleakheart): no side-by-side figures")
         return
-    hr = HeartRate(None, callback=lambda _: None)  # type: ignore[arg-type]
-    pmd = PolarMeasurementData(None, callback=lambda _: None)  # type: ignore[arg-type]
+    hr = HeartRate(None, callback=lambda _: None)
+    pmd = PolarMeasurementData(None, callback=lambda _: None)
     theirs_hr = _rate(lambda: hr._decode(bytearray(HR_PACKET)), 20000)
     theirs_acc = _rate(lambda: pmd._decode_acc_data(bytearray(ACC_PACKET)), 5000)
     assert hr._decode(bytearray(HR_PACKET))["hr"] == heart_rate.parse_heart_rate_measurement(HR_PACKET).bpm
@@ -62,6 +63,8 @@ def parse_throughput() -> None:
 
 
 async def latency_and_reconnect(notifications: int, drops: int) -> None:
+    from bumble.gatt import Characteristic
+
     from liike_emulation import EmulatedWorld
     from liike_emulation.bleak_backend import client_backend_for
     from liike_emulation.peripherals import HeartRateStrap
@@ -71,7 +74,7 @@ async def latency_and_reconnect(notifications: int, drops: int) -> None:
     sent_ns: list[int] = []
 
     class TimedStrap(HeartRateStrap):
-        async def notify(self, characteristic, value):  # type: ignore[no-untyped-def]
+        async def notify(self, characteristic: Characteristic, value: bytes) -> None:
             sent_ns.append(now_ns())
             await super().notify(characteristic, value)
 

@@ -126,7 +126,7 @@ def detect_reps(exercise: str, period_s: float, seed: int) -> tuple[list[TruthEv
     return truth, out + [(e, round((n - 1) * 1e9 / rec.rate_hz)) for e in rc.flush()]
 
 
-def detect(samples: list[Any], kind: type) -> list[tuple[MotionEvent, int]]:
+def detect(samples: list[Any], kind: type[PoseFrame | ImuBatch]) -> list[tuple[MotionEvent, int]]:
     """(event, capture time of the sample that returned it) for samples of type ``kind``."""
     tracker = MotionTracker(image_aspect_wh=4 / 3)  # the simulated camera's picture
     out = []
@@ -184,12 +184,12 @@ def main() -> int:
     print("| detector | true | found | precision | recall | latency median (ms) | latency p95 (ms) | timing error median (ms) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, t in tallies.items():
-        found = t.tp + t.fp
-        prec = t.tp / found if found else float("nan")
+        n_found = t.tp + t.fp
+        prec = t.tp / n_found if n_found else float("nan")
         rec = t.tp / (t.tp + t.fn) if t.tp + t.fn else float("nan")
         lat = f"{statistics.median(t.latency_ms):.0f} | {p95(t.latency_ms):.0f}" if t.latency_ms else "- | -"
         tim = f"{statistics.median(t.timing_ms):+.0f}" if t.timing_ms else "-"
-        print(f"| {name} | {t.tp + t.fn} | {found} | {prec:.3f} | {rec:.3f} | {lat} | {tim} |")
+        print(f"| {name} | {t.tp + t.fn} | {n_found} | {prec:.3f} | {rec:.3f} | {lat} | {tim} |")
     return 0
 
 

@@ -39,6 +39,8 @@ from tools.test_data import fetch  # noqa: E402
 
 def frame_640(name: str) -> np.ndarray:
     img = cv2.imread(str(fetch(name)))
+    if img is None:
+        raise OSError(f"cannot read the picture {name}")
     h, w = img.shape[:2]
     k = min(480 / h, 640 / w)
     small = cv2.resize(img, (int(w * k), int(h * k)))
@@ -132,7 +134,7 @@ def main() -> int:
         print(f"inference {name}: {inference(load_model_bytes(name), stills)}")
     with tempfile.TemporaryDirectory() as tmp:
         clip = Path(tmp) / "clip.avi"
-        writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (640, 480))
+        writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (640, 480))
         for i in range(int(30 * (args.seconds + 5))):
             writer.write(np.roll(stills[(i // 60) % 2], (i % 60) * 4, axis=1))  # the person moves
         writer.release()

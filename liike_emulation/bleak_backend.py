@@ -264,8 +264,13 @@ class BumbleClient(BaseBleakClient):
         if connection is None:
             return
         self._local_disconnect = True
-        done = asyncio.get_running_loop().create_future()
-        connection.once(Connection.EVENT_DISCONNECTION, lambda *_: done.done() or done.set_result(None))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def disconnected(*_: object) -> None:
+            if not done.done():
+                done.set_result(None)
+
+        connection.once(Connection.EVENT_DISCONNECTION, disconnected)
         try:
             await connection.disconnect()
             await asyncio.wait_for(done, 2.0)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any, TypedDict, Unpack
 
 from bumble import hci
 from bumble.core import UUID, AdvertisingData
@@ -37,6 +38,22 @@ def _uuid16(full: str) -> UUID:
     return UUID(full)
 
 
+class PeripheralOptions(TypedDict, total=False):
+    """Keywords every :class:`EmulatedPeripheral` takes."""
+
+    address: str | None
+    period_s: float
+
+
+class StrapOptions(PeripheralOptions, total=False):
+    """Keywords a :class:`HeartRateStrap` takes besides its name."""
+
+    bpm: float | Callable[[float], float]
+    contact: bool | None
+    broadcast: bool
+    battery_pct: int
+
+
 class EmulatedPeripheral:
     """A sensor on its own virtual controller. Subclasses declare services and a data loop."""
 
@@ -44,7 +61,7 @@ class EmulatedPeripheral:
 
     def __init__(self, name: str, *, address: str | None = None, period_s: float = 1.0) -> None:
         self.name = name
-        self.address = address
+        self._address = address
         self.period_s = period_s
         self.silent = False
         self.device: Device | None = None
@@ -54,8 +71,19 @@ class EmulatedPeripheral:
         self._task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected mid-run
 
-    def spawn(self, work: object) -> None:
-        task = asyncio.get_running_loop().create_task(work)  # type: ignore[arg-type]
+    @property
+    def address(self) -> str:
+        """Its Bluetooth address: the one given, or the one its world assigned when it was added."""
+        if self._address is None:
+            raise RuntimeError(f"{self.name} has no address until it is added to a world")
+        return self._address
+
+    @address.setter
+    def address(self, address: str) -> None:
+        self._address = address
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -101,10 +129,10 @@ class EmulatedPeripheral:
 
     async def attach(self, world: EmulatedWorld) -> None:
         self.world = world
-        if self.address is None:
-            self.address = world.new_address()
+        if self._address is None:
+            self._address = world.new_address()
         self.controller = LegacyController(self.name, link=world.link, public_address=self.address)
-        self.controller.random_address = hci.Address(self.address)  # type: ignore[assignment]
+        self.controller.random_address = hci.Address(self.address)
         self.device = Device(
             name=self.name, address=hci.Address(self.address), host=Host(self.controller, AsyncPipeSink(self.controller))
         )
@@ -203,7 +231,7 @@ class HeartRateStrap(EmulatedPeripheral):
     """
 
     kind = "heart_rate"
-    ADVERTISED = ("180D", "180F")
+    ADVERTISED: tuple[str, ...] = ("180D", "180F")
 
     def __init__(
         self,
@@ -226,7 +254,7 @@ class HeartRateStrap(EmulatedPeripheral):
         self._rr_debt_s = 0.0
         self.hrm = Characteristic(heart_rate.MEASUREMENT_UUID, _NOTIFY, Characteristic.READABLE, b"")
         self.location = Characteristic(heart_rate.BODY_SENSOR_LOCATION_UUID, _READ, Characteristic.READABLE, bytes([1]))
-        self.battery = Characteristic(
+        self.battery: Characteristic[bytes] = Characteristic(
             battery.LEVEL_UUID,
             _READ | _NOTIFY,
             Characteristic.READABLE,
@@ -309,9 +337,9 @@ class PolarH10(HeartRateStrap):
         frame_samples: int = 36,
         acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
         sample_rates: tuple[int, ...] = (25, 50, 100, 200),
-        **kwargs: object,
+        **kwargs: Unpack[StrapOptions],
     ) -> None:
-        super().__init__(name, **kwargs)  # type: ignore[arg-type]
+        super().__init__(name, **kwargs)
         self.acc_rate_hz = acc_rate_hz
         self.sample_rates = sample_rates
         self.requests: list[bytes] = []
@@ -322,7 +350,7 @@ class PolarH10(HeartRateStrap):
         self.refuse_start = False
         self._sample_index = 0
         self.sensor_epoch_ns = 599_616_000_000_000_000  # 2019-01-01 in the PMD epoch (2000-01-01)
-        self.cp = Characteristic(
+        self.cp: Characteristic[bytes] = Characteristic(
             polar_pmd.CONTROL_POINT_UUID,
             _READ | _WRITE | _INDICATE,
             Characteristic.READABLE | Characteristic.WRITEABLE,
@@ -412,12 +440,12 @@ class Movesense(EmulatedPeripheral):
         *,
         frame_samples: int = 8,
         acc_mg: Callable[[float], tuple[float, float, float]] = _acc_signal_mg,
-        **kwargs: object,
+        **kwargs: Unpack[PeripheralOptions],
     ) -> None:
-        super().__init__(name, **kwargs)  # type: ignore[arg-type]
+        super().__init__(name, **kwargs)
         self.frame_samples = frame_samples
         self.acc_mg = acc_mg
-        self.command = Characteristic(
+        self.command: Characteristic[bytes] = Characteristic(
             movesense.COMMAND_UUID, _WRITE, Characteristic.WRITEABLE, CharacteristicValue(write=self._on_command)
         )
         self.data = Characteristic(movesense.DATA_UUID, _NOTIFY, Characteristic.READABLE, b"")
@@ -483,8 +511,8 @@ class Treadmill(EmulatedPeripheral):
     kind = "treadmill"
     ADVERTISED = ("1826",)
 
-    def __init__(self, name: str = "Treadmill T-500", *, speed_kmh: float = 8.0, **kwargs: object) -> None:
-        super().__init__(name, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, name: str = "Treadmill T-500", *, speed_kmh: float = 8.0, **kwargs: Unpack[PeripheralOptions]) -> None:
+        super().__init__(name, **kwargs)
         self.speed_kmh = speed_kmh
         self.distance_m = 0.0
         self.treadmill = Characteristic(ftms.TREADMILL_DATA_UUID, _NOTIFY, Characteristic.READABLE, b"")
@@ -505,8 +533,8 @@ class CadenceSensor(EmulatedPeripheral):
     kind = "cadence"
     ADVERTISED = ("1816",)
 
-    def __init__(self, name: str = "CADENCE 4711", *, rpm: float = 80.0, **kwargs: object) -> None:
-        super().__init__(name, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, name: str = "CADENCE 4711", *, rpm: float = 80.0, **kwargs: Unpack[PeripheralOptions]) -> None:
+        super().__init__(name, **kwargs)
         self.rpm = rpm
         self._revs = 0.0
         self._crank_revs = 0

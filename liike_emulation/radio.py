@@ -154,7 +154,7 @@ class EmulatedWorld:
         controller = AdapterController(
             name or f"adapter{index}", link=self.link, public_address=address, max_connections=self.max_connections
         )
-        controller.random_address = hci.Address(address)  # type: ignore[assignment]
+        controller.random_address = hci.Address(address)
         device = Device(
             name=name or f"hci{index}", address=hci.Address(address), host=Host(controller, AsyncPipeSink(controller))
         )

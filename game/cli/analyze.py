@@ -219,7 +219,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     analyze = sub.add_parser("analyze", help="analyse a recording offline with the game's own detectors")
     analyze.set_defaults(run=lambda args: _help(analyze))
     asub = analyze.add_subparsers(dest="analyze_command", metavar="KIND")

@@ -11,7 +11,7 @@ from game.cli.common import emulation_missing, fail, positive, positive_seconds,
 from game.engine.config import AppConfig
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     klass = sub.add_parser(
         "class",
         help="heart-rate board for a PE class: one tile per allow-listed strap",

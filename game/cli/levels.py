@@ -10,7 +10,7 @@ from typing import Any
 from game.engine.modes import get_mode, mode_names, registered_modes
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     levels = sub.add_parser("levels", help="list the levels of each game mode, or print a mode's level schema")
     levels.set_defaults(run=lambda args: _help(levels))
     lsub = levels.add_subparsers(dest="levels_command", metavar="ACTION")

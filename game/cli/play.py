@@ -17,7 +17,7 @@ from game.engine.sources import EmulatedBle
 DEFAULT_MODE = "runner"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play = sub.add_parser("play", help="start the game", description="Start the game with whatever input is available.")
     modes = mode_names()
     play.add_argument(

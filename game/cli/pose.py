@@ -106,7 +106,7 @@ def cmd_models(as_json: bool) -> int:
     return 0 if all(m.ok for m in models) else 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pose = sub.add_parser(
         "pose",
         help="estimate body pose in a picture, a video or a camera",

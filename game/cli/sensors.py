@@ -299,7 +299,7 @@ def cmd_sensors(args: argparse.Namespace) -> int:
     return handlers[args.sensors_command](args)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sensors = sub.add_parser(
         "sensors",
         help="find and watch Bluetooth sensors",

@@ -23,7 +23,7 @@ from game.sessions import SessionStore, StoreError, default_db_path
 EXIT_DECLINED = 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sessions = sub.add_parser("sessions", help="list, show and delete recorded sessions")
     sessions.set_defaults(run=lambda args: _help(sessions))
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")

@@ -54,21 +54,38 @@ class ResultRow:
 
 
 class GameMode(Protocol):
-    """The contract of a game mode, as the engine sees it."""
+    """The contract of a game mode, as the engine sees it.
 
-    #: Registered name: the ``--mode`` value, the ``mode`` field of its levels, the folder
-    #: ``levels/<name>/`` and the ``mode`` column of its sessions.
-    name: str
-    #: Shown in menus ("Runner").
-    title: str
-    #: Movements the mode reads, for menus and documentation ("jog on the spot", "jump" ...).
-    movements: tuple[str, ...]
-    #: Sensors it can use ("camera", "imu", "heart_rate", "keyboard").
-    sensors: tuple[str, ...]
+    The attributes are read-only (properties here), so a mode may declare them as plain class
+    attributes of a narrower type: a ``tuple[str, str]`` of movements, its own level model class.
+    """
 
-    #: The schema of its level files: a :class:`game.levels.model.LevelFile` subclass with the
-    #: mode's own fields and rules (read strictly by :mod:`sensors.config_yaml`).
-    level_model: type[LevelFile]
+    @property
+    def name(self) -> str:
+        """Registered name: the ``--mode`` value, the ``mode`` field of its levels, the folder
+        ``levels/<name>/`` and the ``mode`` column of its sessions."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """Shown in menus ("Runner")."""
+        ...
+
+    @property
+    def movements(self) -> tuple[str, ...]:
+        """Movements the mode reads, for menus and documentation ("jog on the spot", "jump" ...)."""
+        ...
+
+    @property
+    def sensors(self) -> tuple[str, ...]:
+        """Sensors it can use ("camera", "imu", "heart_rate", "keyboard")."""
+        ...
+
+    @property
+    def level_model(self) -> type[LevelFile]:
+        """The schema of its level files: a :class:`game.levels.model.LevelFile` subclass with the
+        mode's own fields and rules (read strictly by :mod:`sensors.config_yaml`)."""
+        ...
 
     def make_level(self, spec: Any, path: Path) -> LevelInfo:
         """The level the game plays, from a validated ``level_model`` and the file it came from."""

@@ -11,7 +11,7 @@ Keyboard players read the controls and press start.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -23,6 +23,9 @@ from game.render.skeleton import VISIBLE, draw_skeleton
 from game.scenes.base import Scene, Transition
 from sensors.motion.calibration import CalibrationError, build_calibration
 from sensors.motion.tracker import MotionTracker
+
+if TYPE_CHECKING:
+    from game.engine.context import GameContext
 
 STILL_S = 1.2  # standing still this long completes calibration
 AUTOPLAY_TIMEOUT_S = 5.0
@@ -64,7 +67,7 @@ def camera_picture(preview: Callable[[], Any] | None, size: tuple[int, int]) -> 
 
 
 class CalibrateScene(Scene):
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: GameContext) -> None:
         super().__init__(ctx)
         self.still_s = 0.0
         self.advice: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from game.input.mapper import InputFrame
@@ -9,11 +11,14 @@ from game.render.backdrop import Backdrop
 from game.render.palette import ACCENT, INK, MUTED, PANEL, PAPER
 from game.scenes.base import Scene, Transition
 
+if TYPE_CHECKING:
+    from game.engine.context import GameContext
+
 AUTOSTART_S = 2.5  # demo / kiosk: start by itself after this long
 
 
 class MenuScene(Scene):
-    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: GameContext) -> None:
         super().__init__(ctx)
         self._backdrop: Backdrop | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -11,6 +11,9 @@ from game.input.mapper import InputFrame
 from game.render.palette import ACCENT, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
 from game.scenes.base import Scene, Transition
 from sensors.motion.heart_zones import Intensity
+
+if TYPE_CHECKING:
+    from game.engine.context import GameContext
 
 AUTOPLAY_BACK_S = 8.0
 
@@ -27,7 +30,7 @@ def result_rows(mode: GameMode, summary: dict[str, Any]) -> list[ResultRow]:
 
 
 class ResultsScene(Scene):
-    def __init__(self, ctx, summary: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: GameContext, summary: dict[str, Any]) -> None:
         super().__init__(ctx)
         self.summary = summary
 

@@ -98,7 +98,7 @@ class Hrv:
     pnn50_pct: float
 
 
-def hrv(nn_ms: Sequence[float]) -> Hrv:
+def hrv(nn_ms: Sequence[float] | np.ndarray) -> Hrv:
     """Time-domain HRV of NN intervals (ms), with pyhrv 0.5.0's conventions (time_domain.py).
 
     Heart rate is the instantaneous rate of each interval, 60000 / NN (bpm): its mean, minimum

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sensors.bus import SensorBus
-from sensors.samples import DeviceState, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
+from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample, ImuBatch, PoseFrame
 
 
 def hr(t: int) -> HeartRateSample:
@@ -15,7 +15,7 @@ def test_drain_returns_everything_once_in_order() -> None:
     bus = SensorBus()
     for t in range(5):
         bus.push(hr(t))
-    assert [s.t_host_ns for s in bus.drain()] == [0, 1, 2, 3, 4]  # type: ignore[union-attr]
+    assert [s.t_host_ns for s in bus.drain()] == [0, 1, 2, 3, 4]
     assert bus.drain() == []
 
 
@@ -45,7 +45,7 @@ def test_a_flood_of_status_events_is_kept() -> None:
 def test_many_producers_one_consumer_lose_nothing() -> None:
     bus = SensorBus(capacity=1_000_000)
     n_threads, per_thread = 4, 5_000
-    got: list[object] = []
+    got: list[BusItem] = []
     done = threading.Event()
 
     def produce(k: int) -> None:
@@ -68,7 +68,7 @@ def test_many_producers_one_consumer_lose_nothing() -> None:
     consumer.join()
     assert len(got) == n_threads * per_thread
     for k in range(n_threads):  # per-producer order is kept
-        ts = [s.t_host_ns for s in got if s.source == f"s{k}"]  # type: ignore[union-attr]
+        ts = [s.t_host_ns for s in got if s.source == f"s{k}"]
         assert ts == sorted(ts)
 
 

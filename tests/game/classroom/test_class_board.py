@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from game.cli import main
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import s_to_ns
 from sensors.motion.heart_zones import HeartProfile, Intensity
-from sensors.samples import DeviceState, DeviceStatus, HeartRateSample
+from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
 
 A, B, C = "A0:00:00:00:00:01", "A0:00:00:00:00:02", "A0:00:00:00:00:03"
 
@@ -61,7 +63,7 @@ def test_grid_fits_a_class_on_one_screen() -> None:
 
 def test_class_command_reads_a_room_of_broadcasting_straps(
     capsys: pytest.CaptureFixture[str],
-    tmp_path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pytest.importorskip("bumble")
@@ -71,7 +73,7 @@ def test_class_command_reads_a_room_of_broadcasting_straps(
     # long a busy machine takes to get there; --seconds is only the backstop.
     ingest = ClassBoard.ingest
 
-    def ingest_then_close_when_heard(self: ClassBoard, items):  # type: ignore[no-untyped-def]
+    def ingest_then_close_when_heard(self: ClassBoard, items: Iterable[BusItem]) -> None:
         ingest(self, items)
         if sum(1 for s in self.summary()["straps"] if s["readings"] >= 1) >= 20:
             pygame.event.post(pygame.event.Event(pygame.QUIT))
@@ -101,7 +103,7 @@ def test_class_command_reads_a_room_of_broadcasting_straps(
     assert shot.stat().st_size > 10_000
 
 
-def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "sensors.yaml"
     path.write_text("sensors: 3\n")
     assert main(["class", "--headless", "--seconds", "1", "--sensors", str(path)]) == 2

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -75,7 +76,7 @@ def _clip_from_picture(path: Path, picture: np.ndarray, pattern: str) -> int:
     pics = []
     for i, c in enumerate(pattern):
         if c == "P":
-            m = np.float32([[1, 0, 2 * (i % 5)], [0, 1, i % 3]])
+            m = np.array([[1, 0, 2 * (i % 5)], [0, 1, i % 3]], np.float32)
             pics.append(cv2.warpAffine(picture[: size[1], : size[0]], m, size, borderMode=cv2.BORDER_REPLICATE))
         else:
             pics.append(empty)
@@ -88,6 +89,7 @@ def test_frames_and_pose_frames_on_a_clip_of_a_real_person(tmp_path: Path) -> No
         picture = cv2.imread(str(fetch("basketball1.png")))
     except DataUnavailable as exc:
         pytest.skip(f"test picture basketball1.png not available offline: {exc}")
+    assert picture is not None
     # (A lone picture between empty frames is not always found by the model's video mode.)
     pattern = "PPPPP...PPPP"
     clip = tmp_path / "person.avi"
@@ -110,7 +112,7 @@ def test_frames_and_pose_frames_on_a_clip_of_a_real_person(tmp_path: Path) -> No
         (lambda d: (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200)) and d / "broken.mp4", "broken.mp4"),
     ],
 )
-def test_unusable_files_are_one_clear_line_and_exit_2(tmp_path: Path, make, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_files_are_one_clear_line_and_exit_2(tmp_path: Path, make: Callable[[Path], object], says: str) -> None:
     path = make(tmp_path)
     out = liike("analyze", "video", str(path), "--json")
     assert out.returncode == 2

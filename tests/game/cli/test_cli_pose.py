@@ -42,7 +42,7 @@ def test_pose_json_on_a_picture_of_a_person() -> None:
 
 def test_pose_json_on_a_video_with_empty_frames(tmp_path: Path) -> None:
     clip = tmp_path / "empty.avi"
-    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (320, 240))
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (320, 240))
     for _ in range(6):
         writer.write(np.full((240, 320, 3), 90, np.uint8))
     writer.release()

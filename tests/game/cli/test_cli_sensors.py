@@ -192,7 +192,13 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     ) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
-            reader = threading.Thread(target=lambda: [lines.put(x) for x in iter(proc.stdout.readline, "")], daemon=True)
+            stdout = proc.stdout
+
+            def read_lines() -> None:
+                for x in iter(stdout.readline, ""):
+                    lines.put(x)
+
+            reader = threading.Thread(target=read_lines, daemon=True)
             reader.start()
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:

@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.engine.modes import LevelInfo
 from game.levels import LevelError, levels_root, list_levels, load_level, parse_level, resolve_level
 from game.levels import load_level as load_any_level
 from game.modes import register_builtin_modes
@@ -35,6 +36,12 @@ obstacles:
   - at_m: 80
     type: bar
 """
+
+
+def runner(level: LevelInfo) -> Level:
+    """A loaded level as the runner's own :class:`Level` (the loader returns any mode's)."""
+    assert isinstance(level, Level)
+    return level
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "bad.yaml") -> Path:
@@ -67,7 +74,7 @@ def test_every_shipped_level_loads_and_validates() -> None:
     files = sorted(REPO_LEVELS.glob("*.yaml"))
     assert {f.stem for f in files} >= {"meadow", "forest", "fells"}
     for file in files:
-        level = load_level(file)
+        level = runner(load_level(file))
         assert level.path == file
         assert level.schema == 1
         assert level.mode == "runner"
@@ -95,7 +102,7 @@ def test_shipped_levels_listed_in_order_without_errors() -> None:
     [("meadow", {1}, (250, 350)), ("forest", {2, 3}, (450, 550)), ("fells", {4, 5}, (750, 850))],
 )
 def test_shipped_level_difficulty_and_length(stem: str, difficulties: set[int], length_range: tuple[int, int]) -> None:
-    level = load_level(REPO_LEVELS / f"{stem}.yaml")
+    level = runner(load_level(REPO_LEVELS / f"{stem}.yaml"))
     assert level.difficulty in difficulties
     assert length_range[0] <= level.length_m <= length_range[1]
     kinds = {o.kind for o in level.obstacles}
@@ -105,7 +112,7 @@ def test_shipped_level_difficulty_and_length(stem: str, difficulties: set[int], 
 @pytest.mark.parametrize("stem", ["meadow", "forest", "fells"])
 def test_shipped_levels_are_humanly_possible(stem: str) -> None:
     """At 160 steps/min: >= 2.5 s between hurdles/bars on difficulty 1, >= 1.5 s on the others."""
-    level = load_level(REPO_LEVELS / f"{stem}.yaml")
+    level = runner(load_level(REPO_LEVELS / f"{stem}.yaml"))
     speed_mps = 160 / 60 * level.stride_m
     actions = [o.at_m for o in level.obstacles if o.needs_action]
     assert len(actions) >= 3
@@ -121,7 +128,7 @@ def test_readme_example_is_a_valid_level() -> None:
     readme = (REPO_LEVELS / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
     assert blocks, "levels/README.md has no yaml example"
-    level = parse_level(blocks[0], "README.md")
+    level = runner(parse_level(blocks[0], "README.md"))
     assert level.time_limit_s == 90
     assert level.obstacles == (
         Obstacle(30, "hurdle"),
@@ -154,16 +161,16 @@ def test_good_level_values_and_defaults(tmp_path: Path) -> None:
 
 def test_optional_fields_and_null_means_default(tmp_path: Path) -> None:
     text = GOOD + "description: |\n  Two lines\n  of text.\nstride_m: 1.5\ntime_limit_s: 200\n"
-    level = load_level(write(tmp_path, text))
+    level = runner(load_level(write(tmp_path, text)))
     assert (level.description, level.stride_m, level.time_limit_s) == ("Two lines\nof text.\n", 1.5, 200.0)
     nulls = GOOD + "description:\nstride_m: ~\ntime_limit_s: null\n"
-    level = load_level(write(tmp_path, nulls))
+    level = runner(load_level(write(tmp_path, nulls)))
     assert (level.description, level.stride_m, level.time_limit_s) == ("", 1.0, None)
 
 
 def test_empty_obstacle_list_and_flow_style(tmp_path: Path) -> None:
     text = "{schema: 1, name: Flat, mode: runner, difficulty: 1, length_m: 50, obstacles: []}\n"
-    assert load_level(write(tmp_path, text)).obstacles == ()
+    assert runner(load_level(write(tmp_path, text))).obstacles == ()
 
 
 def test_level_is_frozen(tmp_path: Path) -> None:
@@ -671,7 +678,7 @@ def valid_levels(draw: st.DrawFn) -> tuple[str, list[tuple[float, str]], float]:
 @given(valid_levels())
 def test_generated_valid_levels_load_exactly(case: tuple[str, list[tuple[float, str]], float]) -> None:
     text, expected, length = case
-    level = parse_level(text, "gen.yaml")
+    level = runner(parse_level(text, "gen.yaml"))
     assert level.length_m == length
     assert [(o.at_m, o.kind) for o in level.obstacles] == expected
 

@@ -47,6 +47,7 @@ def test_a_still_stand_calibrates_the_tracker_and_moves_on(tmp_path: Path) -> No
         assert tracker.pose.baseline.hip_height == cal.hip_height
         assert cal.trunk_len == pytest.approx(0.288 * 0.7, rel=0.05)
         session_id = ctx.session.session_id
+        assert session_id is not None
         ctx.end_session(0, {})
         # The calibration is kept with the session for the researchers.
         from game.sessions import SessionStore

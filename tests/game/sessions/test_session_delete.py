@@ -49,7 +49,7 @@ def test_delete_session_removes_its_rows_from_the_file(tmp_path: Path) -> None:
         assert store.wal_purged is None
         assert store.delete_session(gone) and store.wal_purged is True
         assert not store.delete_session(gone)
-        assert store.get_player("fox")["sessions"] == [kept]  # type: ignore[index]
+        assert store.get_player("fox")["sessions"] == [kept]
     conn = sqlite3.connect(db)
     try:
         for table in ("hr", "fitness", "events", "session_counts"):

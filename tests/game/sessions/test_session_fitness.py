@@ -78,9 +78,9 @@ def record_fitness_session(db: Path, player: str = "fox", source: str = "ftms:tr
     w.record(
         [
             treadmill(2_000, speed=3.0, distance=103.0, source=source),
-            FitnessSample(t_host_ns=3_000, source="csc:crank", cadence_rpm=82.0, power_w=np.float32(150.0)),
+            FitnessSample(t_host_ns=3_000, source="csc:crank", cadence_rpm=82.0, power_w=np.float32(150.0)),  # type: ignore[arg-type]
         ]
-    )  # type: ignore[arg-type]
+    )
     assert w.counts() == {"hr": 1, "imu": 0, "pose": 0, "fitness": 3, "events": 0}
     w.finish(10, {"completed": True})
     assert w.intact, w.error
@@ -127,11 +127,11 @@ def test_values_a_device_garbles_become_null_not_a_lost_batch(tmp_path: Path) ->
                 source="pod",
                 speed_mps=float("nan"),
                 cadence_spm=float("inf"),
-                power_w="fast",
+                power_w="fast",  # type: ignore[arg-type]
                 distance_m=np.float64(12.5),
             )
         ]
-    )  # type: ignore[arg-type]
+    )
     w.finish(0, {})
     assert w.intact, w.error
     with SessionStore(db) as store:

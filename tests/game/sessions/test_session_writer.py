@@ -82,7 +82,12 @@ def test_locked_store_keeps_rows_warns_and_recovers(
             hold.clear()
             assert held.wait(60.0)
             monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 3600.0)
-            recorder = threading.Thread(target=lambda: [w.record([hr(t)]) for t in range(2, 1002)], daemon=True)
+
+            def record_many() -> None:
+                for t in range(2, 1002):
+                    w.record([hr(t)])
+
+            recorder = threading.Thread(target=record_many, daemon=True)
             recorder.start()
             recorder.join(timeout=60.0)
             stuck = recorder.is_alive()
@@ -169,7 +174,7 @@ def test_event_data_and_summary_with_numpy_and_enums_do_not_crash(tmp_path: Path
     data = {"height_m": np.float32(0.25), "lane": np.int64(2), "medal": Medal.GOLD, "path": Path("x")}
     w.record_event(7, "jump", data)
     data["height_m"] = 9.0  # stored as it was when recorded
-    w.finish(np.float64(12.5), {"speeds": np.array([1.5, 2.0]), "medal": Medal.GOLD})  # type: ignore[arg-type]
+    w.finish(np.float64(12.5), {"speeds": np.array([1.5, 2.0]), "medal": Medal.GOLD})
     assert w.intact
     with SessionStore(db) as store:
         [ev] = store.events(sid)

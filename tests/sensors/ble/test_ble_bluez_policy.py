@@ -22,6 +22,7 @@ from sensors.ble.link_errors import (
 
 pytest.importorskip("bumble")
 
+from liike_emulation.radio import EmulatedWorld  # noqa: E402
 from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
 from sensors.ble.allowlist import AllowedSensor  # noqa: E402
 from sensors.ble.service import BleSource  # noqa: E402
@@ -69,8 +70,8 @@ class _Recording(EmulatedBackends):
     async def __call__(self) -> tuple[type, type]:
         scanner, client = await super().__call__()
         seen = self.scanners_at_connect = []
-        world = self.world
-        assert world is not None
+        assert self.world is not None
+        world: EmulatedWorld = self.world  # declared, so the Client class below sees it narrowed
 
         class Client(client):  # type: ignore[valid-type, misc]
             async def connect(self, pair: bool, **kwargs: Any) -> None:

@@ -169,7 +169,11 @@ def test_peripheral_drop_reconnects_and_resubscribes_without_duplicate_callbacks
         await until(lambda: len(rec.of(HeartRateSample)) >= 3, what="heart rates")
         for round_ in range(2):
             await strap.drop()
-            await until(lambda want=round_ + 2: link.stats.connects == want, what="reconnect")
+
+            def reconnected(want: int = round_ + 2) -> bool:
+                return link.stats.connects == want
+
+            await until(reconnected, what="reconnect")
             await until(lambda: link.state == DeviceState.STREAMING, what="streaming again")
         sent_before = strap.notifications_sent
         got_before = len(rec.of(HeartRateSample))

@@ -1,4 +1,5 @@
 import struct
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -70,7 +71,7 @@ def test_subscribe_round_trip_property(ref: int, path: str) -> None:
 
 
 @pytest.mark.parametrize(("call", "arg"), [(build_hello, 0), (build_unsubscribe, 256)])
-def test_builders_refuse_bad_references(call, arg) -> None:  # type: ignore[no-untyped-def]
+def test_builders_refuse_bad_references(call: Callable[[int], bytes], arg: int) -> None:
     with pytest.raises(ValueError):
         call(arg)
 

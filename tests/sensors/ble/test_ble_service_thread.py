@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("bumble")
 
+from liike_emulation.radio import EmulatedWorld  # noqa: E402
 from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
 from sensors.ble.allowlist import AllowedSensor  # noqa: E402
 from sensors.ble.service import BleSource  # noqa: E402
@@ -137,7 +138,7 @@ def test_a_device_with_no_known_service_is_let_go_and_keeps_no_adapter_slot() ->
 
     lamp = Lamp("Desk lamp", address="E0:11:22:00:03:01")
 
-    async def setup(world):  # type: ignore[no-untyped-def]
+    async def setup(world: EmulatedWorld) -> None:
         await world.add(lamp)
 
     bus = SensorBus()
@@ -162,7 +163,7 @@ def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_ru
 
     addresses = [f"E0:11:22:00:02:{i:02X}" for i in range(1, 6)]
 
-    async def five_straps(world):  # type: ignore[no-untyped-def]
+    async def five_straps(world: EmulatedWorld) -> None:
         for i, a in enumerate(addresses):
             await world.add(HeartRateStrap(f"Strap {i}", address=a, period_s=0.2))
 

@@ -16,7 +16,7 @@ from sensors.samples import DeviceState, DeviceStatus
 
 
 def make_video(path: Path, n: int, fps: float = 30.0, size: tuple[int, int] = (160, 120)) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
     assert writer.isOpened()
     for i in range(n):
         img = np.zeros((size[1], size[0], 3), np.uint8)
@@ -74,8 +74,12 @@ def test_realtime_file_drops_stale_frames_for_a_slow_consumer(tmp_path: Path) ->
             break
         got.append(f)
         last = f.index
+
         # A consumer three times slower than the camera: it comes back only after three more frames.
-        wait_until(lambda last=last: cap.frames_read >= last + 4 or cap.ended, "three more frames")
+        def three_more(last: int = last) -> bool:
+            return cap.frames_read >= last + 4 or cap.ended
+
+        wait_until(three_more, "three more frames")
     cap.stop()
     indices = [f.index for f in got]
     assert indices == sorted(indices)
@@ -103,6 +107,15 @@ def test_missing_camera_reports_error_and_retries() -> None:
         def isOpened(self) -> bool:  # noqa: N802
             return False
 
+        def read(self) -> tuple[bool, np.ndarray | None]:
+            return False, None
+
+        def set(self, prop: int, value: float) -> bool:
+            return False
+
+        def get(self, prop: int) -> float:
+            return 0.0
+
         def release(self) -> None:
             pass
 
@@ -111,7 +124,7 @@ def test_missing_camera_reports_error_and_retries() -> None:
         return Dead()
 
     bus = SensorBus()
-    cap = CameraCapture(7, retry_s=0.05, opener=opener)  # type: ignore[arg-type]
+    cap = CameraCapture(7, retry_s=0.05, opener=opener)
     cap.start(bus)
     wait_until(lambda: len(opened) >= 3, "three attempts to open")
     cap.stop()
@@ -161,7 +174,7 @@ def test_camera_that_vanishes_mid_stream_is_reported_and_reopened() -> None:
         return Flaky()
 
     bus = SensorBus()
-    cap = CameraCapture(0, retry_s=0.05, opener=opener)  # type: ignore[arg-type]
+    cap = CameraCapture(0, retry_s=0.05, opener=opener)
     cap.start(bus)
     wait_until(lambda: len(opens) >= 2 and cap.frames_read >= 10, "reopened and read ten frames")
     cap.stop()

@@ -90,7 +90,7 @@ def test_no_person_no_pose(lite: bytes) -> None:
 
 
 def make_clip(path: Path, stills: list[np.ndarray], n: int) -> Path:
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (640, 480))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (640, 480))
     for i in range(n):
         still = stills[(i // 10) % len(stills)]
         scale = 0.8 + 0.2 * ((i % 10) / 10)

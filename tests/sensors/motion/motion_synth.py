@@ -11,13 +11,16 @@ pulse trains (steps), rotated into an arbitrarily mounted sensor frame, plus noi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from sensors.motion.events import MotionEvent
-from sensors.samples import ImuBatch, PoseFrame
+from sensors.samples import ImuBatch, PoseFrame, Sample
+
+T = TypeVar("T")
 
 G = 9.80665
 THIGH, SHANK, ANKLE_H = 0.45, 0.42, 0.08
@@ -384,13 +387,13 @@ def match(truth: list[Truth], events: list[MotionEvent], kind: str, tol_s: float
     return Score(len(pairs), len(ev) - len(pairs), len(tr) - len(pairs), pairs)
 
 
-def run(feed: Callable[[object], list[MotionEvent]], items: list[object]) -> list[MotionEvent]:
+def run(feed: Callable[[T], list[MotionEvent]], items: Iterable[T]) -> list[MotionEvent]:
     out: list[MotionEvent] = []
     for it in items:
         out.extend(feed(it))
     return out
 
 
-def interleave(*streams: list[object]) -> list[object]:
+def interleave(*streams: Sequence[Sample]) -> list[Sample]:
     """Merge streams by arrival time (t_host_ns), as a SensorBus would deliver them."""
-    return sorted((x for s in streams for x in s), key=lambda x: x.t_host_ns)  # type: ignore[attr-defined]
+    return sorted((x for s in streams for x in s), key=lambda x: x.t_host_ns)

@@ -92,7 +92,9 @@ def run(tracker: OrientationTracker, acc: np.ndarray, gyr: np.ndarray | None, pe
     def cat(name: str) -> np.ndarray | None:
         return None if getattr(parts[0], name) is None else np.concatenate([getattr(p, name) for p in parts])
 
-    return OrientationResult(parts[0].source, cat("up"), cat("vertical_g"), cat("quaternion"), cat("earth_acc_g"))
+    up = np.concatenate([p.up for p in parts])
+    vertical_g = np.concatenate([p.vertical_g for p in parts])
+    return OrientationResult(parts[0].source, up, vertical_g, cat("quaternion"), cat("earth_acc_g"))
 
 
 def bouncing_on_a_rocking_mount(seconds: float = 40.0) -> tuple[np.ndarray, ...]:
@@ -161,6 +163,7 @@ def test_rotation_at_a_known_rate_is_tracked() -> None:
     true_tilt = np.degrees(ramp(t))
     assert np.abs(angle_from_vertical_deg(res.up) - true_tilt).max() < 1.0
     # Heading (rotation about earth up), relative to the start: the sensor's x axis in the earth frame.
+    assert res.quaternion is not None
     rot = quaternion_to_matrix(res.quaternion)
     heading = np.degrees(np.unwrap(np.arctan2(rot[:, 1, 0], rot[:, 0, 0])))
     true_heading = np.degrees(np.unwrap(np.arctan2(r[:, 1, 0], r[:, 0, 0])))
@@ -179,6 +182,7 @@ def test_vertical_acceleration_on_a_rotating_mount_ahrs_beats_lowpass() -> None:
     rms = {r.source: float(np.sqrt(np.mean((r.vertical_g - lin[:, 2])[settled] ** 2))) for r in (ahrs, lowpass)}
     assert rms["ahrs"] < 0.015  # the sensor noise is 0.01 g
     assert rms["lowpass"] > 2.5 * rms["ahrs"]
+    assert ahrs.earth_acc_g is not None
     assert np.sqrt(np.mean((ahrs.earth_acc_g[settled, 2] - lin[settled, 2]) ** 2)) == pytest.approx(rms["ahrs"])
     # Earth-frame horizontal: the sway's magnitude (heading is relative, so compare the norm).
     horiz = np.linalg.norm(ahrs.earth_acc_g[settled, :2], axis=1)

@@ -8,6 +8,7 @@ shape and mirroring, with frames missing and with some landmarks unseen.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -50,7 +51,7 @@ def _jacks(
         ("another player", {"seed": 4}),
     ],
 )
-def test_jack_count_is_exact(name: str, kwargs: dict) -> None:  # type: ignore[type-arg]
+def test_jack_count_is_exact(name: str, kwargs: dict[str, Any]) -> None:
     tp, fp, fn = _jacks(**kwargs)
     assert (tp, fp, fn) == (15, 0, 0), name
 

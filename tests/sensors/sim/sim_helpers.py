@@ -33,6 +33,10 @@ def imu_arrays(samples: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([b.times_ns() for b in imu]) / 1e9, np.concatenate([b.acc_g for b in imu]).astype(float)
 
 
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return a is None and b is None or a is not None and b is not None and np.array_equal(a, b)
+
+
 def same(a: list[Any], b: list[Any]) -> bool:
     """Identical sample lists, value for value."""
     if len(a) != len(b):
@@ -42,7 +46,7 @@ def same(a: list[Any], b: list[Any]) -> bool:
             return False
         if isinstance(x, ImuBatch) and (x.t_first_ns != y.t_first_ns or not np.array_equal(x.acc_g, y.acc_g)):
             return False
-        if isinstance(x, PoseFrame) and not (np.array_equal(x.landmarks, y.landmarks) and np.array_equal(x.world, y.world)):
+        if isinstance(x, PoseFrame) and not (np.array_equal(x.landmarks, y.landmarks) and _same(x.world, y.world)):
             return False
         if isinstance(x, HeartRateSample) and (x.bpm, x.rr_s) != (y.bpm, y.rr_s):
             return False
