@@ -29,7 +29,7 @@ from typing import Any
 from bumble.transport import open_transport
 
 from liike_emulation.peripherals import HeartRateStrap
-from liike_emulation.radio import EmulatedWorld, LegacyController
+from liike_emulation.radio import EmulatedWorld, LegacyController, RadioLink
 
 REPO = Path(__file__).resolve().parents[2]
 LIIKE = [str(REPO / ".venv" / "bin" / "liike"), "sensors", "monitor"]
@@ -93,11 +93,28 @@ class Strap(HeartRateStrap):
         await self.detach()
 
 
+class ConnectionAddressLink(RadioLink):
+    """bumble's link sends LE data from the sender's *current* random address; a real controller
+    keeps the address a connection was made with. The Linux kernel sets a new non-resolvable
+    address for active scans, so without this the strap drops every ATT packet of a connection
+    made before the change ("no connection for ..."), and GATT never resolves."""
+
+    def send_acl_data(self, sender_controller: Any, destination_address: Any, transport: Any, data: bytes) -> None:
+        for connection in sender_controller.le_connections.values():
+            if connection.peer_address == destination_address and connection.self_address != sender_controller.random_address:
+                target = self.find_le_controller(destination_address)
+                if target is not None:
+                    asyncio.get_running_loop().call_soon(target.on_link_acl_data, connection.self_address, transport, data)
+                return
+        super().send_acl_data(sender_controller, destination_address, transport, data)
+
+
 class Radio:
     """The emulated world and the kernel-side controller on /dev/vhci (hci0)."""
 
     def __init__(self) -> None:
         self.world = EmulatedWorld()
+        self.world.link = ConnectionAddressLink()
         self.transport: Any = None
         self.controller: LegacyController | None = None
         self._next = 1
