@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: play test test-bluez bench clean
+.PHONY: play lint test test-bluez bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,15 @@ $(TSTAMP): $(STAMP) pyproject.toml setup.py
 play: $(STAMP)
 	$(BIN)/liike play $(ARGS)
 
-test: $(TSTAMP)
+# Lint, format and type checks: the perception layer (sensors/) strictly, the rest in mypy's
+# normal mode. `make test` runs them first and stops at the first problem.
+lint: $(TSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict sensors
+	$(BIN)/mypy game liike_emulation benchmarks tools tests conftest.py
+
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
