@@ -85,7 +85,11 @@ class Run:
         self.source._loop.call_soon_threadsafe(fn)
 
     def finish(self, result: Result, count_from: float = 0.0) -> None:
-        self.call(lambda: [s.silence() for s in self.straps])
+        def silence_all() -> None:
+            for s in self.straps:
+                s.silence()
+
+        self.call(silence_all)
         end = time.monotonic() + 2.0
         while time.monotonic() < end:
             self.pump()

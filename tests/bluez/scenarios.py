@@ -339,8 +339,11 @@ class Session:
                 t_drop = time.monotonic()
                 subs = strap.subscriptions
                 await strap.drop()
-                after = t_drop + 0.2
-                got = await mon.until(lambda after=after: mon.hr(since=after), what="a heart rate after the drop")
+
+                def heard_after(after: float = t_drop + 0.2) -> list[Line]:
+                    return mon.hr(since=after)
+
+                got = await mon.until(heard_after, what="a heart rate after the drop")
                 result.recover_s.append(got[0].t - t_drop)
                 if strap.subscriptions <= subs:
                     raise AssertionError("heart rates after the drop without a new subscription")
