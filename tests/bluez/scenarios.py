@@ -307,7 +307,9 @@ class Session:
         strap = await self.radio.strap(**strap_kwargs)
         mon = Monitor([strap.address or ""], self.log_dir)
         await mon.start()
-        first = await mon.until(lambda: mon.hr(), what="first heart rate")
+        # The monitor's own start-up (Python imports under emulation) takes 50-90 s before it
+        # even connects, more on a busy host: the first wait allows for it.
+        first = await mon.until(lambda: mon.hr(), limit_s=LIMIT_S * 3, what="first heart rate")
         result.first_hr_s = first[0].t - mon.t0
         return strap, mon
 
