@@ -60,6 +60,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeGuard, TypeVar, Union, get_args, get_origin
@@ -86,6 +87,7 @@ __all__ = [
     "ConfigFileMissing",
     "ConfigModel",
     "FieldError",
+    "printable_line",
     "FieldPath",
     "describe_node",
     "format_field",
@@ -243,6 +245,26 @@ def _clip(text: str, limit: int = 40) -> str:
 def _tag(tag: str) -> str:
     """tag:yaml.org,2002:int -> !!int"""
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def printable_line(text: str, max_chars: int) -> str:
+    """``text`` if it can be shown as one line of a title or label, else ValueError saying why.
+
+    Refused: blank text, more than one line (any character ``str.splitlines`` breaks on), more
+    than ``max_chars`` characters, and characters no font draws: control characters (an escaped
+    NUL, U+0085), lone surrogates, private-use and unassigned code points (Unicode general
+    categories Cc, Cs, Co, Cn).
+    """
+    if not text.strip():
+        raise ValueError("must not be empty")
+    if len((text + "x").splitlines()) > 1:
+        raise ValueError("must be a single line")
+    if len(text) > max_chars:
+        raise ValueError(f"must be at most {max_chars} characters, got {len(text)}")
+    bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        raise ValueError(f"must be printable text, got the character U+{ord(bad):04X}")
+    return text
 
 
 def describe_node(node: Node) -> str:

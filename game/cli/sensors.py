@@ -254,7 +254,10 @@ def cmd_allow(args: argparse.Namespace) -> int:
         address, args.label, args.placement, "broadcast" if args.broadcast else "connect", args.adapter
     )
     updated = [s for s in current if s.address != address] + [entry]
-    path = allowlist.save(updated, args.file)
+    try:
+        path = allowlist.save(updated, args.file)
+    except allowlist.AllowListError as exc:
+        return _fail(f"--label: {exc.reason}")
     print(f"{address} allowed ({entry.mode}, {entry.placement}) in {path}")
     return 0
 

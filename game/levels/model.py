@@ -7,12 +7,11 @@ errors at file, line and field). ``levels/README.md`` documents these fields.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from sensors.config_yaml import ConfigModel
+from sensors.config_yaml import ConfigModel, printable_line
 
 SCHEMA_VERSION = 1
 """The only level schema version this code reads."""
@@ -40,15 +39,4 @@ class LevelFile(ConfigModel):
     @field_validator("name")
     @classmethod
     def _one_line_title(cls, value: str) -> str:
-        title = value.strip()
-        if not title:
-            raise ValueError("must not be empty")
-        if len(title.splitlines()) > 1:
-            raise ValueError("must be a single line")
-        if len(title) > NAME_MAX_CHARS:
-            raise ValueError(f"must be at most {NAME_MAX_CHARS} characters, got {len(title)}")
-        # Control characters, lone surrogates and unassigned code points cannot be drawn.
-        bad = next((c for c in title if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")), None)
-        if bad is not None:
-            raise ValueError(f"must be printable text, got the character U+{ord(bad):04X}")
-        return title
+        return printable_line(value.strip(), NAME_MAX_CHARS)

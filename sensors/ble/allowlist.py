@@ -31,7 +31,16 @@ from typing import Annotated, Literal, get_args
 import yaml
 from pydantic import field_validator, model_validator
 
-from sensors.config_yaml import VERBATIM, ConfigError, ConfigFileMissing, ConfigModel, FieldError, parse_document, read_document
+from sensors.config_yaml import (
+    VERBATIM,
+    ConfigError,
+    ConfigFileMissing,
+    ConfigModel,
+    FieldError,
+    parse_document,
+    printable_line,
+    read_document,
+)
 from sensors.settings import SENSORS_FILE_ENV, sensors_file_override
 
 Placement = Literal["chest", "waist", "lower_back", "wrist", "thigh", "ankle", "foot", "arm"]
@@ -39,6 +48,8 @@ Mode = Literal["connect", "broadcast"]
 PLACEMENTS: tuple[str, ...] = get_args(Placement)
 MODES: tuple[str, ...] = get_args(Mode)
 ENTRY_FIELDS = ("address", "label", "placement", "mode", "adapter")
+#: A label is one printable line, short enough for a tile of the class board.
+LABEL_MAX_CHARS = 80
 _ADAPTER = re.compile(r"^hci[0-9]{1,2}$")
 ALLOWLIST_ENV = SENSORS_FILE_ENV
 _MAC = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
@@ -105,6 +116,11 @@ class SensorEntry(ConfigModel):
     def _address(cls, value: str) -> str:
         return normalise_address(value)
 
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        return None if value is None else printable_line(value, LABEL_MAX_CHARS)
+
     @field_validator("adapter")
     @classmethod
     def _adapter(cls, value: str | None) -> str | None:
@@ -154,11 +170,16 @@ def load(path: Path | None = None) -> list[AllowedSensor]:
 
 
 def dump(sensors: list[AllowedSensor]) -> str:
+    """The allow-list file's text. A label the file could not give back as written (see
+    :func:`sensors.config_yaml.printable_line`) raises :class:`AllowListError` naming it."""
     entries = []
-    for s in sensors:
+    for i, s in enumerate(sensors):
         entry: dict[str, str] = {"address": s.address}
         if s.label:
-            entry["label"] = s.label
+            try:
+                entry["label"] = printable_line(s.label, LABEL_MAX_CHARS)
+            except ValueError as exc:
+                raise AllowListError(f"label {s.label!r}", None, f"sensors[{i}].label", str(exc)) from None
         entry["placement"] = s.placement
         entry["mode"] = s.mode
         if s.adapter:

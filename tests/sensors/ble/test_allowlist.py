@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def test_round_trip(tmp_path: Path) -> None:
     ]
     allowlist.save(entries, path)
     assert allowlist.load(path) == entries
-    long_label = "Strap of the tallest pupil in class 7B who always stands at the far end of the gym hall"
+    long_label = "Strap of the tallest pupil in class 7B who stands at the far end of the gym"
     entries.append(AllowedSensor("A0:9E:1A:12:34:57", long_label, adapter="hci1"))
     entries.append(AllowedSensor("12:34:56:12:34:56", "007", placement="lower_back"))
     entries.append(AllowedSensor("12345678-1234-1234-1234-123456789ABC", "yes", mode="broadcast"))
@@ -163,3 +164,24 @@ def test_schema_for_editors() -> None:
     assert entry["required"] == ["address"] and entry["additionalProperties"] is False
     assert entry["properties"]["placement"]["enum"] == list(allowlist.PLACEMENTS)
     assert yaml.safe_load(allowlist.dump([AllowedSensor("A0:9E:1A:12:34:56")]))["sensors"][0].keys() <= set(entry["properties"])
+
+
+@pytest.mark.parametrize(
+    ("label", "reason"),
+    [
+        ("Strap\u00857", "must be a single line"),
+        ("Strap\x007", "must be printable text, got the character U+0000"),
+        ("   ", "must not be empty"),
+        ("x" * 81, "must be at most 80 characters, got 81"),
+    ],
+)
+def test_labels_must_be_one_printable_line(tmp_path: Path, label: str, reason: str) -> None:
+    # Neither written ...
+    with pytest.raises(AllowListError) as info:
+        allowlist.dump([AllowedSensor("A0:9E:1A:12:34:56", label)])
+    assert info.value.field == "sensors[0].label" and reason in info.value.reason
+    # ... nor read from a file written by hand (double quotes keep every character).
+    text = 'sensors:\n  - address: "A0:9E:1A:12:34:56"\n    label: ' + json.dumps(label) + "\n"
+    with pytest.raises(AllowListError) as info:
+        allowlist.parse(text, tmp_path / "s.yaml")
+    assert (info.value.line, info.value.field) == (3, "sensors[0].label") and reason in info.value.reason
