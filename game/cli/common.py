@@ -1,8 +1,18 @@
 """What every ``liike`` command shares: exit codes, the one-line error, argument types.
 
-Exit codes: 0 success; 1 the hardware is not there (no Bluetooth); 2 bad input (a broken
-level, an unusable database, bad arguments), with one line on stderr naming what is wrong and
-what to do.
+One exit-code table for every command (the README has it; ``tests/game/cli/test_exit_codes.py``
+runs every subcommand against it):
+
+- 0 (:data:`EXIT_OK`): did what was asked;
+- 1 (:data:`EXIT_PARTIAL`): ran, but the result is missing or partial (no data from the
+  monitored sensor, a session not stored in full, a deletion declined at the prompt);
+- 2 (:data:`EXIT_BAD_INPUT`): bad input or usage (a broken level or allow-list, bad arguments,
+  an unknown session), with one line on stderr naming what is wrong and what to do;
+- 3 (:data:`EXIT_UNAVAILABLE`): a service or device is unavailable (Bluetooth off, no adapter,
+  no display);
+- 130 (:data:`EXIT_INTERRUPTED`): interrupted with Ctrl-C; what was recorded until then is kept
+  and reported as usual. SIGTERM (a supervisor or ``timeout`` stopping the program) is a
+  requested stop, like ``--seconds``, and does not change the code.
 """
 
 from __future__ import annotations
@@ -13,8 +23,10 @@ import sys
 from collections.abc import Callable
 
 EXIT_OK = 0
-EXIT_NO_HARDWARE = 1
+EXIT_PARTIAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
@@ -23,9 +35,13 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
+class Stop(KeyboardInterrupt):
+    """A requested stop (SIGTERM): ends a run like Ctrl-C, but it is not an interruption."""
+
+
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:
     """SIGTERM handler: end like Ctrl-C, so sessions are closed with their summaries."""
-    raise KeyboardInterrupt
+    raise Stop
 
 
 def window_size(text: str) -> tuple[int, int]:

@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from game.cli.common import EXIT_NO_HARDWARE, emulation_missing, positive_seconds, raise_keyboard_interrupt
+from game.cli.common import EXIT_UNAVAILABLE, emulation_missing, positive_seconds, raise_keyboard_interrupt
 from game.cli.common import fail as _fail
 from sensors.ble import allowlist
 from sensors.ble.link_errors import classify
 from sensors.clock import NS_PER_S, now_ns
 from sensors.samples import BusItem, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch
 
-EXIT_NO_BLUETOOTH = EXIT_NO_HARDWARE
+EXIT_NO_BLUETOOTH = EXIT_UNAVAILABLE
 
 
 def _emulated_backends() -> Any:
