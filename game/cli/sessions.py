@@ -5,8 +5,13 @@ Schools must be able to erase a child's data on request. The rows are deleted wi
 ``secure_delete`` on and the write-ahead log is emptied afterwards, so the data leaves the
 database file rather than lingering in free pages (see :meth:`SessionStore.delete_player`).
 
-Exit codes: 0 deleted; 1 the person at the terminal said no; 2 bad input (unknown player or
-session, no database, no confirmation possible), with one ``liike: ...`` line on stderr.
+``list`` and ``show`` open the store read-only: they never create, upgrade or write it, and a
+copy on read-only media or in a write-protected folder reads like any other. Deleting needs to
+write; a read-only store is refused with a line saying so (exit 2), never called damaged.
+
+Exit codes (the table in :mod:`game.cli.common`): 0 done; 1 a deletion declined at the prompt;
+2 bad input (unknown player or session, no database, a read-only store to delete from, no
+terminal to confirm on and no ``--yes``), with one ``liike: ...`` line on stderr.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from game.cli.common import EXIT_PARTIAL
 from game.cli.common import fail as _fail
 from game.sessions import SessionStore, StoreError, default_db_path
+from game.sessions.store import read_only_message, writable
 
-EXIT_DECLINED = 1
+EXIT_DECLINED = EXIT_PARTIAL
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,37 +61,56 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _open_store(db: Path | None) -> SessionStore:
-    path = db if db is not None else default_db_path()
+def _read_store(db: Path | None) -> SessionStore:
+    """The store opened for reading only (see :func:`game.sessions.store.connect_read_only`): list
+    and show never create, upgrade or write it, so a backup on read-only media reads like any other."""
+    path = db if db is not None else default_db_path(create=False)
     if not path.exists():
-        raise FileNotFoundError(f"no session database at {path}: play a session first, or pass --db FILE")
-    return SessionStore(path)
+        raise StoreError(f"no session database at {path}: play a session first, or pass --db FILE")
+    store = SessionStore(path, read_only=True)
+    if store.opened is not None and store.opened.note:
+        print(f"liike: note: {store.opened.note}", file=sys.stderr)
+    return store
+
+
+def _where(store: SessionStore) -> str:
+    """``sessions in PATH``, with ``(read-only)`` when the file or its folder cannot be written."""
+    return f"sessions in {store.path}" + ("" if writable(store.path) else " (read-only)")
 
 
 def cmd_sessions_list(args: argparse.Namespace) -> int:
+    """``liike sessions list``: where the database is (a header line; on stderr with ``--json``,
+    so stdout stays one JSON list), then one line per session, times local with their offset."""
     from game.sessions.report import format_sessions_table
 
     try:
-        store = _open_store(args.db)
-    except (StoreError, FileNotFoundError) as exc:
+        store = _read_store(args.db)
+        with store:
+            rows = store.list_sessions()
+    except StoreError as exc:
         return _fail(str(exc))
-    with store:
-        rows = store.list_sessions()
-    print(json.dumps(rows) if args.json else format_sessions_table(rows))
+    if args.json:
+        print(f"liike: {_where(store)}", file=sys.stderr)
+        print(json.dumps(rows))
+    else:
+        print(_where(store))
+        print(format_sessions_table(rows))
     return 0
 
 
 def cmd_sessions_show(args: argparse.Namespace) -> int:
+    """``liike sessions show ID``: one session for people (local times, lengths in seconds or
+    minutes, yes/no), or with ``--json`` the store's object (times ISO-8601 UTC)."""
     from game.sessions.report import format_session_detail
 
     try:
-        store = _open_store(args.db)
-    except (StoreError, FileNotFoundError) as exc:
+        store = _read_store(args.db)
+        with store:
+            detail = store.get_session(args.id)
+    except StoreError as exc:
         return _fail(str(exc))
-    with store:
-        detail = store.get_session(args.id)
-        if detail is None:
-            return _fail(f"no session {args.id} in {store.path}; `liike sessions list` shows the ids")
+    if detail is None:
+        return _fail(f"no session {args.id} in {store.path}; `liike sessions list` shows the ids")
     print(json.dumps(detail) if args.json else format_session_detail(detail))
     return 0
 
@@ -112,10 +138,12 @@ def cmd_sessions_delete(args: argparse.Namespace) -> int:
     """Run ``liike sessions delete (ID | --player PSEUDONYM) [--db FILE] [--yes]``; return the exit code."""
     if (args.id is None) == (args.player is None):
         return _fail("say what to delete: a session ID, or --player PSEUDONYM for a player and all their sessions")
-    path: Path = args.db if args.db is not None else default_db_path()
+    path: Path = args.db if args.db is not None else default_db_path(create=False)
     if not path.exists():
         # Never create a store just to find nothing in it.
         return _fail(f"no session database at {path}: nothing to delete; pass --db FILE if it is elsewhere")
+    if not writable(path):
+        return _fail(read_only_message(str(path), "nothing can be deleted from it"))
     try:
         store = SessionStore(path)
     except StoreError as exc:

@@ -72,7 +72,9 @@ class PlayScene(Scene):
             "mode": self.ctx.game_mode.name,
             "level": self.ctx.level.name,
             "score": self.score,
-            "duration_s": round(self.elapsed_s, 2),
+            # Seconds of play, pauses left out: part of the stored session's length (``session_s``,
+            # from the level chosen to the results), never called a duration of the session.
+            "played_s": round(self.elapsed_s, 2),
         }
         summary.update(self.mode_summary())
         summary.update(

@@ -23,7 +23,7 @@ def result_rows(mode: GameMode, summary: dict[str, Any]) -> list[ResultRow]:
     hr_mean = summary.get("hr_mean_bpm")
     heart = "--" if hr_mean is None else f"mean {hr_mean:.0f}, max {summary.get('hr_max_bpm')} bpm"
     return [
-        ResultRow("Time", f"{summary.get('duration_s', 0):.0f} s"),
+        ResultRow("Time", f"{summary.get('played_s', 0):.0f} s"),
         *mode.result_rows(summary),
         ResultRow("Heart rate", heart),
     ]

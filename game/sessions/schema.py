@@ -162,12 +162,12 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
 
     Raises :class:`StoreError` for a newer schema or a file that belongs to another program.
     """
-    version = _check(conn, where)
+    version = check_version(conn, where)
     if version == SCHEMA_VERSION:
         return version
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = _check(conn, where)  # re-read under the write lock: another process may have won
+        version = check_version(conn, where)  # re-read under the write lock: another process may have won
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[target]:
                 conn.execute(statement)
@@ -181,7 +181,9 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
     return SCHEMA_VERSION
 
 
-def _check(conn: sqlite3.Connection, where: str) -> int:
+def check_version(conn: sqlite3.Connection, where: str) -> int:
+    """The store's schema version; raise :class:`StoreError` for a file of another program, an
+    SQLite file that is not a Liike store, or a newer schema. Reads only."""
     version = read_version(conn)
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     if app_id not in (0, APPLICATION_ID):

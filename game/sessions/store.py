@@ -7,10 +7,13 @@ being killed (it is in the write-ahead log), and readers never block the writer 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import json
 import logging
+import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import Any
 import numpy as np
 import platformdirs
 
-from game.sessions.schema import StoreError, migrate
+from game.sessions.schema import MIGRATIONS, SCHEMA_VERSION, StoreError, check_version, migrate
 
 log = logging.getLogger("liike.sessions")
 
@@ -38,11 +41,30 @@ FITNESS_FIELDS = ("speed_mps", "cadence_spm", "cadence_rpm", "power_w", "distanc
 BUSY_TIMEOUT_S = 5.0
 
 
-def default_db_path() -> Path:
-    """``liike.sqlite`` in the user data folder (created if missing)."""
+def default_db_path(create: bool = True) -> Path:
+    """``liike.sqlite`` in the user data folder (the folder is created if missing, unless
+    ``create`` is False: commands that only read must not write anything)."""
     folder = Path(platformdirs.user_data_dir("liike", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder / "liike.sqlite"
+
+
+def writable(path: Path) -> bool:
+    """Whether ``path`` (a store file) and its folder can be written by this process, as far as
+    the operating system says (``os.access``: a read-only file system says no even to root)."""
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def read_only_message(where: str, doing: str) -> str:
+    """The one message for a store that cannot be written (a backup on read-only media, a
+    write-protected folder): nothing is wrong with it, it can be listed and shown."""
+    return (
+        f"{where} is read-only (the file or its folder cannot be written), so {doing}. "
+        "`liike sessions list` and `show` still read it; to change it, copy it to a writable folder "
+        "and pass --db with the copy"
+    )
 
 
 def utc_now_iso() -> str:
@@ -113,6 +135,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.close()
         if not _is_access_problem(exc):
             raise _damaged(where, exc) from None
+        if _is_read_only(exc, path):
+            raise StoreError(read_only_message(where, "Liike cannot record or delete in it")) from None
         raise StoreError(
             f"cannot write the session store {where}: {exc}. Check that the file and its folder are writable "
             "and that no other program holds it locked, or choose another path with --db"
@@ -121,6 +145,93 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.close()
         raise _damaged(where, exc) from None
     return conn
+
+
+def _is_read_only(exc: sqlite3.Error, path: Path) -> bool:
+    return "readonly" in str(exc).lower() or not writable(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadOnlyOpen:
+    """How :func:`connect_read_only` opened a store: ``snapshot`` when SQLite had to treat the
+    file as unchanging (``immutable=1``: the folder cannot take the ``-shm`` index a shared read
+    needs), ``note`` something worth telling the reader (changes in a ``-wal`` file that a
+    snapshot cannot see), else None."""
+
+    snapshot: bool
+    note: str | None
+
+
+def connect_read_only(path: Path | str) -> tuple[sqlite3.Connection, ReadOnlyOpen]:
+    """Open an existing store for reading only: never created, upgraded or written.
+
+    First as SQLite's ``mode=ro`` (sees a running game's newest commits; SQLite may create the
+    ``-wal``/``-shm`` companions where the folder allows). Where even those cannot be created (a
+    copy on read-only media or in a write-protected folder), as ``immutable=1``: a snapshot of
+    the file as it is. A store of an older schema is read as it is; tables that version lacked
+    read as empty (temporary tables on this connection only). Raises :class:`StoreError` for a
+    missing file, a folder, a file that is not a Liike store, or one of a newer schema.
+    """
+    path = Path(path)
+    where = str(path)
+    if path.is_dir():
+        raise StoreError(f"{where} is a folder, not a database file; pass a file path such as {path / 'liike.sqlite'}")
+    if not path.exists():
+        raise StoreError(f"no session database at {where}: play a session first, or pass --db FILE")
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    last: sqlite3.Error | None = None
+    for snapshot in (False, True):
+        try:
+            conn = sqlite3.connect(
+                uri + ("?mode=ro&immutable=1" if snapshot else "?mode=ro"),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_S,
+            )
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if not _is_access_problem(exc):
+                raise _damaged(where, exc) from None
+            text = str(exc).lower()
+            if not snapshot and not ("unable to open" in text or "readonly" in text):
+                # e.g. "locked": a snapshot would not wait for the writer and might read half of it
+                raise StoreError(f"cannot read {where}: {exc}; try again when no other program writes it") from None
+            last = exc
+            continue
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _damaged(where, exc) from None
+        break
+    else:
+        raise StoreError(f"cannot read {where}: {last}; check that the file can be read") from None
+    try:
+        version = check_version(conn, where)
+        # Tables a version before this one lacks read as empty: temporary ones, this connection only.
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                if "CREATE TABLE" in statement:
+                    conn.execute(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        conn.execute("PRAGMA query_only=ON")
+    except StoreError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _damaged(where, exc) from None
+    note = None
+    wal = path.with_name(path.name + "-wal")
+    if snapshot and wal.exists() and wal.stat().st_size > 0:
+        note = (
+            f"{wal} holds the newest changes, which SQLite reads only where it may write its index "
+            f"beside them; what is shown is {where} without them. Copy both files to a writable folder to see them"
+        )
+    return conn, ReadOnlyOpen(snapshot=snapshot, note=note)
 
 
 def _damaged(where: str, exc: BaseException) -> StoreError:
@@ -146,13 +257,20 @@ class SessionStore:
     deleted automatically. Damage found later, while reading, also raises :class:`StoreError`.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
         #: After a deletion: whether the write-ahead log was emptied into the file, so the deleted
         #: rows are gone from the ``-wal`` file as well (False while another program - a running
         #: game - holds a read open; the next checkpoint finishes the job). None before any deletion.
         self.wal_purged: bool | None = None
-        self._conn = connect(self.path)
+        #: Opened for reading only (see :func:`connect_read_only`): never created, upgraded or written.
+        self.read_only = read_only
+        #: For a read-only store: how it was opened (a snapshot, and anything worth saying); else None.
+        self.opened: ReadOnlyOpen | None = None
+        if read_only:
+            self._conn, self.opened = connect_read_only(self.path)
+        else:
+            self._conn = connect(self.path)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -229,9 +347,12 @@ class SessionStore:
 
     def get_session(self, session_id: int) -> dict[str, Any] | None:
         """One session (None if there is none): the :meth:`list_sessions` fields plus ``summary``
-        (dict, ``{}`` until finished), ``events_by_kind`` (kind -> count) and ``duration_s``
-        (seconds on the host monotonic clock from start to finish; for a session that never
-        finished, to its newest stored sample or event; None if it has none) and ``fitness``:
+        (dict, ``{}`` until finished), ``events_by_kind`` (kind -> count), ``session_s`` (the
+        session's length, the one definition every command uses: seconds on the host monotonic
+        clock from its start, the level chosen, to its end, the results shown or the game left,
+        so calibration and pauses count; for a session that never finished, to its newest stored
+        sample or event; None if it has none; the summary's ``played_s`` is the play within it,
+        see :mod:`game.sessions.report`) and ``fitness``:
         None without fitness readings, else ``readings`` (count), ``sources`` (device ids),
         ``distance_m`` (metres covered in the session, from the devices' running totals, or
         None) and per quantity (``speed_mps`` m/s, ``cadence_spm`` steps/min, ``cadence_rpm``
@@ -261,7 +382,7 @@ class SessionStore:
                 "UNION ALL SELECT max(t_ns) FROM events WHERE session_id=?1)",
                 (session_id,),
             ).fetchone()[0]
-        out["duration_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
+        out["session_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
         out["fitness"] = self._fitness_summary(session_id) if out["samples"].get("fitness") else None
         return out
 

@@ -159,7 +159,7 @@ def test_a_registered_mode_plays_headless_from_menu_to_results(tap_mode: Path, c
     assert detail is not None
     summary = detail["summary"]
     assert summary["mode"] == "tap" and summary["taps"] >= 1 and summary["score"] == 10 * summary["taps"]
-    assert summary["completed"] is True and summary["duration_s"] == pytest.approx(2.0, abs=0.05)
+    assert summary["completed"] is True and summary["played_s"] == pytest.approx(2.0, abs=0.05)
 
 
 def test_the_command_line_lists_and_describes_a_registered_mode(tap_mode: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -64,7 +64,7 @@ def test_killed_writer_loses_at_most_the_last_second(tmp_path: Path) -> None:
         # The running totals were committed with the rows, so they agree with them exactly.
         assert row["samples"] == {kind: len(ts) for kind, ts in stored.items()}
         detail = store.get_session(session_id)
-        assert detail is not None and detail["duration_s"] is not None and detail["duration_s"] > 1.0
+        assert detail is not None and detail["session_s"] is not None and detail["session_s"] > 1.0
     for kind in ("imu", "pose", "hr"):
         assert expect[kind], kind
         missing = expect[kind] - set(stored[kind])

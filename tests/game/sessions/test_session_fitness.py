@@ -159,7 +159,7 @@ def test_detail_and_report_show_fitness_only_when_present(tmp_path: Path) -> Non
     assert plain_detail["fitness"] is None and "fitness" not in plain_detail["samples"]
     text = format_session_detail(detail)
     assert "fitness=3" in text
-    [fitness_line] = [line for line in text.splitlines() if line.startswith("fitness ")]
+    [fitness_line] = [line for line in text.splitlines() if line.strip().startswith("fitness ")]
     assert "3 readings" in fitness_line and "ftms:treadmill" in fitness_line and "distance 0.00 km" in fitness_line
     assert "speed avg 2.5 / max 3.0 m/s" in fitness_line and "power avg 150 / max 150 W" in fitness_line
     assert "fitness" not in format_session_detail(plain_detail)
@@ -179,7 +179,7 @@ def test_unfinished_session_duration_counts_fitness_readings(tmp_path: Path) -> 
     conn.close()
     with SessionStore(db) as store:
         detail = store.get_session(sid)
-    assert detail is not None and detail["duration_s"] == 7.0
+    assert detail is not None and detail["session_s"] == 7.0
 
 
 def test_fitness_table_layout(tmp_path: Path) -> None:
@@ -212,7 +212,7 @@ def test_version_1_file_is_upgraded_in_place_keeping_its_data(tmp_path: Path) ->
         assert [h["bpm"] for h in store.iter_samples(1, "hr")] == [120, 121]
         assert store.events(1) == [{"t_ns": 2500, "kind": "jump", "data": {"height_m": 0.3}}]
         detail = store.get_session(1)
-        assert detail is not None and detail["duration_s"] == 300.0 and detail["fitness"] is None
+        assert detail is not None and detail["session_s"] == 300.0 and detail["fitness"] is None
         assert store.integrity_ok()
     conn = sqlite3.connect(db)
     try:

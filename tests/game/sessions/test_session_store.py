@@ -84,7 +84,7 @@ def test_list_and_show_fields(tmp_path: Path) -> None:
         assert d is not None
         assert d["summary"] == {"completed": True}
         assert d["events_by_kind"] == {"device_status": 1, "jump": 1}
-        assert d["duration_s"] is not None and d["duration_s"] >= 0
+        assert d["session_s"] is not None and d["session_s"] >= 0
         assert store.get_session(999) is None
 
 
@@ -217,6 +217,6 @@ def test_report_text_and_json(tmp_path: Path) -> None:
     assert "owl" in lines[2] and "(not finished)" in lines[2] and str(killed_id) in lines[2]
     assert format_sessions_table([]).startswith("no sessions")
     text = format_session_detail(detail)
-    assert "fox" in text and "jump 1" in text and "completed: True" in text and "hr=2" in text
+    assert "fox" in text and "jump 1" in text and "completed       yes" in text and "True" not in text and "hr=2" in text
     exported = json.loads(json.dumps(to_jsonable(sample)))
     assert np.array_equal(np.array(exported["acc_g"], dtype=np.float32), sample["acc_g"])

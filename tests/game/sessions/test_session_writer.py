@@ -160,7 +160,7 @@ def test_flushes_on_real_time_even_with_a_manual_clock(tmp_path: Path) -> None:
     w.finish(10, {})
     with SessionStore(db) as store:
         row = store.get_session(sid)
-        assert row is not None and row["duration_s"] == 90.0
+        assert row is not None and row["session_s"] == 90.0
 
 
 class Medal(enum.Enum):
