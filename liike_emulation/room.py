@@ -90,3 +90,16 @@ def class_room(n: int = 24) -> Callable[[EmulatedWorld], Awaitable[None]]:
             )
 
     return setup
+
+
+#: Straps of the classroom part of :func:`emulated_room`: a PE class of 30.
+CLASS_SIZE = 30
+
+
+async def emulated_room(world: EmulatedWorld) -> None:
+    """The room every hidden ``--emulate`` flag shows, so that ``liike sensors scan``,
+    ``monitor``, ``allow --from-scan``, ``play`` and ``class`` all see the same devices: the
+    sensors of :func:`demo_room` and a class of :data:`CLASS_SIZE` broadcasting straps
+    (:func:`class_room`, the last one not worn)."""
+    await demo_room(world)
+    await class_room(CLASS_SIZE)(world)

@@ -127,9 +127,12 @@ def run_class(
     pygame.display.set_caption("Liike: class heart rates")
     try:
         app = App(ctx, ClassScene(ctx, board), SensorBus(), [BleSource(sensors, backends=backends)])
-        app.run(screen)
+        stats = app.run(screen)
         if screenshot:
             pygame.image.save(pygame.display.get_surface() or screen, screenshot)
     finally:
         pygame.display.quit()
-    return board.summary()
+    summary = board.summary()
+    if stats.interrupted:
+        summary["interrupted"] = True  # the command exits 130; not part of the summary it prints
+    return summary

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from game.cli import analyze, classroom, levels, play, pose, sensors, sessions
+from game.cli.common import EXIT_BAD_INPUT
 
 #: Command modules in the order ``liike --help`` lists them; each has ``register(subparsers)``.
 COMMANDS = (play, levels, pose, classroom, sensors, analyze, sessions)
@@ -44,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="liike: %(message)s", stream=sys.stderr)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse has explained
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if args.run is None:
         parser.print_help()
         return 0

@@ -5,9 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import signal
-from pathlib import Path
+import sys
 
-from game.cli.common import emulation_missing, fail, positive, positive_seconds, raise_keyboard_interrupt, window_size
+from game.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_UNAVAILABLE,
+    emulation_missing,
+    fail,
+    positive,
+    positive_seconds,
+    raise_keyboard_interrupt,
+    window_size,
+)
+from game.cli.sensors import add_emulate_flag, add_sensors_flag
 from game.engine.config import AppConfig
 
 
@@ -19,9 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "moderate-to-vigorous activity on one screen. Straps allowed with --broadcast need "
         "no connection.",
     )
-    klass.add_argument(
-        "--sensors", type=Path, metavar="FILE", help="allow-list (default: sensors.yaml in the user config folder)"
-    )
+    add_sensors_flag(klass)
     klass.add_argument(
         "--age",
         type=positive("years"),
@@ -41,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     klass.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
     klass.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
     klass.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
-    klass.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
+    add_emulate_flag(klass)
     klass.set_defaults(run=cmd_class)
 
 
@@ -60,19 +68,24 @@ def cmd_class(args: argparse.Namespace) -> int:
     except allowlist.AllowListError as exc:
         return fail(str(exc))
     backends = None
-    if args.emulate_ble:
+    if args.emulate:
         try:
-            from liike_emulation.room import EmulatedBackends, class_addresses, class_room
+            from liike_emulation.room import CLASS_SIZE, EmulatedBackends, class_addresses, emulated_room
         except ImportError:
-            return fail(emulation_missing("--emulate-ble"))
+            return fail(emulation_missing("--emulate"))
         if not sensors:
-            sensors = [allowlist.AllowedSensor(a, f"Strap {i + 1}", mode="broadcast") for i, a in enumerate(class_addresses(24))]
-        backends = EmulatedBackends(class_room(24))
+            sensors = [
+                allowlist.AllowedSensor(a, f"Strap {i + 1}", mode="broadcast") for i, a in enumerate(class_addresses(CLASS_SIZE))
+            ]
+        backends = EmulatedBackends(emulated_room)
+    warning = allowlist.connect_overflow(sensors)
+    if warning is not None:
+        print(f"liike: warning: {warning}", file=sys.stderr)
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_class(config, sensors, profile, backends, screenshot=args.screenshot)
     except NoDisplayError as exc:
-        return fail(str(exc))
+        return fail(str(exc), EXIT_UNAVAILABLE)
     print(json.dumps(summary))
-    return 0
+    return EXIT_INTERRUPTED if summary.pop("interrupted", False) else 0

@@ -22,6 +22,8 @@ import math
 import sys
 from collections.abc import Callable
 
+from game.engine.stop import StopRequested as Stop
+
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_BAD_INPUT = 2
@@ -33,10 +35,6 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     """Print ``liike: MESSAGE`` on stderr and return ``code`` for the command to exit with."""
     print(f"liike: {message}", file=sys.stderr)
     return code
-
-
-class Stop(KeyboardInterrupt):
-    """A requested stop (SIGTERM): ends a run like Ctrl-C, but it is not an interruption."""
 
 
 def raise_keyboard_interrupt(signum: int, frame: object) -> None:

@@ -8,7 +8,17 @@ import signal
 import sys
 from pathlib import Path
 
-from game.cli.common import emulation_missing, fail, positive_seconds, raise_keyboard_interrupt, window_size
+from game.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_PARTIAL,
+    EXIT_UNAVAILABLE,
+    emulation_missing,
+    fail,
+    positive_seconds,
+    raise_keyboard_interrupt,
+    window_size,
+)
+from game.cli.sensors import add_emulate_flag, add_sensors_flag
 from game.engine.config import INPUTS, AppConfig
 from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
 from game.engine.sources import EmulatedBle
@@ -46,10 +56,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
-    play.add_argument(
-        "--sensors", type=Path, metavar="FILE", help="Bluetooth allow-list (default: sensors.yaml in the user config folder)"
-    )
-    play.add_argument("--emulate-ble", action="store_true", help=argparse.SUPPRESS)
+    add_sensors_flag(play)
+    add_emulate_flag(play)
     play.set_defaults(run=cmd_play)
 
 
@@ -100,11 +108,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     except LevelError as exc:
         return fail(str(exc))
     emulated = None
-    if args.emulate_ble:
+    if config.input in ("ble", "auto"):
+        code = _check_allow_list(config)
+        if code is not None:
+            return code
+    if args.emulate:
         try:
             emulated = _emulated_room()
         except ImportError:
-            return fail(emulation_missing("--emulate-ble"))
+            return fail(emulation_missing("--emulate"))
 
     from game.engine.app import NoDisplayError
     from game.engine.run import run_game
@@ -125,9 +137,31 @@ def cmd_play(args: argparse.Namespace) -> int:
     try:
         result = run_game(config, mode, levels, emulated)
     except NoDisplayError as exc:
-        return fail(str(exc))
+        return fail(str(exc), EXIT_UNAVAILABLE)
     print(json.dumps(result))
+    if result.get("interrupted"):
+        return EXIT_INTERRUPTED
+    if result.get("store_error"):
+        return fail(f"the session was not stored in full: {result['store_error']}", EXIT_PARTIAL)
     return 0
+
+
+def _check_allow_list(config: AppConfig) -> int | None:
+    """A broken allow-list ends the command (exit 2) as in every other command; a list with
+    more connections than an adapter holds is warned about."""
+    from sensors.ble import allowlist
+
+    try:
+        sensors = allowlist.load(config.sensors_file)
+    except allowlist.AllowListError as exc:
+        if config.input == "ble":
+            return fail(f"{exc} (fix it, or play with --input keyboard)")
+        print(f"liike: Bluetooth sensors are off: {exc}", file=sys.stderr)
+        return None
+    warning = allowlist.connect_overflow(sensors)
+    if warning is not None:
+        print(f"liike: warning: {warning}", file=sys.stderr)
+    return None
 
 
 def _emulated_room() -> EmulatedBle:

@@ -18,6 +18,7 @@ import pygame
 
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
+from game.engine.stop import StopRequested
 from game.input.keyboard import key_name
 from game.scenes.base import Scene, Transition
 from game.scenes.play import PlayScene
@@ -32,6 +33,7 @@ class RunStats:
     frames: int = 0
     seconds: float = 0.0
     work_ms: list[float] = field(default_factory=list)
+    interrupted: bool = False  # ended by Ctrl-C (not by --seconds, the window or a requested stop)
 
     def summary(self) -> dict[str, Any]:
         work = np.asarray(self.work_ms) if self.work_ms else np.zeros(1)
@@ -188,8 +190,9 @@ class App:
                 if cfg.seconds is not None and time.perf_counter() - t_start >= cfg.seconds:
                     break
                 clock.tick(cfg.fps_cap)
-        except KeyboardInterrupt:
-            pass  # Ctrl-C ends the run like closing the window: the session is saved below
+        except KeyboardInterrupt as exc:
+            # Ctrl-C ends the run like closing the window: the session is saved below.
+            self.stats.interrupted = not isinstance(exc, StopRequested)
         finally:
             self.stats.seconds = time.perf_counter() - t_start
             self.pump_sensors()  # what arrived since the last frame belongs to the session too

@@ -90,6 +90,7 @@ def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulate
     result["samples"] = {kind: counts.get(kind, 0) for kind in ("hr", "imu", "pose")}
     result["motion_events"] = dict(ctx.live.motion_counts)
     result["bus_dropped"] = bus.stats().dropped
+    result["interrupted"] = stats.interrupted
     if ctx.session.error:
         result["store_error"] = ctx.session.error
     return result

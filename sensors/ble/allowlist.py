@@ -190,6 +190,47 @@ def dump(sensors: list[AllowedSensor]) -> str:
     return "# Bluetooth sensors Liike may use; edit with `liike sensors allow|forget`.\n" + body
 
 
+#: Connections a typical adapter holds at once (5-7 in practice; Bluetooth Core Specification
+#: vendors' controllers; BlueZ and bleak-retry-connector assume the same order).
+CONNECTIONS_PER_ADAPTER = 7
+
+
+def looks_like_a_name(label: str) -> bool:
+    """A label that reads like a person's name: two or more capitalised words of letters
+    ("Matti Virtanen", "Anna-Liisa Mäkinen"), which a product that keeps pseudonyms only should
+    not store without asking. "Strap 7" or "fox" do not."""
+    words = label.split()
+    return len(words) >= 2 and all(
+        len(w) >= 2 and w[0].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words
+    )
+
+
+def duplicate_label(sensors: list[AllowedSensor], label: str, address: str) -> AllowedSensor | None:
+    """Another sensor that already carries ``label`` (case and outer spaces ignored)."""
+    key = label.strip().casefold()
+    return next((s for s in sensors if s.address != address and s.label and s.label.strip().casefold() == key), None)
+
+
+def connect_overflow(sensors: list[AllowedSensor], per_adapter: int = CONNECTIONS_PER_ADAPTER) -> str | None:
+    """A warning when more sensors are in connect mode on one adapter than it can hold, naming
+    how many and what to do, or None. Heart-rate straps can be read from broadcasts instead
+    (``--broadcast``), which needs no connection at all."""
+    by_adapter: dict[str, list[AllowedSensor]] = {}
+    for s in sensors:
+        if s.mode == "connect":
+            by_adapter.setdefault(s.adapter or "default adapter", []).append(s)
+    parts = [f"{len(v)} on the {k}" for k, v in by_adapter.items() if len(v) > per_adapter]
+    if not parts:
+        return None
+    straps = [s.display for v in by_adapter.values() if len(v) > per_adapter for s in v if s.placement == "chest"]
+    hint = f" ({', '.join(straps[:5])}{' ...' if len(straps) > 5 else ''})" if straps else ""
+    return (
+        f"{' and '.join(parts)} sensors in connect mode, but an adapter holds about {per_adapter} connections: "
+        f"allow chest straps with --broadcast{hint} (Polar straps broadcast their heart rate), or spread the others "
+        "over more adapters with --adapter hciN"
+    )
+
+
 def save(sensors: list[AllowedSensor], path: Path | None = None) -> Path:
     """Write atomically (a kiosk losing power mid-write keeps the old list)."""
     p = path or default_path()

@@ -96,7 +96,7 @@ def test_class_command_reads_a_room_of_broadcasting_straps(
     assert code == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     straps = summary["straps"]
-    assert len(straps) == 24
+    assert len(straps) == 30  # the emulated class (liike_emulation.room.CLASS_SIZE)
     assert sum(1 for s in straps if s["readings"] >= 1) >= 20  # broadcasts of nearly all
     assert straps[-1]["readings"] == 0  # the unworn strap sends no contact: never counted
     assert summary["hr_max_bpm"] == pytest.approx(208 - 0.7 * 12, abs=0.05)
