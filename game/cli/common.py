@@ -48,7 +48,7 @@ def window_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
     if not (320 <= w <= 7680 and 240 <= h <= 4320):
-        raise argparse.ArgumentTypeError(f"window size out of range: {text}")
+        raise argparse.ArgumentTypeError(f"window size {text} out of range: width 320-7680 and height 240-4320 pixels")
     return w, h
 
 
