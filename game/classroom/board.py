@@ -9,6 +9,7 @@ accumulated only for current readings, so a strap lying on a bench adds nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ from game.engine.freshness import HeartTally, heart_rate_current
 from sensors.ble.allowlist import AllowedSensor
 from sensors.motion.heart_zones import HeartProfile, Intensity
 from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
+
+log = logging.getLogger("liike.class")
 
 #: Bands that count as moderate-to-vigorous physical activity (MVPA), the figure PE
 #: guidelines use (Garber 2011: moderate from 40 % HRR).
@@ -31,6 +34,9 @@ class StrapState:
     contact: bool | None = None
     broadcast: bool = False
     status: DeviceStatus | None = None
+    #: The last error or disconnection with its advice, kept while the link retries (searching,
+    #: connecting) so the advice stays on the tile; cleared once the strap connects again.
+    trouble: DeviceStatus | None = None
     heart: HeartTally = field(default_factory=HeartTally)
 
     def current(self, now_ns: int) -> bool:
@@ -44,7 +50,11 @@ class StrapState:
 @dataclass(frozen=True, slots=True)
 class Tile:
     """What one tile shows. ``bpm``/``band``/``pct_max`` are None when the reading is not current;
-    ``note``: the strap's state in a few words (``"broadcast"``, ``"no contact"`` ...)."""
+    ``note``: the strap's state in a few words (``"broadcast"``, ``"no contact"`` ...), or for a
+    strap in trouble what to do about it, in full (the screen wraps and shortens it to fit the
+    tile); ``detail``: what happened, from the strap's last status message (an address, an error
+    code, the link's state now), for the details overlay beside ``note``; empty when there is
+    nothing more to say than ``note``."""
 
     label: str
     bpm: int | None
@@ -53,12 +63,29 @@ class Tile:
     mvpa_min: float
     note: str
     problem: bool
+    detail: str = ""
+
+
+def split_status(message: str) -> tuple[str, str]:
+    """A link's status message, ``NAME: what happened: Advice.`` (see
+    :class:`sensors.ble.link_errors.LinkError`), as (what happened, what to do): the advice is the
+    text from the first part that reads as a sentence (``The Bluetooth adapter holds ...``), not an
+    address or an error code (``E0:11:..``, ``CONNECTION_LIMIT_EXCEEDED_ERROR (0x09)``). Without
+    such a part, the advice is empty and what happened is the message without the name."""
+    parts = message.split(": ")
+    rest = parts[1:] if len(parts) > 1 else parts
+    for i, part in enumerate(rest):
+        word = part.split(" ", 1)[0]
+        if i > 0 and word[:1].isupper() and not word.isupper():
+            return ": ".join(rest[:i]), ": ".join(rest[i:])
+    return ": ".join(rest), ""
 
 
 class ClassBoard:
     def __init__(self, sensors: list[AllowedSensor], profile: HeartProfile) -> None:
         self.profile = profile
         self.straps = {s.address: StrapState(s) for s in sensors}
+        self._advised: set[str] = set()  # advice already written to the log (stderr): each once
 
     def ingest(self, items: Iterable[BusItem]) -> None:
         for item in items:
@@ -67,6 +94,11 @@ class ClassBoard:
                 continue
             if isinstance(item, DeviceStatus):
                 strap.status = item
+                if item.state in (DeviceState.ERROR, DeviceState.DISCONNECTED) and split_status(item.message)[1]:
+                    strap.trouble = item
+                elif item.state in (DeviceState.CONNECTED, DeviceState.STREAMING):
+                    strap.trouble = None
+                self._advise(strap, item)
             elif isinstance(item, HeartRateSample):
                 strap.contact = item.contact
                 strap.broadcast = item.broadcast
@@ -74,30 +106,47 @@ class ClassBoard:
                     strap.bpm, strap.t_ns = item.bpm, item.t_host_ns
                     strap.heart.add(item.bpm)
 
+    def _advise(self, strap: StrapState, status: DeviceStatus) -> None:
+        """Write a trouble's advice to the log once per distinct advice (the screen shows it on
+        every tile it concerns): 17 straps out of connection slots make one line, not 17."""
+        if status.state not in (DeviceState.ERROR, DeviceState.DISCONNECTED):
+            return
+        what, advice = split_status(status.message)
+        if advice and advice not in self._advised:
+            self._advised.add(advice)
+            log.warning("%s: %s (%s)", strap.sensor.display, advice, what)
+
     def tick(self, now_ns: int, dt_s: float) -> None:
         for strap in self.straps.values():
             if strap.current(now_ns):
                 assert strap.bpm is not None
                 strap.heart.spend(self.profile.intensity(strap.bpm), dt_s)
 
-    def _note(self, strap: StrapState, now_ns: int) -> tuple[str, bool]:
-        if strap.contact is False:
-            return "no contact: wet the strap", True
-        if strap.current(now_ns):
-            return ("broadcast" if strap.broadcast else "connected"), False
+    def _note(self, strap: StrapState, now_ns: int) -> tuple[str, bool, str]:
+        """(note, problem, detail) of a strap, see :class:`Tile`."""
         status = strap.status
-        if status is not None and status.state in (DeviceState.ERROR, DeviceState.DISCONNECTED):
-            text = status.message.split(": ", 1)[-1]
-            return (text if len(text) <= 40 else text[:39] + "\u2026"), True
+        now = "" if status is None else split_status(status.message)[0]
+        if strap.contact is False:
+            return "no contact: wet the strap", True, now
+        if strap.current(now_ns):
+            return ("broadcast" if strap.broadcast else "connected"), False, now
+        trouble = strap.trouble
+        if status is not None and status.state in (DeviceState.ERROR, DeviceState.DISCONNECTED) and trouble is None:
+            trouble = status
+        if trouble is not None:
+            what, advice = split_status(trouble.message)
+            if status is not None and status is not trouble:
+                what += f" (now: {now})"
+            return (advice or what), True, what
         if strap.bpm is not None:
-            return "quiet: is it worn?", True
-        return "waiting for the strap", False
+            return "quiet: is it worn?", True, now
+        return "waiting for the strap", False, now
 
     def tiles(self, now_ns: int) -> list[Tile]:
         out = []
         for strap in self.straps.values():
             current = strap.current(now_ns)
-            note, problem = self._note(strap, now_ns)
+            note, problem, detail = self._note(strap, now_ns)
             out.append(
                 Tile(
                     label=strap.sensor.display,
@@ -107,6 +156,7 @@ class ClassBoard:
                     mvpa_min=strap.mvpa_s / 60.0,
                     note=note,
                     problem=problem,
+                    detail=detail if detail != note else "",
                 )
             )
         return out

@@ -2,8 +2,9 @@
 
 Straps in ``broadcast`` mode are read from their advertisements (no connection: a whole class on
 one adapter); the others are connected. The board is a scene on the game's own app loop
-(:class:`game.engine.app.App`), drawn 20 times a second. Esc or the window's close button ends
-it; ``--seconds`` ends it by itself. The last line on stdout is a JSON summary
+(:class:`game.engine.app.App`), drawn 20 times a second. A tile's note wraps within the tile;
+Tab or D (the ``details`` action) shows every strap's full status over the board. Esc or the
+window's close button ends it; ``--seconds`` ends it by itself. The last line on stdout is a JSON summary
 (per strap: mean and max heart rate, minutes per intensity band, MVPA minutes).
 """
 
@@ -21,7 +22,7 @@ from game.engine.config import AppConfig
 from game.engine.run import build_context
 from game.input.mapper import InputFrame
 from game.render.palette import BAD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
-from game.render.text import TextCache
+from game.render.text import TextCache, wrap
 from game.scenes.base import Scene, Transition
 from sensors.ble.allowlist import AllowedSensor
 from sensors.bus import SensorBus
@@ -49,6 +50,10 @@ def grid(n: int, w: int, h: int) -> tuple[int, int]:
     return best
 
 
+#: Lines a tile gives its note (a strap's state, or the advice for a strap in trouble).
+NOTE_LINES = 3
+
+
 def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: Tile) -> None:
     colour = ZONE_COLOURS[tile.band] if tile.band is not None else PANEL
     pygame.draw.rect(screen, colour, rect.inflate(-8, -8), border_radius=10)
@@ -70,10 +75,73 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
             "midtop",
         )
     note_colour = BAD if tile.problem else (ink if tile.band is not None else MUTED)
-    text.draw(screen, tile.note, small, note_colour, inner.bottomleft, "bottomleft")
+    # The note wraps within the tile, below the heart rate, and ends in an ellipsis after a whole
+    # word when it is longer; the details overlay (Tab or D) has every strap's full text.
+    line_h = text.font(small).get_linesize()
+    room = inner.bottom - (inner.centery + big // 3) if tile.band is None else inner.bottom - (inner.centery + big)
+    lines = wrap(text.font(small), tile.note, inner.w, max(1, min(NOTE_LINES, room // line_h)))
+    top = inner.bottom - len(lines) * line_h
+    for i, line in enumerate(lines):
+        text.draw(screen, line, small, note_colour, (inner.left, top + i * line_h))
 
 
-def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> None:
+def details_lines(tiles: list[Tile]) -> list[tuple[str, bool]]:
+    """What the details overlay says, as (line, is a problem): each piece of advice once, with
+    the straps it concerns, then every strap's state in full (what happened, its link now)."""
+    out: list[tuple[str, bool]] = []
+    advice: dict[str, list[str]] = {}
+    for tile in tiles:
+        if tile.problem:
+            advice.setdefault(tile.note, []).append(tile.label)
+    if advice:
+        out.append(("What to do", False))
+        for note, labels in advice.items():
+            out.append((f"{_labels(labels)}: {note}", True))
+        out.append(("", False))
+    out.append(("Each strap", False))
+    for tile in tiles:
+        state = tile.detail if tile.problem and tile.detail else tile.note
+        if tile.detail and not tile.problem:
+            state = f"{tile.note} ({tile.detail})"
+        out.append((f"{tile.label}: {state}", tile.problem))
+    return out
+
+
+def _labels(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{len(labels)} straps ({', '.join(labels)})"
+
+
+def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> None:
+    """The details overlay over the board: every strap's full note (see :func:`details_lines`),
+    in the largest size at which it fits the screen; what does not fit even then ends in a line
+    saying how much more there is."""
+    w, h = screen.get_size()
+    shade = pygame.Surface((w, h), pygame.SRCALPHA)
+    shade.fill((*INK[:3], 235))
+    screen.blit(shade, (0, 0))
+    margin = max(12, w // 40)
+    title = max(16, h // 24)
+    text.draw(screen, "Details (Tab or D to close)", title, PAPER, (margin, margin), bold=True)
+    top = margin + title * 1.5
+    items = details_lines(tiles)
+    size = max(12, h // 30)
+    while True:
+        font = text.font(size)
+        wrapped = [(line, problem) for item, problem in items for line in (wrap(font, item, w - 3 * margin, 4) or [""])]
+        if len(wrapped) * font.get_linesize() <= h - top - margin or size <= 12:
+            break
+        size -= 1
+    line_h = font.get_linesize()
+    fits = max(1, int((h - top - margin) // line_h))
+    if len(wrapped) > fits:
+        hidden = len(wrapped) - fits + 1
+        wrapped = [*wrapped[: fits - 1], (f"... {hidden} more lines: make the window larger", False)]
+    for i, (line, problem) in enumerate(wrapped):
+        indent = 0 if line in ("What to do", "Each strap") else margin
+        text.draw(screen, line, size, BAD if problem else PAPER, (margin + indent, top + i * line_h))
+
+
+def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile], details: bool = False) -> None:
     screen.fill(INK)
     w, h = screen.get_size()
     if not tiles:
@@ -91,6 +159,12 @@ def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> No
     for i, tile in enumerate(tiles):
         r, c = divmod(i, cols)
         draw_tile(screen, text, pygame.Rect(c * tw, r * th, tw, th), tile)
+    if details:
+        draw_details(screen, text, tiles)
+    elif any(tile.problem for tile in tiles):
+        hint = "Tab or D: details"
+        size = max(12, h // 50)
+        text.draw(screen, hint, size, MUTED, (w - 4, h - 2), "bottomright")
 
 
 class ClassScene(Scene):
@@ -100,6 +174,8 @@ class ClassScene(Scene):
     def __init__(self, ctx: GameContext, board: ClassBoard) -> None:
         super().__init__(ctx)
         self.board = board
+        #: The details overlay is shown (``details``: Tab or D toggles it).
+        self.details = False
 
     def sensor_items(self, items: list[BusItem]) -> None:
         self.board.ingest(items)
@@ -107,12 +183,17 @@ class ClassScene(Scene):
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
         self.board.tick(self.ctx.clock(), dt)
+        if "details" in frame.pressed:
+            self.details = not self.details
         if "back" in frame.pressed:
+            if self.details:  # Esc closes the overlay first
+                self.details = False
+                return None
             return Transition("quit")
         return None
 
     def render(self, screen: pygame.Surface) -> None:
-        draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()))
+        draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()), self.details)
 
 
 def run_class(

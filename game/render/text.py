@@ -48,3 +48,46 @@ class TextCache:
         rect = surf.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
         target.blit(surf, rect)
         return rect
+
+
+ELLIPSIS = "\u2026"
+
+
+def wrap(font: pygame.font.Font, text: str, width: int, max_lines: int) -> list[str]:
+    """``text`` in at most ``max_lines`` lines no wider than ``width`` pixels in ``font``, broken
+    between words. What does not fit ends the last line with an ellipsis after a whole word; a
+    word wider than a line on its own (an address) is broken where the line ends."""
+    if max_lines < 1 or width < 1:
+        return []
+    lines: list[str] = []
+    words = text.split()
+    i = 0
+    while i < len(words) and len(lines) < max_lines:
+        line = words[i]
+        if font.size(line)[0] > width:  # one word wider than the line: break it
+            cut = _fits(font, line, width)
+            lines.append(line[:cut])
+            words[i] = line[cut:]
+            continue
+        i += 1
+        while i < len(words) and font.size(f"{line} {words[i]}")[0] <= width:
+            line = f"{line} {words[i]}"
+            i += 1
+        lines.append(line)
+    if i < len(words):  # more than fits: shorten the last line to end in an ellipsis after a word
+        last = lines[-1].split(" ")
+        while len(last) > 1 and font.size(" ".join(last) + ELLIPSIS)[0] > width:
+            last.pop()
+        tail = " ".join(last)
+        if font.size(tail + ELLIPSIS)[0] > width:
+            tail = tail[: _fits(font, tail + ELLIPSIS, width) - 1]
+        lines[-1] = tail.rstrip(",;:") + ELLIPSIS
+    return lines
+
+
+def _fits(font: pygame.font.Font, text: str, width: int) -> int:
+    """How many leading characters of ``text`` fit in ``width`` pixels (at least 1)."""
+    n = len(text)
+    while n > 1 and font.size(text[:n])[0] > width:
+        n -= 1
+    return n
