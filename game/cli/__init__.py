@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from game.cli import analyze, classroom, levels, play, pose, sensors, sessions
 from game.cli.common import EXIT_BAD_INPUT
+from game.cli.logs import log_repeats_once
 
 #: Command modules in the order ``liike --help`` lists them; each has ``register(subparsers)``.
 COMMANDS = (play, levels, pose, classroom, sensors, analyze, sessions)
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="liike: %(message)s", stream=sys.stderr)
+    log_repeats_once()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
