@@ -16,6 +16,7 @@ from typing import Any
 
 from game.engine.freshness import HeartTally, heart_rate_current
 from sensors.ble.allowlist import AllowedSensor
+from sensors.clock import NS_PER_S
 from sensors.motion.heart_zones import HeartProfile, Intensity
 from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
 
@@ -24,6 +25,10 @@ log = logging.getLogger("liike.class")
 #: Bands that count as moderate-to-vigorous physical activity (MVPA), the figure PE
 #: guidelines use (Garber 2011: moderate from 40 % HRR).
 MVPA_BANDS = (Intensity.MODERATE, Intensity.VIGOROUS, Intensity.NEAR_MAXIMAL)
+
+
+#: Seconds a strap stays highlighted in identify mode after it was put on or wetted.
+TOUCHED_S = 6.0
 
 
 @dataclass
@@ -38,6 +43,9 @@ class StrapState:
     #: connecting) so the advice stays on the tile; cleared once the strap connects again.
     trouble: DeviceStatus | None = None
     heart: HeartTally = field(default_factory=HeartTally)
+    #: When the strap was last put on: its first reading with skin contact, or contact again
+    #: after none (host clock, ns); what identify mode shows.
+    touched_ns: int | None = None
 
     def current(self, now_ns: int) -> bool:
         return heart_rate_current(self.bpm, self.contact, self.t_ns, now_ns)
@@ -64,6 +72,8 @@ class Tile:
     note: str
     problem: bool
     detail: str = ""
+    #: Put on (or wetted) within the last :data:`TOUCHED_S`: identify mode highlights it.
+    touched: bool = False
 
 
 def split_status(message: str) -> tuple[str, str]:
@@ -100,6 +110,8 @@ class ClassBoard:
                     strap.trouble = None
                 self._advise(strap, item)
             elif isinstance(item, HeartRateSample):
+                if item.contact is not False and item.bpm > 0 and (strap.contact is False or strap.bpm is None):
+                    strap.touched_ns = item.t_host_ns
                 strap.contact = item.contact
                 strap.broadcast = item.broadcast
                 if item.contact is not False and item.bpm > 0:
@@ -157,6 +169,7 @@ class ClassBoard:
                     note=note,
                     problem=problem,
                     detail=detail if detail != note else "",
+                    touched=strap.touched_ns is not None and now_ns - strap.touched_ns <= TOUCHED_S * NS_PER_S,
                 )
             )
         return out

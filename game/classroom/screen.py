@@ -21,7 +21,7 @@ from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.run import build_context
 from game.input.mapper import InputFrame
-from game.render.palette import BAD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
+from game.render.palette import ACCENT, BAD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
 from game.render.text import TextCache, wrap
 from game.scenes.base import Scene, Transition
 from sensors.ble.allowlist import AllowedSensor
@@ -54,9 +54,12 @@ def grid(n: int, w: int, h: int) -> tuple[int, int]:
 NOTE_LINES = 3
 
 
-def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: Tile) -> None:
+def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: Tile, identify: bool = False) -> None:
     colour = ZONE_COLOURS[tile.band] if tile.band is not None else PANEL
     pygame.draw.rect(screen, colour, rect.inflate(-8, -8), border_radius=10)
+    if identify and tile.touched:
+        # Identify mode: the strap just put on or wetted lights up, so its wearer learns its label.
+        pygame.draw.rect(screen, ACCENT, rect.inflate(-4, -4), width=max(4, rect.h // 30), border_radius=12)
     inner = rect.inflate(-24, -24)
     big = max(18, inner.h // 3)
     small = max(12, inner.h // 9)
@@ -141,7 +144,7 @@ def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> 
         text.draw(screen, line, size, BAD if problem else PAPER, (margin + indent, top + i * line_h))
 
 
-def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile], details: bool = False) -> None:
+def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile], details: bool = False, identify: bool = False) -> None:
     screen.fill(INK)
     w, h = screen.get_size()
     if not tiles:
@@ -158,7 +161,7 @@ def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile], detai
     tw, th = w // cols, h // rows
     for i, tile in enumerate(tiles):
         r, c = divmod(i, cols)
-        draw_tile(screen, text, pygame.Rect(c * tw, r * th, tw, th), tile)
+        draw_tile(screen, text, pygame.Rect(c * tw, r * th, tw, th), tile, identify)
     if details:
         draw_details(screen, text, tiles)
     elif any(tile.problem for tile in tiles):
@@ -171,9 +174,11 @@ class ClassScene(Scene):
     """The board as a scene of the game's own app loop: the loop drains the SensorBus and hands
     the items here (:meth:`sensor_items`); Esc (``back``) ends the lesson."""
 
-    def __init__(self, ctx: GameContext, board: ClassBoard) -> None:
+    def __init__(self, ctx: GameContext, board: ClassBoard, identify: bool = False) -> None:
         super().__init__(ctx)
         self.board = board
+        #: Identify mode (``liike class --identify``): a strap lights up when it is put on.
+        self.identify = identify
         #: The details overlay is shown (``details``: Tab or D toggles it).
         self.details = False
 
@@ -193,11 +198,23 @@ class ClassScene(Scene):
         return None
 
     def render(self, screen: pygame.Surface) -> None:
-        draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()), self.details)
+        draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()), self.details, self.identify)
+        if self.identify:
+            w, h = screen.get_size()
+            size = max(14, h // 36)
+            banner = self.ctx.text.render("Identify: put a strap on or wet it, and its tile lights up", size, INK, bold=True)
+            back = banner.get_rect(midbottom=(w // 2, h - 6)).inflate(24, 10)
+            pygame.draw.rect(screen, ACCENT, back, border_radius=8)
+            screen.blit(banner, banner.get_rect(center=back.center))
 
 
 def run_class(
-    config: AppConfig, sensors: list[AllowedSensor], profile: HeartProfile, backends: Any = None, screenshot: str | None = None
+    config: AppConfig,
+    sensors: list[AllowedSensor],
+    profile: HeartProfile,
+    backends: Any = None,
+    screenshot: str | None = None,
+    identify: bool = False,
 ) -> dict[str, Any]:
     """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary."""
     from sensors.ble.service import BleSource
@@ -207,7 +224,7 @@ def run_class(
     screen = open_window(config)
     pygame.display.set_caption("Liike: class heart rates")
     try:
-        app = App(ctx, ClassScene(ctx, board), SensorBus(), [BleSource(sensors, backends=backends)])
+        app = App(ctx, ClassScene(ctx, board, identify), SensorBus(), [BleSource(sensors, backends=backends)])
         stats = app.run(screen)
         if screenshot:
             pygame.image.save(pygame.display.get_surface() or screen, screenshot)

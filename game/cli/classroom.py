@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     klass.add_argument("--fullscreen", action="store_true", help="fill the screen (F11 toggles)")
     klass.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
     klass.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    klass.add_argument(
+        "--identify", action="store_true", help="light up each strap's tile as it is put on or wetted, to learn which is which"
+    )
     add_emulate_flag(klass)
     klass.set_defaults(run=cmd_class)
 
@@ -84,7 +87,7 @@ def cmd_class(args: argparse.Namespace) -> int:
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        summary = run_class(config, sensors, profile, backends, screenshot=args.screenshot)
+        summary = run_class(config, sensors, profile, backends, screenshot=args.screenshot, identify=args.identify)
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
     print(json.dumps(summary))

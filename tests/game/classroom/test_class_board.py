@@ -108,3 +108,14 @@ def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture
     path.write_text("sensors: 3\n")
     assert main(["class", "--headless", "--seconds", "1", "--sensors", str(path)]) == 2
     assert f"{path}:1: sensors: must be a list, got 3" in capsys.readouterr().err
+
+
+def test_identify_marks_a_strap_just_put_on() -> None:
+    b = board()
+    b.ingest([HeartRateSample(s_to_ns(1), A, 90, contact=False)])
+    assert not any(t.touched for t in b.tiles(s_to_ns(1)))  # lying on the bench
+    b.ingest([HeartRateSample(s_to_ns(10), A, 95, contact=True)])  # put on
+    tiles = {t.label: t for t in b.tiles(s_to_ns(12))}
+    assert tiles["Strap 1"].touched and not tiles["Strap 2"].touched
+    b.ingest([HeartRateSample(s_to_ns(13), A, 96, contact=True)])  # still on: no new touch
+    assert not b.tiles(s_to_ns(10 + 6.5))[0].touched
