@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -96,6 +97,8 @@ def log_repeats_once(every_s: float = EVERY_S) -> RepeatFilter:
         _installed.every_s = every_s
         _installed.clear()
     for handler in logging.getLogger().handlers:
-        if _installed not in handler.filters:
+        # Only the handlers that print on the terminal: a handler that collects records (a
+        # test's log capture, a file) keeps every one of them.
+        if getattr(handler, "stream", None) in (sys.stderr, sys.__stderr__) and _installed not in handler.filters:
             handler.addFilter(_installed)
     return _installed

@@ -75,16 +75,22 @@ def test_levels_and_loggers_are_told_apart(logged: tuple[logging.Logger, io.Stri
     assert len(stream.getvalue().splitlines()) == 3
 
 
-def test_installing_twice_keeps_one_filter_per_handler() -> None:
+def test_installing_twice_keeps_one_filter_per_handler(monkeypatch: pytest.MonkeyPatch) -> None:
     root = logging.getLogger()
-    handler = logging.StreamHandler(io.StringIO())
+    terminal = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    handler = logging.StreamHandler(terminal)  # as logging.basicConfig(stream=sys.stderr) makes it
+    collector = logging.StreamHandler(io.StringIO())  # a capture or a file keeps every record
     root.addHandler(handler)
+    root.addHandler(collector)
     try:
         first = log_repeats_once()
         second = log_repeats_once()
         assert first is second and handler.filters.count(first) == 1
+        assert first not in collector.filters
     finally:
         root.removeHandler(handler)
+        root.removeHandler(collector)
 
 
 def test_the_count_is_told_at_exit_for_every_logger() -> None:
