@@ -11,7 +11,8 @@ blobs in row-major (N, 3) order; pose landmarks are (33, 4) / (33, 3) float32 bl
 readings are plain REAL columns in SI-style units (m/s, steps/min, rev/min, W, m, %).
 
 Versions: 1 players, sessions, counts, hr, imu, pose, events; 2 adds ``fitness`` (treadmills,
-bikes, cadence sensors and foot pods). A store is upgraded in place when it is opened; its rows
+bikes, cadence sensors and foot pods); 3 adds ``sessions.incomplete_json`` (what a session lost
+when the store could not be written). A store is upgraded in place when it is opened; its rows
 are kept, and a Liike that only knows an older version refuses the upgraded file instead of
 writing into it.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 
 #: The newest schema this code reads and writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: ``PRAGMA application_id`` of a Liike store: the ASCII bytes "LIIK" as a big-endian int32.
 APPLICATION_ID = 0x4C49494B
@@ -142,9 +143,16 @@ _V2 = [
     "CREATE INDEX fitness_session_t ON fitness(session_id, t_host_ns)",
 ]
 
+# Version 3: a session whose rows could not all be written (a full disk, a store that turned
+# read-only) is marked so, instead of looking complete. NULL when every row was stored; else a
+# JSON object: ``reason`` ("disk full", "read-only", "locked" or the error), ``stored`` and
+# ``lost`` (readings per stream kind, and ``events``) and ``missing_from_ns`` / ``missing_to_ns``
+# (host monotonic ns: the first and last time among the lost rows, so the gap can be shown).
+_V3 = ["ALTER TABLE sessions ADD COLUMN incomplete_json TEXT"]
+
 #: Statements that bring a store from version ``v - 1`` to version ``v``. Shipped entries are
 #: never edited: files in the field were made by them; a change is a new version.
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
 
 
 def read_version(conn: sqlite3.Connection) -> int:

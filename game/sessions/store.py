@@ -12,6 +12,7 @@ import enum
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
@@ -94,11 +95,103 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, default=json_default)
 
 
-def _is_access_problem(exc: sqlite3.Error) -> bool:
-    # SQLite reports permission, read-only and bad-folder problems with these phrases; anything
-    # else from a file that opened is damage or a file that is not a database.
+#: What a store fault is, as every command names it: ``disk full``, ``read-only``, ``locked``; or
+#: None for anything else (damage, or a file that is not a database).
+FAULT_KINDS = ("disk full", "read-only", "locked")
+
+
+def fault_kind(exc: BaseException) -> str | None:
+    """``"disk full"``, ``"read-only"`` or ``"locked"`` for an SQLite error that says so (by its
+    extended error name where Python gives it, else by its text); None otherwise. A full disk is
+    never damage: nothing is wrong with the file, there is just no room for more of it."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
     text = str(exc).lower()
-    return any(k in text for k in ("unable to open", "readonly", "read-only", "locked", "busy", "disk i/o"))
+    if name == "SQLITE_FULL" or "disk is full" in text or "no space left" in text:
+        return "disk full"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM")) or "readonly" in text or "read-only" in text:
+        return "read-only"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+        return "locked"
+    return None
+
+
+def fault_message(where: str, kind: str, doing: str) -> str:
+    """One line for a store that cannot be written for ``kind`` (see :func:`fault_kind`)."""
+    if kind == "disk full":
+        return (
+            f"the disk holding {where} is full, so {doing}. Nothing is wrong with the store: "
+            "free some space (or pass --db FILE on another disk) and try again"
+        )
+    if kind == "read-only":
+        return read_only_message(where, doing)
+    return f"{where} is locked by another program, so {doing}; try again when it has finished (or pass --db FILE)"
+
+
+def _is_access_problem(exc: sqlite3.Error) -> bool:
+    # SQLite reports permission, read-only, locked, full-disk and bad-folder problems with these
+    # phrases; anything else from a file that opened is damage or a file that is not a database.
+    text = str(exc).lower()
+    return fault_kind(exc) is not None or any(k in text for k in ("unable to open", "disk i/o"))
+
+
+def shm_unwritable(path: Path) -> bool:
+    """Whether the store's ``-shm`` companion exists and cannot be opened for writing (an
+    immutable file, ``chattr +i``, refuses even root). SQLite maps that file into memory for WAL
+    and would fail, or die of SIGBUS, writing it; :func:`connect` then keeps the WAL index in
+    private memory instead (exclusive locking)."""
+    shm = path.with_name(path.name + "-shm")
+    if not shm.exists():
+        return False
+    try:
+        with open(shm, "r+b"):
+            return False
+    except OSError:
+        return True
+
+
+def shm_note(path: Path) -> str | None:
+    """One line to tell the player when :func:`connect` falls back to exclusive locking, else None."""
+    if not shm_unwritable(path):
+        return None
+    shm = path.with_name(path.name + "-shm")
+    return (
+        f"{shm} cannot be written (immutable or write-protected), so Liike saves with exclusive locking: "
+        "other programs cannot read the store while the game runs"
+    )
+
+
+_SHM_WARNED: set[str] = set()
+
+#: Free space (bytes) below which :func:`probe_writable` calls the disk full before anyone plays.
+MIN_FREE_BYTES = 1 << 20
+
+
+def probe_writable(path: Path | str) -> None:
+    """Prove that a session could be saved in the store at ``path`` (created if missing): open it,
+    take the write lock and write a row in a transaction that is rolled back, and check the disk
+    has room. Raise :class:`StoreError` with one line naming why not: read-only, locked, disk
+    full, or damaged."""
+    path = Path(path)
+    where = str(path)
+    doing = "the game could not save the session"
+    conn = connect(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO players(pseudonym, created_at) VALUES (?, ?)", ("\0liike-write-probe", utc_now_iso()))
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        kind = fault_kind(exc)
+        if kind is None:
+            raise _damaged(where, exc) from None
+        raise StoreError(fault_message(where, kind, doing)) from None
+    finally:
+        conn.close()
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return
+    if free < MIN_FREE_BYTES:
+        raise StoreError(fault_message(where, "disk full", doing))
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -121,6 +214,13 @@ def connect(path: Path | str) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {where}: {exc}; check the path and its permissions") from None
     try:
+        if shm_unwritable(path):
+            # Before the first access: SQLite then keeps the WAL index in this process's memory and
+            # never touches the -shm file (one connection at a time can use the store).
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+            if where not in _SHM_WARNED:  # once per store and process: the game connects more than once
+                _SHM_WARNED.add(where)
+                log.warning("%s", shm_note(path))
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # e.g. some network file systems: correct, but readers block the writer
             log.warning("%s: journal mode is %s, not WAL; saving may stall while the file is read", where, mode)
@@ -135,8 +235,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.close()
         if not _is_access_problem(exc):
             raise _damaged(where, exc) from None
-        if _is_read_only(exc, path):
+        kind = fault_kind(exc)
+        if kind == "read-only" or _is_read_only(exc, path):
             raise StoreError(read_only_message(where, "Liike cannot record or delete in it")) from None
+        if kind is not None:
+            raise StoreError(fault_message(where, kind, "Liike cannot record or delete in it")) from None
         raise StoreError(
             f"cannot write the session store {where}: {exc}. Check that the file and its folder are writable "
             "and that no other program holds it locked, or choose another path with --db"
@@ -271,6 +374,12 @@ class SessionStore:
             self._conn, self.opened = connect_read_only(self.path)
         else:
             self._conn = connect(self.path)
+        try:
+            columns = {r[1] for r in self._conn.execute("PRAGMA table_info(sessions)")}
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise _damaged(str(self.path), exc) from None
+        self._has_incomplete = "incomplete_json" in columns  # a version 2 store read as it is has none
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -280,6 +389,9 @@ class SessionStore:
         except sqlite3.OperationalError as exc:
             if not _is_access_problem(exc):
                 raise _damaged(str(self.path), exc) from None
+            kind = fault_kind(exc)
+            if kind is not None:
+                raise StoreError(fault_message(str(self.path), kind, "Liike cannot use it right now")) from None
             raise StoreError(f"cannot read {self.path}: {exc}; try again when no other program writes it") from None
         except sqlite3.DatabaseError as exc:
             raise _damaged(str(self.path), exc) from None
@@ -357,7 +469,8 @@ class SessionStore:
         ``distance_m`` (metres covered in the session, from the devices' running totals, or
         None) and per quantity (``speed_mps`` m/s, ``cadence_spm`` steps/min, ``cadence_rpm``
         rev/min, ``power_w`` W, ``incline_pct`` %) ``{"avg", "max"}`` over the readings that
-        carry it, or None when no device sent it."""
+        carry it, or None when no device sent it; ``incomplete``: None when every recorded row was
+        stored, else what was lost (see :mod:`game.sessions.schema`, version 3)."""
         with self._reading():
             return self._get_session(session_id)
 
@@ -384,6 +497,10 @@ class SessionStore:
             ).fetchone()[0]
         out["session_s"] = None if t_end is None else round(max(0, t_end - t0) / 1e9, 3)
         out["fitness"] = self._fitness_summary(session_id) if out["samples"].get("fitness") else None
+        out["incomplete"] = None
+        if self._has_incomplete:
+            (text,) = self._conn.execute("SELECT incomplete_json FROM sessions WHERE id=?", (session_id,)).fetchone()
+            out["incomplete"] = json.loads(text) if text else None
         return out
 
     def _fitness_summary(self, session_id: int) -> dict[str, Any] | None:
@@ -582,4 +699,7 @@ class _Tx:
         self.conn.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if not exc_type:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:  # SQLite rolls back by itself after some errors (a full disk)
+            self.conn.execute("ROLLBACK")

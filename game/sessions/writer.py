@@ -15,14 +15,14 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from game.sessions.schema import StoreError
-from game.sessions.store import connect, dumps, utc_now_iso
+from game.sessions.store import connect, dumps, fault_kind, fault_message, utc_now_iso
 from sensors.clock import ClockNs, now_ns
 from sensors.samples import BusItem, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch, PoseFrame
 
@@ -45,6 +45,13 @@ FINAL_RETRY_PAUSE_S = 0.5
 
 #: Sample types this version stores (one table each); anything else on the bus is skipped.
 STORED_TYPES = (HeartRateSample, ImuBatch, PoseFrame, FitnessSample)
+
+
+def _kind_of(row: Any) -> tuple[str, int, int]:
+    """(stream kind or ``"events"``, readings it holds, host time in ns) of a queued row."""
+    if isinstance(row, tuple):
+        return "events", 1, int(row[1])
+    return str(row.kind.value), int(row.n_values), int(row.t_host_ns)
 
 
 def _blob(a: np.ndarray | None) -> bytes | None:
@@ -75,7 +82,9 @@ class SessionWriter:
     nanoseconds for the session's start and end stamps (``t0_ns``, ``t_end_ns``).
 
     After a write failure ``error`` holds the last error message (it stays set), ``unwritten``
-    counts rows that could never be written, and ``intact`` tells whether, after ``finish()``,
+    counts rows that could never be written (``lost_counts()`` the readings in them per kind,
+    ``stored_counts()`` what is in the store), ``notice`` is a short line for the screen while
+    saving fails ("not saving: disk full"), and ``intact`` tells whether, after ``finish()``,
     everything recorded is on disk and the session row was closed.
     """
 
@@ -88,6 +97,8 @@ class SessionWriter:
         level: str | None,
         flush_interval_s: float = 0.25,
         clock: ClockNs = now_ns,
+        max_pending_rows: int = MAX_PENDING_ROWS,
+        on_connect: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         if not flush_interval_s > 0:
             raise ValueError(f"flush_interval_s must be positive, got {flush_interval_s}")
@@ -108,6 +119,14 @@ class SessionWriter:
         self._finished = False
         self._failing_since: float | None = None  # real time of the first failure in a run of them
         self._last_warning = 0.0
+        self.max_pending_rows = max_pending_rows
+        self._on_connect = on_connect  # test seam: e.g. PRAGMA max_page_count to fill the "disk"
+        #: While writes fail: "not saving: disk full" (read-only, locked, ...) for the screen; else None.
+        self.notice: str | None = None
+        self._stored: dict[str, int] = dict.fromkeys(self._counts, 0)
+        self._lost: dict[str, int] = dict.fromkeys(self._counts, 0)
+        self._lost_span: tuple[int, int] | None = None  # host ns of the first and last lost row
+        self._fault: str | None = None  # fault_kind() of the newest failure, or its text
 
     # -- game-thread side --------------------------------------------------------------------
     def start(self) -> int:
@@ -119,6 +138,8 @@ class SessionWriter:
             raise StoreError("a session needs a player pseudonym (any short name that is not the player's real name)")
         conn = connect(self.path)
         try:
+            if self._on_connect is not None:
+                self._on_connect(conn)
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT OR IGNORE INTO players(pseudonym, created_at) VALUES (?, ?)", (self.player, utc_now_iso()))
             pid = conn.execute("SELECT id FROM players WHERE pseudonym=?", (self.player,)).fetchone()[0]
@@ -130,6 +151,9 @@ class SessionWriter:
             self.session_id = int(cur.lastrowid or 0)
         except sqlite3.Error as exc:
             conn.close()  # closing rolls back the open transaction
+            kind = fault_kind(exc)
+            if kind is not None:
+                raise StoreError(fault_message(str(self.path), kind, "the session cannot be saved")) from None
             raise StoreError(f"cannot start a session in {self.path}: {exc}; check the file is writable and not in use") from None
         # The connection moves to the writer thread, which alone uses it from now on.
         self._thread = threading.Thread(target=self._run, args=(conn,), name="liike-session-writer", daemon=True)
@@ -190,6 +214,15 @@ class SessionWriter:
         Skipped items of unknown types are not counted."""
         return dict(self._counts)
 
+    def stored_counts(self) -> dict[str, int]:
+        """Readings of this session committed to the store so far, per kind as in :meth:`counts`."""
+        return dict(self._stored)
+
+    def lost_counts(self) -> dict[str, int]:
+        """Readings that were recorded but will never be stored (dropped while the store could not
+        be written, or left over at the end), per kind as in :meth:`counts`."""
+        return dict(self._lost)
+
     @property
     def intact(self) -> bool:
         """True once ``finish()`` has written every recorded row and closed the session row
@@ -222,6 +255,7 @@ class SessionWriter:
             self._loop(conn)
         except Exception as exc:  # never let the thread die silently (or take the game with it)
             self.error = f"session {self.session_id}: the writer stopped unexpectedly: {exc!r}"
+            self.notice = "not saving: store error"
             log.exception("%s", self.error)
         finally:
             conn.close()
@@ -246,10 +280,10 @@ class SessionWriter:
                     pending.append(item)
             if pending and self._write(conn, pending):
                 pending = []
-            if len(pending) > MAX_PENDING_ROWS:
-                dropped = len(pending) - MAX_PENDING_ROWS
+            if len(pending) > self.max_pending_rows:
+                dropped = len(pending) - self.max_pending_rows
+                self._drop(pending[:dropped])
                 del pending[:dropped]
-                self.unwritten += dropped
                 log.error(
                     "session %s: the store has failed for long; dropped the %d oldest unsaved rows", self.session_id, dropped
                 )
@@ -261,11 +295,20 @@ class SessionWriter:
                     if attempt + 1 < FINAL_ATTEMPTS:
                         time.sleep(FINAL_RETRY_PAUSE_S)
                 if pending:
-                    self.unwritten += len(pending)
+                    self._drop(pending)
                     self.error = f"{self.error}; {len(pending)} rows of session {self.session_id} could not be written"
                     log.error("%s", self.error)
                 self._close_session(conn, stop)
                 return
+
+    def _drop(self, rows: list[Any]) -> None:
+        """Give up on ``rows``: count them as lost, per kind and with their time span."""
+        self.unwritten += len(rows)
+        for row in rows:
+            kind, n, t = _kind_of(row)
+            self._lost[kind] += n
+            first, last = self._lost_span if self._lost_span is not None else (t, t)
+            self._lost_span = (min(first, t), max(last, t))
 
     def _write(self, conn: sqlite3.Connection, rows: list[Any]) -> bool:
         """Write ``rows`` in one transaction; True when they are done with (written, or dropped
@@ -354,13 +397,19 @@ class SessionWriter:
             if isinstance(exc, sqlite3.IntegrityError):
                 # The session row is gone (deleted while playing, e.g. a school's deletion request):
                 # these rows can never be written, and keeping them would only grow memory.
-                self.unwritten += len(rows)
+                self._drop(rows)
                 self.error = f"session {sid} was deleted from {self.path} while recording; {len(rows)} rows not saved ({exc})"
                 self._warn(self.error)
                 return True
-            self.error = f"cannot write session {sid} to {self.path}: {exc}"
+            kind = fault_kind(exc)
+            self._fault = kind or str(exc)
+            self.notice = f"not saving: {kind or 'store error'}"
+            self.error = f"cannot write session {sid} to {self.path}: {kind + ': ' if kind else ''}{exc}"
             self._warn(f"{self.error}; keeping {len(rows)} rows to retry every {self.flush_interval_s:g} s")
             return False
+        for k, v in n.items():
+            self._stored[k] += v
+        self.notice = None
         if self._failing_since is not None:
             log.warning(
                 "session %s: saving works again after %.1f s (%d rows could not be saved)",
@@ -384,10 +433,22 @@ class SessionWriter:
 
     def _close_session(self, conn: sqlite3.Connection, stop: tuple[Any, ...]) -> None:
         _, score, summary, t_end = stop
+        incomplete = None
+        if self.unwritten:  # never let a session with rows missing look complete
+            first, last = self._lost_span if self._lost_span is not None else (None, None)
+            incomplete = dumps(
+                {
+                    "reason": self._fault or "the store could not be written",
+                    "stored": self.stored_counts(),
+                    "lost": self.lost_counts(),
+                    "missing_from_ns": first,
+                    "missing_to_ns": last,
+                }
+            )
         try:
             conn.execute(
-                "UPDATE sessions SET ended_at=?, t_end_ns=?, score=?, summary_json=? WHERE id=?",
-                (utc_now_iso(), t_end, score, summary, self.session_id),
+                "UPDATE sessions SET ended_at=?, t_end_ns=?, score=?, summary_json=?, incomplete_json=? WHERE id=?",
+                (utc_now_iso(), t_end, score, summary, incomplete, self.session_id),
             )
         except sqlite3.Error as exc:
             message = f"cannot close session {self.session_id} in {self.path}: {exc}"

@@ -187,7 +187,7 @@ def test_fitness_table_layout(tmp_path: Path) -> None:
     SessionStore(db).close()
     conn = sqlite3.connect(db)
     try:
-        assert SCHEMA_VERSION == 2 and conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         cols = {name: (ctype, notnull) for _, name, ctype, notnull, _, _ in conn.execute("PRAGMA table_info(fitness)")}
         assert cols == {
             "session_id": ("INTEGER", 1),
@@ -216,7 +216,7 @@ def test_version_1_file_is_upgraded_in_place_keeping_its_data(tmp_path: Path) ->
         assert store.integrity_ok()
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("PRAGMA application_id").fetchone() == (schema.APPLICATION_ID,)
         assert conn.execute("SELECT count(*) FROM fitness").fetchone() == (0,)
     finally:
