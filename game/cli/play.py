@@ -121,13 +121,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     from game.engine.app import NoDisplayError
     from game.engine.run import run_game
     from game.sessions import StoreError, default_db_path
-    from game.sessions.store import connect
+    from game.sessions.store import probe_writable
 
     # Check the store before anyone plays: a run that cannot be saved should not start unnoticed.
     if not config.player.strip():
         return fail("--player needs a pseudonym (any short name that is not the player's real name)")
+    db = config.db if config.db is not None else default_db_path()
     try:
-        connect(config.db if config.db is not None else default_db_path()).close()
+        probe_writable(db)  # opening is not enough: a read-only or full store would play unsaved
     except StoreError as exc:
         return fail(str(exc))
 

@@ -21,6 +21,7 @@ from game.engine.context import GameContext
 from game.engine.stop import StopRequested
 from game.input.keyboard import key_name
 from game.scenes.base import Scene, Transition
+from game.scenes.hud import draw_store_notice
 from game.scenes.play import PlayScene
 from sensors.bus import SensorBus
 from sensors.source import Source
@@ -152,6 +153,8 @@ class App:
             start -= 1
         for scene in self.stack[start:]:
             scene.render(screen)
+        # Above every scene, within a flush interval of the first failed write.
+        draw_store_notice(screen, self.ctx.text, self.ctx.session.notice)
 
     def run(self, screen: pygame.Surface) -> RunStats:
         cfg = self.ctx.config

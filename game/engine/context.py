@@ -34,7 +34,16 @@ class SessionLink:
     writer: SessionWriter | None = None
     session_id: int | None = None
     error: str | None = None
+    #: Readings of the last finished session per kind: recorded (queued for the store), stored
+    #: (committed to it) and lost (given up on: a full disk, a read-only store).
     final_counts: dict[str, int] = field(default_factory=dict)
+    stored_counts: dict[str, int] = field(default_factory=dict)
+    lost_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def notice(self) -> str | None:
+        """A short line for the screen while the session cannot be saved ("not saving: disk full")."""
+        return self.writer.notice if self.writer is not None else None
 
     @property
     def active(self) -> bool:
@@ -118,6 +127,8 @@ class GameContext:
             return
         self.session.final_counts = dict(writer.counts())
         writer.finish(score, summary)
+        self.session.stored_counts = writer.stored_counts()
+        self.session.lost_counts = writer.lost_counts()
         if not writer.intact:  # rows were lost: never claim the session was saved whole
             self.session.error = writer.error or "the session was not fully saved"
         self.session.writer = None

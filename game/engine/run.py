@@ -86,8 +86,11 @@ def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulate
     summary = ctx.last_result or {}
     result["score"] = summary.get("score", 0)
     result["completed"] = bool(summary.get("completed", False))
-    counts = ctx.session.final_counts
-    result["samples"] = {kind: counts.get(kind, 0) for kind in ("hr", "imu", "pose")}
+    # What is in the store, not what was recorded: they differ when the disk filled up.
+    kinds = ("hr", "imu", "pose")
+    result["samples"] = {kind: ctx.session.stored_counts.get(kind, 0) for kind in kinds}
+    result["queued"] = {kind: ctx.session.final_counts.get(kind, 0) for kind in kinds}
+    result["lost"] = {kind: ctx.session.lost_counts.get(kind, 0) for kind in kinds}
     result["motion_events"] = dict(ctx.live.motion_counts)
     result["bus_dropped"] = bus.stats().dropped
     result["interrupted"] = stats.interrupted

@@ -83,6 +83,16 @@ def draw_hud(
     return pygame.Rect(0, 0, w, pad + box.h)
 
 
+def draw_store_notice(screen: pygame.Surface, text: TextCache, notice: str | None) -> None:
+    """A discreet line at the top centre while the session cannot be saved ("not saving: disk
+    full"): the game goes on, but the player and the teacher know. Nothing without a notice."""
+    if not notice:
+        return
+    w, h = screen.get_size()
+    pad = max(8, h // 60)
+    text.draw(screen, notice, max(12, h // 40), BAD, (w / 2, pad), "midtop")
+
+
 def draw_progress(screen: pygame.Surface, top: int, progress: float) -> None:
     """A thin bar below the panels: ``progress`` 0..1 of the round (distance, time ...)."""
     w, h = screen.get_size()
