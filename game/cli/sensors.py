@@ -32,6 +32,7 @@ from game.cli.common import (
 )
 from game.cli.common import fail as _fail
 from sensors.ble import allowlist
+from sensors.ble.discovery import ScanResult
 from sensors.ble.link_errors import AdapterMissing, BluetoothDenied, BluetoothOff, BluetoothUnavailable, classify
 from sensors.clock import NS_PER_S, now_ns
 from sensors.samples import BusItem, DeviceStatus, FitnessSample, HeartRateSample, ImuBatch
@@ -70,32 +71,41 @@ def _allowed(path: Path | None) -> dict[str, allowlist.AllowedSensor]:
 # --- scan ------------------------------------------------------------------------------------
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from sensors.ble.discovery import ScanResult, scan
+def run_scan(seconds: float, emulate: bool, note: str | None) -> list[ScanResult] | int:
+    """Scan the radio (or with ``emulate`` the emulated room) for ``seconds``: the results, or
+    the exit code after one line on stderr (no test extras, Bluetooth unavailable, Ctrl-C).
+    ``note``: what to tell the user while scanning, on stderr."""
+    from sensors.ble import discovery
 
-    factory, code = emulated_backends_or_fail(args.emulate)
+    factory, code = emulated_backends_or_fail(emulate)
     if code is not None:
         return code
-    allowed = _allowed(args.sensors)
 
     async def run() -> list[ScanResult]:
         backend = None
         if factory is not None:
             backend, _ = await factory()
         try:
-            return await scan(args.seconds, backend=backend)
+            return await discovery.scan(seconds, backend=backend)
         finally:
             if factory is not None:
                 await factory.close()
 
-    if not args.json:
-        print(f"Scanning for {args.seconds:g} s ...", file=sys.stderr)
+    if note:
+        print(note, file=sys.stderr)
     try:
-        results = asyncio.run(run())
+        return asyncio.run(run())
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - every Bluetooth failure gets its one clear line
         return _fail(str(classify(exc)), EXIT_NO_BLUETOOTH)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    allowed = _allowed(args.sensors)
+    results = run_scan(args.seconds, args.emulate, None if args.json else f"Scanning for {args.seconds:g} s ...")
+    if isinstance(results, int):
+        return results
     for r in results:
         if args.json:
             known = allowed.get(r.address.upper())

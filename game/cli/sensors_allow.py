@@ -10,15 +10,13 @@ after the operator confirms it (``--yes``): Liike keeps pseudonyms, never names.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import Any
 
-from game.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_UNAVAILABLE, fail
+from game.cli.common import EXIT_BAD_INPUT, EXIT_PARTIAL, fail
 from sensors.ble import allowlist
 from sensors.ble.allowlist import AllowedSensor
-from sensors.ble.link_errors import classify
 from sensors.config_yaml import printable_line
 
 #: Sensor kinds ``--from-scan`` allows: those that measure heart rate.
@@ -106,8 +104,7 @@ def _warn_capacity(sensors: list[AllowedSensor]) -> None:
 def _allow_from_scan(args: argparse.Namespace) -> int:
     """Allow every heart-rate sensor in range that is not listed yet, strongest signal first,
     labelled ``PREFIX N`` with numbers after the highest already used."""
-    from game.cli.sensors import emulated_backends_or_fail
-    from sensors.ble.discovery import ScanResult, scan
+    from game.cli.sensors import run_scan
 
     if args.address is not None:
         return fail("give either an ADDRESS or --from-scan, not both")
@@ -117,27 +114,10 @@ def _allow_from_scan(args: argparse.Namespace) -> int:
         current = allowlist.load(args.sensors)
     except allowlist.AllowListError as exc:
         return fail(f"{exc} (fix or delete the file first)")
-    factory, code = emulated_backends_or_fail(args.emulate)
-    if code is not None:
-        return code
-
-    async def run() -> list[ScanResult]:
-        backend = None
-        if factory is not None:
-            backend, _ = await factory()
-        try:
-            return await scan(args.seconds, backend=backend)
-        finally:
-            if factory is not None:
-                await factory.close()
-
-    print(f"Scanning for {args.seconds:g} s: wear the straps and wet their electrodes ...", file=sys.stderr)
-    try:
-        results = asyncio.run(run())
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - every Bluetooth failure gets its one clear line
-        return fail(str(classify(exc)), EXIT_UNAVAILABLE)
+    note = f"Scanning for {args.seconds:g} s: wear the straps and wet their electrodes ..."
+    results = run_scan(args.seconds, args.emulate, note)
+    if isinstance(results, int):
+        return results
     listed = {s.address for s in current}
     found = sorted(
         (r for r in results if r.kind.value in HEART_RATE_KINDS and r.address.upper() not in listed),
