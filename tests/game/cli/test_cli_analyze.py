@@ -157,3 +157,103 @@ def test_bad_rr_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "positive" in bad(capsys, "rr", str(f))
     f.write_text("800\n810\n")
     assert "at least 3" in bad(capsys, "rr", str(f))
+
+
+# Faults and hostile input (issue 18): each of these tracebacked or printed invalid JSON before.
+
+
+def strict_json(text: str) -> dict:
+    """Parse as strict JSON: Infinity and NaN are not JSON."""
+
+    def refuse(token: str) -> None:
+        raise ValueError(f"{token} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_stray_quote_making_a_huge_cell_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "quote.csv"
+    f.write_text('acc_x,acc_y,acc_z\n0,0,"1\n' + "0,0,1\n" * 30_000)  # the quote swallows 180 kB into one cell
+    msg = bad(capsys, "imu", str(f), "--rate", "100")
+    assert "line 2" in msg
+
+
+def test_a_line_longer_than_the_limit_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "long.csv"
+    f.write_text("acc_x,acc_y,acc_z\n0,0,1\n0,0," + "1" * 100_000 + "\n0,0,1\n")
+    msg = bad(capsys, "imu", str(f), "--rate", "100")
+    assert "line 3" in msg and "KiB" in msg
+
+
+@pytest.mark.parametrize("value", ["1e200", "-3e250", "1e308"])
+def test_huge_finite_acceleration_is_refused_before_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    f = tmp_path / "huge.csv"
+    rows = ["0,0,1"] * 300
+    rows[150] = f"0,{value},1"
+    f.write_text("acc_x,acc_y,acc_z\n" + "\n".join(rows) + "\n")
+    msg = bad(capsys, "imu", str(f), "--rate", "100")
+    assert "line 152" in msg and "acc_y" in msg and "200 g" in msg
+
+
+def test_huge_gyroscope_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "gyr.csv"
+    rows = ["0,0,1,0,0,0"] * 300
+    rows[7] = "0,0,1,0,0,1e300"
+    f.write_text("acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n" + "\n".join(rows) + "\n")
+    msg = bad(capsys, "imu", str(f), "--rate", "100")
+    assert "line 9" in msg and "gyr_z" in msg and "5000" in msg
+    # rad/s are converted first: 100 rad/s is 5730 deg/s
+    rows[7] = "0,0,1,0,0,100"
+    f.write_text("acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n" + "\n".join(rows) + "\n")
+    assert "5000" in bad(capsys, "imu", str(f), "--rate", "100", "--gyr-unit", "rads")
+
+
+def test_acceleration_limit_applies_after_the_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "mps2.csv"
+    f.write_text("acc_x,acc_y,acc_z\n" + "0,0,9.81\n" * 200 + "0,0,1500\n")  # 153 g: plausible in m/s^2
+    assert main(["analyze", "imu", str(f), "--rate", "100", "--acc-unit", "mps2", "--json"]) == 0
+    strict_json(capsys.readouterr().out)
+    assert "200 g" in bad(capsys, "imu", str(f), "--rate", "100")  # 1500 g is not
+
+
+def test_structured_npy_rr_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "rr.npy"
+    np.save(f, np.array([(800, 1.0), (810, 2.0), (790, 3.0)], dtype=[("rr", "i4"), ("t", "f8")]))
+    assert "numbers" in bad(capsys, "rr", str(f))
+    np.save(f, np.array([800 + 1j, 810, 790]))
+    assert "numbers" in bad(capsys, "rr", str(f))
+
+
+def test_rr_out_of_range_is_dropped_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "rr.txt"
+    f.write_text("800\n1e308\n810\n150\n790\n1e9\n800\n")
+    r = strict_json(run_json_text(capsys, "rr", str(f)))
+    assert r["intervals"] == 4 and r["dropped_out_of_range"] == 3
+    assert r["duration_s"] == pytest.approx(3.2)
+    assert 74 < r["mean_hr_bpm"] < 76
+    f.write_text("1e308\n1e308\n1e308\n1e308\n")
+    assert "200-3000 ms" in bad(capsys, "rr", str(f))
+    f.write_text("800\n810\n5000\n5000\n")
+    assert "at least 3" in bad(capsys, "rr", str(f))
+
+
+def run_json_text(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(["analyze", *argv, "--json"]) == 0
+    return capsys.readouterr().out
+
+
+def test_output_is_strict_json_for_a_single_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "one.csv"
+    f.write_text("acc_x,acc_y,acc_z\n100,-100,150\n")
+    r = strict_json(run_json_text(capsys, "imu", str(f), "--rate", "100"))
+    assert r["samples"] == 1
+    assert main(["analyze", "imu", str(f), "--rate", "100"]) == 0  # text output too
+    capsys.readouterr()
+
+
+def test_blank_rows_keep_their_line_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "blank.csv"
+    f.write_text("acc_x,acc_y,acc_z\n0,0,1\n\n,,\n0,x,1\n")
+    assert "line 5" in bad(capsys, "imu", str(f), "--rate", "100")
