@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: play lint test test-bluez bench clean
+.PHONY: play lint test fuzz test-bluez bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ lint: $(TSTAMP)
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fuzzers (tests/**/test_*_fuzz.py) with many more examples than `make test` runs; prints
+# the cases run and their outcomes by kind. FUZZ_EXAMPLES sets the number per fuzz test.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(TSTAMP)
+	LIIKE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/game/cli/test_cli_analyze_fuzz.py
 
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
 # about 15 minutes on 2 cores); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when

@@ -12,6 +12,8 @@ caller falls back to its default.
     a folder of levels, one sub-folder per game mode, used instead of the shipped ones.
 ``LIIKE_TEST_DATA``
     where the tests keep the real recordings they fetch (``tools/test_data.py``).
+``LIIKE_FUZZ_EXAMPLES``
+    how many examples each fuzz test runs (``make fuzz``; unset: the few ``make test`` runs).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ SENSORS_FILE_ENV = "LIIKE_SENSORS_FILE"
 MODELS_DIR_ENV = "LIIKE_MODELS_DIR"
 LEVELS_DIR_ENV = "LIIKE_LEVELS_DIR"
 FETCHED_DATA_ENV = "LIIKE_TEST_DATA"
+FUZZ_EXAMPLES_ENV = "LIIKE_FUZZ_EXAMPLES"
 
 
 def _path(name: str) -> Path | None:
@@ -44,3 +47,9 @@ def levels_dir_override() -> Path | None:
 
 def fetched_data_dir_override() -> Path | None:
     return _path(FETCHED_DATA_ENV)
+
+
+def fuzz_examples() -> int | None:
+    """The number of examples per fuzz test, or None when unset, blank or not a positive integer."""
+    value = os.environ.get(FUZZ_EXAMPLES_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None

@@ -298,6 +298,12 @@ def finite_or_none(value: Any) -> Any:
     return value
 
 
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable (line breaks, controls) escaped, so
+    a message quoting the file stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _num(value: Any, spec: str) -> str:
     """``value`` formatted with ``spec``, or "--" where it could not be computed (None)."""
     return "--" if value is None else format(value, spec)
@@ -356,7 +362,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         else:
             raise AnalyzeError(f"unknown kind {args.analyze_command!r}; use imu, rr or video")
     except AnalyzeError as exc:
-        print(f"liike: {exc}", file=sys.stderr)
+        print(f"liike: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     result = finite_or_none(result)
     if args.json:
