@@ -261,5 +261,5 @@ def test_blank_rows_keep_their_line_numbers(tmp_path: Path, capsys: pytest.Captu
 
 def test_a_message_quoting_the_file_stays_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "cr.csv"
-    f.write_bytes(b"0\r0\u2028\n")  # found by the fuzzer: a carriage return echoed from the header
+    f.write_bytes("0\r0\u2028\n".encode())  # found by the fuzzer: a carriage return echoed from the header
     assert "missing column" in bad(capsys, "imu", str(f), "--rate", "100")

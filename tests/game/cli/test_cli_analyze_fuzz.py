@@ -166,7 +166,7 @@ def test_fuzz_analyze_rr() -> None:
             elif kind == "bytes":
                 path.write_bytes(raw)
             else:
-                a = np.array(values, dtype=np.float64)
+                a: np.ndarray = np.array(values, dtype=np.float64)
                 if kind == "npy-structured":
                     a = np.array([(v, i) for i, v in enumerate(values)], dtype=[("rr", "f8"), ("i", "i4")])
                 elif kind == "npy-complex":
