@@ -38,7 +38,7 @@ test: lint
 FUZZ_EXAMPLES ?= 5000
 fuzz: $(TSTAMP)
 	LIIKE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
-		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/game/cli/test_cli_analyze_fuzz.py
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/game/cli/test_cli_analyze_fuzz.py tests/game/cli/test_config_files_fuzz.py
 
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
 # about 15 minutes on 2 cores); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
