@@ -108,7 +108,7 @@ def format_sessions_table(rows: list[dict[str, Any]], tz: tzinfo | None = None) 
     head = f"{'id':>5}  {'player':<14} {'mode':<8} {'level':<12} {'started':<26} {'score':>7}  samples"
     lines = [head]
     for r in rows:
-        status = "" if r["ended_at"] else "  (not finished)"
+        status = ("" if r["ended_at"] else "  (not finished)") + ("  (INCOMPLETE: rows lost)" if r.get("incomplete") else "")
         lines.append(
             f"{r['id']:>5}  {r['player'][:14]:<14} {r['mode'][:8]:<8} {(r['level'] or '-')[:12]:<12} "
             f"{local_time(r['started_at'], tz):<26} {_score(r['score']):>7}  {_samples(r['samples'])} "
@@ -170,6 +170,14 @@ def played_s(summary: dict[str, Any]) -> float | None:
     return None if value is None else float(value)
 
 
+def _incomplete_line(inc: dict[str, Any]) -> str:
+    """``INCOMPLETE: disk full; lost hr 12, imu 1200 over 41.5 s`` for a session that lost rows."""
+    lost = ", ".join(f"{k} {v}" for k, v in (inc.get("lost") or {}).items() if v)
+    first, last = inc.get("missing_from_ns"), inc.get("missing_to_ns")
+    over = f" over {(last - first) / 1e9:.1f} s" if isinstance(first, int) and isinstance(last, int) else ""
+    return f"INCOMPLETE: {inc.get('reason') or 'rows were lost'}; lost {lost or 'rows'}{over}"
+
+
 def format_session_detail(d: dict[str, Any], tz: tzinfo | None = None) -> str:
     """Lines about one session (as from ``get_session``), for people: who, what, when (local
     time), how long (``session_s`` and the ``played_s`` of its summary), whether the round was
@@ -190,6 +198,8 @@ def format_session_detail(d: dict[str, Any], tz: tzinfo | None = None) -> str:
         rows.append(("completed", _plain(summary["completed"])))
     if summary.get("reason"):
         rows.append(("ended by", str(summary["reason"])))
+    if d.get("incomplete"):
+        rows.append(("stored", _incomplete_line(d["incomplete"])))
     rows.append(("score", _score(d["score"])))
     rows.append(("samples", f"{_samples(d['samples'])}, events {d['events']}"))
     if d.get("events_by_kind"):

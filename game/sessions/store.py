@@ -449,13 +449,18 @@ class SessionStore:
         ``ended_at`` (ISO-8601 UTC; ``ended_at`` is None when the session never finished, e.g. the
         game was killed), ``score`` (None until finished), ``samples`` (``{"hr", "imu", "pose"}``,
         plus ``"fitness"`` when the session has fitness-machine readings -> individual readings;
-        an IMU batch of 10 counts 10) and ``events`` (game events). Counts come from per-session
-        running totals, never from scanning the sample tables.
+        an IMU batch of 10 counts 10), ``events`` (game events) and ``incomplete`` (True when
+        rows were lost: :meth:`get_session` says which). Counts come from per-session running
+        totals, never from scanning the sample tables.
         """
         with self._reading():
             rows = self._conn.execute(self._SELECT + " ORDER BY s.id").fetchall()
             counts = self._counts(None)
-        return [self._row(r, counts.get(r[0], {})) for r in rows]
+            incomplete: set[int] = set()
+            if self._has_incomplete:
+                query = "SELECT id FROM sessions WHERE incomplete_json IS NOT NULL"
+                incomplete = {i for (i,) in self._conn.execute(query)}
+        return [{**self._row(r, counts.get(r[0], {})), "incomplete": r[0] in incomplete} for r in rows]
 
     def get_session(self, session_id: int) -> dict[str, Any] | None:
         """One session (None if there is none): the :meth:`list_sessions` fields plus ``summary``

@@ -20,6 +20,7 @@ import pytest
 
 from game.cli import main
 from game.sessions import SessionStore, SessionWriter, StoreError
+from game.sessions.report import format_session_detail, format_sessions_table
 from game.sessions.store import fault_kind, probe_writable
 from sensors.samples import ImuBatch
 from tests.game.sessions.test_session_writer import wait_for
@@ -67,6 +68,13 @@ def test_a_full_disk_is_named_counted_and_marked_in_the_store(tmp_path: Path) ->
     assert mark is not None and mark["reason"] == "disk full"
     assert mark["stored"]["imu"] == stored["imu"] and mark["lost"]["imu"] == lost["imu"]
     assert 0 < mark["missing_from_ns"] <= mark["missing_to_ns"] == (i + 19) * 10_000_000
+    # The mark shows wherever the session is listed or shown.
+    with SessionStore(db) as store:
+        (listed,) = store.list_sessions()
+        detail = store.get_session(sid)
+    assert listed["incomplete"] is True
+    assert "(INCOMPLETE: rows lost)" in format_sessions_table([listed])
+    assert detail is not None and "INCOMPLETE: disk full; lost imu " in format_session_detail(detail)
 
 
 def test_retrying_keeps_memory_bounded_and_counts_what_it_dropped(tmp_path: Path) -> None:
