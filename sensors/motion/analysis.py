@@ -64,13 +64,17 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
     (g), the size of the body's bounce at the sensor. ``free_falls``: runs of |acc| below
     0.4 g for at least 0.12 s (jumps, drops), ``free_fall_s`` their total duration (s).
     """
-    acc = np.asarray(acc_g, dtype=np.float64)
+    # Kept in the caller's precision (the CSV reader gives float32, as ImuBatch carries it): ENMO
+    # and the intensity epochs widen to float64 per call, so nothing is copied whole here.
+    acc = np.asarray(acc_g)
     n = acc.shape[0]
     steps = StepDetector(placement, source=f"imu:{normalise_placement(placement)}")
     reps = RepCounter(source=steps.detector.source)
     orientation = OrientationTracker()
     free_fall = FreeFallDetector()
-    vertical: list[np.ndarray] = []
+    # Running sums instead of whole-recording arrays keep memory flat for long files.
+    vertical_sq_g2 = 0.0
+    enmo_sum_mg = 0.0
     events = []
     per = max(1, int(round(rate_hz)))
     for i in range(0, n, per):
@@ -85,12 +89,13 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
         )
         events += steps.update(batch)
         events += reps.update(batch)
-        vertical.append(orientation.update(batch).vertical_g)
+        vertical_g = orientation.update(batch).vertical_g
+        vertical_sq_g2 += float(np.dot(vertical_g, vertical_g))
+        enmo_sum_mg += float(enmo_mg(acc[i : i + per]).sum())
         free_fall.update(batch.times_ns(), batch.acc_g)
     events += steps.flush()
     events += reps.flush()
     free_fall.flush()
-    vert = np.concatenate(vertical) if vertical else np.zeros(0)
     step_t = [e.t_ns for e in events if e.kind == "step"]
     jumps = [
         {
@@ -102,7 +107,6 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
         if e.kind == "jump"
     ]
     table, note = cut_points_for(placement)
-    enmo = enmo_mg(acc) if n else np.zeros(0)
     return {
         "samples": n,
         "duration_s": round(n / rate_hz, 3),
@@ -114,10 +118,10 @@ def analyze_imu(acc_g: np.ndarray, gyr_dps: np.ndarray | None, rate_hz: float, p
         "jumps_detected": steps.trunk,
         "reps": reps.count,
         "rep_period_s": round(reps.period_s, 2) if reps.count and reps.period_s else None,
-        "enmo_mg_mean": round(float(enmo.mean()), 2) if n else 0.0,
+        "enmo_mg_mean": round(enmo_sum_mg / n, 2) if n else 0.0,
         "orientation_available": gyr_dps is not None,
         "vertical_acc_source": "ahrs" if gyr_dps is not None else "lowpass",
-        "vertical_acc_rms_g": round(float(np.sqrt(np.mean(vert**2))), 3) if n else 0.0,
+        "vertical_acc_rms_g": round(math.sqrt(vertical_sq_g2 / n), 3) if n else 0.0,
         "free_falls": len(free_fall.runs),
         "free_fall_s": round(sum(b - a for a, b in free_fall.runs) / NS_PER_S, 3),
         "cut_points": table.name if table is not None else None,
