@@ -1,6 +1,7 @@
 """Fuzzing the YAML files a user edits through the real commands, in-process: mutated levels
 through ``liike levels list`` and ``liike play --level FILE``, mutated allow-lists through
-``liike sensors list --sensors FILE``.
+``liike sensors list --sensors FILE``, mutated key and motion bindings through the loader the
+game starts with (no command takes another bindings file).
 
 Every case must end with exit 0, or exit 2 and ``liike:`` lines naming the file, never a
 traceback; a level that loads must have a title that can be drawn. ``make fuzz`` runs many more
@@ -21,12 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.cli import main
+from game.input.bindings import DEFAULT_BINDINGS, BindingsError, load_bindings
 from game.render.text import TextCache
 from sensors.settings import fuzz_examples
 
 FUZZ = settings(max_examples=fuzz_examples() or 40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 LEVEL = (Path(__file__).resolve().parents[3] / "levels" / "runner" / "meadow.yaml").read_text(encoding="utf-8")
+BINDINGS = DEFAULT_BINDINGS.read_text(encoding="utf-8")
 ALLOW_LIST = """sensors:
   - address: "A0:9E:1A:12:34:56"
     label: "Strap 1"
@@ -115,6 +118,21 @@ def test_mutated_allow_lists_read_or_are_named(text: str) -> None:
         if code == 0:
             rows = json.loads(out)
             assert all({"address", "label", "mode", "placement", "adapter"} == row.keys() for row in rows)
+
+
+@FUZZ
+@given(text=mutated(BINDINGS))
+def test_mutated_bindings_load_or_are_named(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bindings.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            bindings = load_bindings(path)
+        except BindingsError as exc:
+            message = str(exc)
+            assert message.splitlines() == [message] and message.startswith(str(path)), message
+        else:
+            assert all(a.name for a in bindings.actions.values()) and bindings.crouch_release < bindings.crouch_hold
 
 
 @contextlib.contextmanager
