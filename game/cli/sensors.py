@@ -109,8 +109,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for r in results:
         if args.json:
             known = allowed.get(r.address.upper())
-            row = {"address": r.address.upper(), "label": known.label if known else None, **r.as_dict()}
-            row["address"] = r.address.upper()
+            row = {**r.as_dict(), "address": r.address.upper(), "label": known.label if known else None}
             print(json.dumps({**row, "allowed": known is not None}), flush=True)
     if not args.json:
         if not results:
