@@ -30,6 +30,9 @@ class MotionEvent:
       arm lengths per second.
     - ``"arm_swing"``: a double-pole arm swing, both hands passing the hips on the way down;
       mean hand speed in trunk lengths per second.
+    - ``"sidestep_left"`` / ``"sidestep_right"``: the hips arriving a side step away from the
+      player's home position, to the player's own left / right; the offset reached, in
+      standing hip heights (positive). The held position is :attr:`MotionState.side`.
 
     ``confidence``: 0..1.
     ``source``: the stream the event was recognised from (``"pose"``, ``"imu:chest"`` ...).
@@ -52,6 +55,9 @@ class MotionState:
     to landing).
     ``lean``: lateral lean -1 (left) .. 1 (right).
     ``arms_up``: both hands are above about eye level (pose only; False when pose is not fresh).
+    ``side``: where the hips are across the floor relative to the player's home position, in
+    standing hip heights, + towards the player's own right (pose only; 0 when pose is not fresh).
+    A side step of one shoulder width reads about 0.5.
     """
 
     t_ns: int = 0
@@ -60,3 +66,4 @@ class MotionState:
     airborne: bool = False
     lean: float = 0.0
     arms_up: bool = False
+    side: float = 0.0

@@ -473,6 +473,101 @@ class PoseSquatDetector:
         return out
 
 
+class PoseSideDetector:
+    """Side steps: where the hips stand across the floor, relative to the player's home spot.
+
+    ``side`` = (mid-hip x - home x) / standing hip height, signed so that + is towards the
+    player's own right (:attr:`PoseFeatures.right_dir`), so it holds for a mirrored picture.
+    A step of one shoulder width moves the hips about 0.49 standing hip heights (Winter's
+    segment proportions: biacromial breadth 0.259 H, hip height 0.530 H; Winter DA,
+    Biomechanics and Motor Control of Human Movement, 4th ed. 2009, fig. 4.1), so ``on`` = 0.25
+    is half such a step, well above the hips' sway while standing or jogging on the spot
+    (a few centimetres, < 0.05) and a lateral trunk lean (the hips move the other way, less).
+
+    Home is the first usable position, then follows the hips while they are near it (within
+    ``off``) with time constant ``home_tau_s`` (camera drift, a shuffle), and with the slow
+    ``away_tau_s`` while they are away, so a player who has moved for good gets a new home
+    instead of an endless side step. Events: ``sidestep_left`` / ``sidestep_right`` when
+    ``|side|`` reaches ``on`` for ``min_frames`` frames (time interpolated at the crossing),
+    magnitude the offset then (hip heights, positive); re-armed once back within ``off``.
+
+    Needs hips, knees and ankles (the unit is the standing hip height). After frames further
+    apart than :data:`MAX_FRAME_GAP_S` a player found still stepped out must come back home
+    before the next step counts; a player side-on to the camera is not read.
+    """
+
+    def __init__(
+        self,
+        baseline: StandingBaseline | None = None,
+        *,
+        on: float = 0.25,
+        off: float = 0.12,
+        min_frames: int = 2,
+        home_tau_s: float = 3.0,
+        away_tau_s: float = 20.0,
+        source: str = "pose",
+    ) -> None:
+        if not 0 < off < on:
+            raise ValueError(f"need 0 < off < on, got off={off}, on={on}")
+        self._own_baseline = baseline is None
+        self.baseline = baseline if baseline is not None else StandingBaseline()
+        self.on, self.off, self.min_frames = on, off, min_frames
+        self.home_tau_s, self.away_tau_s = home_tau_s, away_tau_s
+        self.source = source
+        self.reset()
+
+    def reset(self) -> None:
+        if self._own_baseline:
+            self.baseline.reset()
+        self.side = 0.0
+        self.home_x = math.nan
+        self._out = 0  # -1 / +1 while stepped out to the left / right, 0 at home
+        self._count = 0
+        self._last: tuple[int, float] | None = None
+
+    def update(self, item: PoseFrame | PoseFeatures) -> list[MotionEvent]:
+        f = as_features(item)
+        if self._own_baseline:
+            self.baseline.update(f)
+        if not f.legs_ok or not self.baseline.ready or math.isnan(f.right_dir) or math.isnan(f.hip_x):
+            return []
+        h0 = self.baseline.hip_height
+        if self._last is None or math.isnan(self.home_x) or f.t_ns - self._last[0] > MAX_FRAME_GAP_S * NS_PER_S:
+            if math.isnan(self.home_x):
+                self.home_x = f.hip_x
+            self.side = (f.hip_x - self.home_x) / h0 * f.right_dir
+            # Back from a gap still stepped out: that step was seen (or half seen) already.
+            self._out = 0 if abs(self.side) < self.off else (1 if self.side > 0 else -1)
+            self._count = 0
+            self._last = (f.t_ns, self.side)
+            return []
+        dt = f.t_ns - self._last[0]
+        if dt <= 0:
+            return []
+        side = (f.hip_x - self.home_x) / h0 * f.right_dir
+        tau = self.home_tau_s if abs(side) < self.off else self.away_tau_s
+        self.home_x += _ema_alpha(dt, tau) * (f.hip_x - self.home_x)
+        t_prev, s_prev = self._last
+        self.side = side
+        self._last = (f.t_ns, side)
+        events: list[MotionEvent] = []
+        if self._out == 0:
+            if abs(side) >= self.on:
+                sign = 1 if side > 0 else -1
+                self._count = self._count + sign if self._count * sign > 0 else sign
+                if abs(self._count) >= self.min_frames:
+                    self._out, self._count = sign, 0
+                    t_cross = _interp_time(t_prev, s_prev * sign, f.t_ns, side * sign, self.on)
+                    kind = "sidestep_right" if sign > 0 else "sidestep_left"
+                    conf = min(1.0, max(0.3, abs(side) / (2 * self.on)))
+                    events.append(MotionEvent(t_cross, kind, conf, abs(side), self.source))
+            else:
+                self._count = 0
+        elif abs(side) < self.off:
+            self._out = 0
+        return events
+
+
 class PoseMotionDetector:
     """Steps, jumps, squats, jumping jacks, punches, arm swings, arms up, crouch and lean from
     pose frames, sharing one standing baseline.
@@ -487,6 +582,8 @@ class PoseMotionDetector:
 
     ``lean``: lateral trunk lean -1 (player's left) .. 1 (right), the sine of the trunk's tilt
     divided by ``lean_full_scale`` (0.5: a 30 deg lean reads as 1), lightly smoothed.
+    ``side``: the hips' offset across the floor from the player's home spot
+    (:class:`PoseSideDetector`), with its side-step events.
     """
 
     #: A squat bottom within this long before a take-off is the jump's countermovement.
@@ -509,6 +606,7 @@ class PoseMotionDetector:
         self.arms = PoseArmsUpDetector(source=source)
         self.punches = PosePunchDetector(source=source)
         self.swings = PoseArmSwingDetector(source=source)
+        self.sides = PoseSideDetector(self.baseline, source=source)
         self.reset()
 
     def reset(self) -> None:
@@ -520,6 +618,7 @@ class PoseMotionDetector:
         self.arms.reset()
         self.punches.reset()
         self.swings.reset()
+        self.sides.reset()
         self.lean = 0.0
         self.last_usable_ns: int | None = None
         self._flight_spread = -math.inf  # widest leg spread seen in the current flight
@@ -563,6 +662,10 @@ class PoseMotionDetector:
     def crouch(self) -> float:
         return self.squats.crouch
 
+    @property
+    def side(self) -> float:
+        return self.sides.side
+
     def update(self, item: PoseFrame | PoseFeatures) -> list[MotionEvent]:
         f = as_features(item, self.aspect_wh)
         if f.legs_ok:
@@ -593,6 +696,7 @@ class PoseMotionDetector:
             if flight_from is None or not flight_from <= e.t_ns <= f.t_ns:  # no steps in flight
                 events.append(e)
         events.extend(self.squats.update(f))
+        events.extend(self.sides.update(f))
         trunk = self.baseline.torso_len if self.baseline.ready else self._trunk_estimate(f)
         if takeoffs and not self._jack_hop(f, trunk):
             events.extend(takeoffs)
@@ -619,6 +723,7 @@ __all__ = [
     "G_MPS2",
     "PoseJumpDetector",
     "PoseMotionDetector",
+    "PoseSideDetector",
     "PoseSquatDetector",
     "PoseStepDetector",
     "StandingBaseline",

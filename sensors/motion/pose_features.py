@@ -60,6 +60,9 @@ class PoseFeatures:
     ``lean``: sine of the trunk's lateral tilt, positive towards the player's own right,
     from the offset of the mid-shoulder point from the mid-hip point.
     ``visibility``: the lowest visibility among the leg landmarks used (0 when missing).
+    ``right_dir``: +1 when the player's own right is towards growing image x, -1 when it is
+    towards shrinking x (a mirrored picture), ``nan`` when the hips are not seen or overlap
+    (side-on to the camera), from the image positions of the right and left hips.
 
     Arms (``_l``/``_r`` = the player's left / right arm; ``nan`` when not seen):
     ``arm_raise_l/r``: height of the wrist above its shoulder (image units, up positive); when
@@ -96,6 +99,7 @@ class PoseFeatures:
     arm_ext_l: float = _NAN
     arm_ext_r: float = _NAN
     legs_spread_deg: float = _NAN
+    right_dir: float = _NAN
 
     @property
     def lower_foot_y(self) -> float:
@@ -175,7 +179,13 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
             knee_l = _angle_deg(p(L_HIP), p(L_KNEE), p(L_ANKLE))
             knee_r = _angle_deg(p(R_HIP), p(R_KNEE), p(R_ANKLE))
 
-    torso_len = lean = _NAN
+    torso_len = lean = right_dir = _NAN
+    if hips_ok:
+        hips_apart = (lm[R_HIP][0] - lm[L_HIP][0]) * aspect_wh
+        # Hips at least ~2 cm apart in the picture (0.02 of a hip height of ~0.5 picture
+        # heights): closer, the player is side-on and "right" is undefined.
+        if abs(hips_apart) >= 0.01:
+            right_dir = math.copysign(1.0, hips_apart)
     if shoulders_ok and hips_ok:
         sx = 0.5 * (lm[L_SHOULDER][0] + lm[R_SHOULDER][0]) * aspect_wh
         sy = 0.5 * (lm[L_SHOULDER][1] + lm[R_SHOULDER][1])
@@ -245,6 +255,7 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
         arm_ext_l=arm_ext[0],
         arm_ext_r=arm_ext[1],
         legs_spread_deg=spread,
+        right_dir=right_dir,
     )
 
 

@@ -40,7 +40,7 @@ class MotionTracker:
     ``feed(item)`` accepts a :class:`PoseFrame` (of ``player``), an :class:`ImuBatch`, or
     anything else (ignored) and returns the newly recognised events, oldest first.
     ``state`` is valid at the latest sample time seen: ``cadence_spm`` from the accepted steps
-    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean``/``arms_up``
+    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean``/``arms_up``/``side``
     from pose (0 / False when pose is not fresh: a trunk IMU cannot tell), ``airborne`` from the
     active source. Jumping jacks, punches, arm swings and arms up come from pose only.
 
@@ -61,6 +61,8 @@ class MotionTracker:
         "arms_up": 0.2,
         "punch": 0.1,
         "arm_swing": 0.4,
+        "sidestep_left": 0.3,
+        "sidestep_right": 0.3,
     }
 
     def __init__(
@@ -204,16 +206,22 @@ class MotionTracker:
     def state(self) -> MotionState:
         now = self._now_ns
         fresh = self.pose_fresh(now)
-        arms_up = False
+        arms_up, side = False, 0.0
         if fresh:
             airborne, crouch, lean = self.pose.airborne, self.pose.crouch, self.pose.lean
-            arms_up = self.pose.arms_up
+            arms_up, side = self.pose.arms_up, self.pose.side
         else:
             det = self.imu.get(self._active_imu) if self._active_imu is not None else None
             imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
             airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
         return MotionState(
-            t_ns=now, cadence_spm=self._cadence.cadence_spm(now), crouch=crouch, airborne=airborne, lean=lean, arms_up=arms_up
+            t_ns=now,
+            cadence_spm=self._cadence.cadence_spm(now),
+            crouch=crouch,
+            airborne=airborne,
+            lean=lean,
+            arms_up=arms_up,
+            side=side,
         )
 
 
