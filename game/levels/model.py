@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from sensors.config_yaml import ConfigModel, printable_line
+from sensors.config_yaml import ConfigModel, FieldError, printable_line
 
 SCHEMA_VERSION = 1
 """The only level schema version this code reads."""
@@ -35,6 +35,32 @@ class LevelFile(ConfigModel):
     mode: str = Field(description="The game mode that plays the level; its folder's name.")
     description: str | None = Field(default=None, description="A sentence or two for the menu.")
     difficulty: Annotated[int, Field(ge=1, le=5, description="1 (easiest) to 5 (hardest).")]
+    adaptive: bool = Field(
+        default=False,
+        description="true: the mode adapts its pace toward effort_band (game/engine/difficulty.py); false: the pace as written.",
+    )
+    effort_band: (
+        tuple[
+            Annotated[float, Field(gt=0, lt=1)],
+            Annotated[float, Field(gt=0, le=1)],
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Target intensity [low, high] in fractions of heart-rate reserve, e.g. [0.4, 0.6] (ACSM moderate); "
+        "only with adaptive: true; none: the mode's default band.",
+    )
+
+    @model_validator(mode="after")
+    def _effort_band_rules(self) -> LevelFile:
+        if self.effort_band is None:
+            return self
+        lo, hi = self.effort_band
+        if lo >= hi:
+            raise FieldError(("effort_band", 1), f"must be above the low end ({lo:g}), got {{got}}")
+        if not self.adaptive:
+            raise FieldError(("effort_band",), "is used only when the pace adapts: add 'adaptive: true' or remove effort_band")
+        return self
 
     @field_validator("name")
     @classmethod
