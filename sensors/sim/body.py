@@ -19,6 +19,11 @@ import numpy as np
 
 from sensors.motion.heart_zones import hr_max_tanaka
 
+#: VO2max (ml/kg/min) of the simulated player's fitness presets. 30 is "low", 42 "moderate" and
+#: 55 "very good" in Shvartz & Reibold's norms for men aged 30-34 (Aerobic fitness norms for
+#: males and females aged 6 to 75 years: a review, Aviat Space Environ Med 61:3-11, 1990).
+FITNESS_VO2MAX = {"low": 30.0, "typical": 42.0, "high": 55.0}
+
 
 @dataclass(frozen=True, slots=True)
 class BodyParams:
@@ -67,7 +72,9 @@ class BodyState:
 
     ``pelvis``: mid-hip position (absolute frame). ``stance_z``: where the feet stand.
     ``lift``: knee lift of the left / right leg 0..1 (jogging; a small tuck in flight).
-    ``lean_rad``: trunk forward lean. ``arm_rad``: left / right shoulder flexion (forward
+    ``lean_rad``: trunk forward lean. ``side_lean_rad``: trunk tilt in the frontal plane, about
+    the mid-hip point, positive towards the player's own right (the way a skier leans into a
+    turn). ``arm_rad``: left / right shoulder flexion (forward
     positive). ``elbow_rad``: elbow flexion; ``elbow_extra``: added per arm (left, right), for
     one-armed movements such as a punch. ``abduct_rad``: left / right shoulder abduction (arm
     raised sideways in the frontal plane: 0 by the side, pi/2 horizontal, pi straight up).
@@ -81,6 +88,7 @@ class BodyState:
     lift: tuple[float, float] = (0.0, 0.0)
     lean_rad: float = 0.0
     arm_rad: tuple[float, float] = (0.05, 0.05)
+    side_lean_rad: float = 0.0
     elbow_rad: float = 0.15
     planted: bool = True
     elbow_extra: tuple[float, float] = (0.0, 0.0)
@@ -140,6 +148,16 @@ def landmarks_abs(body: BodyParams, s: BodyState) -> np.ndarray:
     return pts
 
 
+def trunk_up(lean_rad: np.ndarray, side_lean_rad: np.ndarray) -> np.ndarray:
+    """(N, 3) unit vector from mid-hip to mid-shoulder for a forward lean and a frontal tilt
+    (rad each; the player's right is -x in the absolute frame)."""
+    up = np.stack(
+        [-np.sin(side_lean_rad) * np.cos(lean_rad), np.cos(side_lean_rad) * np.cos(lean_rad), -np.sin(lean_rad)], axis=1
+    )
+    out: np.ndarray = up / np.linalg.norm(up, axis=1, keepdims=True)
+    return out
+
+
 def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndarray:
     """(N, 33, 3) landmark positions in the absolute frame, vectorised over N postures."""
     H = body.height_m
@@ -156,55 +174,58 @@ def landmarks_abs_many(body: BodyParams, states: Sequence[BodyState]) -> np.ndar
     elbow_extra = np.array([s.elbow_extra for s in states], dtype=float)
     abduct = np.array([s.abduct_rad for s in states], dtype=float)
     stance_x = np.array([s.stance_x for s in states], dtype=float)
+    side = np.array([s.side_lean_rad for s in states], dtype=float)
     zeros = np.zeros(n)
     hw, sw = 0.191 * H / 2, 0.259 * H / 2
     foot = 0.152 * H
     drop = body.ankle_height_m * 0.85
-    for side, sign in ((0, 1.0), (1, -1.0)):  # left on +x (image right)
+    for side_i, sign in ((0, 1.0), (1, -1.0)):  # left on +x (image right)
         hip = pelvis + np.array([sign * hw, 0.0, 0.0])
-        knee, ankle = _legs(body, hip, lift[:, side], stance_z, sign * stance_x)
-        out[:, 23 + side], out[:, 25 + side], out[:, 27 + side] = hip, knee, ankle
-        out[:, 29 + side] = ankle + np.array([0.0, -drop, 0.25 * foot])
+        knee, ankle = _legs(body, hip, lift[:, side_i], stance_z, sign * stance_x)
+        out[:, 23 + side_i], out[:, 25 + side_i], out[:, 27 + side_i] = hip, knee, ankle
+        out[:, 29 + side_i] = ankle + np.array([0.0, -drop, 0.25 * foot])
         # Plantar flexion: as the heel rises the toes stay down, then hang pointed (at most
         # _TOE_POINT_M below a flat foot) once the foot is in the air; smooth in the heel rise.
         rise = np.maximum(ankle[:, 1] - body.ankle_height_m, 0.0)
         point = _TOE_POINT_M * np.tanh(rise / _TOE_POINT_M)
-        out[:, 31 + side] = ankle + np.array([0.0, -drop, -0.72 * foot])
-        out[:, 31 + side, 1] -= point
+        out[:, 31 + side_i] = ankle + np.array([0.0, -drop, -0.72 * foot])
+        out[:, 31 + side_i, 1] -= point
 
     trunk = (0.818 - 0.530) * H
-    up = np.stack([zeros, np.cos(lean), -np.sin(lean)], axis=1)
+    up = trunk_up(lean, side)
     shoulder_c = pelvis + trunk * up
+    # The shoulder line turns with the frontal tilt: leaning right lowers the right shoulder.
+    across = np.stack([np.cos(side), np.sin(side), zeros], axis=1)
     lu, lf = (0.818 - 0.630) * H, (0.630 - 0.485) * H
-    for side, sign in ((0, 1.0), (1, -1.0)):
-        sh = shoulder_c + np.array([sign * sw, 0.0, 0.0])
-        a = arm[:, side] + lean * 0.5
+    for side_i, sign in ((0, 1.0), (1, -1.0)):
+        sh = shoulder_c + sign * sw * across
+        a = arm[:, side_i] + lean * 0.5
         # Flexion a turns the arm forward-up in the sagittal plane, abduction g sideways-up in
         # the frontal plane: at g = 0 the arm hangs as before, at g = pi it points straight up.
-        g = abduct[:, side]
+        g = abduct[:, side_i]
         sg, cg = sign * np.sin(g), np.cos(g)
         upper = np.stack([sg, -cg * np.cos(a), -np.sin(a)], axis=1)
         upper /= np.linalg.norm(upper, axis=1, keepdims=True)
         elbow = sh + lu * upper + np.stack([sign * 0.02 * H * cg, zeros, zeros], axis=1)
-        b = a + elbow_rad + elbow_extra[:, side]
+        b = a + elbow_rad + elbow_extra[:, side_i]
         direction = np.stack([sg, -cg * np.cos(b), -np.sin(b)], axis=1)
         direction /= np.linalg.norm(direction, axis=1, keepdims=True)
         wrist = elbow + lf * direction
-        out[:, 11 + side], out[:, 13 + side], out[:, 15 + side] = sh, elbow, wrist
+        out[:, 11 + side_i], out[:, 13 + side_i], out[:, 15 + side_i] = sh, elbow, wrist
         hand = 0.05 * H * direction
-        out[:, 17 + side] = wrist + hand + np.array([sign * 0.015 * H, 0.0, 0.0])  # pinky
-        out[:, 19 + side] = wrist + hand  # index
-        out[:, 21 + side] = wrist + 0.6 * hand + np.array([-sign * 0.015 * H, 0.0, 0.0])  # thumb
+        out[:, 17 + side_i] = wrist + hand + np.array([sign * 0.015 * H, 0.0, 0.0])  # pinky
+        out[:, 19 + side_i] = wrist + hand  # index
+        out[:, 21 + side_i] = wrist + 0.6 * hand + np.array([-sign * 0.015 * H, 0.0, 0.0])  # thumb
 
     nose = shoulder_c + (0.925 - 0.818) * H * up + np.array([0.0, 0.0, -0.06 * H])
     out[:, 0] = nose
     eye_y = 0.012 * H
-    for side, sign in ((0, 1.0), (1, -1.0)):
-        base = 1 + 3 * side  # 1,2,3 left eye; 4,5,6 right eye
+    for side_i, sign in ((0, 1.0), (1, -1.0)):
+        base = 1 + 3 * side_i  # 1,2,3 left eye; 4,5,6 right eye
         for k, dx in enumerate((0.012, 0.022, 0.032)):
             out[:, base + k] = nose + np.array([sign * dx * H, eye_y, 0.01 * H])
-        out[:, 7 + side] = nose + np.array([sign * 0.045 * H, eye_y * 0.5, 0.06 * H])  # ears
-        out[:, 9 + side] = nose + np.array([sign * 0.015 * H, -0.025 * H, 0.005 * H])  # mouth
+        out[:, 7 + side_i] = nose + np.array([sign * 0.045 * H, eye_y * 0.5, 0.06 * H])  # ears
+        out[:, 9 + side_i] = nose + np.array([sign * 0.015 * H, -0.025 * H, 0.005 * H])  # mouth
     return out
 
 

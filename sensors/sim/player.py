@@ -12,12 +12,12 @@ from __future__ import annotations
 import bisect
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sensors.samples import HeartRateSample, ImuBatch, PoseFrame, Sample
-from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs_many
+from sensors.sim.body import BodyParams, BodyState, Camera, landmarks_abs_many, trunk_up
 from sensors.sim.heart import HeartModel, reserve_fraction
 from sensors.sim.motions import G_MPS2, ArmWave, DoublePole, Jump, JumpingJack, Move, Punch, Squat, WideStep, ease
 from sensors.sim.script import DEFAULT_SCRIPT, Activity, Segment, parse_script
@@ -52,6 +52,20 @@ _MOVE_ACTIVITIES = {
 
 
 _LANDING_SOFTNESS = 0.3
+
+#: Steering (:meth:`SimulatedPlayer.steer`): changes of lean, sideways position and held crouch
+#: blend in over this long (s), a quick but human shift of weight.
+STEER_BLEND_S = 0.3
+#: A held crouch of 1.0 drops the pelvis by this share of standing hip height: a downhill tuck
+#: as deep as the simulated squats (0.32-0.44, :meth:`SimulatedPlayer._make`).
+CROUCH_DEPTH = 0.4
+#: Steered activities are laid out in pieces this long (s), one after another until changed.
+_STEER_PIECE_S = 30.0
+#: ``lean`` 1.0 is a 30 deg frontal tilt of the trunk: what the pose lean reads as full scale
+#: (``sensors.motion.pose_detectors``, sine of the tilt over 0.5).
+_LEAN_FULL_SIN = 0.5
+#: Farthest sideways step (m) a steer may ask for.
+MAX_SIDE_M = 1.0
 
 
 def _soft_landing(x: float) -> float:
@@ -96,9 +110,47 @@ class TruthEvent:
 
 @dataclass(frozen=True, slots=True)
 class _Placed:
+    """A segment on the timeline. ``phase0``: stride phase (rad) at ``start_s`` when jogging;
+    ``ramp_in`` / ``ramp_out``: the jog eases in at the start / out at the end (not between two
+    pieces of one steered jog, which carry on in phase)."""
+
     start_s: float
     end_s: float
     segment: Segment
+    phase0: float = 0.0
+    ramp_in: bool = True
+    ramp_out: bool = True
+
+    def window(self, t: float) -> tuple[float, float]:
+        """Seconds since the eased start and until the eased end (infinite where none)."""
+        return (t - self.start_s if self.ramp_in else math.inf, self.end_s - t if self.ramp_out else math.inf)
+
+    def phase_at(self, t: float) -> float:
+        return self.phase0 + 2 * math.pi * self.segment.cadence / 120.0 * (t - self.start_s)
+
+
+@dataclass(frozen=True, slots=True)
+class _Offsets:
+    """Steered posture on top of the activity: frontal lean -1..1 (right positive), sideways
+    position (m, the player's right positive), held crouch 0..1."""
+
+    lean: float = 0.0
+    side_m: float = 0.0
+    crouch: float = 0.0
+
+    def towards(self, other: _Offsets, f: float) -> _Offsets:
+        return _Offsets(
+            self.lean + f * (other.lean - self.lean),
+            self.side_m + f * (other.side_m - self.side_m),
+            self.crouch + f * (other.crouch - self.crouch),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _OffsetChange:
+    start_s: float
+    before: _Offsets
+    after: _Offsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +206,9 @@ class SimulatedPlayer:
         self._starts: list[float] = []
         self._moves: list[_Move] = []
         self._n_injected = 0
+        self._steered: Segment | None = None  # the steered activity, once steer() was called
+        self._rep_next_s = 0.0  # when a steered repeated movement may next start
+        self._offset_changes: list[_OffsetChange] = []
         self._heart = HeartModel(
             body.hr_rest_bpm,
             body.hr_max,
@@ -206,6 +261,56 @@ class SimulatedPlayer:
         self._imu_cache = (-1, [])
         self._pose_cache = (-1, [])
 
+    def steer(
+        self,
+        t_ns: int,
+        activity: str,
+        *,
+        cadence_spm: float | None = None,
+        rate_per_min: float | None = None,
+        lean: float = 0.0,
+        side_m: float = 0.0,
+        crouch: float = 0.0,
+    ) -> None:
+        """From ``t_ns`` on, do ``activity`` (a :class:`~sensors.sim.script.Activity` value) until
+        the next call, instead of the script: jog at ``cadence_spm`` (steps/min), repeat a movement
+        at ``rate_per_min``, or stand, idle or rest. ``lean``: frontal lean of the trunk, -1 (left)
+        .. 1 (right, a 30 deg tilt); ``side_m``: sideways position of the whole body (m, the
+        player's right positive; the feet glide, steps are not modelled); ``crouch``: a held
+        crouch, 0 .. 1 (:data:`CROUCH_DEPTH`), such as a skier's tuck.
+
+        The posture offsets blend in over :data:`STEER_BLEND_S`; a jog whose cadence changes
+        carries on in step, other changes of activity ease out the old one first (a jog in
+        ~1 s, like the script's own segment ends). Movements from :meth:`inject` still overlay
+        it. Calling it again with the same values changes nothing, so it may be called every
+        frame; meaningful changes recompute the samples not yet handed out.
+        """
+        act = Activity(activity)
+        if not -1.0 <= lean <= 1.0 or not 0.0 <= crouch <= 1.0 or not abs(side_m) <= MAX_SIDE_M:
+            raise ValueError(
+                f"steer wants lean -1..1, crouch 0..1 and |side_m| <= {MAX_SIDE_M} m; got {lean}, {crouch}, {side_m}"
+            )
+        seg = Segment(
+            act,
+            _STEER_PIECE_S,
+            cadence_spm=cadence_spm if act is Activity.JOG else None,
+            rate_per_min=rate_per_min if act in _MOVE_ACTIVITIES else None,
+        )
+        t = max((t_ns - self.t0_ns) / 1e9, self._advanced_s + 1e-6, 0.0)
+        self._extend(t + 1.0)
+        changed = False
+        target = _Offsets(lean, side_m, crouch)
+        last = self._offset_changes[-1].after if self._offset_changes else _Offsets()
+        if target != last:
+            bisect.insort(self._offset_changes, _OffsetChange(t, self._offsets_at(t), target), key=lambda c: c.start_s)
+            changed = True
+        if seg != self._steered:
+            self._cut(t, seg)
+            changed = True
+        if changed:
+            self._imu_cache = (-1, [])
+            self._pose_cache = (-1, [])
+
     def ground_truth(self) -> list[TruthEvent]:
         """What was performed up to the last ``advance_to``, in time order."""
         return list(self._truth)
@@ -244,26 +349,79 @@ class SimulatedPlayer:
         while not self._timeline or self._timeline[-1].end_s <= t:
             k = len(self._timeline)
             start = self._timeline[-1].end_s if self._timeline else 0.0
-            if k < len(self.script) or self.loop:
-                seg = self.script[k % len(self.script)]
+            if self._steered is not None:
+                # A steered activity goes on piece after piece, in step, until steered again.
+                seg = self._steered
+                prev = self._timeline[-1]
+                placed = _Placed(start, start + seg.duration_s, seg, prev.phase_at(start), ramp_in=False, ramp_out=False)
             else:
-                seg = Segment(Activity.IDLE, 3600.0)
-            placed = _Placed(start, start + seg.duration_s, seg)
-            self._timeline.append(placed)
-            self._starts.append(start)
-            if seg.activity in _MOVE_ACTIVITIES:
-                period = 60.0 / seg.rate
-                t_rep = start + 0.3
-                rep = 0
-                # Jumping jacks follow each other without a pause; other movements with a short one.
-                gap = 0.0 if seg.activity is Activity.JACK else 0.2
-                while True:
-                    move = self._make(_MOVE_ACTIVITIES[seg.activity], (11, k, rep), period)
-                    rep += 1
-                    if t_rep + move.duration_s > placed.end_s:
-                        break
-                    bisect.insort(self._moves, _Move(t_rep, move, False), key=lambda m: m.start_s)
-                    t_rep += max(period, move.duration_s + gap)
+                if k < len(self.script) or self.loop:
+                    seg = self.script[k % len(self.script)]
+                else:
+                    seg = Segment(Activity.IDLE, 3600.0)
+                placed = _Placed(start, start + seg.duration_s, seg)
+            self._place(placed, k)
+
+    def _place(self, placed: _Placed, k: int) -> None:
+        """Append ``placed`` (timeline index ``k``) and lay out its repetitions."""
+        self._timeline.append(placed)
+        self._starts.append(placed.start_s)
+        seg = placed.segment
+        if seg.activity not in _MOVE_ACTIVITIES:
+            return
+        period = 60.0 / seg.rate
+        # A steered piece carries on where the previous one's repetitions left off.
+        t_rep = placed.start_s + 0.3 if placed.ramp_in else max(self._rep_next_s, placed.start_s)
+        rep = 0
+        # Jumping jacks follow each other without a pause; other movements with a short one.
+        gap = 0.0 if seg.activity is Activity.JACK else 0.2
+        while True:
+            move = self._make(_MOVE_ACTIVITIES[seg.activity], (11, k, rep), period)
+            rep += 1
+            # Script segments fit their repetitions inside; steered pieces run on into the next.
+            if (t_rep + move.duration_s if placed.ramp_out else t_rep) > placed.end_s:
+                break
+            bisect.insort(self._moves, _Move(t_rep, move, False), key=lambda m: m.start_s)
+            t_rep += max(period, move.duration_s + gap)
+        self._rep_next_s = t_rep
+
+    def _cut(self, t: float, seg: Segment) -> None:
+        """Replace the timeline from ``t`` on with the steered segment ``seg``."""
+        i = max(0, bisect.bisect_right(self._starts, t) - 1)
+        now = self._timeline[i]
+        old = now.segment
+        in_step = old.activity is Activity.JOG and seg.activity is Activity.JOG
+        if in_step:
+            t_cut = t
+        elif old.activity is Activity.JOG:
+            # Ease the jog out (stride amplitude, then the soft-knee crouch) as a segment ends.
+            t_cut = min(t + _CROUCH_RAMP_S, now.end_s)
+        else:
+            t_cut = t
+        del self._timeline[i + 1 :], self._starts[i + 1 :]
+        # Repetitions not yet begun belong to the plan being replaced.
+        self._moves = [m for m in self._moves if m.injected or m.start_s < t]
+        head = replace(now, end_s=t_cut, ramp_out=now.ramp_out and not in_step) if t_cut > now.start_s else None
+        if head is None:
+            del self._timeline[i], self._starts[i]
+        else:
+            self._timeline[i] = head
+        # The new piece starts in step with a jog it continues, else eased in from standing.
+        phase0 = now.phase_at(t_cut) if in_step else 0.0
+        self._steered = seg
+        self._rep_next_s = t_cut
+        self._place(
+            _Placed(t_cut, t_cut + seg.duration_s, seg, phase0, ramp_in=not in_step, ramp_out=False),
+            len(self._timeline),
+        )
+
+    def _offsets_at(self, t: float) -> _Offsets:
+        changes = self._offset_changes
+        i = bisect.bisect_right(changes, t, key=lambda c: c.start_s) - 1
+        if i < 0:
+            return _Offsets()
+        c = changes[i]
+        return c.before.towards(c.after, ease(t - c.start_s, STEER_BLEND_S))
 
     def _make(self, kind: str, key: tuple[int, ...], period_s: float | None = None) -> Move:
         """A movement whose size is drawn from a generator keyed by the seed and ``key``
@@ -299,11 +457,10 @@ class SimulatedPlayer:
 
     # -- posture ---------------------------------------------------------------------------------
     def _jog(self, placed: _Placed, t: float) -> tuple[float, float]:
-        """(stride phase in rad, amplitude 0..1) of jogging at time t."""
-        f_stride = placed.segment.cadence / 120.0  # two steps per stride
+        """(stride phase in rad, amplitude 0..1) of jogging at time t (two steps per stride)."""
         # A short ramp: the first foot contact (after half a stride) is already at full height.
-        amp = ease(min(t - placed.start_s, placed.end_s - t), _RAMP_S)
-        return 2 * math.pi * f_stride * (t - placed.start_s), amp
+        amp = ease(min(placed.window(t)), _RAMP_S)
+        return placed.phase_at(t), amp
 
     def state(self, t: float) -> BodyState:
         placed = self._segment_at(t)
@@ -318,10 +475,11 @@ class SimulatedPlayer:
             # Lowest pelvis just after each foot contact (phi = k*pi), highest in the short flight
             # between steps: a bounce at step frequency around standing height.
             # The soft-knee crouch comes and goes slowly, so it reads as no step to an accelerometer.
-            crouch = _JOG_CROUCH_M * ease(min(t - placed.start_s, placed.end_s - t), _CROUCH_RAMP_S)
+            since, until = placed.window(t)
+            crouch = _JOG_CROUCH_M * ease(min(since, until), _CROUCH_RAMP_S)
             # The first stance (before any foot has landed) loads the trunk gently: no phantom step.
             step_s = 60.0 / placed.segment.cadence
-            bounce = amp * ease(t - placed.start_s - 0.5 * step_s, step_s) * _JOG_BOUNCE_M * 0.5
+            bounce = amp * ease(since - 0.5 * step_s, step_s) * _JOG_BOUNCE_M * 0.5
             rise = -crouch - bounce * math.cos(2 * phi - math.pi / 2) + (1 - amp) * breath
             # Arms swing in antiphase with their own leg, reaching their extremes at foot
             # contact: the left arm is furthest forward as the right foot lands (phi = 0) and
@@ -354,10 +512,21 @@ class SimulatedPlayer:
             abduct = (w * p.abduct[0], w * p.abduct[1])
             stance_x = p.stance_x_m
             back, lean, planted = p.back_m, p.lean_rad, p.planted
-        pelvis = (sway, self.body.hip_height_m + rise, back)
+        off = self._offsets_at(t)
+        if off.crouch > 0.0:
+            # A held crouch as a squat holds it: hips back, trunk forward, arms forward for balance.
+            drop = off.crouch * CROUCH_DEPTH * self.body.hip_height_m
+            rise -= drop
+            back += 0.45 * drop
+            lean += 0.75 * off.crouch
+            if mv is None:
+                arms = (arms[0] + 0.8 * off.crouch, arms[1] + 0.8 * off.crouch)
+        # The absolute frame's x points to the player's left.
+        pelvis = (sway - off.side_m, self.body.hip_height_m + rise, back)
         return BodyState(
             pelvis=pelvis,
             lift=lift,
+            side_lean_rad=math.asin(_LEAN_FULL_SIN * off.lean),
             lean_rad=lean,
             arm_rad=arms,
             elbow_rad=elbow,
@@ -384,12 +553,13 @@ class SimulatedPlayer:
         n = len(states)
         pelvis = np.array([st.pelvis for st in states], dtype=float)
         lean = np.array([st.lean_rad for st in states], dtype=float)
+        side = np.array([st.side_lean_rad for st in states], dtype=float)
         x_axis = np.broadcast_to(np.array([1.0, 0.0, 0.0]), (n, 3))
         if self.imu_placement in ("chest", "waist"):
-            tilt = lean if self.imu_placement == "chest" else 0.5 * lean
-            y_axis = np.stack([np.zeros(n), np.cos(tilt), -np.sin(tilt)], axis=1)
+            k = 1.0 if self.imu_placement == "chest" else 0.5
+            y_axis = trunk_up(k * lean, k * side)
             if self.imu_placement == "chest":  # sternum, ~0.2 H above the hips along the trunk
-                pos = pelvis + 0.2 * H * np.stack([np.zeros(n), np.cos(lean), -np.sin(lean)], axis=1)
+                pos = pelvis + 0.2 * H * trunk_up(lean, side)
                 pos[:, 2] -= 0.06 * H
             else:
                 pos = pelvis + np.array([0.0, 0.03 * H, 0.06 * H])
@@ -531,9 +701,13 @@ class SimulatedPlayer:
             if placed.segment.activity is not Activity.JOG:
                 continue
             half = 60.0 / placed.segment.cadence  # one step
-            m = max(1, math.floor((max(lo, placed.start_s) - placed.start_s) / half))
+            # Contacts fall where the stride phase is a multiple of pi; a piece that carries on a
+            # jog starts part-way through a step.
+            off = placed.phase0 / math.pi
+            first = 1 if placed.ramp_in else math.ceil(off - 1e-9)
+            m = max(first, math.floor((max(lo, placed.start_s) - placed.start_s) / half + off))
             while True:
-                ts = placed.start_s + m * half
+                ts = placed.start_s + (m - off) * half
                 if ts > t or ts >= placed.end_s:
                     break
                 mv = self._move_at(ts)

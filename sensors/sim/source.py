@@ -84,6 +84,26 @@ class SimulatedSource:
         with self._lock:
             self.player.inject(kind, t_ns)
 
+    def steer(
+        self,
+        t_ns: int,
+        activity: str,
+        *,
+        cadence_spm: float | None = None,
+        rate_per_min: float | None = None,
+        lean: float = 0.0,
+        side_m: float = 0.0,
+        crouch: float = 0.0,
+    ) -> None:
+        """Change what the virtual player keeps doing (thread-safe); see
+        :meth:`~sensors.sim.player.SimulatedPlayer.steer`."""
+        if self.player is None:
+            return
+        with self._lock:
+            self.player.steer(
+                t_ns, activity, cadence_spm=cadence_spm, rate_per_min=rate_per_min, lean=lean, side_m=side_m, crouch=crouch
+            )
+
     def stop(self) -> None:
         if self._thread is None or self._stop.is_set():
             return
