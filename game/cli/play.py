@@ -22,6 +22,7 @@ from game.cli.sensors import add_emulate_flag, add_sensors_flag
 from game.engine.config import INPUTS, AppConfig
 from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
 from game.engine.sources import EmulatedBle
+from sensors.sim.body import FITNESS_VO2MAX
 
 #: The mode ``liike play`` starts without ``--mode`` or a level file.
 DEFAULT_MODE = "runner"
@@ -54,6 +55,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     play.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH", help="window size (default 1280x720)")
     play.add_argument("--seed", type=int, default=0, help="seed of the simulated player")
+    play.add_argument(
+        "--sim-fitness",
+        choices=sorted(FITNESS_VO2MAX),
+        default="typical",
+        help="fitness of the simulated player, VO2max in ml/kg/min: "
+        + ", ".join(f"{k} {v:g}" for k, v in sorted(FITNESS_VO2MAX.items())),
+    )
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
     add_sensors_flag(play)
@@ -92,6 +100,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         player=args.player,
         size=args.size,
         seed=args.seed,
+        sim_fitness=args.sim_fitness,
         camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera),
         model=args.model,
         sensors_file=args.sensors,

@@ -20,6 +20,7 @@ class AppConfig:
     player: str = "player"
     size: tuple[int, int] = (1280, 720)
     seed: int = 0
+    sim_fitness: str = "typical"  # the simulated player's fitness: a sensors.sim.FITNESS_VO2MAX key
     camera: int | str | None = None  # webcam index or a video file standing in for one
     model: str = "lite"  # pose model: lite, full or a path
     sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder

@@ -22,6 +22,12 @@ log = logging.getLogger("liike.game")
 #: Asks the simulated player to perform a movement ("jump" / "squat") at a host time (ns).
 Autopilot = Callable[[str, int], None]
 
+#: Changes what the simulated player keeps doing from a host time (ns) on: an activity
+#: ("jog", "idle", "pole" ...) with keywords ``cadence_spm``, ``rate_per_min``, ``lean``, ``side_m``
+#: and ``crouch`` (:meth:`sensors.sim.SimulatedSource.steer`). Calling it with unchanged values
+#: is cheap, so an autopilot may call it every frame.
+Steer = Callable[..., None]
+
 #: The newest camera frame (an object with a BGR ``image``), for showing the player to themself.
 #: Frames are only ever drawn on screen, never written anywhere.
 Preview = Callable[[], Any]
@@ -63,6 +69,7 @@ class GameContext:
         clock: ClockNs = now_ns,
         input_label: str = "keyboard",
         preview: Preview | None = None,
+        steer: Steer | None = None,
     ) -> None:
         self.config = config
         self.mapper = mapper
@@ -71,6 +78,7 @@ class GameContext:
         self.levels = levels
         self.text = text
         self.autopilot = autopilot
+        self.steer = steer
         self.clock = clock
         self.input_label = input_label
         self.preview = preview

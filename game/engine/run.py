@@ -51,6 +51,7 @@ def build_context(
     autopilot: Any = None,
     input_label: str = "keyboard",
     preview: Any = None,
+    steer: Any = None,
 ) -> GameContext:
     return GameContext(
         config=config,
@@ -62,12 +63,13 @@ def build_context(
         autopilot=autopilot,
         input_label=input_label,
         preview=preview,
+        steer=steer,
     )
 
 
 def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulated: EmulatedBle | None = None) -> dict[str, Any]:
     inputs = build_inputs(config, emulated)
-    ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview)
+    ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview, inputs.steer)
     bus = SensorBus()
     screen = open_window(config)
     try:

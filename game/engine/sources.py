@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game.engine.config import AppConfig
-from game.engine.context import Autopilot, Preview
+from game.engine.context import Autopilot, Preview, Steer
 from sensors.ble.allowlist import AllowedSensor
 from sensors.source import Source
 
@@ -43,6 +43,7 @@ class InputSetup:
     label: str
     autopilot: Autopilot | None = None
     preview: Preview | None = None
+    steer: Steer | None = None
 
 
 def camera_present(index: int = 0) -> bool:
@@ -93,10 +94,11 @@ def _ble_source(config: AppConfig, emulated: EmulatedBle | None) -> tuple[Source
 
 def build_inputs(config: AppConfig, emulated: EmulatedBle | None = None) -> InputSetup:
     if config.input == "sim":
-        from sensors.sim import SimulatedSource
+        from sensors.sim import FITNESS_VO2MAX, BodyParams, SimulatedSource
 
-        sim = SimulatedSource(seed=config.seed)
-        return InputSetup([sim], "simulated player + keyboard", sim.inject)
+        body = BodyParams(vo2max_ml_kg_min=FITNESS_VO2MAX[config.sim_fitness])
+        sim = SimulatedSource(seed=config.seed, body=body)
+        return InputSetup([sim], "simulated player + keyboard", sim.inject, steer=sim.steer)
     if config.input == "keyboard":
         return InputSetup([], "keyboard")
     sources: list[Source] = []
