@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -19,9 +20,10 @@ from game.cli.common import (
     window_size,
 )
 from game.cli.sensors import add_emulate_flag, add_sensors_flag
-from game.engine.config import INPUTS, AppConfig
-from game.engine.modes import GameMode, UnknownModeError, get_mode, mode_names
+from game.engine.config import DEFAULT_VOLUME, INPUTS, AppConfig
+from game.engine.modes import GameMode, LevelInfo, UnknownModeError, get_mode, mode_names, registered_modes
 from game.engine.sources import EmulatedBle
+from game.i18n import LANGUAGE_NAMES, LANGUAGES, language_from_env
 from sensors.sim.body import FITNESS_VO2MAX
 
 #: The mode ``liike play`` starts without ``--mode`` or a level file.
@@ -62,11 +64,58 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="fitness of the simulated player, VO2max in ml/kg/min: "
         + ", ".join(f"{k} {v:g}" for k, v in sorted(FITNESS_VO2MAX.items())),
     )
+    play.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the game's text: "
+        + ", ".join(f"{k} ({v})" for k, v in LANGUAGE_NAMES.items())
+        + "; default: from the locale (LC_ALL, LC_MESSAGES, LANG), else en",
+    )
+    play.add_argument(
+        "--volume", type=volume_percent, default=DEFAULT_VOLUME, metavar="0..100", help="sound volume (default 70; M mutes)"
+    )
+    # For looking at screens of an unattended run: PNGs every few seconds and at scene changes.
+    play.add_argument("--screenshots", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
     add_sensors_flag(play)
     add_emulate_flag(play)
     play.set_defaults(run=cmd_play)
+
+
+def volume_percent(text: str) -> int:
+    """``--volume``: a whole number 0..100."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number 0..100, got {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be 0..100, got {value}")
+    return value
+
+
+def game_language(args: argparse.Namespace) -> str:
+    """``--lang``, else the locale's language (English when the game does not speak it)."""
+    return str(args.lang) if args.lang is not None else language_from_env(os.environ)
+
+
+def _other_levels(chosen: GameMode, levels: list[LevelInfo]) -> dict[str, list[LevelInfo]]:
+    """The levels of every registered mode, for the menu's list of games: ``chosen``'s as read,
+    each other mode's from its folder. A mode whose folder is missing or holds no playable
+    level is left out of the menu; its broken files are named on stderr."""
+    from game.levels import list_levels
+
+    out: dict[str, list[LevelInfo]] = {chosen.name: levels}
+    for mode in registered_modes():
+        if mode.name == chosen.name:
+            continue
+        found, problems = list_levels(mode.name)
+        for problem in problems:
+            if found:
+                print(f"liike: skipping level: {problem}", file=sys.stderr)
+        if found:
+            out[mode.name] = found
+    return out
 
 
 def _choose_mode(args: argparse.Namespace) -> GameMode:
@@ -101,6 +150,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         size=args.size,
         seed=args.seed,
         sim_fitness=args.sim_fitness,
+        lang=game_language(args),
+        volume=args.volume,
+        pick_mode=args.mode is None and args.level is None,
+        screenshots=args.screenshots,
         camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera),
         model=args.model,
         sensors_file=args.sensors,
@@ -145,7 +198,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     # session is closed with its score and summary.
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        result = run_game(config, mode, levels, emulated)
+        by_mode = _other_levels(mode, levels) if config.level is None else {mode.name: levels}
+        result = run_game(config, mode, levels, emulated, by_mode)
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
     print(json.dumps(result))

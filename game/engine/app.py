@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from sensors.bus import SensorBus
 from sensors.source import Source
 
 MAX_UPDATES_PER_FRAME = 8  # after a long stall, drop time rather than spiral
+SCREENSHOT_EVERY_S = 5.0  # --screenshots: one picture this often, and one at each scene change
 
 
 @dataclass
@@ -79,6 +81,7 @@ class App:
         self.sources = list(sources)
         self.stack: list[Scene] = [first]
         self.stats = RunStats()
+        self._shots = Screenshots(ctx.config.screenshots) if ctx.config.screenshots is not None else None
 
     # -- scene stack -------------------------------------------------------------------------
     def apply(self, tr: Transition) -> None:
@@ -116,6 +119,8 @@ class App:
             elif ev.type == pygame.KEYDOWN:
                 if ev.key == pygame.K_F11:
                     pygame.display.toggle_fullscreen()
+                elif ev.key == pygame.K_m:  # mute, on every screen; M is bound to nothing else
+                    self.ctx.sound.toggle_mute()
                 mapper.key_down(key_name(ev.key))
             elif ev.type == pygame.KEYUP:
                 mapper.key_up(key_name(ev.key))
@@ -153,6 +158,8 @@ class App:
             start -= 1
         for scene in self.stack[start:]:
             scene.render(screen)
+            if isinstance(scene, PlayScene):
+                scene.draw_overlay(screen)  # effects and the countdown, above the mode's picture
         # Above every scene, within a flush interval of the first failed write.
         draw_store_notice(screen, self.ctx.text, self.ctx.session.notice)
 
@@ -187,6 +194,8 @@ class App:
                     break
                 screen = pygame.display.get_surface() or screen
                 self.render(screen)
+                if self._shots is not None:
+                    self._shots.maybe_save(screen, type(self.stack[-1]).__name__, time.perf_counter() - t_start)
                 pygame.display.flip()
                 self.stats.work_ms.append((time.perf_counter() - t_frame) * 1000.0)
                 self.stats.frames += 1
@@ -208,4 +217,31 @@ class App:
             self.ctx.end_session(0, {"completed": False, "reason": "ended before play"})
             for source in self.sources:
                 source.stop()
+            self.ctx.sound.close()
         return self.stats
+
+
+class Screenshots:
+    """PNG pictures of the screen for looking at a run afterwards (``--screenshots DIR``): one
+    when the top scene changes (after it has drawn a few frames) and one every
+    :data:`SCREENSHOT_EVERY_S` seconds, named by run time and scene."""
+
+    SETTLE_FRAMES = 10  # a new scene's first frames may still be fading in
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self._scene: str | None = None
+        self._frames = 0
+        self._next_s = 0.0
+        self.saved: list[Path] = []
+
+    def maybe_save(self, screen: pygame.Surface, scene: str, t_s: float) -> None:
+        if scene != self._scene:
+            self._scene, self._frames = scene, 0
+        self._frames += 1
+        if self._frames == self.SETTLE_FRAMES or (t_s >= self._next_s and self._frames > self.SETTLE_FRAMES):
+            self._next_s = t_s + SCREENSHOT_EVERY_S
+            path = self.folder / f"{len(self.saved):03d}-{t_s:06.1f}s-{scene}.png"
+            pygame.image.save(screen, str(path))
+            self.saved.append(path)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INPUTS = ("auto", "keyboard", "sim", "camera", "ble")
+DEFAULT_VOLUME = 70  # percent
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,11 @@ class AppConfig:
     sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder
     fps_cap: int = 60
     update_hz: int = 120
+    lang: str = "en"  # fi, en or sv (game.i18n); the command line defaults it from the locale
+    volume: int = DEFAULT_VOLUME  # 0..100 (game.audio)
+    muted: bool = False
+    pick_mode: bool = False  # the menu opens on the list of games (no --mode and no --level given)
+    screenshots: Path | None = None  # save a PNG every few seconds and at each scene change here
 
     @property
     def autoplay(self) -> bool:

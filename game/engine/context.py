@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from game.audio import Sound
 from game.engine.config import AppConfig
 from game.engine.live import HeartTally, LiveSensors
 from game.engine.modes import GameMode, LevelInfo
@@ -70,6 +71,8 @@ class GameContext:
         input_label: str = "keyboard",
         preview: Preview | None = None,
         steer: Steer | None = None,
+        sound: Sound | None = None,
+        levels_by_mode: dict[str, list[LevelInfo]] | None = None,
     ) -> None:
         self.config = config
         self.mapper = mapper
@@ -82,6 +85,12 @@ class GameContext:
         self.clock = clock
         self.input_label = input_label
         self.preview = preview
+        #: Effects and music (``ctx.sound.play("hit")``); silent unless the run opened a device.
+        self.sound = sound if sound is not None else Sound.silent()
+        #: The levels of every mode the menu offers, by mode name (the mode played included).
+        self.levels_by_mode: dict[str, list[LevelInfo]] = dict(levels_by_mode or {})
+        if mode is not None:
+            self.levels_by_mode.setdefault(mode.name, levels)
         self.selected_level = 0
         self.session = SessionLink()
         self.last_result: dict[str, Any] | None = None
@@ -94,6 +103,12 @@ class GameContext:
         if self.mode is None:
             raise RuntimeError("this screen plays no game mode")
         return self.mode
+
+    def select_mode(self, mode: GameMode) -> None:
+        """Play ``mode`` from now on: its levels become the menu's, the first one selected."""
+        self.mode = mode
+        self.levels = self.levels_by_mode.get(mode.name, [])
+        self.selected_level = 0
 
     @property
     def level(self) -> LevelInfo:

@@ -7,6 +7,8 @@ from typing import Any
 
 import pygame
 
+from game import i18n
+from game.audio import Sound
 from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
@@ -52,6 +54,8 @@ def build_context(
     input_label: str = "keyboard",
     preview: Any = None,
     steer: Any = None,
+    sound: Sound | None = None,
+    levels_by_mode: dict[str, list[LevelInfo]] | None = None,
 ) -> GameContext:
     return GameContext(
         config=config,
@@ -64,14 +68,26 @@ def build_context(
         input_label=input_label,
         preview=preview,
         steer=steer,
+        sound=sound,
+        levels_by_mode=levels_by_mode,
     )
 
 
-def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulated: EmulatedBle | None = None) -> dict[str, Any]:
+def run_game(
+    config: AppConfig,
+    mode: GameMode,
+    levels: list[LevelInfo],
+    emulated: EmulatedBle | None = None,
+    levels_by_mode: dict[str, list[LevelInfo]] | None = None,
+) -> dict[str, Any]:
+    """Play: the menu opens on ``mode`` and its ``levels``; ``levels_by_mode`` holds the levels
+    of the other games the menu offers (none: only ``mode``)."""
+    i18n.set_language(config.lang)
     inputs = build_inputs(config, emulated)
-    ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview, inputs.steer)
     bus = SensorBus()
     screen = open_window(config)
+    sound = Sound(config.volume, config.muted)
+    ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview, inputs.steer, sound, levels_by_mode)
     try:
         app = App(ctx, MenuScene(ctx), bus, inputs.sources)
         stats = app.run(screen)
@@ -80,8 +96,8 @@ def run_game(config: AppConfig, mode: GameMode, levels: list[LevelInfo], emulate
     result: dict[str, Any] = {
         "session_id": ctx.sessions_played[-1] if ctx.sessions_played else None,
         "sessions": ctx.sessions_played,
-        "mode": mode.name,
-        "level": ctx.level.name,
+        "mode": ctx.game_mode.name,
+        "level": ctx.level.name if ctx.levels else None,
         "input": config.input,
     }
     result.update(stats.summary())

@@ -30,9 +30,11 @@ def result_rows(mode: GameMode, summary: dict[str, Any]) -> list[ResultRow]:
 
 
 class ResultsScene(Scene):
-    def __init__(self, ctx: GameContext, summary: dict[str, Any]) -> None:
+    def __init__(self, ctx: GameContext, summary: dict[str, Any], hr_trace: list[tuple[float, int | None]] | None = None) -> None:
         super().__init__(ctx)
         self.summary = summary
+        #: (seconds of play, bpm or None while the strap was quiet), about one a second.
+        self.hr_trace = list(hr_trace or [])
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
