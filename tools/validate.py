@@ -22,6 +22,8 @@ if __package__ in (None, ""):
 from sensors.motion.gait import LimbStepDetector, StepDetector  # noqa: E402
 from sensors.motion.heart_analytics import hrv  # noqa: E402
 from sensors.motion.intensity import daily_mvpa_vpa_hours  # noqa: E402
+from sensors.motion.orientation import OrientationTracker  # noqa: E402
+from sensors.motion.walking import WalkingStepDetector  # noqa: E402
 from sensors.samples import ImuBatch  # noqa: E402
 from tools.test_data import DataUnavailable, fetch  # noqa: E402
 
@@ -74,10 +76,17 @@ def gaitmap_strides() -> dict[str, Any]:
 #: ``MobilisedTVSLaboratoryDataset.TEST_NAMES_PRETTY``).
 MOBGAP_TESTS = {"Test5": "straight walk, comfortable speed", "Test11": "simulated daily activities"}
 MOBGAP_PARTICIPANTS = ("HA001", "HA002", "MS001")  # two healthy adults, one with multiple sclerosis
-#: A step's peak of vertical acceleration comes after its initial contact (the loading response,
-#: 50-100 ms, see ImuStepDetector): a bout's steps are counted from 0.2 s before its first
-#: reference contact to 0.3 s after its last.
+#: A bout's steps are counted from 0.2 s before its first reference contact to 0.3 s after its
+#: last (the game's detector reports the loading peak, 50-100 ms after contact).
 MOBGAP_BEFORE_S, MOBGAP_AFTER_S = 0.2, 0.3
+#: One-to-one matching of a step with a reference contact: at most this far apart (s).
+MOBGAP_MATCH_S = 0.25
+#: "The slowest bouts": a reference cadence (60 / median interval between contacts) below this
+#: (steps/min); the Test 11 bouts range from about 60 to 110.
+MOBGAP_SLOW_SPM = 90.0
+#: The detectors compared: the game's trunk detector, the walking detector, and a plain
+#: band-pass peak count as the baseline.
+MOBGAP_DETECTORS = ("game", "walking", "bandpass")
 
 
 def _mat_struct_list(value: Any) -> list[Any]:
@@ -87,61 +96,138 @@ def _mat_struct_list(value: Any) -> list[Any]:
     return [value]
 
 
-def mobgap_walks() -> dict[str, Any]:
+def _batches(acc: np.ndarray, gyr: np.ndarray | None, rate: float, per: int, who: str) -> list[ImuBatch]:
+    return [
+        ImuBatch(
+            t_host_ns=0,
+            source=who,
+            rate_hz=rate,
+            t_first_ns=int(round(i * 1e9 / rate)),
+            acc_g=acc[i : i + per],
+            gyr_dps=None if gyr is None else gyr[i : i + per],
+            placement="lower_back",
+        )
+        for i in range(0, len(acc), per)
+    ]
+
+
+def game_steps_s(acc: np.ndarray, rate: float, who: str) -> np.ndarray:
+    """Steps of the game's trunk detector (accelerometer only, 10-sample batches), s."""
+    det = StepDetector("lower_back")
+    steps = []
+    for b in _batches(acc, None, rate, 10, who):
+        steps += det.update(b)
+    steps += det.flush()
+    return np.array([e.t_ns / 1e9 for e in steps if e.kind == "step"])
+
+
+def walking_steps_s(acc: np.ndarray, gyr: np.ndarray | None, rate: float, who: str) -> np.ndarray:
+    """Steps of the walking detector as ``liike analyze imu`` runs it: vertical acceleration
+    from :class:`OrientationTracker` (the AHRS with ``gyr``, the low-pass without), 1 s batches."""
+    orientation = OrientationTracker()
+    det = WalkingStepDetector()
+    steps = []
+    for b in _batches(acc, gyr, rate, max(1, int(round(rate))), who):
+        steps += det.update(b.times_ns(), orientation.update(b).vertical_g, rate)
+    steps += det.flush()
+    return np.array(sorted(e.t_ns / 1e9 for e in steps))
+
+
+def bandpass_steps_s(acc: np.ndarray, rate: float) -> np.ndarray:
+    """The baseline: peaks of the acceleration magnitude band-passed to the step band (4th-order
+    Butterworth, 0.5-3 Hz, forward and backward), at least 0.25 s apart and 0.05 g high: the
+    textbook pedometer (scipy, test-only)."""
+    from scipy.signal import butter, filtfilt, find_peaks
+
+    mag = np.linalg.norm(acc, axis=1)
+    b, a = butter(4, [0.5, 3.0], btype="band", fs=rate)
+    x = filtfilt(b, a, mag - mag.mean())
+    peaks, _ = find_peaks(x, height=0.05, distance=max(1, int(0.25 * rate)))
+    return peaks / rate
+
+
+def match_one_to_one(steps: np.ndarray, contacts: np.ndarray, tol_s: float = MOBGAP_MATCH_S) -> int:
+    """How many contacts have a step within ``tol_s``, each step used once (nearest first)."""
+    free = sorted(steps.tolist())
+    matched = 0
+    for ic in contacts.tolist():
+        near = [s for s in free if abs(s - ic) <= tol_s]
+        if near:
+            free.remove(min(near, key=lambda s: abs(s - ic)))
+            matched += 1
+    return matched
+
+
+def mobgap_walks(*, with_gyroscope: bool = False) -> dict[str, Any]:
     """Lower-back steps in mobgap's Mobilise-D example recordings against the INDIP reference.
 
     The INDIP system (pressure insoles, distance sensors and foot IMUs) gives walking bouts
     ("MicroWB") with every initial contact. The lower-back IMU of each recording goes through
-    the game's trunk step detector (accelerometer only, 10-sample batches); steps inside each
-    reference bout are compared with its initial contacts, and matched one to one when a step
-    lies from 0.1 s before to 0.35 s after a contact. Per test: reference contacts, steps found,
-    matched, and per bout (reference, found).
+    each of :data:`MOBGAP_DETECTORS`; steps inside each reference bout are compared with its
+    initial contacts and matched one to one within :data:`MOBGAP_MATCH_S`. The walking detector
+    gets the accelerometer only, unless ``with_gyroscope``. Per detector and bout group
+    (``Test5``, ``Test11``, ``slow``: the bouts of either test slower than
+    :data:`MOBGAP_SLOW_SPM`): reference contacts, steps found, matched, and per bout
+    (participant, trial, reference, found, reference cadence).
     """
     try:
         from scipy.io import loadmat  # a test dependency: reading MATLAB v5 files
     except ImportError as exc:  # pragma: no cover - make test installs it
         raise DataUnavailable(f"scipy is needed to read mobgap's MATLAB files ({exc})") from exc
-    out: dict[str, Any] = {t: {"reference": 0, "found": 0, "matched": 0, "bouts": []} for t in MOBGAP_TESTS}
+    groups = (*MOBGAP_TESTS, "slow")
+    out: dict[str, Any] = {
+        d: {g: {"reference": 0, "found": 0, "matched": 0, "bouts": []} for g in groups} for d in MOBGAP_DETECTORS
+    }
     for who in MOBGAP_PARTICIPANTS:
         data = loadmat(fetch(f"mobgap_{who}_data.mat"), squeeze_me=True, struct_as_record=False)["data"].TimeMeasure1
         for test in MOBGAP_TESTS:
             for trial_name in getattr(data, test)._fieldnames:
                 trial = getattr(getattr(data, test), trial_name)
+                bouts = _mat_struct_list(trial.Standards.INDIP.MicroWB)
+                if not any(hasattr(b, "InitialContact_Event") for b in bouts):
+                    continue  # HA002's straight walks: no INDIP bout to compare with
                 imu = trial.SU.LowerBack
                 rate = float(imu.Fs.Acc) if hasattr(imu.Fs, "Acc") else float(imu.Fs)
                 acc = np.asarray(imu.Acc, dtype=np.float64)  # g, as the lower-back sensor recorded it
-                det = StepDetector("lower_back")
-                steps = []
-                for i in range(0, len(acc), 10):
-                    steps += det.update(
-                        ImuBatch(
-                            t_host_ns=0,
-                            source=who,
-                            rate_hz=rate,
-                            t_first_ns=int(round(i * 1e9 / rate)),
-                            acc_g=acc[i : i + 10],
-                            placement="lower_back",
-                        )
-                    )
-                steps += det.flush()
-                t = np.array([e.t_ns / 1e9 for e in steps if e.kind == "step"])
-                for bout in _mat_struct_list(trial.Standards.INDIP.MicroWB):
+                gyr = np.asarray(imu.Gyr, dtype=np.float64) if with_gyroscope else None  # deg/s
+                found = {
+                    "game": game_steps_s(acc, rate, who),
+                    "walking": walking_steps_s(acc, gyr, rate, who),
+                    "bandpass": bandpass_steps_s(acc, rate),
+                }
+                for bout in bouts:
                     ics = np.atleast_1d(np.asarray(bout.InitialContact_Event, dtype=np.float64))
                     ics = ics[np.isfinite(ics)]
-                    inside = t[(t >= float(bout.Start) - MOBGAP_BEFORE_S) & (t <= float(bout.End) + MOBGAP_AFTER_S)]
-                    free = list(inside)
-                    matched = 0
-                    for ic in ics:
-                        near = [s for s in free if -0.1 <= s - ic <= 0.35]
-                        if near:
-                            free.remove(near[0])
-                            matched += 1
-                    res = out[test]
-                    res["reference"] += int(ics.size)
-                    res["found"] += int(inside.size)
-                    res["matched"] += matched
-                    res["bouts"].append((who, trial_name, int(ics.size), int(inside.size)))
+                    cadence = 60.0 / float(np.median(np.diff(ics))) if ics.size > 1 else 0.0
+                    lo, hi = float(bout.Start) - MOBGAP_BEFORE_S, float(bout.End) + MOBGAP_AFTER_S
+                    for name, t in found.items():
+                        inside = t[(t >= lo) & (t <= hi)]
+                        matched = match_one_to_one(inside, ics)
+                        for g in (test, "slow") if cadence < MOBGAP_SLOW_SPM else (test,):
+                            res = out[name][g]
+                            res["reference"] += int(ics.size)
+                            res["found"] += int(inside.size)
+                            res["matched"] += matched
+                            res["bouts"].append((who, trial_name, int(ics.size), int(inside.size), round(cadence, 1)))
     return out
+
+
+def mobgap_lines(m: dict[str, Any], *, with_gyroscope: bool = False) -> list[str]:
+    """One line per detector and bout group of :func:`mobgap_walks`."""
+    lines = []
+    what = {**MOBGAP_TESTS, "slow": f"bouts below {MOBGAP_SLOW_SPM:g} steps/min"}
+    for name in MOBGAP_DETECTORS:
+        for group, r in m[name].items():
+            if name != "walking" and with_gyroscope:
+                continue  # the other two never use the gyroscope
+            how = " with the gyroscope (AHRS)" if with_gyroscope else ""
+            lines.append(
+                f"mobgap 1.2.0 lower-back IMU, {name} detector{how}, {group} ({what[group]}): steps in "
+                f"{len(r['bouts'])} reference bouts {r['found']} vs {r['reference']} INDIP initial contacts "
+                f"({(r['found'] - r['reference']) / r['reference']:+.1%}); matched within ±{MOBGAP_MATCH_S:g} s "
+                f"{r['matched']} (precision {r['matched'] / max(r['found'], 1):.3f}, recall {r['matched'] / r['reference']:.3f})"
+            )
+    return lines
 
 
 def read_ts(path: Path) -> tuple[list[np.ndarray], list[str]]:
@@ -265,15 +351,10 @@ def main() -> int:
         f"{g['labelled']['right']} right); labelled strides holding exactly one detected swing: "
         f"{sum(g['cycles_in_labelled'].values())}/{g['labelled_total']}"
     )
-    m = mobgap_walks()
-    for test, what in MOBGAP_TESTS.items():
-        r = m[test]
-        print(
-            f"mobgap 1.2.0 lower-back IMU, {test} ({what}): steps in {len(r['bouts'])} reference bouts "
-            f"{r['found']} vs {r['reference']} INDIP initial contacts ({(r['found'] - r['reference']) / r['reference']:+.1%}); "
-            f"matched {r['matched']} (precision {r['matched'] / max(r['found'], 1):.3f}, "
-            f"recall {r['matched'] / r['reference']:.3f})"
-        )
+    for with_gyroscope in (False, True):
+        m = mobgap_walks(with_gyroscope=with_gyroscope)
+        for line in mobgap_lines(m, with_gyroscope=with_gyroscope):
+            print(line)
     b = basicmotions()
     meds = ", ".join(f"{k} {v:.2f}" for k, v in b["test_medians"].items())
     pairs = ", ".join(f"{k} {v:.0%}" for k, v in b["pairs_ordered"].items())
