@@ -1,0 +1,74 @@
+"""Target punch: targets appear around the player's silhouette, hit by punching, reaching up,
+squatting, side-stepping or leaning in time; one player, two side by side in front of one
+camera, or seated (upper body only).
+
+The mode's face for the engine is :data:`MODE`; its rules (:mod:`.rules`) are free of drawing,
+its scene (:mod:`.scene`) draws them, its levels are ``levels/punch/*.yaml`` (:mod:`.level`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from game.engine.modes import ResultRow
+from game.i18n import tr
+from game.modes.punch.level import Level, PunchLevelFile
+from game.modes.punch.results import punch_rows
+
+if TYPE_CHECKING:
+    from game.engine.context import GameContext
+    from game.scenes.play import PlayScene
+
+
+class PunchMode:
+    name = "punch"
+    title = "Target punch"
+    movements = ("punch", "reach up", "squat", "side step", "lean (seated)")
+    sensors = ("camera", "keyboard")
+
+    level_model = PunchLevelFile
+
+    def make_level(self, spec: Any, path: Path) -> Level:
+        return Level.from_spec(spec, path)
+
+    def level_length(self, level: Any) -> str:
+        """The round's length, and who it is for: "1:30 min", "2:00 min, 2 players", "... seated"."""
+        minutes, seconds = divmod(round(level.length_s), 60)
+        key = "punch.length_players" if level.players == 2 else "punch.length_seated" if level.seated else "punch.length"
+        return tr(key, minutes=minutes, seconds=f"{seconds:02d}")
+
+    def play_scene(self, ctx: GameContext) -> PlayScene:
+        from game.modes.punch.scene import PunchScene
+
+        return PunchScene(ctx)
+
+    def calibration_hints(self, motion: bool) -> Sequence[str]:
+        if motion:
+            return (tr("punch.hint.punch"), tr("punch.hint.reach"), tr("punch.hint.squat"), tr("punch.hint.step"))
+        return (tr("punch.hint.keys_punch"), tr("punch.hint.keys_reach"), tr("punch.hint.keys_squat"), tr("punch.hint.keys_step"))
+
+    def level_hints(self, level: Level, motion: bool) -> Sequence[str]:
+        """What the player needs for this level: its moves only (a seated level names no squat
+        or step), and who plays it."""
+        keys = {"lean": "keys_lean", "step": "keys_step"}
+        lines = [tr(f"punch.hint.{keys.get(k, 'keys_' + k)}") if not motion else tr(f"punch.hint.{k}") for k in level.kinds()]
+        if level.seated:
+            lines.insert(0, tr("punch.hint.seated"))
+        if level.players == 2:
+            lines.insert(0, tr("punch.hint.two_players"))
+        return lines
+
+    def result_rows(self, summary: dict[str, Any]) -> Sequence[ResultRow]:
+        return punch_rows(summary)
+
+    def draw_picture(self, surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None:
+        from game.modes.punch.picture import draw_picture
+
+        draw_picture(surface, rect, t_s)
+
+
+MODE = PunchMode()
