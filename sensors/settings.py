@@ -14,6 +14,9 @@ caller falls back to its default.
     where the tests keep the real recordings they fetch (``tools/test_data.py``).
 ``LIIKE_FUZZ_EXAMPLES``
     how many examples each fuzz test runs (``make fuzz``; unset: the few ``make test`` runs).
+``LIIKE_INSTALLATION_FILE``
+    the file holding this station's installation id (default: ``installation_id`` in the user
+    configuration folder).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ MODELS_DIR_ENV = "LIIKE_MODELS_DIR"
 LEVELS_DIR_ENV = "LIIKE_LEVELS_DIR"
 FETCHED_DATA_ENV = "LIIKE_TEST_DATA"
 FUZZ_EXAMPLES_ENV = "LIIKE_FUZZ_EXAMPLES"
+INSTALLATION_FILE_ENV = "LIIKE_INSTALLATION_FILE"
 
 
 def _path(name: str) -> Path | None:
@@ -47,6 +51,10 @@ def levels_dir_override() -> Path | None:
 
 def fetched_data_dir_override() -> Path | None:
     return _path(FETCHED_DATA_ENV)
+
+
+def installation_file_override() -> Path | None:
+    return _path(INSTALLATION_FILE_ENV)
 
 
 def fuzz_examples() -> int | None:

@@ -12,7 +12,9 @@ readings are plain REAL columns in SI-style units (m/s, steps/min, rev/min, W, m
 
 Versions: 1 players, sessions, counts, hr, imu, pose, events; 2 adds ``fitness`` (treadmills,
 bikes, cadence sensors and foot pods); 3 adds ``sessions.incomplete_json`` (what a session lost
-when the store could not be written). A store is upgraded in place when it is opened; its rows
+when the store could not be written); 4 adds identity and clocks: a UUID per session, the
+installation that recorded it, the session's wall-clock anchor, a sequence number per stored row
+of each stream, the devices seen and the gaps in their data. A store is upgraded in place when it is opened; its rows
 are kept, and a Liike that only knows an older version refuses the upgraded file instead of
 writing into it.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 
 #: The newest schema this code reads and writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: ``PRAGMA application_id`` of a Liike store: the ASCII bytes "LIIK" as a big-endian int32.
 APPLICATION_ID = 0x4C49494B
@@ -150,9 +152,109 @@ _V2 = [
 # (host monotonic ns: the first and last time among the lost rows, so the gap can be shown).
 _V3 = ["ALTER TABLE sessions ADD COLUMN incomplete_json TEXT"]
 
+# A random (version 4) UUID in SQL, for sessions recorded before version 4: 122 random bits with
+# the version nibble 4 and the variant bits 10 (RFC 9562 section 5.4).
+_SQL_UUID4 = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) "
+    "|| '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) "
+    "|| '-' || lower(hex(randomblob(6)))"
+)
+
+#: Tables whose rows carry a per-session, per-stream sequence number from version 4 on.
+SEQUENCED_TABLES = ("hr", "imu", "pose", "fitness", "events")
+
+
+def _number_rows(table: str) -> str:
+    # 0, 1, 2 ... per session in the order the rows were stored (rowid): the order the writer
+    # numbers new rows in, so an upgraded session reads as if it had been numbered from the start.
+    return (
+        f"UPDATE {table} SET seq = r.n FROM (SELECT rowid AS rid, row_number() OVER "
+        f"(PARTITION BY session_id ORDER BY rowid) - 1 AS n FROM {table}) AS r WHERE {table}.rowid = r.rid"
+    )
+
+
+# Version 4: identity and clocks, so sessions can leave this file (exports, and later a shared
+# server that upserts rows keyed by installation, session UUID, stream and sequence number).
+#
+# sessions.uuid: random UUID, unique in the store (older sessions get one in the upgrade).
+# sessions.installation_id: the UUID of the station that recorded it (user configuration folder,
+# see game.sessions.identity); NULL for sessions recorded before version 4 or where it could not
+# be read. sessions.wall_anchor_ns / mono_anchor_ns: Unix time (UTC, ns) read at host monotonic
+# time mono_anchor_ns, so any *_ns of the session maps to absolute time as
+# wall_anchor_ns + (t_ns - mono_anchor_ns); anchor_error_ns bounds that anchor's error (half
+# the time between the two monotonic reads around the wall-clock read; 1 ms for sessions
+# before version 4, whose anchor is started_at, stored to the millisecond, and t0_ns).
+#
+# seq in every sample and event table: 0, 1, 2 ... per session and table, in stored order; rows
+# that could not be stored take no number, so the numbers of a session have no holes.
+#
+# devices: one row per (session, source, stream): what kind of device it is (its status), the
+# model and firmware where the device tells them, an IMU's placement and nominal rate, how many
+# readings it gave and the host times of its first and last one (so its mean rate is known).
+#
+# gaps: stretches of a session without data, recorded as such rather than left for a reader to
+# guess: kind "link" (the device left the connected/streaming states), "stale" (connected, but
+# its data stopped), "data" (consecutive readings of a stream further apart than that stream
+# allows, see game.sessions.gaps) and "store" (readings recorded but lost because the store
+# could not be written). t_to_ns NULL: the gap had not closed when the session ended.
+_V4 = [
+    "ALTER TABLE sessions ADD COLUMN uuid TEXT",
+    f"UPDATE sessions SET uuid = {_SQL_UUID4} WHERE uuid IS NULL",
+    "CREATE UNIQUE INDEX sessions_uuid ON sessions(uuid)",
+    "ALTER TABLE sessions ADD COLUMN installation_id TEXT",
+    "ALTER TABLE sessions ADD COLUMN wall_anchor_ns INTEGER",
+    "ALTER TABLE sessions ADD COLUMN mono_anchor_ns INTEGER",
+    "ALTER TABLE sessions ADD COLUMN anchor_error_ns INTEGER",
+    # julianday() reads the ISO-8601 text with its UTC offset; 2440587.5 is the Julian day of the
+    # Unix epoch. Rounded to the millisecond the text holds.
+    "UPDATE sessions SET mono_anchor_ns = t0_ns, anchor_error_ns = 1000000, "
+    "wall_anchor_ns = CAST(round((julianday(started_at) - 2440587.5) * 86400000.0) AS INTEGER) * 1000000 "
+    "WHERE wall_anchor_ns IS NULL AND julianday(started_at) IS NOT NULL",
+    *(f"ALTER TABLE {t} ADD COLUMN seq INTEGER" for t in SEQUENCED_TABLES),
+    *(_number_rows(t) for t in SEQUENCED_TABLES),
+    """
+    CREATE TABLE devices (
+        session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        source      TEXT NOT NULL,
+        stream      TEXT NOT NULL,          -- hr, imu, pose, fitness
+        device_kind TEXT,                   -- from its status: heart_rate, imu, camera, sim ...
+        model       TEXT,                   -- NULL where the device does not tell
+        firmware    TEXT,                   -- NULL where the device does not tell
+        placement   TEXT,                   -- IMU: where on the body
+        rate_hz     REAL,                   -- IMU: nominal sampling rate, Hz
+        n           INTEGER NOT NULL,       -- readings stored
+        first_ns    INTEGER NOT NULL,       -- host time of the first reading
+        last_ns     INTEGER NOT NULL,       -- host time of the last reading
+        PRIMARY KEY (session_id, source, stream)
+    ) WITHOUT ROWID
+    """,
+    "INSERT INTO devices(session_id, source, stream, n, first_ns, last_ns) "
+    "SELECT session_id, source, 'hr', count(*), min(t_host_ns), max(t_host_ns) FROM hr GROUP BY session_id, source",
+    "INSERT INTO devices(session_id, source, stream, placement, rate_hz, n, first_ns, last_ns) "
+    "SELECT session_id, source, 'imu', max(placement), max(rate_hz), sum(n), min(t_first_ns), max(t_host_ns) "
+    "FROM imu GROUP BY session_id, source",
+    "INSERT INTO devices(session_id, source, stream, n, first_ns, last_ns) "
+    "SELECT session_id, source, 'pose', count(*), min(t_host_ns), max(t_host_ns) FROM pose GROUP BY session_id, source",
+    "INSERT INTO devices(session_id, source, stream, n, first_ns, last_ns) "
+    "SELECT session_id, source, 'fitness', count(*), min(t_host_ns), max(t_host_ns) FROM fitness GROUP BY session_id, source",
+    """
+    CREATE TABLE gaps (
+        session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,       -- 0, 1, 2 ... per session
+        kind        TEXT NOT NULL,          -- link, stale, data, store
+        stream      TEXT,                   -- hr, imu, pose, fitness; NULL for a whole device or the store
+        source      TEXT NOT NULL,          -- the device (or "store")
+        t_from_ns   INTEGER NOT NULL,       -- host monotonic ns: last data before / the drop
+        t_to_ns     INTEGER,                -- host monotonic ns: data again; NULL: not before the end
+        detail      TEXT                    -- the device's message, or what was lost
+    )
+    """,
+    "CREATE INDEX gaps_session_t ON gaps(session_id, t_from_ns)",
+]
+
 #: Statements that bring a store from version ``v - 1`` to version ``v``. Shipped entries are
 #: never edited: files in the field were made by them; a change is a new version.
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 def read_version(conn: sqlite3.Connection) -> int:

@@ -380,6 +380,8 @@ class SessionStore:
             self._conn.close()
             raise _damaged(str(self.path), exc) from None
         self._has_incomplete = "incomplete_json" in columns  # a version 2 store read as it is has none
+        #: Version 4's identity and sequence columns: absent from an older store read as it is.
+        self._has_identity = "uuid" in columns
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -534,17 +536,24 @@ class SessionStore:
         return out
 
     _SAMPLE_SQL = {
-        "hr": "SELECT t_host_ns, bpm, rr_json, contact, broadcast, source, energy_kj, t_device_ns "
+        "hr": "SELECT t_host_ns, bpm, rr_json, contact, broadcast, source, energy_kj, t_device_ns, seq "
         "FROM hr WHERE session_id=? ORDER BY t_host_ns, rowid",
-        "imu": "SELECT t_first_ns, rate_hz, placement, source, acc, gyr, t_host_ns, n, t_device_ns "
+        "imu": "SELECT t_first_ns, rate_hz, placement, source, acc, gyr, t_host_ns, n, t_device_ns, seq "
         "FROM imu WHERE session_id=? ORDER BY t_first_ns, rowid",
-        "pose": "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world "
+        "pose": "SELECT t_host_ns, t_infer_ns, player, source, landmarks, world, seq "
         "FROM pose WHERE session_id=? ORDER BY t_host_ns, rowid",
-        "fitness": "SELECT t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, distance_m, incline_pct "
+        "fitness": "SELECT t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, distance_m, incline_pct, seq "
         "FROM fitness WHERE session_id=? ORDER BY t_host_ns, rowid",
     }
 
-    def iter_samples(self, session_id: int, kind: str) -> Iterator[dict[str, Any]]:
+    def _sql(self, query: str) -> str:
+        # An older store read as it is has no seq column: number its rows as the version 4 upgrade
+        # would (0, 1, 2 ... per session in stored order), so exports of it carry the same numbers.
+        if self._has_identity:
+            return query
+        return query.replace(" seq ", " row_number() OVER (ORDER BY rowid) - 1 ", 1)
+
+    def iter_samples(self, session_id: int, kind: str, *, chunk: int = 256) -> Iterator[dict[str, Any]]:
         """Decoded raw samples of one stream in time order (for export and research).
 
         ``kind`` (a string or ``sensors.samples.StreamKind``):
@@ -558,19 +567,81 @@ class SessionStore:
         ``"fitness"``: ``t_host_ns``, ``source``, ``speed_mps`` (m/s), ``cadence_spm`` (steps/min),
         ``cadence_rpm`` (crank rev/min), ``power_w`` (W), ``distance_m`` (m, the device's total),
         ``incline_pct`` (%); each quantity None when the device did not send it.
-        Rows are fetched lazily, so a long session does not have to fit in memory.
+        Every kind also has ``seq``: the row's number in its stream (0, 1, 2 ... in stored order).
+        Rows are fetched lazily, ``chunk`` at a time, so a long session does not have to fit in memory.
         """
         kind = getattr(kind, "value", kind)
         if kind not in self._SAMPLE_SQL:
             raise ValueError(f"unknown stream kind {kind!r}; expected one of {', '.join(STREAM_KINDS)}")
         with self._reading():
-            cur = self._conn.execute(self._SAMPLE_SQL[kind], (session_id,))
+            cur = self._conn.execute(self._sql(self._SAMPLE_SQL[kind]), (session_id,))
             try:
-                while rows := cur.fetchmany(256):
+                while rows := cur.fetchmany(chunk):
                     for r in rows:
                         yield _decode(kind, r)
             finally:
                 cur.close()
+
+    def iter_events(self, session_id: int, *, chunk: int = 256) -> Iterator[dict[str, Any]]:
+        """Events of a session in time order, fetched lazily: :meth:`events` plus ``seq``."""
+        query = self._sql("SELECT t_ns, kind, data_json, seq FROM events WHERE session_id=? ORDER BY t_ns, rowid")
+        with self._reading():
+            cur = self._conn.execute(query, (session_id,))
+            try:
+                while rows := cur.fetchmany(chunk):
+                    for t, k, d, seq in rows:
+                        yield {"t_ns": t, "kind": k, "data": json.loads(d) if d else None, "seq": seq}
+            finally:
+                cur.close()
+
+    def identity(self, session_id: int) -> dict[str, Any] | None:
+        """Who recorded a session and its clock (None if there is no such session): ``uuid``,
+        ``installation_id``, ``wall_anchor_ns`` (Unix time, UTC, ns, read at host monotonic time
+        ``mono_anchor_ns``), ``anchor_error_ns`` (bound on the anchor's error), ``t0_ns`` and
+        ``t_end_ns`` (host monotonic ns; ``t_end_ns`` None if it never finished). An older store
+        read as it is has no identity yet: ``uuid`` and ``installation_id`` are None and the
+        anchor is read from ``started_at`` (to the millisecond), as the version 4 upgrade sets it."""
+        cols = "uuid, installation_id, wall_anchor_ns, mono_anchor_ns, anchor_error_ns"
+        if not self._has_identity:
+            cols = (
+                "NULL, NULL, CAST(round((julianday(started_at) - 2440587.5) * 86400000.0) AS INTEGER) * 1000000, t0_ns, 1000000"
+            )
+        with self._reading():
+            r = self._conn.execute(f"SELECT {cols}, t0_ns, t_end_ns FROM sessions WHERE id=?", (session_id,)).fetchone()
+        if r is None:
+            return None
+        keys = ("uuid", "installation_id", "wall_anchor_ns", "mono_anchor_ns", "anchor_error_ns", "t0_ns", "t_end_ns")
+        return dict(zip(keys, r, strict=True))
+
+    def devices(self, session_id: int) -> list[dict[str, Any]]:
+        """Devices seen in a session, one dict per (``source``, ``stream``): ``device_kind``,
+        ``model``, ``firmware`` (None where not known), ``placement`` and ``rate_hz`` (IMU: nominal
+        Hz), ``n`` (readings), ``first_ns`` / ``last_ns`` (host ns of the first and last reading)."""
+        keys = ("source", "stream", "device_kind", "model", "firmware", "placement", "rate_hz", "n", "first_ns", "last_ns")
+        with self._reading():
+            rows = self._conn.execute(
+                f"SELECT {', '.join(keys)} FROM devices WHERE session_id=? ORDER BY source, stream", (session_id,)
+            ).fetchall()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def gaps(self, session_id: int) -> list[dict[str, Any]]:
+        """Stretches of a session without data, in time order (see :mod:`game.sessions.gaps`):
+        ``seq``, ``kind`` (link, stale, data, store), ``stream`` (None for a whole device),
+        ``source``, ``t_from_ns``, ``t_to_ns`` (None: still open at the end), ``detail``."""
+        keys = ("seq", "kind", "stream", "source", "t_from_ns", "t_to_ns", "detail")
+        with self._reading():
+            rows = self._conn.execute(
+                f"SELECT {', '.join(keys)} FROM gaps WHERE session_id=? ORDER BY t_from_ns, seq", (session_id,)
+            ).fetchall()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def session_ids(self, player: str | None = None) -> list[int]:
+        """Ids of every session, or of one player's (by pseudonym), oldest first."""
+        with self._reading():
+            if player is None:
+                return [i for (i,) in self._conn.execute("SELECT id FROM sessions ORDER BY id")]
+            query = "SELECT s.id FROM sessions s JOIN players p ON p.id = s.player_id WHERE p.pseudonym=? ORDER BY s.id"
+            return [i for (i,) in self._conn.execute(query, (player,))]
 
     def events(self, session_id: int) -> list[dict[str, Any]]:
         """Events of a session in time order: ``t_ns`` (host monotonic clock), ``kind``, ``data`` (dict or None)."""
@@ -656,7 +727,12 @@ class SessionStore:
         return _Tx(self._conn)
 
 
-def _decode(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
+def _decode(kind: str, row: tuple[Any, ...]) -> dict[str, Any]:
+    *r, seq = row
+    return {**_decode_values(kind, tuple(r)), "seq": seq}
+
+
+def _decode_values(kind: str, r: tuple[Any, ...]) -> dict[str, Any]:
     if kind == "hr":
         t, bpm, rr, contact, broadcast, source, energy_kj, t_dev = r
         return {

@@ -5,6 +5,10 @@ queued in one transaction every ``flush_interval_s`` of real time, so if the pro
 everything older than about one flush interval plus one commit is on disk. A failing write
 (disk full, a locked file) is logged and retried on the next flush with the rows kept; the game
 goes on.
+
+Every stored row gets a sequence number per session and stream (``seq``: 0, 1, 2 ... in stored
+order, assigned when its transaction commits, so a retried batch keeps its numbers and lost rows
+take none); devices seen and gaps in their data are stored beside the samples (schema version 4).
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ import queue
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from game.sessions.gaps import Gap, GapTracker
+from game.sessions.identity import IdentityError, installation_id, read_anchor
 from game.sessions.schema import StoreError
 from game.sessions.store import connect, dumps, fault_kind, fault_message, utc_now_iso
 from sensors.clock import ClockNs, now_ns
@@ -43,6 +51,8 @@ FINAL_ATTEMPTS = 3
 FINAL_RETRY_PAUSE_S = 0.5
 
 
+_GAP_INSERT = "INSERT INTO gaps(session_id, seq, kind, stream, source, t_from_ns, t_to_ns, detail) VALUES (?,?,?,?,?,?,?,?)"
+
 #: Sample types this version stores (one table each); anything else on the bus is skipped.
 STORED_TYPES = (HeartRateSample, ImuBatch, PoseFrame, FitnessSample)
 
@@ -51,6 +61,8 @@ def _kind_of(row: Any) -> tuple[str, int, int]:
     """(stream kind or ``"events"``, readings it holds, host time in ns) of a queued row."""
     if isinstance(row, tuple):
         return "events", 1, int(row[1])
+    if isinstance(row, DeviceStatus):
+        return "events", 1, int(row.t_host_ns)
     return str(row.kind.value), int(row.n_values), int(row.t_host_ns)
 
 
@@ -99,6 +111,8 @@ class SessionWriter:
         clock: ClockNs = now_ns,
         max_pending_rows: int = MAX_PENDING_ROWS,
         on_connect: Callable[[sqlite3.Connection], None] | None = None,
+        installation: Callable[[], str] | None = installation_id,
+        wall: ClockNs = time.time_ns,
     ) -> None:
         if not flush_interval_s > 0:
             raise ValueError(f"flush_interval_s must be positive, got {flush_interval_s}")
@@ -109,6 +123,10 @@ class SessionWriter:
         self.flush_interval_s = flush_interval_s
         self.clock = clock
         self.session_id: int | None = None
+        #: The session's UUID (set by ``start()``): its name outside this file.
+        self.session_uuid: str | None = None
+        self._installation = installation  # None: record no installation id (a test seam)
+        self._wall = wall
         self.error: str | None = None
         self.unwritten = 0  # rows that could not be written at all (reported in ``error``)
         self._closed_ok = False
@@ -127,6 +145,9 @@ class SessionWriter:
         self._lost: dict[str, int] = dict.fromkeys(self._counts, 0)
         self._lost_span: tuple[int, int] | None = None  # host ns of the first and last lost row
         self._fault: str | None = None  # fault_kind() of the newest failure, or its text
+        self._seq: dict[str, int] = {**dict.fromkeys(self._counts, 0), "gaps": 0}  # next seq per table, once committed
+        self._gaps = GapTracker()
+        self._device_kind: dict[str, str] = {}  # source -> device_kind from its statuses
 
     # -- game-thread side --------------------------------------------------------------------
     def start(self) -> int:
@@ -136,6 +157,12 @@ class SessionWriter:
             raise RuntimeError("a SessionWriter records one session: start() was already called")
         if not self.player.strip():
             raise StoreError("a session needs a player pseudonym (any short name that is not the player's real name)")
+        station = None
+        if self._installation is not None:
+            try:
+                station = self._installation()
+            except IdentityError as exc:  # the session is still worth saving without it
+                log.warning("the session is saved without this station's installation id: %s", exc)
         conn = connect(self.path)
         try:
             if self._on_connect is not None:
@@ -143,12 +170,28 @@ class SessionWriter:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT OR IGNORE INTO players(pseudonym, created_at) VALUES (?, ?)", (self.player, utc_now_iso()))
             pid = conn.execute("SELECT id FROM players WHERE pseudonym=?", (self.player,)).fetchone()[0]
+            anchor = read_anchor(self.clock, self._wall)
+            started = datetime.fromtimestamp(anchor.wall_ns / 1e9, UTC).isoformat(timespec="milliseconds")
+            session_uuid = str(uuid.uuid4())
             cur = conn.execute(
-                "INSERT INTO sessions(player_id, mode, level, started_at, t0_ns) VALUES (?, ?, ?, ?, ?)",
-                (pid, self.mode, self.level, utc_now_iso(), self.clock()),
+                "INSERT INTO sessions(player_id, mode, level, started_at, t0_ns, uuid, installation_id, "
+                "wall_anchor_ns, mono_anchor_ns, anchor_error_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pid,
+                    self.mode,
+                    self.level,
+                    started,
+                    anchor.mono_ns,
+                    session_uuid,
+                    station,
+                    anchor.wall_ns,
+                    anchor.mono_ns,
+                    anchor.error_ns,
+                ),
             )
             conn.execute("COMMIT")
             self.session_id = int(cur.lastrowid or 0)
+            self.session_uuid = session_uuid
         except sqlite3.Error as exc:
             conn.close()  # closing rolls back the open transaction
             kind = fault_kind(exc)
@@ -162,7 +205,7 @@ class SessionWriter:
 
     def record(self, items: Iterable[BusItem]) -> None:
         """Queue samples (heart rate, IMU, pose, fitness) and device status changes (stored as
-        ``device_status`` events).
+        ``device_status`` events; they also open and close the session's link gaps).
 
         Never blocks, never raises for what is on the bus, and never touches the database.
         Ignored before ``start()`` and after ``finish()``. Samples are frozen, so they are
@@ -174,11 +217,8 @@ class SessionWriter:
             return
         for item in items:
             if isinstance(item, DeviceStatus):
-                self.record_event(
-                    item.t_host_ns,
-                    "device_status",
-                    {"source": item.source, "device_kind": item.device_kind, "state": item.state.value, "message": item.message},
-                )
+                self._counts["events"] += 1
+                self._queue.put(item)  # made an event row on the writer thread, which also tracks gaps
                 continue
             if not isinstance(item, STORED_TYPES):
                 self._skip(item)
@@ -319,8 +359,29 @@ class SessionWriter:
         pose: list[tuple[Any, ...]] = []
         fitness: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
+        gaps: list[Gap] = []
         n = {"hr": 0, "imu": 0, "pose": 0, "fitness": 0, "events": 0}
+        seq = dict(self._seq)
+        tracker_state = self._gaps.snapshot()  # restored if this transaction fails: the rows come again
+        # (source, stream) -> [readings, first ns, last ns, placement, rate]: the devices table's upserts
+        devices: dict[tuple[str, str], list[Any]] = {}
+
+        def seen(
+            source: str, stream: str, count: int, first: int, last: int, placement: str | None = None, rate: float | None = None
+        ) -> None:
+            d = devices.get((source, stream))
+            if d is None:
+                devices[(source, stream)] = [count, first, last, placement, rate]
+            else:
+                d[0] += count
+                d[1], d[2] = min(d[1], first), max(d[2], last)
+
+        def next_seq(table: str) -> int:
+            seq[table] += 1
+            return seq[table] - 1
+
         for r in rows:
+            gaps.extend(self._gaps.feed(r))
             if isinstance(r, HeartRateSample):
                 hr.append(
                     (
@@ -333,9 +394,11 @@ class SessionWriter:
                         r.source,
                         r.energy_kj,
                         r.t_device_ns,
+                        next_seq("hr"),
                     )
                 )
                 n["hr"] += 1
+                seen(r.source, "hr", 1, r.t_host_ns, r.t_host_ns)
             elif isinstance(r, ImuBatch):
                 imu.append(
                     (
@@ -349,12 +412,17 @@ class SessionWriter:
                         _blob(r.acc_g),
                         _blob(r.gyr_dps),
                         r.t_device_ns,
+                        next_seq("imu"),
                     )
                 )
                 n["imu"] += r.n_values
+                seen(r.source, "imu", r.n_values, r.t_first_ns, r.t_host_ns, r.placement, r.rate_hz)
             elif isinstance(r, PoseFrame):
-                pose.append((sid, r.t_host_ns, r.t_infer_ns, r.player, r.source, _blob(r.landmarks), _blob(r.world)))
+                pose.append(
+                    (sid, r.t_host_ns, r.t_infer_ns, r.player, r.source, _blob(r.landmarks), _blob(r.world), next_seq("pose"))
+                )
                 n["pose"] += 1
+                seen(r.source, "pose", 1, r.t_host_ns, r.t_host_ns)
             elif isinstance(r, FitnessSample):
                 fitness.append(
                     (
@@ -367,24 +435,45 @@ class SessionWriter:
                         _real(r.power_w),
                         _real(r.distance_m),
                         _real(r.incline_pct),
+                        next_seq("fitness"),
                     )
                 )
                 n["fitness"] += 1
+                seen(r.source, "fitness", 1, r.t_host_ns, r.t_host_ns)
+            elif isinstance(r, DeviceStatus):
+                data = {"source": r.source, "device_kind": r.device_kind, "state": r.state.value, "message": r.message}
+                events.append((sid, r.t_host_ns, "device_status", dumps(data), next_seq("events")))
+                n["events"] += 1
+                self._device_kind[r.source] = r.device_kind
             else:
                 _, t_ns, kind, data = r
-                events.append((sid, t_ns, kind, data))
+                events.append((sid, t_ns, kind, data, next_seq("events")))
                 n["events"] += 1
+        gap_rows = [self._gap_row(g, next_seq("gaps")) for g in gaps]
+        device_rows = [
+            (sid, source, stream, self._device_kind.get(source), d[3], d[4], d[0], d[1], d[2])
+            for (source, stream), d in devices.items()
+        ]
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany("INSERT INTO hr VALUES (?,?,?,?,?,?,?,?,?)", hr)
-            conn.executemany("INSERT INTO imu VALUES (?,?,?,?,?,?,?,?,?,?)", imu)
-            conn.executemany("INSERT INTO pose VALUES (?,?,?,?,?,?,?)", pose)
+            conn.executemany("INSERT INTO hr VALUES (?,?,?,?,?,?,?,?,?,?)", hr)
+            conn.executemany("INSERT INTO imu VALUES (?,?,?,?,?,?,?,?,?,?,?)", imu)
+            conn.executemany("INSERT INTO pose VALUES (?,?,?,?,?,?,?,?)", pose)
             conn.executemany(
                 "INSERT INTO fitness(session_id, t_host_ns, source, speed_mps, cadence_spm, cadence_rpm, power_w, "
-                "distance_m, incline_pct) VALUES (?,?,?,?,?,?,?,?,?)",
+                "distance_m, incline_pct, seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 fitness,
             )
-            conn.executemany("INSERT INTO events VALUES (?,?,?,?)", events)
+            conn.executemany("INSERT INTO events(session_id, t_ns, kind, data_json, seq) VALUES (?,?,?,?,?)", events)
+            conn.executemany(_GAP_INSERT, gap_rows)
+            conn.executemany(
+                "INSERT INTO devices(session_id, source, stream, device_kind, placement, rate_hz, n, first_ns, last_ns) "
+                "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(session_id, source, stream) DO UPDATE SET "
+                "device_kind = coalesce(excluded.device_kind, device_kind), placement = coalesce(excluded.placement, placement), "
+                "rate_hz = coalesce(excluded.rate_hz, rate_hz), n = n + excluded.n, "
+                "first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns)",
+                device_rows,
+            )
             conn.executemany(
                 "INSERT INTO session_counts(session_id, kind, n) VALUES (?,?,?) "
                 "ON CONFLICT(session_id, kind) DO UPDATE SET n = n + excluded.n",
@@ -394,6 +483,7 @@ class SessionWriter:
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._gaps.restore(tracker_state)
             if isinstance(exc, sqlite3.IntegrityError):
                 # The session row is gone (deleted while playing, e.g. a school's deletion request):
                 # these rows can never be written, and keeping them would only grow memory.
@@ -409,6 +499,7 @@ class SessionWriter:
             return False
         for k, v in n.items():
             self._stored[k] += v
+        self._seq = seq
         self.notice = None
         if self._failing_since is not None:
             log.warning(
@@ -431,9 +522,17 @@ class SessionWriter:
         self._last_warning = now
         log.warning("%s", message)
 
+    def _gap_row(self, gap: Gap, seq: int) -> tuple[Any, ...]:
+        return (self.session_id, seq, gap.kind, gap.stream, gap.source, gap.t_from_ns, gap.t_to_ns, gap.detail)
+
     def _close_session(self, conn: sqlite3.Connection, stop: tuple[Any, ...]) -> None:
         _, score, summary, t_end = stop
         incomplete = None
+        closing = list(self._gaps.still_open())
+        if self.unwritten and self._lost_span is not None:
+            lost = ", ".join(f"{v} {k}" for k, v in self.lost_counts().items() if v)
+            reason = self._fault or "the store could not be written"
+            closing.append(Gap("store", None, "store", self._lost_span[0], self._lost_span[1], f"not stored ({reason}): {lost}"))
         if self.unwritten:  # never let a session with rows missing look complete
             first, last = self._lost_span if self._lost_span is not None else (None, None)
             incomplete = dumps(
@@ -457,3 +556,14 @@ class SessionWriter:
             self.error = f"{self.error}; {message}" if self.unwritten else message
             return
         self._closed_ok = True
+        if closing:
+            # After the session row: on a full disk its end and its incomplete mark matter more, and
+            # take no new page; the gaps may still fit.
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(_GAP_INSERT, [self._gap_row(g, self._seq["gaps"] + i) for i, g in enumerate(closing)])
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                log.warning("session %s: %d gaps open at its end could not be stored: %s", self.session_id, len(closing), exc)

@@ -103,6 +103,7 @@ def test_fitness_round_trip_with_absent_fields_as_null(tmp_path: Path) -> None:
         "power_w": None,
         "distance_m": 100.0,
         "incline_pct": 1.5,
+        "seq": 0,
     }
     # The cadence sensor sent crank cadence and power only (power as a numpy scalar, as parsers may).
     assert rows[2]["cadence_rpm"] == 82.0 and rows[2]["power_w"] == 150.0 and type(rows[2]["power_w"]) is float
@@ -194,6 +195,7 @@ def test_fitness_table_layout(tmp_path: Path) -> None:
             "t_host_ns": ("INTEGER", 1),
             "source": ("TEXT", 1),
             **{f: ("REAL", 0) for f in ("speed_mps", "cadence_spm", "cadence_rpm", "power_w", "distance_m", "incline_pct")},
+            "seq": ("INTEGER", 0),  # version 4
         }
         [fk] = conn.execute("PRAGMA foreign_key_list(fitness)").fetchall()
         assert fk[2] == "sessions" and fk[3] == "session_id" and fk[6] == "CASCADE"
