@@ -168,6 +168,17 @@ def _warn_once(kind: str, key: str, message: str, *args: object) -> None:
 # -- looking up --------------------------------------------------------------------------------
 
 
+def has_text(key: str) -> bool:
+    """Whether ``key`` has a text (in English, hence in every language)."""
+    return key in _catalog(DEFAULT_LANGUAGE)
+
+
+def tr_or(key: str, default: str, **fields: object) -> str:
+    """The text of ``key`` if there is one, else ``default`` as given (for names that come from
+    a mode's data, such as its movements, which may or may not have a translation)."""
+    return tr(key, **fields) if has_text(key) else default
+
+
 def tr(key: str, **fields: object) -> str:
     """The text of ``key`` in the current language, with ``fields`` filled in.
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import pygame
+
     from game.engine.context import GameContext
     from game.levels.model import LevelFile
     from game.scenes.play import PlayScene
@@ -106,6 +108,17 @@ class GameMode(Protocol):
 
     def result_rows(self, summary: dict[str, Any]) -> Sequence[ResultRow]:
         """The mode's own lines of the results screen, from its session summary."""
+        ...
+
+
+@runtime_checkable
+class DrawsPicture(Protocol):
+    """An optional capability of a mode: a small animated picture of the game, drawn in code,
+    for the menu. A mode without it gets a plain drawing of its initial (:mod:`game.scenes.menu`)."""
+
+    def draw_picture(self, surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None:
+        """Draw the picture inside ``rect`` of ``surface`` at ``t_s`` seconds of animation (loops
+        as it likes); draw nothing outside ``rect``."""
         ...
 
 
