@@ -1,7 +1,8 @@
-"""Runner: jog on the spot to run, jump over hurdles, squat under bars, collect coins.
+"""Runner: jog on the spot to run, jump over hurdles and for coin arcs, squat under bars.
 
 The mode's face for the engine is :data:`MODE`; its rules (:mod:`.rules`) are free of drawing,
-its scene (:mod:`.scene`) draws them, its levels are ``levels/runner/*.yaml`` (:mod:`.level`).
+its scene (:mod:`.scene`) draws them, its levels are ``levels/runner/*.yaml`` (:mod:`.level`),
+its autopilot (:mod:`.autopilot`) steers the simulated player.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pygame
+
 from game.engine.modes import ResultRow
+from game.i18n import tr
 from game.modes.runner.level import Level, RunnerLevelFile
 from game.modes.runner.results import runner_rows
 
@@ -40,11 +44,21 @@ class RunnerMode:
 
     def calibration_hints(self, motion: bool) -> Sequence[str]:
         if motion:
-            return ("Jog on the spot to run", "Jump over hurdles", "Squat under bars")
-        return ("Hold Right to run", "Space: jump", "Down: duck", "Enter: start")
+            return (tr("runner.hint.jog"), tr("runner.hint.jump"), tr("runner.hint.squat"))
+        return (
+            tr("runner.hint.keys_run"),
+            tr("runner.hint.keys_jump"),
+            tr("runner.hint.keys_duck"),
+            tr("runner.hint.keys_start"),
+        )
 
     def result_rows(self, summary: dict[str, Any]) -> Sequence[ResultRow]:
         return runner_rows(summary)
+
+    def draw_picture(self, surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None:
+        from game.modes.runner.picture import draw_picture
+
+        draw_picture(surface, rect, t_s)
 
 
 MODE = RunnerMode()

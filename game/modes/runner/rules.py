@@ -1,10 +1,20 @@
 """Runner rules, free of drawing: the runner moves at a speed set by the player's cadence,
-jumps over hurdles, ducks under bars and collects coins.
+jumps over hurdles, ducks under bars and collects coins, some of them in arcs only a jump reaches.
 
-Units: distances in metres along the track, time in seconds, speed in m/s.
-The speed axis is 1.0 at the bindings' full cadence (160 steps/min by default); the level's
-``stride_m`` says how many metres one step carries the runner, so full speed is
-``cadence_full_spm / 60 * stride_m`` m/s.
+Units: distances in metres along the track, heights in metres above the ground, time in seconds,
+speed in m/s, cadence in steps/min.
+
+Speed. The level is run at its target cadence (``Level.target_cadence_spm``), which the pace
+multiplies (:attr:`RunnerWorld.pace`, set by :mod:`game.engine.difficulty` on adaptive levels):
+``target = level target * pace``. The runner's speed is the player's cadence as a share of that
+target times the level's expected speed (target cadence at pace 1 times the stride), so a
+player on target always meets the obstacles as often as the level was written for, whatever
+the pace asks of their legs. With the movement sensors live the speed axis is the cadence
+over the bindings' full cadence (``cadence_full_spm``, 160 by default); from the keyboard alone
+the axis is a share of the target itself (holding the key runs on target).
+
+Combos. Every hurdle or bar cleared in a row adds to the streak; a hit ends it. Points are
+multiplied by ``1 + min(3, streak // 3)``: x2 from the third clear in a row, x4 from the ninth.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.input.mapper import InputFrame
-from game.modes.runner.level import Level
+from game.modes.runner.level import REACH_M, Level, Obstacle
 
 # The game jump starts at the player's take-off (the "takeoff" event, within a frame or two of
 # leaving the ground) and lasts about as long as a real counter-movement jump's flight, 0.4-0.5 s
@@ -25,20 +35,46 @@ GRAVITY_MPS2 = 8 * JUMP_APEX_M / JUMP_AIRTIME_S**2  # h = g T^2 / 8 for a ballis
 JUMP_V0_MPS = GRAVITY_MPS2 * JUMP_AIRTIME_S / 2
 HURDLE_CLEAR_M = 0.3  # runner's feet must be this high when crossing a hurdle
 SPEED_TAU_S = 0.6  # time constant of speed following the player's cadence
-MAX_SPEED_AXIS = 1.6
+MAX_SPEED_AXIS = 1.6  # fastest speed, as a share of the target's
 STUMBLE_S = 0.6
+#: Reach of the runner while ducking (metres above the feet).
+DUCK_REACH_M = 1.1
+#: A coin is touched from this far below the feet (its radius): a coin at the hips is never
+#: jumped clean over by the game's 0.6 m jump, so ground coins are collected jumping or not.
+COIN_RADIUS_M = 0.15
+#: Cadence within this share of the target counts as on pace.
+ON_PACE_TOLERANCE = 0.10
+#: Cadence below which the player is standing, not running (steps/min); left out of the mean.
+RUNNING_MIN_SPM = 60.0
 
-POINTS = {"hurdle": 50, "bar": 50, "coin": 10}
+POINTS = {"hurdle": 50, "bar": 50, "coin": 10, "arc_coin": 20}
+ON_PACE_POINTS_PER_S = 2.0
+COMBO_EVERY = 3
+COMBO_MAX = 4
+
+
+def combo_multiplier(streak: int) -> int:
+    """Points multiplier for a streak of obstacles cleared in a row: 1, then +1 every
+    :data:`COMBO_EVERY` up to :data:`COMBO_MAX`."""
+    return min(COMBO_MAX, 1 + streak // COMBO_EVERY)
 
 
 @dataclass(frozen=True, slots=True)
 class GameEvent:
-    """Something that happened in the game, for the session log and effects."""
+    """Something that happened in the game, for the session log, effects and sounds.
+
+    ``kind``: "clear", "hit", "coin", "arc_coin", "combo" (the multiplier went up), "finish".
+    ``points``: points it scored (0 for a hit); ``combo``: the multiplier after it.
+    ``height_m``: a coin's height (metres above the ground), for drawing its pickup.
+    """
 
     t_s: float
-    kind: str  # "clear", "hit", "coin", "finish"
+    kind: str
     obstacle: str = ""
     at_m: float = 0.0
+    points: int = 0
+    combo: int = 1
+    height_m: float = 0.0
 
 
 @dataclass
@@ -47,15 +83,42 @@ class RunnerStats:
     hurdles_hit: int = 0
     bars_cleared: int = 0
     bars_hit: int = 0
-    coins: int = 0
+    coins: int = 0  # coins on the track
+    coins_missed: int = 0
+    arc_coins: int = 0  # coins of arcs, collected by jumping
+    arc_coins_missed: int = 0
+    arcs_full: int = 0  # arcs with every coin collected
     jumps: int = 0
+    streak: int = 0
+    best_streak: int = 0
     top_speed_mps: float = 0.0
+    running_s: float = 0.0  # seconds with a measured cadence of a running player
+    cadence_s: float = 0.0  # integral of the cadence over those seconds (steps/min * s)
+    target_s: float = 0.0  # integral of the target cadence over the same seconds
+    on_pace_s: float = 0.0
+
+    @property
+    def cleared(self) -> int:
+        return self.hurdles_cleared + self.bars_cleared
+
+    @property
+    def missed(self) -> int:
+        return self.hurdles_hit + self.bars_hit
+
+    @property
+    def mean_cadence_spm(self) -> float | None:
+        return self.cadence_s / self.running_s if self.running_s > 0 else None
+
+    @property
+    def mean_target_spm(self) -> float | None:
+        return self.target_s / self.running_s if self.running_s > 0 else None
 
 
 @dataclass
 class RunnerWorld:
     level: Level
     cadence_full_spm: float = 160.0
+    pace: float = 1.0
     distance_m: float = 0.0
     speed_mps: float = 0.0
     height_m: float = 0.0
@@ -63,14 +126,34 @@ class RunnerWorld:
     ducking: bool = False
     elapsed_s: float = 0.0
     stumble_s: float = 0.0
+    points: float = 0.0
     score: int = 0
     finished: bool = False
     next_index: int = 0
+    cadence_spm: float | None = None  # the player's latest measured cadence, None from the keyboard
     stats: RunnerStats = field(default_factory=RunnerStats)
+    _arc_got: dict[int, int] = field(default_factory=dict)
+    _arc_seen: dict[int, int] = field(default_factory=dict)
+    _arc_size: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for ob in self.level.obstacles:
+            if ob.arc >= 0:
+                self._arc_size[ob.arc] = self._arc_size.get(ob.arc, 0) + 1
 
     @property
-    def full_speed_mps(self) -> float:
-        return self.cadence_full_spm / 60.0 * self.level.stride_m
+    def target_cadence_spm(self) -> float:
+        """Cadence asked of the player now (steps/min): the level's, times the pace."""
+        return self.level.target_cadence_spm * self.pace
+
+    @property
+    def combo(self) -> int:
+        return combo_multiplier(self.stats.streak)
+
+    @property
+    def arcs_met(self) -> int:
+        """Coin arcs the runner has reached so far (collected or not)."""
+        return len(self._arc_seen)
 
     @property
     def airborne(self) -> bool:
@@ -85,13 +168,24 @@ class RunnerWorld:
         limit = self.level.time_limit_s
         return None if limit is None else max(0.0, limit - self.elapsed_s)
 
-    def update(self, frame: InputFrame, dt: float) -> list[GameEvent]:
+    def update(self, frame: InputFrame, dt: float, *, axis_is_cadence: bool = True) -> list[GameEvent]:
+        """Advance by ``dt`` seconds. ``axis_is_cadence``: the speed axis comes from the movement
+        sensors (cadence / ``cadence_full_spm``); False: from the keyboard (a share of the target)."""
         if self.finished:
             return []
         self.elapsed_s += dt
         events: list[GameEvent] = []
 
-        target = min(MAX_SPEED_AXIS, max(0.0, frame.axis("speed"))) * self.full_speed_mps
+        target_spm = self.target_cadence_spm
+        axis = max(0.0, frame.axis("speed"))
+        if axis_is_cadence:
+            self.cadence_spm = axis * self.cadence_full_spm
+            share = self.cadence_spm / target_spm
+            self._pace_stats(self.cadence_spm, target_spm, dt)
+        else:
+            self.cadence_spm = None
+            share = axis
+        target = min(MAX_SPEED_AXIS, share) * self.level.expected_speed_mps
         if self.stumble_s > 0:
             self.stumble_s = max(0.0, self.stumble_s - dt)
             target *= 0.3
@@ -117,21 +211,58 @@ class RunnerWorld:
             self.next_index += 1
             if ob.at_m < before:
                 continue
-            events.append(self._cross(ob.kind, ob.at_m))
+            events += self._cross(ob)
 
         if self.distance_m >= self.level.length_m or (self.time_left_s is not None and self.time_left_s <= 0):
             self.finished = True
             self.distance_m = min(self.distance_m, self.level.length_m)
-            events.append(GameEvent(self.elapsed_s, "finish", at_m=self.distance_m))
-        self.score = self._score()
+            events.append(GameEvent(self.elapsed_s, "finish", at_m=self.distance_m, combo=self.combo))
+        self.score = int(self.distance_m + self.points)
         return events
 
-    def _cross(self, kind: str, at_m: float) -> GameEvent:
+    def _pace_stats(self, cadence: float, target: float, dt: float) -> None:
+        if cadence < RUNNING_MIN_SPM:
+            return
         s = self.stats
-        if kind == "coin":
+        s.running_s += dt
+        s.cadence_s += cadence * dt
+        s.target_s += target * dt
+        if abs(cadence / target - 1.0) <= ON_PACE_TOLERANCE:
+            s.on_pace_s += dt
+            self.points += ON_PACE_POINTS_PER_S * dt
+
+    def reaches(self, height_m: float) -> bool:
+        """Whether the runner's body, now, spans ``height_m`` (metres above the ground): from
+        its feet (less a coin's radius: touching a coin is enough) to the top of its reach."""
+        reach = DUCK_REACH_M if self.ducking else REACH_M
+        return self.height_m - COIN_RADIUS_M <= height_m <= self.height_m + reach
+
+    def _cross(self, ob: Obstacle) -> list[GameEvent]:
+        s = self.stats
+        t = self.elapsed_s
+        if ob.kind == "coin":
+            got = self.reaches(ob.height_m)
+            if ob.arc >= 0:
+                self._arc_seen[ob.arc] = self._arc_seen.get(ob.arc, 0) + 1
+                if got:
+                    self._arc_got[ob.arc] = self._arc_got.get(ob.arc, 0) + 1
+                if self._arc_seen[ob.arc] == self._arc_size[ob.arc] and self._arc_got.get(ob.arc, 0) == self._arc_size[ob.arc]:
+                    s.arcs_full += 1
+                if not got:
+                    s.arc_coins_missed += 1
+                    return []
+                s.arc_coins += 1
+                pts = POINTS["arc_coin"] * self.combo
+                self.points += pts
+                return [GameEvent(t, "arc_coin", "coin", ob.at_m, pts, self.combo, ob.height_m)]
+            if not got:
+                s.coins_missed += 1
+                return []
             s.coins += 1
-            return GameEvent(self.elapsed_s, "coin", kind, at_m)
-        if kind == "hurdle":
+            pts = POINTS["coin"] * self.combo
+            self.points += pts
+            return [GameEvent(t, "coin", "coin", ob.at_m, pts, self.combo, ob.height_m)]
+        if ob.kind == "hurdle":
             ok = self.height_m >= HURDLE_CLEAR_M
             if ok:
                 s.hurdles_cleared += 1
@@ -145,13 +276,17 @@ class RunnerWorld:
                 s.bars_hit += 1
         if not ok:
             self.stumble_s = STUMBLE_S
-        return GameEvent(self.elapsed_s, "clear" if ok else "hit", kind, at_m)
-
-    def _score(self) -> int:
-        s = self.stats
-        return int(
-            self.distance_m + POINTS["hurdle"] * s.hurdles_cleared + POINTS["bar"] * s.bars_cleared + POINTS["coin"] * s.coins
-        )
+            s.streak = 0
+            return [GameEvent(t, "hit", ob.kind, ob.at_m, 0, self.combo)]
+        before = self.combo
+        s.streak += 1
+        s.best_streak = max(s.best_streak, s.streak)
+        pts = POINTS[ob.kind] * self.combo
+        self.points += pts
+        out = [GameEvent(t, "clear", ob.kind, ob.at_m, pts, self.combo)]
+        if self.combo > before:
+            out.append(GameEvent(t, "combo", ob.kind, ob.at_m, 0, self.combo))
+        return out
 
     def time_to_next(self, kind: str) -> float | None:
         """Seconds until the runner reaches the next obstacle of ``kind`` at the current speed."""

@@ -1,4 +1,6 @@
-"""The runner's play scene: draws the world from :mod:`game.modes.runner.rules` and feeds it input."""
+"""The runner's play scene: feeds input to :mod:`game.modes.runner.rules`, adapts the pace to the
+player's effort on adaptive levels (:mod:`game.engine.difficulty`), answers every event with an
+effect and a sound, and draws the world."""
 
 from __future__ import annotations
 
@@ -7,28 +9,61 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.engine.difficulty import MODERATE, PaceController, SuccessShare, controller_for_level, effort_from_context
+from game.i18n import tr
 from game.input.mapper import InputFrame
 from game.modes.runner.autopilot import RunnerAutopilot
+from game.modes.runner.figure import draw_runner
 from game.modes.runner.hud import draw_runner_hud
 from game.modes.runner.level import Level
-from game.modes.runner.rules import HURDLE_CLEAR_M, GameEvent, RunnerWorld
-from game.render.backdrop import Backdrop
+from game.modes.runner.rules import HURDLE_CLEAR_M, GameEvent, RunnerWorld, combo_multiplier
+from game.modes.runner.scenery import Scenery
 from game.render.palette import ACCENT, BAD, GOOD, INK, PAPER
 from game.scenes.play import PlayScene
 
 if TYPE_CHECKING:
     from game.engine.context import GameContext
 
+#: Cadence range (steps/min) the adapted target stays within: a brisk march to a fast sprint on
+#: the spot; the pace bounds follow from it and the level's target.
+PACE_CADENCE_SPM = (90.0, 230.0)
+#: Seconds the speed line shows that the target moved.
+TREND_SHOWN_S = 4.0
+#: Metres of track across the screen's height: the scale of the world.
+VIEW_HEIGHT_M = 5.0
+COIN: tuple[int, int, int] = (250, 204, 48)
+COIN_EDGE: tuple[int, int, int] = (196, 142, 20)
+HURDLE_WHITE: tuple[int, int, int] = (240, 240, 236)
+BAR_WOOD: tuple[int, int, int] = (150, 96, 52)
+BAR_POST: tuple[int, int, int] = (70, 70, 80)
+
+
+def pace_controller(level: Level) -> PaceController | None:
+    """The level's pace controller (None unless the level is adaptive), bounded so the target
+    cadence stays within :data:`PACE_CADENCE_SPM`."""
+    lo, hi = PACE_CADENCE_SPM
+    target = level.target_cadence_spm
+    return controller_for_level(
+        level.adaptive, level.effort_band, default=MODERATE, min_pace=min(1.0, lo / target), max_pace=max(1.0, hi / target)
+    )
+
 
 class RunnerScene(PlayScene):
-    def __init__(self, ctx: GameContext) -> None:
+    def __init__(self, ctx: GameContext, *, adaptive: bool | None = None) -> None:
+        """``adaptive``: None follows the level; False keeps the written pace (for comparison)."""
         super().__init__(ctx)
         level = ctx.level
         assert isinstance(level, Level)
         self.world = RunnerWorld(level, cadence_full_spm=ctx.mapper.bindings.cadence_full_spm)
-        self._backdrop: Backdrop | None = None
-        self._flashes: list[tuple[float, str, GameEvent]] = []
-        self._autopilot = RunnerAutopilot(ctx.autopilot) if ctx.autopilot is not None else None
+        self.pace = pace_controller(level) if adaptive is not False else None
+        self._success = SuccessShare()
+        self._scenery: Scenery | None = None
+        self._autopilot = RunnerAutopilot(ctx.autopilot, ctx.steer) if ctx.autopilot is not None else None
+        self._trend = 0
+        self._trend_until_s = 0.0
+        self._jumps = 0
+        w, h = ctx.config.size
+        self._geom = (w * 0.25, h * 0.8, h / VIEW_HEIGHT_M)  # runner x, track y, px per metre
 
     @property
     def finished(self) -> bool:
@@ -44,97 +79,182 @@ class RunnerScene(PlayScene):
 
     def play(self, frame: InputFrame, dt: float) -> None:
         now = self.ctx.clock()
-        for ev in self.world.update(frame, dt):
-            self._flashes.append((self.time_s, ev.kind, ev))
-            data = {"obstacle": ev.obstacle, "at_m": round(ev.at_m, 2), "score": self.world.score}
+        w = self.world
+        motion = self.ctx.live.motion_live(now)
+        for ev in w.update(frame, dt, axis_is_cadence=motion):
+            data = {"obstacle": ev.obstacle, "at_m": round(ev.at_m, 2), "score": w.score, "combo": ev.combo}
             self.ctx.record_event(now, f"game.{ev.kind}", data)
-        self._flashes = [f for f in self._flashes if self.time_s - f[0] < 1.0]
+            self._feedback(ev)
+        if w.stats.jumps > self._jumps:
+            self._jumps = w.stats.jumps
+            self.ctx.sound.play("jump")
+        if self.pace is not None and not w.finished:
+            effort = effort_from_context(
+                self.ctx,
+                moves_per_min=w.cadence_spm if motion else None,
+                target_moves_per_min=w.target_cadence_spm,
+                success=self._success.share,
+                now_ns=now,
+            )
+            before = w.pace
+            w.pace = self.pace.update(w.elapsed_s, effort)
+            if w.pace != before:
+                self._trend = 1 if w.pace > before else -1
+                self._trend_until_s = w.elapsed_s + TREND_SHOWN_S
+                self.ctx.record_event(
+                    now,
+                    "game.pace",
+                    {"pace": round(w.pace, 3), "target_spm": round(w.target_cadence_spm, 1), "reason": self.pace.last_reason},
+                )
+        if w.elapsed_s > self._trend_until_s:
+            self._trend = 0
         if self._autopilot is not None:
-            self._autopilot.drive(self.world, now)
+            self._autopilot.drive(w, now)
+
+    def _screen_pos(self, at_m: float, height_m: float) -> tuple[float, float]:
+        runner_x, track_y, px = self._geom
+        return runner_x + (at_m - self.world.distance_m) * px, track_y - height_m * px
+
+    def _feedback(self, ev: GameEvent) -> None:
+        """An effect where it happened and a sound, for every event of the rules."""
+        fx, sound = self.effects, self.ctx.sound
+        runner_x, track_y, px = self._geom
+        if ev.kind == "clear":
+            self._success.add(True)
+            fx.burst(self._screen_pos(ev.at_m, 0.5), GOOD, count=18)
+            fx.popup(f"+{ev.points}", (runner_x + px * 0.4, track_y - px * 2.1), GOOD)
+            sound.play("hit")
+        elif ev.kind == "hit":
+            self._success.add(False)
+            fx.burst(self._screen_pos(ev.at_m, 0.6), BAD, count=30, speed=260)
+            fx.popup(tr("runner.effect.ouch"), (runner_x + px * 0.4, track_y - px * 2.1), BAD)
+            sound.play("miss")
+        elif ev.kind in ("coin", "arc_coin"):
+            fx.burst(self._screen_pos(ev.at_m, ev.height_m), COIN, count=10, speed=200, life_s=0.4)
+            if ev.kind == "arc_coin":
+                fx.popup(f"+{ev.points}", self._screen_pos(ev.at_m, ev.height_m + 0.3), COIN, max(14, round(px * 0.25)))
+            sound.play("coin")
+        elif ev.kind == "combo":
+            fx.popup(tr("runner.effect.combo", multiplier=ev.combo), (runner_x + px * 1.5, track_y - px * 2.7), ACCENT)
+            fx.burst((runner_x, track_y - px * 1.0), ACCENT, count=40, speed=380)
+            sound.play("combo")
+        elif ev.kind == "finish":
+            fx.popup(tr("runner.effect.finish"), (runner_x + px * 1.5, track_y - px * 2.5), ACCENT, round(px * 0.6))
+            sound.play("finish")
 
     def mode_summary(self) -> dict[str, Any]:
         w, s = self.world, self.world.stats
+        mean, target = s.mean_cadence_spm, s.mean_target_spm
         return {
             "distance_m": round(w.distance_m, 1),
+            "obstacles_cleared": s.cleared,
+            "obstacles_missed": s.missed,
             "hurdles_cleared": s.hurdles_cleared,
             "hurdles_hit": s.hurdles_hit,
             "bars_cleared": s.bars_cleared,
             "bars_hit": s.bars_hit,
             "coins": s.coins,
+            "arc_coins": s.arc_coins,
+            "arc_coins_missed": s.arc_coins_missed,
+            "arcs_met": w.arcs_met,
+            "arcs_full": s.arcs_full,
+            "best_streak": s.best_streak,
+            "best_combo": combo_multiplier(s.best_streak),
+            "mean_cadence_spm": None if mean is None else round(mean, 1),
+            "mean_target_cadence_spm": None if target is None else round(target, 1),
+            "on_pace_s": round(s.on_pace_s, 1),
+            "adaptive": self.pace is not None,
+            "final_pace": round(w.pace, 3),
             "top_speed_mps": round(s.top_speed_mps, 2),
         }
 
     # -- drawing -----------------------------------------------------------------------------
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
-        if self._backdrop is None or self._backdrop.size != (w, h):
-            self._backdrop = Backdrop((w, h))
-        px_per_m = h / 6.0
-        self._backdrop.draw(screen, self.world.distance_m * px_per_m)
-        ground = self._backdrop.ground_y
-        runner_x = w * 0.25
+        if self._scenery is None or self._scenery.size != (w, h):
+            self._scenery = Scenery((w, h))
+        px = h / VIEW_HEIGHT_M
+        world = self.world
+        self._scenery.draw(screen, world.distance_m * px)
+        track = self._scenery.track_y
+        runner_x = w * 0.22
+        self._geom = (runner_x, track, px)
 
-        for ob in self.world.level.obstacles[max(0, self.world.next_index - 3) :]:
-            x = runner_x + (ob.at_m - self.world.distance_m) * px_per_m
+        spin = self.time_s * 5.0
+        for ob in world.level.obstacles[max(0, world.next_index - 8) :]:
+            x = runner_x + (ob.at_m - world.distance_m) * px
             if x > w + 100:
                 break
             if x < -100:
                 continue
-            self._draw_obstacle(screen, ob.kind, x, ground, px_per_m)
-        finish_x = runner_x + (self.world.level.length_m - self.world.distance_m) * px_per_m
+            if ob.kind == "coin":
+                self._draw_coin(screen, x, track - ob.height_m * px, px, spin + ob.at_m)
+            else:
+                self._draw_obstacle(screen, ob.kind, x, track, px)
+        finish_x = runner_x + (world.level.length_m - world.distance_m) * px
         if finish_x < w + 50:
-            for i in range(8):
-                colour = INK if i % 2 else PAPER
-                pygame.draw.rect(screen, colour, (finish_x, ground - (i + 1) * h * 0.05, 12, h * 0.05))
+            self._draw_finish(screen, finish_x, track, px)
 
-        self._draw_runner(screen, runner_x, ground, px_per_m)
-        for t0, kind, _ev in self._flashes:
-            age = self.time_s - t0
-            label = {"clear": "+50", "hit": "ouch!", "coin": "+10", "finish": "FINISH"}[kind]
-            colour = {"clear": GOOD, "hit": BAD, "coin": ACCENT, "finish": ACCENT}[kind]
-            self.ctx.text.draw(
-                screen, label, h // 14, colour, (runner_x + h * 0.12, ground - h * 0.5 - age * h * 0.1), "midbottom", bold=True
-            )
-
-        draw_runner_hud(screen, self.ctx.text, self.ctx.live, self.ctx.clock(), self.world)
+        # The runner: a shadow on the path that shrinks as it leaves the ground.
+        shadow_w = px * 0.7 * (1.0 - 0.4 * min(1.0, world.height_m / 0.6))
+        pygame.draw.ellipse(screen, (110, 86, 60), (runner_x - shadow_w / 2, track - px * 0.06, shadow_w, px * 0.12))
+        phase = world.distance_m / max(0.3, world.level.stride_m) * math.pi
+        running = min(1.0, world.speed_mps / max(0.1, world.level.expected_speed_mps))
+        draw_runner(
+            screen,
+            runner_x,
+            track - world.height_m * px,
+            1.75 * px,
+            phase,
+            running=running,
+            airborne=world.airborne,
+            ducking=world.ducking,
+            hurt=world.stumble_s > 0,
+        )
+        draw_runner_hud(screen, self.ctx.text, self.ctx.live, self.ctx.clock(), world, self._trend)
 
     @staticmethod
-    def _draw_obstacle(screen: pygame.Surface, kind: str, x: float, ground: int, px_per_m: float) -> None:
-        if kind == "hurdle":
-            top = ground - HURDLE_CLEAR_M * 1.4 * px_per_m
-            pygame.draw.rect(screen, (230, 230, 230), (x - 4, top, 8, ground - top))
-            pygame.draw.rect(screen, BAD, (x - 0.3 * px_per_m, top, 0.6 * px_per_m, 0.12 * px_per_m), border_radius=3)
-        elif kind == "bar":
-            y = ground - 1.25 * px_per_m
-            pygame.draw.rect(screen, (60, 60, 70), (x - 5, ground - 2.4 * px_per_m, 10, 2.4 * px_per_m))
-            pygame.draw.rect(screen, (250, 200, 40), (x - 0.5 * px_per_m, y, 1.0 * px_per_m, 0.15 * px_per_m), border_radius=3)
-        else:
-            pygame.draw.circle(screen, (250, 204, 48), (x, ground - 0.6 * px_per_m), 0.15 * px_per_m)
-            pygame.draw.circle(screen, (200, 150, 20), (x, ground - 0.6 * px_per_m), 0.15 * px_per_m, 3)
+    def _draw_coin(screen: pygame.Surface, x: float, y: float, px: float, spin: float) -> None:
+        r = px * 0.15
+        squash = max(0.25, abs(math.cos(spin)))  # a turning coin: its width breathes
+        rect = pygame.Rect(0, 0, max(3, round(2 * r * squash)), round(2 * r))
+        rect.center = (round(x), round(y))
+        pygame.draw.ellipse(screen, COIN_EDGE, rect)
+        inner = rect.inflate(-max(2, rect.w // 4), -max(2, rect.h // 4))
+        if inner.w > 1:
+            pygame.draw.ellipse(screen, COIN, inner)
 
-    def _draw_runner(self, screen: pygame.Surface, x: float, ground: int, px_per_m: float) -> None:
-        wld = self.world
-        body_h = 1.7 * px_per_m * (0.62 if wld.ducking else 1.0)
-        foot_y = ground - wld.height_m * px_per_m
-        hip_y = foot_y - body_h * 0.5
-        neck_y = hip_y - body_h * 0.32
-        head_r = body_h * 0.08
-        # Leg and arm swing follow the distance run, so the legs move as fast as the runner.
-        phase = wld.distance_m / max(0.5, wld.level.stride_m) * math.pi
-        swing = math.sin(phase) * (0.5 if wld.speed_mps > 0.2 and not wld.airborne else 0.1)
-        leg = body_h * 0.5
-        width = max(4, round(px_per_m * 0.09))
-        colour = ACCENT if wld.stumble_s <= 0 else BAD
-        for s in (swing, -swing):
-            if wld.airborne:
-                knee = (x + leg * 0.35, hip_y + leg * 0.35)
-                foot = (x - leg * 0.05, hip_y + leg * 0.7)
-            else:
-                knee = (x + math.sin(s) * leg * 0.5, hip_y + leg * 0.5)
-                foot = (x + math.sin(s) * leg * 0.9 - abs(s) * leg * 0.1, foot_y)
-            pygame.draw.line(screen, INK, (x, hip_y), knee, width)
-            pygame.draw.line(screen, INK, knee, foot, width)
-            hand = (x - math.sin(s) * body_h * 0.22, neck_y + body_h * 0.28)
-            pygame.draw.line(screen, INK, (x, neck_y + body_h * 0.04), hand, width - 1)
-        pygame.draw.line(screen, colour, (x, hip_y), (x + body_h * 0.04, neck_y), width + 6)
-        pygame.draw.circle(screen, colour, (x + body_h * 0.05, neck_y - head_r * 1.3), head_r)
+    @staticmethod
+    def _draw_obstacle(screen: pygame.Surface, kind: str, x: float, ground: float, px: float) -> None:
+        if kind == "hurdle":
+            top = ground - HURDLE_CLEAR_M * 1.3 * px
+            post = max(4, round(px * 0.05))
+            for dx in (-0.22 * px, 0.22 * px):
+                pygame.draw.rect(screen, HURDLE_WHITE, (x + dx - post / 2, top, post, ground - top))
+                pygame.draw.rect(screen, INK, (x + dx - post, ground - post / 2, post * 2 + 2, post))
+            bar_h = max(6, round(px * 0.1))
+            bar = pygame.Rect(round(x - 0.32 * px), round(top), round(0.64 * px), bar_h)
+            pygame.draw.rect(screen, HURDLE_WHITE, bar, border_radius=2)
+            for i in range(4):  # red stripes, as on a track hurdle
+                stripe = pygame.Rect(bar.x + i * bar.w // 4, bar.y, bar.w // 8, bar.h)
+                pygame.draw.rect(screen, BAD, stripe)
+        else:  # bar: a log across two posts at chest height
+            y = ground - 1.2 * px
+            post = max(6, round(px * 0.07))
+            for dx in (-0.45 * px, 0.45 * px):
+                pygame.draw.rect(screen, BAR_POST, (x + dx - post / 2, ground - 2.2 * px, post, 2.2 * px))
+            log = pygame.Rect(round(x - 0.6 * px), round(y), round(1.2 * px), max(8, round(px * 0.16)))
+            pygame.draw.rect(screen, BAR_WOOD, log, border_radius=log.h // 2)
+            pygame.draw.rect(screen, (110, 70, 36), log, 2, border_radius=log.h // 2)
+            pygame.draw.rect(screen, (250, 200, 40), (log.x + log.w * 0.35, log.y, log.w * 0.3, log.h))
+
+    @staticmethod
+    def _draw_finish(screen: pygame.Surface, x: float, ground: float, px: float) -> None:
+        height = 2.6 * px
+        pole = max(5, round(px * 0.06))
+        pygame.draw.rect(screen, INK, (x - pole / 2, ground - height, pole, height))
+        cell = max(6, round(px * 0.16))
+        for row in range(3):
+            for col in range(6):
+                colour = INK if (row + col) % 2 else PAPER
+                pygame.draw.rect(screen, colour, (x + pole / 2 + col * cell, ground - height + row * cell, cell, cell))

@@ -17,7 +17,7 @@ from game.engine.modes import LevelInfo
 from game.levels import LevelError, levels_root, list_levels, load_level, parse_level, resolve_level
 from game.levels import load_level as load_any_level
 from game.modes import register_builtin_modes
-from game.modes.runner.level import Level, Obstacle
+from game.modes.runner.level import Level, Obstacle, Spot
 from sensors.settings import LEVELS_DIR_ENV
 
 register_builtin_modes()
@@ -82,24 +82,25 @@ def test_every_shipped_level_loads_and_validates() -> None:
         assert 1 <= level.difficulty <= 5
         assert 50 <= level.length_m <= 20000
         assert 0.3 <= level.stride_m <= 3.0
-        positions = [o.at_m for o in level.obstacles]
+        positions = [s.at_m for s in level.spots]
         assert positions == sorted(positions)
         assert all(0 < p < level.length_m for p in positions)
         assert all(b - a >= 4 for a, b in pairwise(positions))
         assert all(o.kind in ("hurdle", "bar", "coin") for o in level.obstacles)
+        assert all(s.kind in ("hurdle", "bar", "coin", "arc") for s in level.spots)
         assert file.read_text(encoding="utf-8").startswith("#"), f"{file.name} needs a header comment"
 
 
 def test_shipped_levels_listed_in_order_without_errors() -> None:
     levels, errors = list_levels("runner", LEVELS_ROOT)
     assert errors == []
-    assert [lv.path.stem for lv in levels][:3] == ["meadow", "forest", "fells"]
+    assert [lv.path.stem for lv in levels] == ["meadow", "forest", "lakeside", "fells", "summit"]
     assert [lv.difficulty for lv in levels] == sorted(lv.difficulty for lv in levels)
 
 
 @pytest.mark.parametrize(
     ("stem", "difficulties", "length_range"),
-    [("meadow", {1}, (250, 350)), ("forest", {2, 3}, (450, 550)), ("fells", {4, 5}, (750, 850))],
+    [("meadow", {1}, (350, 450)), ("forest", {2, 3}, (550, 650)), ("fells", {4, 5}, (750, 850))],
 )
 def test_shipped_level_difficulty_and_length(stem: str, difficulties: set[int], length_range: tuple[int, int]) -> None:
     level = runner(load_level(REPO_LEVELS / f"{stem}.yaml"))
@@ -155,6 +156,7 @@ def test_good_level_values_and_defaults(tmp_path: Path) -> None:
         stride_m=1.0,
         time_limit_s=None,
         obstacles=(Obstacle(40.0, "hurdle"), Obstacle(80.0, "bar")),
+        spots=(Spot(40.0, "hurdle"), Spot(80.0, "bar")),
     )
     assert isinstance(level.length_m, float) and isinstance(level.obstacles[0].at_m, float)
 
@@ -290,7 +292,7 @@ ERROR_CASES = [
         replace_line(10, "    type: wall"),
         10,
         "obstacles[1].type",
-        "must be one of: hurdle, bar, coin, got 'wall'",
+        "must be one of: hurdle, bar, coin, arc, got 'wall'",
     ),
     ("obstacles-not-list", "\n".join(BASE_LINES[:5]) + "\nobstacles: none\n", 6, "obstacles", "must be a list"),
     ("obstacles-null", "\n".join(BASE_LINES[:5]) + "\nobstacles:\n", 6, "obstacles", "got nothing (null)"),
@@ -480,7 +482,7 @@ def test_resolve_unknown_level_lists_available_names(tmp_path: Path, monkeypatch
     message = assert_one_line(err)
     assert (err.path, err.line, err.field) == ("meadw", None, "<level>")
     assert "did you mean 'meadow'?" in message
-    assert "available: fells, forest, meadow" in message
+    assert "available: fells, forest, lakeside, meadow, summit" in message
 
 
 def test_resolve_missing_path_and_missing_folder(tmp_path: Path) -> None:
