@@ -12,6 +12,7 @@ and jumps to pick.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import pygame
@@ -39,7 +40,7 @@ CARDS_SHOWN = 4  # game cards across the screen at once; more scroll
 def movement_label(mode: GameMode, movement: str) -> str:
     """A movement's name in the player's language: the shared word for it, the mode's own, or
     the mode's text as written."""
-    slug = movement.lower().replace(" ", "_").replace("-", "_")
+    slug = re.sub(r"[^a-z0-9]+", "_", movement.lower()).strip("_")
     return tr_or(f"movement.{slug}", tr_or(f"{mode.name}.movement.{slug}", movement))
 
 
