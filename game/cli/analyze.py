@@ -330,14 +330,24 @@ def _print_rr(r: dict[str, Any]) -> None:
 
 def _print_imu(r: dict[str, Any]) -> None:
     print(f"recording      {r['samples']} samples, {_num(r['duration_s'], '.1f')} s at {r['rate_hz']:g} Hz, {r['placement']}")
-    print(f"steps          {r['steps']} (median cadence {_num(r['cadence_spm'], '.1f')} steps/min)")
+    how_steps = {
+        "walking_cwt": "walking detector",
+        "leg_cycles": "leg swing cycles",
+        "arm_swing_cycles": "arm swing cycles",
+    }.get(r["steps_method"], r["steps_method"])
+    print(f"steps          {r['steps']} (median cadence {_num(r['cadence_spm'], '.1f')} steps/min; {how_steps})")
+    if r["steps_low_latency"] is not None:
+        print(f"               the game's low-latency detector: {r['steps_low_latency']}")
     if r["jumps_detected"]:
         heights = ", ".join(f"{_num(j['height_m'] and j['height_m'] * 100, '.0f')} cm" for j in r["jumps"])
         print(f"jumps          {len(r['jumps'])}" + (f": {heights}" if heights else ""))
     else:
         print("jumps          not detected at this placement (trunk sensors only)")
     period = f" (about {r['rep_period_s']:.1f} s each)" if r["rep_period_s"] else ""
-    print(f"repetitions    {r['reps']}{period}")
+    if r["reps_reliable"]:
+        print(f"repetitions    {r['reps']}{period}")
+    else:  # a number that is likely wrong is not printed: the JSON keeps it beside the flag
+        print(f"repetitions    not counted: {r['reps_note']}")
     print(f"ENMO mean      {_num(r['enmo_mg_mean'], '.1f')} mg")
     how = (
         "orientation from gyroscope and accelerometer (AHRS)"

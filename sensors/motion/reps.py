@@ -44,6 +44,8 @@ class RepCounter:
     Events: ``"rep"``, magnitude = the repetition's period in seconds, confidence = the
     periodicity score of the window (0.3..1). ``count``: repetitions so far.
     ``use_gyro``: None = use the gyroscope when the first batch has one.
+    ``amplitudes``: the band-passed amplitude of each counted repetition (rad with the
+    gyroscope, g without), for judging how clearly the movement showed.
     """
 
     def __init__(
@@ -62,11 +64,17 @@ class RepCounter:
 
     def reset(self) -> None:
         self.count = 0
+        self.amplitudes: list[float] = []
         self._use_gyro: bool | None = None
         self._counter: PeriodicCounter | None = None
         self._train = CycleTrain()
         self._angle = SegmentAngle()
         self._last_t_ns: int | None = None
+
+    @property
+    def uses_gyro(self) -> bool | None:
+        """Whether the count comes from the gyroscope; None before the first batch."""
+        return self._use_gyro
 
     @property
     def period_s(self) -> float | None:
@@ -112,12 +120,10 @@ class RepCounter:
         return self._events(self._counter.flush()) if self._counter is not None else []
 
     def _events(self, cycles: list[Cycle]) -> list[MotionEvent]:
-        out = [
-            MotionEvent(c.t_ns, "rep", float(min(1.0, max(0.3, c.score))), c.period_s, self.source)
-            for c in self._train.push(cycles)
-        ]
-        self.count += len(out)
-        return out
+        released = self._train.push(cycles)
+        self.count += len(released)
+        self.amplitudes += [abs(c.amplitude) for c in released]
+        return [MotionEvent(c.t_ns, "rep", float(min(1.0, max(0.3, c.score))), c.period_s, self.source) for c in released]
 
 
 __all__ = ["RepCounter"]

@@ -82,6 +82,7 @@ def test_imu_wrist_in_mps2_with_gyro_counts_reps(tmp_path: Path, capsys: pytest.
     assert r["cut_points"] == "hildebrand2014-adult-wrist"
     assert r["jumps"] == [] and r["jumps_detected"] is False
     assert r["orientation_available"] is True and r["vertical_acc_source"] == "ahrs"
+    assert r["reps_reliable"] is True and r["reps_note"] is None  # the gyroscope sees every repetition
 
 
 @pytest.mark.data
@@ -263,3 +264,54 @@ def test_a_message_quoting_the_file_stays_one_line(tmp_path: Path, capsys: pytes
     f = tmp_path / "cr.csv"
     f.write_bytes("0\r0\u2028\n".encode())  # found by the fuzzer: a carriage return echoed from the header
     assert "missing column" in bad(capsys, "imu", str(f), "--rate", "100")
+
+
+def test_imu_trunk_steps_come_from_the_walking_detector(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Slow stepping on the spot (80 steps/min): the game's low-latency detector, tuned not to
+    # step for a standing player, sees none of these soft steps; the walking detector counts them.
+    path, truth = sim_csv(tmp_path, "waist", "idle:3,jog:30@80,idle:5", 38)
+    r = run_json(capsys, "imu", str(path), "--rate", "100", "--placement", "waist")
+    n_steps = sum(e.kind == "step" for e in truth)
+    assert r["steps_method"] == "walking_cwt"
+    assert abs(r["steps"] - n_steps) <= 0.05 * n_steps
+    assert r["steps_low_latency"] < 0.5 * n_steps
+    assert r["cadence_spm"] == pytest.approx(80, rel=0.05)
+    assert main(["analyze", "imu", str(path), "--rate", "100", "--placement", "waist"]) == 0
+    out = capsys.readouterr().out
+    assert "walking detector" in out and "low-latency detector" in out
+
+
+def test_imu_limb_steps_name_their_method(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, _ = sim_csv(tmp_path, "thigh", "idle:3,jog:15@160,idle:3", 21)
+    r = run_json(capsys, "imu", str(path), "--rate", "100", "--placement", "thigh")
+    assert r["steps_method"] == "leg_cycles" and r["steps_low_latency"] is None
+
+
+def _rep_csv(tmp_path: Path, exercise: str, period_s: float, seed: int) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "sensors" / "motion"))
+    from rep_synth import rep_recording
+
+    rec = rep_recording(seed, exercise, period_s, sets=1, pause_s=(5.0, 5.0))
+    path = tmp_path / f"{exercise}.csv"
+    np.savetxt(path, rec.acc_g, delimiter=",", header="acc_x,acc_y,acc_z", comments="", fmt="%.6f")
+    return path
+
+
+def test_imu_accelerometer_only_rotations_say_they_need_a_gyroscope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _rep_csv(tmp_path, "rotation", 3.0, 8101)
+    r = run_json(capsys, "imu", str(path), "--rate", "50", "--placement", "wrist")
+    assert r["reps_reliable"] is False and "gyroscope" in r["reps_note"]
+    assert isinstance(r["reps"], int)  # the field stays, beside the flag
+    assert main(["analyze", "imu", str(path), "--rate", "50", "--placement", "wrist"]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if s.startswith("repetitions"))
+    assert "not counted" in line and "gyroscope" in line and str(r["reps"]) not in line.split(":")[0]
+
+
+def test_imu_accelerometer_only_curls_are_trusted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _rep_csv(tmp_path, "curl", 2.5, 8102)
+    r = run_json(capsys, "imu", str(path), "--rate", "50", "--placement", "wrist")
+    assert abs(r["reps"] - 20) <= 2
+    assert r["reps_reliable"] is True and r["reps_note"] is None
