@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 import pygame
 
+from game.i18n import tr
 from game.input.mapper import InputFrame
 from game.render.palette import ACCENT, GOOD, INK, MUTED, PANEL, PAPER
 from game.render.skeleton import VISIBLE, draw_skeleton
@@ -40,20 +41,20 @@ def pose_advice(landmarks: np.ndarray | None) -> str | None:
     ``landmarks``: (33, 4) normalised x, y, z, visibility.
     """
     if landmarks is None:
-        return "No one in view: stand in front of the camera"
+        return tr("calibrate.no_one")
     vis = landmarks[:, 3]
     if float(np.mean(vis)) < 0.35:
-        return "Too dark: step into the light"
+        return tr("calibrate.too_dark")
     if float(np.max(vis[list(_FEET)])) < VISIBLE:
-        return "Step back: the camera cannot see your feet"
+        return tr("calibrate.no_feet")
     if float(np.max(vis[list(_HEAD)])) < VISIBLE:
-        return "Step back: the camera cannot see your head"
+        return tr("calibrate.no_head")
     seen = landmarks[vis >= VISIBLE]
     height = float(seen[:, 1].max() - seen[:, 1].min())
     if height > 0.95:
-        return "Step back a little"
+        return tr("calibrate.step_back")
     if height < 0.3:
-        return "Come closer to the camera"
+        return tr("calibrate.come_closer")
     return None
 
 
@@ -116,7 +117,7 @@ class CalibrateScene(Scene):
         w, h = screen.get_size()
         screen.fill(INK)
         t = self.ctx.text
-        t.draw(screen, "Get ready", h // 12, PAPER, (w / 2, h * 0.05), "midtop", bold=True)
+        t.draw(screen, tr("calibrate.title"), h // 12, PAPER, (w / 2, h * 0.05), "midtop", bold=True)
         view = pygame.Rect(0, 0, round(h * 0.62 * 4 / 3), round(h * 0.62))
         view.center = (round(w * 0.36), round(h * 0.55))
         pygame.draw.rect(screen, PANEL, view, border_radius=10)
@@ -128,12 +129,12 @@ class CalibrateScene(Scene):
         if live.last_pose is not None and motion:
             draw_skeleton(screen, live.last_pose.landmarks, view)
         elif picture is None:
-            t.draw(screen, "no camera picture", h // 28, MUTED, view.center, "center")
+            t.draw(screen, tr("calibrate.no_picture"), h // 28, MUTED, view.center, "center")
 
         x = view.right + w * 0.04
         y = view.y
         if motion:
-            msg = self.advice or "Stand still..."
+            msg = self.advice or tr("calibrate.stand_still")
             t.draw(screen, msg, h // 22, ACCENT if self.advice else GOOD, (x, y))
             bar = pygame.Rect(round(x), round(y + h * 0.08), round(w * 0.28), h // 40)
             pygame.draw.rect(screen, PANEL, bar, border_radius=6)
@@ -141,7 +142,7 @@ class CalibrateScene(Scene):
             fill.w = round(bar.w * min(1.0, self.still_s / STILL_S))
             pygame.draw.rect(screen, GOOD, fill, border_radius=6)
         else:
-            t.draw(screen, "Keyboard", h // 22, ACCENT, (x, y))
+            t.draw(screen, tr("calibrate.keyboard"), h // 22, ACCENT, (x, y))
         lines = self.ctx.game_mode.calibration_hints(motion)
         for i, line in enumerate(lines):
             t.draw(screen, line, h // 28, PAPER, (x, y + h * (0.16 + 0.06 * i)))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pygame
 
 from game.engine.live import LiveSensors
-from game.render.palette import BAD, INK, MUTED, PAPER, ZONE_COLOURS
+from game.i18n import tr
+from game.render.palette import BAD, INK, MUTED, PAPER, ZONE_COLOURS, band_name
 from game.render.skeleton import draw_skeleton
 from game.render.text import TextCache
 from sensors.samples import DeviceStatus
@@ -41,21 +42,22 @@ def draw_hud(
         band = live.profile.intensity(live.hr_bpm)
         colour = ZONE_COLOURS[band]
         text.draw(screen, f"{live.hr_bpm}", big, colour, (box.x + pad, box.y + pad), bold=True)
-        text.draw(screen, "bpm" + (" (broadcast)" if live.hr_broadcast else ""), small, PAPER, (box.x + pad, box.y + pad + big))
-        text.draw(screen, band.value, small, colour, (box.x + pad, box.y + pad + big + small))
+        unit = tr("hud.bpm") + (" " + tr("hud.broadcast") if live.hr_broadcast else "")
+        text.draw(screen, unit, small, PAPER, (box.x + pad, box.y + pad + big))
+        text.draw(screen, band_name(band), small, colour, (box.x + pad, box.y + pad + big + small))
         pygame.draw.rect(screen, colour, (box.right - pad - 8, box.y + pad, 8, box.h - 2 * pad), border_radius=4)
     elif live.hr_bpm is not None:
         text.draw(screen, "--", big, MUTED, (box.x + pad, box.y + pad), bold=True)
-        text.draw(screen, "strap quiet", small, BAD, (box.x + pad, box.y + pad + big))
+        text.draw(screen, tr("hud.strap_quiet"), small, BAD, (box.x + pad, box.y + pad + big))
     else:
         text.draw(screen, "--", big, MUTED, (box.x + pad, box.y + pad), bold=True)
-        text.draw(screen, "no heart rate", small, MUTED, (box.x + pad, box.y + pad + big))
+        text.draw(screen, tr("hud.no_heart_rate"), small, MUTED, (box.x + pad, box.y + pad + big))
 
     cadence = live.recogniser.state.cadence_spm if live.motion_live(now_ns) else 0.0
     cbox = pygame.Rect(box.right + pad, pad, round(w * 0.14), box.h)
     _panel(screen, cbox)
     text.draw(screen, f"{cadence:.0f}", big, PAPER, (cbox.x + pad, cbox.y + pad), bold=True)
-    text.draw(screen, "steps/min", small, PAPER, (cbox.x + pad, cbox.y + pad + big))
+    text.draw(screen, tr("hud.steps_per_min"), small, PAPER, (cbox.x + pad, cbox.y + pad + big))
 
     sbox = pygame.Rect(w - pad - round(w * 0.2), pad, round(w * 0.2), box.h)
     _panel(screen, sbox)
@@ -64,7 +66,7 @@ def draw_hud(
     minutes, seconds = divmod(int(clock), 60)
     text.draw(
         screen,
-        f"{'left ' if time_left_s is not None else ''}{minutes}:{seconds:02d}",
+        tr("hud.time_left", time=f"{minutes}:{seconds:02d}") if time_left_s is not None else f"{minutes}:{seconds:02d}",
         small,
         PAPER,
         (sbox.right - pad, sbox.y + pad + big),
@@ -118,5 +120,5 @@ def draw_player_inset(screen: pygame.Surface, text: TextCache, live: LiveSensors
     _panel(screen, rect)
     draw_skeleton(screen, pose.landmarks, rect)
     state = live.recogniser.state
-    label = "in the air" if state.airborne else ("low" if state.crouch >= 0.18 else "you")
+    label = tr("hud.in_the_air") if state.airborne else (tr("hud.low") if state.crouch >= 0.18 else tr("hud.you"))
     text.draw(screen, label, max(12, h // 40), PAPER, (rect.centerx, rect.top - 4), "midbottom")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.i18n import tr
 from game.input.mapper import InputFrame
 from game.render.palette import PAPER
 from game.scenes.base import Scene, Transition
@@ -27,5 +28,5 @@ class PauseScene(Scene):
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((10, 12, 20, 170))
         screen.blit(shade, (0, 0))
-        self.ctx.text.draw(screen, "Paused", h // 8, PAPER, (w / 2, h * 0.4), "center", bold=True)
-        self.ctx.text.draw(screen, "P or Enter: go on    Esc: end the run", h // 28, PAPER, (w / 2, h * 0.52), "center")
+        self.ctx.text.draw(screen, tr("pause.title"), h // 8, PAPER, (w / 2, h * 0.4), "center", bold=True)
+        self.ctx.text.draw(screen, tr("pause.hint"), h // 28, PAPER, (w / 2, h * 0.52), "center")
