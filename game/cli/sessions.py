@@ -1,5 +1,5 @@
-"""``liike sessions list|show|delete``: the recorded sessions, and removing a player with all
-their sessions, or one session.
+"""``liike sessions list|show|delete|export``: the recorded sessions, removing a player with all
+their sessions or one session, and writing sessions out as CSV, JSON Lines, TCX or FIT files.
 
 Schools must be able to erase a child's data on request. The rows are deleted with
 ``secure_delete`` on and the write-ahead log is emptied afterwards, so the data leaves the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +26,7 @@ from typing import TextIO
 from game.cli.common import EXIT_PARTIAL
 from game.cli.common import fail as _fail
 from game.sessions import SessionStore, StoreError, default_db_path
+from game.sessions.exports import FORMATS, ExportError, export_session
 from game.sessions.store import read_only_message, writable
 
 EXIT_DECLINED = EXIT_PARTIAL
@@ -54,6 +56,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sdelete.add_argument("--db", type=Path, metavar="FILE")
     sdelete.add_argument("--yes", action="store_true", help="do not ask for confirmation (needed when not on a terminal)")
     sdelete.set_defaults(run=cmd_sessions_delete)
+    sexport = ssub.add_parser(
+        "export",
+        help="write sessions as CSV, JSON Lines, TCX or FIT files",
+        description="Write session ID, every session of --player, or --all sessions into DIR: "
+        "csv (one file per stream, units in the headers), jsonl (everything, lossless), "
+        "tcx or fit (for Strava, Garmin Connect and training logs). The store is only read. "
+        "The last line printed is JSON with the files written.",
+    )
+    sexport.add_argument("id", type=int, nargs="?", metavar="ID", help="session to export (see `liike sessions list`)")
+    sexport.add_argument("--player", metavar="PSEUDONYM", help="export every session of this player")
+    sexport.add_argument("--all", action="store_true", help="export every session in the store")
+    sexport.add_argument("--format", required=True, choices=FORMATS, help="file format")
+    sexport.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write into (created if missing)")
+    sexport.add_argument("--db", type=Path, metavar="FILE")
+    sexport.set_defaults(run=cmd_sessions_export)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -214,3 +231,55 @@ def _report_wal(store: SessionStore) -> None:
             f"rows stay in {store.path}-wal until it closes the file",
             file=sys.stderr,
         )
+
+
+def _out_dir(out: Path) -> Path | str:
+    """``out`` made ready to write into, or the one-line reason it cannot be."""
+    if out.exists() and not out.is_dir():
+        return f"{out} is a file, not a folder; pass --out with a folder to write the exports into"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create the folder {out}: {exc.strerror or exc}; choose another --out"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return f"cannot write into {out} (permission denied or read-only); choose another --out"
+    return out
+
+
+def cmd_sessions_export(args: argparse.Namespace) -> int:
+    """``liike sessions export (ID | --player P | --all) --format F --out DIR [--db FILE]``: exit 0 with
+    the last stdout line ``{"files": [...], "sessions": [...], "format": F}``; 2 for a bad id,
+    player, store or folder (one line); 1 when a file could not be written after others were."""
+    chosen = sum((args.id is not None, args.player is not None, bool(args.all)))
+    if chosen != 1:
+        return _fail("say what to export: a session ID, --player PSEUDONYM for all their sessions, or --all")
+    try:
+        store = _read_store(args.db)
+    except StoreError as exc:
+        return _fail(str(exc))
+    written: list[str] = []
+    with store:
+        try:
+            if args.id is not None:
+                if store.get_session(args.id) is None:
+                    return _fail(f"no session {args.id} in {store.path}; `liike sessions list` shows the ids")
+                ids = [args.id]
+            elif args.player is not None:
+                ids = store.session_ids(args.player)
+                if not ids and store.get_player(args.player) is None:
+                    return _fail(f"no player {args.player!r} in {store.path}; `liike sessions list` shows the players")
+            else:
+                ids = store.session_ids()
+            out = _out_dir(args.out)
+            if isinstance(out, str):
+                return _fail(out)
+            for sid in ids:
+                written += [str(p) for p in export_session(store, sid, args.format, out)]
+        except (StoreError, ExportError) as exc:
+            return _fail(str(exc))
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            done = f"; {len(written)} files written before it are complete" if written else ""
+            return _fail(f"cannot write the export{where}: {exc.strerror or exc}{done}", EXIT_PARTIAL if written else 2)
+    print(json.dumps({"files": written, "sessions": ids, "format": args.format}))
+    return 0
