@@ -1,14 +1,15 @@
-"""Frame-time benchmark: the headless runner at 1280x720 with the simulated player.
+"""Frame-time benchmark: every game mode headless at 1280x720 with the simulated player.
 
-Runs, in one process run after another on the same machine:
+Runs, in one process after another on the same machine:
 1. baseline: a bare pygame loop that clears and flips a 1280x720 window (the floor set by
    SDL and the machine);
-2. the game: ``liike play --headless --input sim --seconds N --size 1280x720``.
+2. each mode: ``liike play --headless --input sim --mode MODE [--level L] --seconds N --size 1280x720``
+   (the runner on its "forest" level, as in earlier runs; other modes on their menu's first level).
 
 Reports median and p99 of the per-frame work time (update + draw + flip, without the wait for
-the 60 FPS cap), the share of frames over 16.7 ms, and the game's ratio to the baseline.
+the 60 FPS cap), the share of frames over 16.7 ms, and each mode's ratio to the baseline.
 
-Usage: python benchmarks/frame_time.py [--seconds 60] [--json]
+Usage: python benchmarks/frame_time.py [--seconds 60] [--mode MODE ...] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +60,18 @@ def stats(work_ms: np.ndarray) -> dict[str, float]:
     }
 
 
-def game(seconds: float) -> dict[str, float]:
+#: Levels the benchmark plays where a mode's first one is not the one to compare over time.
+LEVELS = {"runner": "forest"}
+
+
+def modes() -> list[str]:
+    cmd = [sys.executable, "-m", "game.cli", "modes", "--json"]
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    return [m["name"] for m in json.loads(out.stdout.strip().splitlines()[-1])]
+
+
+def game(seconds: float, mode: str) -> dict[str, Any]:
+    level = ["--level", LEVELS[mode]] if mode in LEVELS else []
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [
             sys.executable,
@@ -68,8 +81,9 @@ def game(seconds: float) -> dict[str, float]:
             "--headless",
             "--input",
             "sim",
-            "--level",
-            "forest",
+            "--mode",
+            mode,
+            *level,
             "--seconds",
             str(seconds),
             "--size",
@@ -79,34 +93,38 @@ def game(seconds: float) -> dict[str, float]:
         ]
         out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    return {k: result[k] for k in ("frames", "fps", "frame_ms_p50", "frame_ms_p99", "frames_over_16_7ms", "samples")}
+    return {k: result[k] for k in ("level", "frames", "fps", "frame_ms_p50", "frame_ms_p99", "frames_over_16_7ms", "samples")}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--mode", action="append", help="mode to measure (repeatable; default: every registered mode)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     base = baseline(min(args.seconds, 20.0))
-    g = game(args.seconds)
-    report = {
+    runs = {mode: game(args.seconds, mode) for mode in (args.mode or modes())}
+    report: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "baseline": base,
-        "game": g,
-        "ratio_p50": round(g["frame_ms_p50"] / base["frame_ms_p50"], 1),
-        "ratio_p99": round(g["frame_ms_p99"] / base["frame_ms_p99"], 1),
+        "modes": runs,
+        "ratio_p50": {m: round(g["frame_ms_p50"] / base["frame_ms_p50"], 1) for m, g in runs.items()},
+        "ratio_p99": {m: round(g["frame_ms_p99"] / base["frame_ms_p99"], 1) for m, g in runs.items()},
     }
     if args.json:
         print(json.dumps(report))
     else:
         print(f"machine: {report['machine']}")
-        print(f"{'':10} {'frames':>7} {'p50 ms':>8} {'p99 ms':>8} {'>16.7ms':>8}")
-        for name, s in (("baseline", base), ("game", g)):
+        print(f"{'':22} {'frames':>7} {'p50 ms':>8} {'p99 ms':>8} {'>16.7ms':>8} {'x p50':>6} {'x p99':>6}")
+        print(
+            f"{'baseline':22} {base['frames']:>7} {base['frame_ms_p50']:>8.2f} {base['frame_ms_p99']:>8.2f} "
+            f"{base['frames_over_16_7ms'] * 100:>7.2f}%"
+        )
+        for m, g in runs.items():
             print(
-                f"{name:10} {s['frames']:>7} {s['frame_ms_p50']:>8.2f} {s['frame_ms_p99']:>8.2f} "
-                f"{s['frames_over_16_7ms'] * 100:>7.2f}%"
+                f"{m + ' (' + g['level'] + ')':22} {g['frames']:>7} {g['frame_ms_p50']:>8.2f} {g['frame_ms_p99']:>8.2f} "
+                f"{g['frames_over_16_7ms'] * 100:>7.2f}% {report['ratio_p50'][m]:>6} {report['ratio_p99'][m]:>6}"
             )
-        print(f"game / baseline: p50 x{report['ratio_p50']}, p99 x{report['ratio_p99']}; game mean fps {g['fps']}")
     return 0
 
 
