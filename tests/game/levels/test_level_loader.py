@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine.modes import LevelInfo
+from game.engine.modes import LevelInfo, mode_names
 from game.levels import LevelError, levels_root, list_levels, load_level, parse_level, resolve_level
 from game.levels import load_level as load_any_level
 from game.modes import register_builtin_modes
@@ -230,7 +230,7 @@ ERROR_CASES = [
         "\n".join(line for line in BASE_LINES if not line.startswith("mode")) + "\n",
         1,
         "mode",
-        "required field missing (one of: runner)",
+        f"required field missing (one of: {', '.join(mode_names())})",
     ),
     ("missing-schema", "# comment\n\n" + "\n".join(BASE_LINES[1:]) + "\n", 3, "schema", "required field missing"),
     (

@@ -1,0 +1,296 @@
+"""Drawing of the heart-zone challenge: the gauge, the round's panel and curve, the strap screen,
+and the menu's picture. Every colour of an intensity band is shown with the band's name beside
+it, so the screen reads the same without colour vision."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pygame
+
+from game.engine.difficulty import IntensityBand
+from game.i18n import tr
+from game.modes.heartzone.rules import STREAK_BONUS_AFTER_S, STREAK_MULTIPLIER, HeartZoneRound, Zone
+from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PAPER, ZONE_COLOURS, Color
+from game.render.text import TextCache
+from sensors.motion.heart_zones import HeartProfile, Intensity
+
+#: Lower edges of the ACSM bands in fractions of HRR (Garber 2011, Table 4), with their upper edges.
+ACSM_BANDS: tuple[tuple[float, float, Intensity], ...] = (
+    (0.0, 0.30, Intensity.VERY_LIGHT),
+    (0.30, 0.40, Intensity.LIGHT),
+    (0.40, 0.60, Intensity.MODERATE),
+    (0.60, 0.90, Intensity.VIGOROUS),
+    (0.90, 1.00, Intensity.NEAR_MAXIMAL),
+)
+#: The gauge and the curve show this much of the reserve (very light below it).
+SHOWN_LO, SHOWN_HI = 0.1, 1.0
+EASE_OFF: Color = (120, 180, 240)
+
+
+def intensity_name(band: Intensity) -> str:
+    return tr("intensity." + band.value.replace(" ", "_"))
+
+
+def band_intensity(band: IntensityBand) -> Intensity:
+    """The ACSM band the target band's centre falls in: its colour and name."""
+    for lo, hi, name in ACSM_BANDS:
+        if lo <= band.centre < hi:
+            return name
+    return Intensity.NEAR_MAXIMAL
+
+
+def pct(fraction: float) -> str:
+    return f"{100 * fraction:.0f}"
+
+
+def mmss(seconds: float) -> str:
+    m, s = divmod(max(0, int(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def _y(rect: pygame.Rect, hrr: float, lo: float = SHOWN_LO, hi: float = SHOWN_HI) -> float:
+    f = (min(hi, max(lo, hrr)) - lo) / (hi - lo)
+    return rect.bottom - f * rect.h
+
+
+def _ink_on(colour: Color) -> Color:
+    """Dark or light text, whichever reads on ``colour`` (relative luminance, ITU-R BT.709 weights)."""
+    r, g, b = colour
+    return INK if 0.2126 * r + 0.7152 * g + 0.0722 * b > 140 else PAPER
+
+
+def draw_gauge(
+    screen: pygame.Surface, text: TextCache, rect: pygame.Rect, band: IntensityBand, hrr: float | None, profile: HeartProfile
+) -> tuple[float, float] | None:
+    """A vertical heart-rate gauge: the ACSM bands with their names, the target band bracketed
+    and labelled in % HRR and in this player's bpm, and the player's current %HRR; return where
+    the player's marker is (None without a reading)."""
+    h = screen.get_height()
+    small = max(12, h // 40)
+    for lo, hi, name in ACSM_BANDS:
+        top, bottom = _y(rect, hi), _y(rect, lo)
+        if bottom - top < 1:
+            continue
+        seg = pygame.Rect(rect.x, round(top), rect.w, round(bottom) - round(top))
+        pygame.draw.rect(screen, ZONE_COLOURS[name], seg)
+        if seg.h >= small:
+            text.draw(screen, intensity_name(name), small, _ink_on(ZONE_COLOURS[name]), seg.center, "center")
+        pygame.draw.line(screen, INK, seg.topleft, seg.topright, 2)
+    pygame.draw.rect(screen, INK, rect, 3)
+
+    # The target band: a white frame reaching past the gauge on both sides, and its label.
+    top, bottom = round(_y(rect, band.hi)), round(_y(rect, band.lo))
+    frame = pygame.Rect(rect.x - 10, top, rect.w + 20, max(4, bottom - top))
+    pygame.draw.rect(screen, PAPER, frame, 5, border_radius=6)
+    lo_bpm, hi_bpm = band.bpm(profile)
+    label_x = frame.right + 12
+    mid = (top + bottom) / 2
+    text.draw(screen, tr("heartzone.target"), small, PAPER, (label_x, mid - small * 1.6), "midleft", bold=True)
+    in_pct = tr("heartzone.band_pct", lo=pct(band.lo), hi=pct(band.hi))
+    in_bpm = tr("heartzone.band_bpm", lo=f"{lo_bpm:.0f}", hi=f"{hi_bpm:.0f}")
+    text.draw(screen, in_pct, small, PAPER, (label_x, mid - small * 0.5), "midleft")
+    text.draw(screen, in_bpm, small, MUTED, (label_x, mid + small * 0.6), "midleft")
+
+    if hrr is not None:
+        y = _y(rect, hrr)
+        pygame.draw.line(screen, PAPER, (rect.x - 18, y), (rect.right + 4, y), 4)
+        pygame.draw.polygon(screen, PAPER, [(rect.x - 34, y - 12), (rect.x - 34, y + 12), (rect.x - 16, y)])
+        return rect.centerx, y
+    return None
+
+
+def draw_heart(screen: pygame.Surface, centre: tuple[float, float], size: float, colour: Color) -> None:
+    """A heart shape ``size`` pixels wide: two lobes and a point."""
+    cx, cy = centre
+    r = size * 0.27
+    pygame.draw.circle(screen, colour, (cx - r, cy - r * 0.4), r)
+    pygame.draw.circle(screen, colour, (cx + r, cy - r * 0.4), r)
+    pygame.draw.polygon(screen, colour, [(cx - 2 * r, cy - r * 0.1), (cx + 2 * r, cy - r * 0.1), (cx, cy + size * 0.55)])
+
+
+HINT_KEYS: dict[Zone, tuple[str, Color]] = {
+    Zone.BELOW: ("heartzone.hint.move_more", ACCENT),
+    Zone.ABOVE: ("heartzone.hint.ease_off", EASE_OFF),
+    Zone.IN: ("heartzone.hint.hold", GOOD),
+    Zone.NO_READING: ("heartzone.hint.quiet", BAD),
+}
+
+
+def draw_panel_text(
+    screen: pygame.Surface,
+    text: TextCache,
+    rect: pygame.Rect,
+    *,
+    state: str,
+    zone: Zone,
+    hr_bpm: int | None,
+    hrr: float | None,
+    round_: HeartZoneRound,
+    move: tuple[str, float] | None,
+) -> None:
+    """The round's words and numbers: the hint, heart rate and %HRR, phase, time in zone, the move seen."""
+    h = screen.get_height()
+    huge, big, mid, small = max(28, h // 9), max(22, h // 14), max(16, h // 24), max(12, h // 34)
+    x, y = float(rect.x), float(rect.y)
+    if state == "waiting":
+        key, colour = "heartzone.waiting", PAPER
+    else:
+        key, colour = HINT_KEYS[zone]
+    beat = 1.0 + 0.06 * max(0.0, math.sin(round_.elapsed_s * math.tau * (hr_bpm or 60) / 60.0)) if hr_bpm else 1.0
+    draw_heart(screen, (x + huge * 0.45, y + huge * 0.5), huge * 0.8 * beat, BAD if hr_bpm else MUTED)
+    hr = f"{hr_bpm}" if hr_bpm is not None else "--"
+    r = text.draw(screen, hr, huge, PAPER, (x + huge, y), bold=True)
+    r = text.draw(screen, tr("heartzone.bpm"), mid, MUTED, (r.right + 8, r.bottom - mid * 1.9))
+    if hrr is not None:
+        text.draw(screen, tr("heartzone.hrr", pct=pct(hrr)), mid, PAPER, (r.x, r.bottom + 2))
+    y += huge + mid * 0.4
+    text.draw(screen, tr(key), big, colour, (x, y), bold=True)
+    y += big * 1.25
+
+    phase = round_.phase
+    name = band_intensity(phase.band)
+    line = tr(
+        "heartzone.phase_line",
+        phase=tr(f"heartzone.phase.{phase.kind}"),
+        left=mmss(round_.phase_left_s),
+        lo=pct(phase.band.lo),
+        hi=pct(phase.band.hi),
+    )
+    r = text.draw(screen, line, small, PAPER, (x, y))
+    # The band's colour, always with its name beside it.
+    sw = pygame.Rect(r.right + 12, r.y + 2, small, r.h - 4)
+    pygame.draw.rect(screen, ZONE_COLOURS[name], sw, border_radius=3)
+    text.draw(screen, intensity_name(name), small, PAPER, (sw.right + 6, r.y))
+    y += small * 1.4
+
+    s = round_.stats
+    zone_line = tr("heartzone.in_zone_line", time=mmss(s.seconds[Zone.IN]), share=pct(s.share_in))
+    r = text.draw(screen, zone_line, mid, GOOD if zone is Zone.IN else PAPER, (x, y), bold=True)
+    if zone is Zone.IN and s.streak_s >= 3:
+        streak = tr("heartzone.streak", seconds=f"{s.streak_s:.0f}")
+        if round_.bonus:
+            streak += "  " + tr("heartzone.bonus", times=f"{STREAK_MULTIPLIER:g}")
+        else:
+            streak += "  " + tr("heartzone.bonus_in", seconds=f"{STREAK_BONUS_AFTER_S - s.streak_s:.0f}")
+        text.draw(screen, streak, small, ACCENT, (r.right + 16, r.y + (r.h - small) / 2))
+    y += mid * 1.3
+    if move is not None:
+        seen = tr("heartzone.seen", move=tr(f"heartzone.moves.{move[0]}"), rate=f"{move[1]:.0f}")
+        text.draw(screen, seen, small, PAPER, (x, y))
+    else:
+        text.draw(screen, tr("heartzone.seen_nothing"), small, MUTED, (x, y))
+
+
+def draw_curve(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, round_: HeartZoneRound) -> None:
+    """The heart-rate curve of the round so far (%HRR), over each phase's target band, across
+    the level's whole length; segments in the colour of the ACSM band they are in."""
+    h = screen.get_height()
+    small = max(12, h // 40)
+    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
+    shade.fill((12, 14, 22, 200))
+    screen.blit(shade, rect.topleft)
+    total = round_.level.total_s
+    # The curve's scale: from a little below the lowest band to a little above the highest,
+    # so the swings that matter are not squeezed into a corner.
+    lo_shown = max(0.0, min(p.band.lo for p in round_.level.phases) - 0.25)
+    hi_shown = min(1.0, max(p.band.hi for p in round_.level.phases) + 0.2)
+
+    def x_of(t: float) -> float:
+        return rect.x + rect.w * min(1.0, t / total)
+
+    def y_of(hrr: float) -> float:
+        return _y(rect, hrr, lo_shown, hi_shown)
+
+    for phase in round_.level.phases:
+        x0, x1 = x_of(phase.start_s), x_of(phase.end_s)
+        top, bottom = y_of(phase.band.hi), y_of(phase.band.lo)
+        colour = ZONE_COLOURS[band_intensity(phase.band)]
+        band = pygame.Surface((max(1, round(x1 - x0)), max(1, round(bottom - top))), pygame.SRCALPHA)
+        band.fill((*colour, 70))
+        screen.blit(band, (round(x0), round(top)))
+        pygame.draw.line(screen, colour, (x0, top), (x1, top), 2)
+        pygame.draw.line(screen, colour, (x0, bottom), (x1, bottom), 2)
+        if phase.start_s > 0:
+            pygame.draw.line(screen, MUTED, (x0, rect.y), (x0, rect.bottom), 1)
+    run: list[tuple[float, float]] = []
+    run_colour: Color | None = None
+    for point in round_.curve:
+        if point.hrr is None:
+            if len(run) > 1 and run_colour is not None:
+                pygame.draw.lines(screen, run_colour, False, run, 4)
+            run, run_colour = [], None
+            continue
+        colour = ZONE_COLOURS[_acsm(point.hrr)]
+        xy = (x_of(point.t_s), y_of(point.hrr))
+        if colour != run_colour and run:
+            if len(run) > 1 and run_colour is not None:
+                pygame.draw.lines(screen, run_colour, False, run, 4)
+            run = [run[-1]]
+        run.append(xy)
+        run_colour = colour
+    if len(run) > 1 and run_colour is not None:
+        pygame.draw.lines(screen, run_colour, False, run, 4)
+    now_x = x_of(round_.elapsed_s)
+    pygame.draw.line(screen, PAPER, (now_x, rect.y), (now_x, rect.bottom), 1)
+    text.draw(screen, tr("heartzone.curve"), small, MUTED, (rect.x + 8, rect.y + 6))
+    text.draw(screen, mmss(total), small, MUTED, (rect.right - 8, rect.bottom - 6), "bottomright")
+
+
+def _acsm(hrr: float) -> Intensity:
+    for lo, hi, name in ACSM_BANDS:
+        if hrr < hi:
+            return name if hrr >= lo else Intensity.VERY_LIGHT
+    return Intensity.NEAR_MAXIMAL
+
+
+def draw_no_strap(screen: pygame.Surface, text: TextCache, others: Sequence[tuple[str, str]], autoplay: bool) -> None:
+    """The strap screen: nothing is estimated; what to do, and the games that need no strap."""
+    w, h = screen.get_size()
+    title, mid, small = max(24, h // 12), max(16, h // 26), max(13, h // 34)
+    draw_heart(screen, (w * 0.5, h * 0.13), h * 0.12, MUTED)
+    pygame.draw.line(screen, BAD, (w * 0.5 - h * 0.07, h * 0.08), (w * 0.5 + h * 0.07, h * 0.2), 6)
+    y = h * 0.23
+    text.draw(screen, tr("heartzone.strap.title"), title, PAPER, (w / 2, y), "midtop", bold=True)
+    y += title * 1.15
+    text.draw(screen, tr("heartzone.strap.why"), mid, MUTED, (w / 2, y), "midtop")
+    y += mid * 1.8
+    left = w * 0.14
+    text.draw(screen, tr("heartzone.strap.how"), mid, ACCENT, (left, y), bold=True)
+    y += mid * 1.4
+    for i, key in enumerate(("step_wear", "step_scan", "step_allow", "step_play"), start=1):
+        text.draw(screen, f"{i}.  {tr('heartzone.strap.' + key)}", small, PAPER, (left + 12, y))
+        y += small * 1.45
+    y += small * 0.6
+    if others:
+        text.draw(screen, tr("heartzone.strap.others"), mid, ACCENT, (left, y), bold=True)
+        y += mid * 1.4
+        for title_, moves in others:
+            r = text.draw(screen, title_, small, PAPER, (left + 12, y), bold=True)
+            text.draw(screen, moves, small, MUTED, (r.right + 14, y))
+            y += small * 1.45
+    hint = tr("heartzone.strap.back_auto") if autoplay else tr("heartzone.strap.back")
+    text.draw(screen, hint, mid, PAPER, (w / 2, h * 0.95), "midbottom")
+
+
+def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None:
+    """The menu's picture: a beating heart above a curve that stays inside a band."""
+    pygame.draw.rect(surface, (22, 26, 38), rect, border_radius=10)
+    band_top, band_bottom = rect.y + rect.h * 0.45, rect.y + rect.h * 0.7
+    band = pygame.Surface((rect.w - 16, round(band_bottom - band_top)), pygame.SRCALPHA)
+    band.fill((*ZONE_COLOURS[Intensity.MODERATE], 90))
+    surface.blit(band, (rect.x + 8, round(band_top)))
+    pygame.draw.line(surface, ZONE_COLOURS[Intensity.MODERATE], (rect.x + 8, band_top), (rect.right - 8, band_top), 2)
+    pygame.draw.line(surface, ZONE_COLOURS[Intensity.MODERATE], (rect.x + 8, band_bottom), (rect.right - 8, band_bottom), 2)
+    points = []
+    n = 40
+    for i in range(n + 1):
+        f = i / n
+        rise = 1 - math.exp(-5 * f)  # climbs from rest into the band, then wanders inside it
+        wobble = 0.08 * math.sin(f * 14 + t_s * 2)
+        level = 0.95 - rise * (0.95 - 0.57) + wobble * rise
+        points.append((rect.x + 8 + f * (rect.w - 16), rect.y + rect.h * level))
+    pygame.draw.lines(surface, PAPER, False, points, 3)
+    beat = 1.0 + 0.12 * max(0.0, math.sin(t_s * math.tau * 1.3)) ** 4
+    draw_heart(surface, (rect.centerx, rect.y + rect.h * 0.22), rect.h * 0.3 * beat, BAD)
