@@ -8,7 +8,9 @@ results, closes the session with a summary made of the engine's figures (time, h
 movements) and the mode's own (:meth:`PlayScene.mode_summary`), and shows the results.
 
 A mode gives feedback through :attr:`PlayScene.effects` (bursts and popups, drawn above the
-mode's own picture by the app) and ``ctx.sound.play(cue)``.
+mode's own picture by the app) and ``ctx.sound.play(cue)``. The mode's music starts when its
+scene does; a mode whose pace changes may have the music follow it with
+``ctx.sound.set_tempo(pace)`` (10 % steps, so a slowly drifting pace is not a stream of changes).
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class PlayScene(Scene):
         return {}
 
     # -- shared behaviour --------------------------------------------------------------------
+    def enter(self) -> None:
+        """The mode's own music (or the shared loop): again after a pause, which changes nothing."""
+        self.ctx.sound.music(self.ctx.game_mode.name)
+
     @property
     def started(self) -> bool:
         """The countdown is over and the mode is playing."""
