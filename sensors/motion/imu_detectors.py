@@ -30,6 +30,7 @@ from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
 from sensors.motion.events import MotionEvent
 from sensors.motion.pose_detectors import G_MPS2, jump_height_from_flight_m
+from sensors.motion.walking import WalkingStepDetector
 from sensors.samples import ImuBatch
 
 #: Placements on the trunk, where vertical acceleration follows the centre of mass.
@@ -39,6 +40,9 @@ TRUNK_PLACEMENTS = frozenset(
 
 #: Free fall: |acc| below this (g). A body in ballistic flight reads ~0 g whatever the mounting.
 FREE_FALL_G = 0.4
+#: Below this cadence (steps/min) the walking detector's cadence may stand in for the step
+#: detector's (:meth:`ImuMotionDetector.slow_cadence_spm`): walking and slow jogging.
+SLOW_CADENCE_SPM = 110.0
 
 
 class GravityEstimator:
@@ -493,6 +497,12 @@ class ImuMotionDetector:
     detector's hold (0.75 s) is longer than push-off plus the free-fall confirmation time.
     ``airborne``: from a reported take-off, or a free fall long enough for the jump detector,
     to landing. ``source`` defaults to ``"imu:<placement>"`` of the first batch.
+
+    Beside them runs the walking detector (:class:`~sensors.motion.walking.WalkingStepDetector`)
+    on the same vertical acceleration. Its steps are not events (they come seconds late); its
+    cadence is :meth:`slow_cadence_spm`, for a slow walker whose soft steps the step detector's
+    0.15 g floor misses (VALIDATION.md: a third of everyday steps, all of them on the simulated
+    player below 90 steps/min).
     """
 
     def __init__(self, source: str | None = None, *, push_off_s: float = 0.6, landing_s: float = 0.7) -> None:
@@ -504,6 +514,7 @@ class ImuMotionDetector:
         self.steps = ImuStepDetector(source=self.source)
         self.jumps = ImuJumpDetector(source=self.source)
         self.takeoffs = ImuTakeoffDetector(source=self.source)
+        self.walking = WalkingStepDetector(source=self.source)
         self.reset()
 
     def reset(self) -> None:
@@ -511,6 +522,7 @@ class ImuMotionDetector:
         self.steps.reset()
         self.jumps.reset()
         self.takeoffs.reset()
+        self.walking.reset()
         self.last_t_ns: int | None = None
         self._veto_from: int | None = None
 
@@ -520,6 +532,17 @@ class ImuMotionDetector:
 
     def cadence_spm(self, now_ns: int) -> float:
         return self.steps.cadence_spm(now_ns)
+
+    def slow_cadence_spm(self, now_ns: int) -> float:
+        """The walking detector's cadence (steps/min) when it is below :data:`SLOW_CADENCE_SPM`,
+        else 0. It lags the player by the walking detector's delay (``walking.delay_s``, 4.1 s,
+        plus up to two steps): it appears about 5 s after a slow walk starts and fades out
+        5-7 s after it stops. A faster cadence is left to the low-latency step detector, which
+        counts jogging fully, so a stop after jogging is not drawn out."""
+        interval_s = self.walking.cadence.median_interval_s()
+        if interval_s is None or 60.0 / interval_s >= SLOW_CADENCE_SPM:
+            return 0.0  # judged on the rhythm itself, not on its fading after a stop
+        return self.walking.cadence_spm(now_ns)
 
     def update(self, batch: ImuBatch) -> list[MotionEvent]:
         if batch.n_values == 0:
@@ -548,12 +571,14 @@ class ImuMotionDetector:
                 self.steps.lift_veto(self._veto_from)
             self._veto_from = None
         events.extend(self.steps.update(t, vert, batch.rate_hz))
+        self.walking.update(t, vert, batch.rate_hz)  # its cadence only: see slow_cadence_spm
         events.sort(key=lambda e: e.t_ns)
         return events
 
 
 __all__ = [
     "FREE_FALL_G",
+    "SLOW_CADENCE_SPM",
     "TRUNK_PLACEMENTS",
     "GravityEstimator",
     "ImuJumpDetector",

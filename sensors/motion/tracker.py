@@ -29,7 +29,7 @@ from sensors.clock import NS_PER_S
 from sensors.motion.cadence import CadenceEstimator
 from sensors.motion.calibration import Calibration
 from sensors.motion.events import MotionEvent, MotionState
-from sensors.motion.imu_detectors import TRUNK_PLACEMENTS, ImuMotionDetector
+from sensors.motion.imu_detectors import SLOW_CADENCE_SPM, TRUNK_PLACEMENTS, ImuMotionDetector
 from sensors.motion.pose_detectors import PoseMotionDetector
 from sensors.samples import ImuBatch, PoseFrame
 
@@ -214,9 +214,15 @@ class MotionTracker:
             det = self.imu.get(self._active_imu) if self._active_imu is not None else None
             imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
             airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
+        cadence = self._cadence.cadence_spm(now)
+        walker = self.imu.get(self._active_imu) if self._active_imu is not None else None
+        if walker is not None and cadence < SLOW_CADENCE_SPM:
+            # A slow walker's soft steps: the walking detector's cadence, seconds late (see
+            # ImuMotionDetector.slow_cadence_spm), where the low-latency steps fall short.
+            cadence = max(cadence, walker.slow_cadence_spm(now))
         return MotionState(
             t_ns=now,
-            cadence_spm=self._cadence.cadence_spm(now),
+            cadence_spm=cadence,
             crouch=crouch,
             airborne=airborne,
             lean=lean,
