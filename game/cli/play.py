@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from game.cli.common import (
@@ -20,7 +21,7 @@ from game.cli.common import (
     window_size,
 )
 from game.cli.sensors import add_emulate_flag, add_sensors_flag
-from game.engine.config import DEFAULT_VOLUME, INPUTS, AppConfig
+from game.engine.config import DEFAULT_VOLUME, INPUTS, SEXES, AppConfig, PlayerBody
 from game.engine.modes import GameMode, LevelInfo, UnknownModeError, get_mode, mode_names, registered_modes
 from game.engine.sources import EmulatedBle
 from game.i18n import LANGUAGE_NAMES, LANGUAGES, language_from_env
@@ -74,6 +75,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     play.add_argument(
         "--volume", type=volume_percent, default=DEFAULT_VOLUME, metavar="0..100", help="sound volume (default 70; M mutes)"
     )
+    body = play.add_argument_group(
+        "the player's body",
+        "used on screen only, never stored: age sets the heart-rate maximum (Tanaka 2001); "
+        "age, weight and sex together give the energy estimate on the results (Keytel 2005)",
+    )
+    body.add_argument("--age", type=bounded(5, 100, "years"), metavar="YEARS", help="the player's age in years")
+    body.add_argument("--weight", type=bounded(15, 250, "kg"), metavar="KG", help="the player's weight in kg")
+    body.add_argument("--sex", choices=SEXES, help="for the energy equation, which differs by sex")
     # For looking at screens of an unattended run: PNGs every few seconds and at scene changes.
     play.add_argument("--screenshots", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
@@ -92,6 +101,28 @@ def volume_percent(text: str) -> int:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"must be 0..100, got {value}")
     return value
+
+
+def bounded(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    """An argument type: a number from ``lo`` to ``hi`` (in ``unit``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of {unit}, got {text!r}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be {lo:g} to {hi:g} {unit}, got {value:g}")
+        return value
+
+    return parse
+
+
+def player_body(args: argparse.Namespace) -> PlayerBody | None:
+    """``--age``, ``--weight`` and ``--sex`` as given (None when none is)."""
+    if args.age is None and args.weight is None and args.sex is None:
+        return None
+    return PlayerBody(age_y=args.age, mass_kg=args.weight, sex=args.sex)
 
 
 def game_language(args: argparse.Namespace) -> str:
@@ -154,6 +185,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         volume=args.volume,
         pick_mode=args.mode is None and args.level is None,
         screenshots=args.screenshots,
+        body=player_body(args),
         camera=(int(args.camera) if args.camera is not None and args.camera.isdigit() else args.camera),
         model=args.model,
         sensors_file=args.sensors,

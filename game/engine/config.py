@@ -9,6 +9,20 @@ INPUTS = ("auto", "keyboard", "sim", "camera", "ble")
 DEFAULT_VOLUME = 70  # percent
 
 
+SEXES = ("female", "male")
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerBody:
+    """What the player told about themself for this run, used on screen only and never stored:
+    ``age_y`` sets the heart-rate maximum (Tanaka 2001, :class:`HeartProfile.for_age`), and age,
+    ``mass_kg`` and ``sex`` together allow the Keytel 2005 energy estimate on the results."""
+
+    age_y: float | None = None
+    mass_kg: float | None = None
+    sex: str | None = None  # one of SEXES
+
+
 @dataclass(frozen=True, slots=True)
 class AppConfig:
     mode: str = "runner"  # a registered mode's name (game.engine.modes)
@@ -32,6 +46,7 @@ class AppConfig:
     muted: bool = False
     pick_mode: bool = False  # the menu opens on the list of games (no --mode and no --level given)
     screenshots: Path | None = None  # save a PNG every few seconds and at each scene change here
+    body: PlayerBody | None = None  # --age, --weight, --sex
 
     @property
     def autoplay(self) -> bool:

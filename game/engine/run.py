@@ -19,6 +19,7 @@ from game.input import InputMapper, load_bindings
 from game.render.text import TextCache
 from game.scenes.menu import MenuScene
 from sensors.bus import SensorBus
+from sensors.motion.heart_zones import HeartProfile
 from sensors.motion.tracker import MotionTracker
 
 #: Width / height of webcam pictures until the camera's own is known (most webcams are 4:3).
@@ -57,11 +58,14 @@ def build_context(
     sound: Sound | None = None,
     levels_by_mode: dict[str, list[LevelInfo]] | None = None,
 ) -> GameContext:
+    live = LiveSensors(recogniser=build_tracker(preview))
+    if config.body is not None and config.body.age_y is not None:
+        live.profile = HeartProfile.for_age(config.body.age_y)  # HRmax from age (Tanaka 2001)
     return GameContext(
         config=config,
         mode=mode,
         mapper=InputMapper(load_bindings()),
-        live=LiveSensors(recogniser=build_tracker(preview)),
+        live=live,
         levels=levels,
         text=TextCache(),
         autopilot=autopilot,
