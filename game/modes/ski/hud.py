@@ -1,0 +1,151 @@
+"""The ski mode's heads-up display: the shared panels (heart rate, cadence, score and race
+time), the skier's speed and pole tempo, the next gate's direction, and the course profile with
+the skier on it."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine.live import LiveSensors
+from game.i18n import tr
+from game.modes.ski.level import Level
+from game.modes.ski.rules import SkiWorld
+from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PAPER
+from game.render.text import TextCache
+from game.scenes.hud import draw_hud, draw_player_inset, draw_progress
+
+MPS_TO_KMH = 3.6
+PANEL: tuple[int, int, int, int] = (20, 24, 34, 170)
+#: Grades (rise/run) from which the HUD suggests a tuck, or more effort on a climb.
+TUCK_HINT_GRADE = -0.035
+CLIMB_HINT_GRADE = 0.04
+#: Lateral error (m) from which the gate arrow points; closer, it says "straight on".
+ARROW_DEADBAND_M = 0.4
+
+
+def _panel(size: tuple[int, int]) -> pygame.Surface:
+    surf = pygame.Surface(size, pygame.SRCALPHA)
+    surf.fill(PANEL)
+    return surf
+
+
+class ProfileMap:
+    """The course's elevation profile, gates as ticks, pre-rendered once; each frame adds the
+    skier's position and the part already skied."""
+
+    def __init__(self, level: Level, rect: pygame.Rect) -> None:
+        self.level = level
+        self.rect = rect
+        self.pad = max(6, rect.h // 10)
+        self.base = _panel(rect.size)
+        prof = level.profile
+        lo, hi = prof.lowest_m, prof.highest_m
+        self._span = max(hi - lo, 10.0)
+        self._lo = lo - (self._span - (hi - lo)) / 2
+        pts = [self._point(d, prof.elevation(d)) for d in prof.at_m]
+        inner_bottom = rect.h - self.pad
+        pygame.draw.polygon(self.base, (70, 96, 130), [(pts[0][0], inner_bottom), *pts, (pts[-1][0], inner_bottom)])
+        pygame.draw.lines(self.base, PAPER, False, pts, 2)
+        for gate in level.gates:
+            x, y = self._point(gate.at_m, prof.elevation(gate.at_m))
+            pygame.draw.line(self.base, ACCENT, (x, y - 7), (x, y - 2), 2)
+        fx, fy = self._point(level.length_m, prof.elevation(level.length_m))
+        pygame.draw.line(self.base, PAPER, (fx, fy), (fx, fy - 14), 2)
+        pygame.draw.rect(self.base, BAD, (fx, fy - 14, 9, 6))
+
+    def _point(self, d_m: float, e_m: float) -> tuple[float, float]:
+        w = self.rect.w - 2 * self.pad
+        h = self.rect.h - 2 * self.pad
+        return self.pad + w * d_m / self.level.length_m, self.pad + h * (1 - (e_m - self._lo) / self._span)
+
+    def draw(self, screen: pygame.Surface, world: SkiWorld) -> None:
+        screen.blit(self.base, self.rect.topleft)
+        x, y = self._point(world.distance_m, world.elevation_m)
+        done = pygame.Rect(
+            self.rect.x + self.pad, self.rect.y + self.pad, max(0, round(x - self.pad)), self.rect.h - 2 * self.pad
+        )
+        shade = pygame.Surface(done.size, pygame.SRCALPHA)
+        shade.fill((255, 255, 255, 40))
+        screen.blit(shade, done.topleft)
+        centre = (self.rect.x + x, self.rect.y + y)
+        pygame.draw.circle(screen, (20, 24, 34), centre, 8)
+        pygame.draw.circle(screen, ACCENT, centre, 6)
+
+
+class SkiHud:
+    """Everything the ski mode draws over the course."""
+
+    def __init__(self, level: Level, size: tuple[int, int]) -> None:
+        w, h = size
+        self.size = size
+        pad = max(8, h // 60)
+        self.pad = pad
+        self.map = ProfileMap(level, pygame.Rect(pad, h - pad - round(h * 0.15), round(w * 0.34), round(h * 0.15)))
+        self.speed_panel = _panel((round(w * 0.14), round(h * 0.16)))
+
+    def draw(
+        self, screen: pygame.Surface, text: TextCache, live: LiveSensors, now_ns: int, world: SkiWorld, pushes_per_min: float
+    ) -> None:
+        w, h = self.size
+        pad = self.pad
+        big, small = max(18, h // 16), max(12, h // 36)
+        top = draw_hud(screen, text, live, now_ns, world.score, world.race_time_s, world.time_left_s)
+        draw_progress(screen, top.bottom, world.progress)
+
+        # Speed and tempo, next to the shared cadence panel.
+        x = pad + round(w * 0.2) + pad + round(w * 0.14) + pad
+        screen.blit(self.speed_panel, (x, pad))
+        text.draw(screen, f"{world.speed_mps * MPS_TO_KMH:.0f}", big, PAPER, (x + pad, pad + pad), bold=True)
+        text.draw(screen, tr("ski.hud.speed"), small, PAPER, (x + pad, pad + pad + big))
+        text.draw(screen, f"{pushes_per_min:.0f} {tr('ski.hud.swings')}", small, MUTED, (x + pad, pad + pad + big + small))
+
+        self._draw_gate_arrow(screen, text, world, top.bottom + 3 * pad, big, small)
+        self.map.draw(screen, world)
+        self._draw_terrain_hint(screen, text, world, big)
+        draw_player_inset(screen, text, live, now_ns)
+
+    def _draw_gate_arrow(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, y: int, big: int, small: int) -> None:
+        w = self.size[0]
+        index = world.upcoming_gate()
+        gates = world.level.gates
+        if index is None:
+            left = max(0.0, world.level.length_m - world.distance_m)
+            label = tr("ski.hud.finish_in", metres=f"{left:.0f}") if gates or left < 200 else ""
+            if label:
+                text.draw(screen, label, small, PAPER, (w / 2, y), "midtop", bold=True)
+            return
+        gate = gates[index]
+        error = gate.offset_m - world.x_m
+        text.draw(screen, tr("ski.hud.gate", n=index + 1, total=len(gates)), small, PAPER, (w / 2, y), "midtop", bold=True)
+        cy = y + small + big * 0.6
+        size = big * 0.55
+        colour = GOOD if gate.contains(world.x_m) else ACCENT
+        if abs(error) < ARROW_DEADBAND_M or gate.contains(world.x_m) and abs(error) < gate.width_m / 4:
+            pts = [(w / 2, cy - size), (w / 2 - size, cy + size * 0.6), (w / 2 + size, cy + size * 0.6)]
+            pygame.draw.polygon(screen, colour, pts)
+            return
+        side = 1 if error > 0 else -1
+        # One chevron per 1.5 m to go sideways, up to three.
+        count = min(3, 1 + int(abs(error) / 1.5))
+        for k in range(count):
+            cx = w / 2 + side * (k * size * 1.1)
+            pts = [(cx - side * size * 0.5, cy - size), (cx + side * size * 0.5, cy), (cx - side * size * 0.5, cy + size)]
+            pygame.draw.lines(screen, colour, False, pts, max(3, round(size * 0.35)))
+
+    def _draw_terrain_hint(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, big: int) -> None:
+        w, h = self.size
+        if world.finished:
+            return
+        grade = world.grade
+        if grade <= TUCK_HINT_GRADE and not world.tucked:
+            text.draw(screen, tr("ski.hud.tuck"), big, ACCENT, (w / 2, h * 0.4), "center", bold=True)
+        elif grade >= CLIMB_HINT_GRADE:
+            text.draw(
+                screen,
+                f"{tr('ski.hud.climb')}  {grade * 100:+.0f} %",
+                max(14, big * 2 // 3),
+                INK,
+                (w / 2, h * 0.4),
+                "center",
+                bold=True,
+            )
