@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -86,6 +87,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # For looking at screens of an unattended run: PNGs every few seconds and at scene changes.
     play.add_argument("--screenshots", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
+    play.add_argument(
+        "--players",
+        type=int,
+        choices=(1, 2),
+        help="people side by side in front of one camera, each in their own half of the picture "
+        "(levels for that many; with --input sim, two simulated players); default: what the --level is for, else 1",
+    )
     play.add_argument("--model", default="lite", metavar="lite|full|PATH", help="pose model (default lite)")
     add_sensors_flag(play)
     add_emulate_flag(play)
@@ -149,6 +157,26 @@ def _other_levels(chosen: GameMode, levels: list[LevelInfo]) -> dict[str, list[L
     return out
 
 
+def _for_players(levels: list[LevelInfo], players: int) -> list[LevelInfo]:
+    """The levels made for ``players`` people side by side (a level that does not say is for one)."""
+    return [level for level in levels if getattr(level, "players", 1) == players]
+
+
+def _players(asked: int | None, levels: list[LevelInfo], chosen: bool) -> tuple[int, list[LevelInfo]]:
+    """How many play (``--players``, else what the chosen level is for, else 1) and the levels
+    for that many; ValueError naming the mismatch when there are none."""
+    if chosen:
+        made_for = getattr(levels[0], "players", 1)
+        if asked is not None and asked != made_for:
+            raise ValueError(f"level {levels[0].name!r} is for {made_for} player(s), not --players {asked}")
+        return made_for, levels
+    players = asked or 1
+    found = _for_players(levels, players)
+    if not found:
+        raise ValueError(f"no level is made for {players} players (see levels/README.md)")
+    return players, found
+
+
 def _choose_mode(args: argparse.Namespace) -> GameMode:
     """``--mode``; else the mode a ``--level`` file names; else the default mode."""
     from game.levels import peek_mode
@@ -201,6 +229,11 @@ def cmd_play(args: argparse.Namespace) -> int:
                 return fail(f"no playable {mode.name} levels found in the levels folder; add one (see levels/README.md)")
     except LevelError as exc:
         return fail(str(exc))
+    try:
+        players, levels = _players(args.players, levels, config.level is not None)
+    except ValueError as exc:
+        return fail(f"{mode.name}: {exc}")
+    config = dataclasses.replace(config, players=players)
     emulated = None
     if config.input in ("ble", "auto"):
         code = _check_allow_list(config)
@@ -231,6 +264,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         by_mode = _other_levels(mode, levels) if config.level is None else {mode.name: levels}
+        by_mode = {m: found for m, found in ((m, _for_players(ls, players)) for m, ls in by_mode.items()) if found}
         result = run_game(config, mode, levels, emulated, by_mode)
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)

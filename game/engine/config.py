@@ -41,6 +41,7 @@ class AppConfig:
     sensors_file: Path | None = None  # Bluetooth allow-list; None: sensors.yaml in the user config folder
     fps_cap: int = 60
     update_hz: int = 120
+    players: int = 1  # people side by side in front of one camera, one zone of the picture each (1 or 2)
     lang: str = "en"  # fi, en or sv (game.i18n); the command line defaults it from the locale
     volume: int = DEFAULT_VOLUME  # 0..100 (game.audio)
     muted: bool = False

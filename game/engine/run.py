@@ -39,12 +39,21 @@ def picture_aspect(preview: Any) -> Callable[[], float | None]:
     return aspect
 
 
-def build_tracker(preview: Any = None) -> MotionTracker:
+def build_tracker(preview: Any = None, player: int = 0) -> MotionTracker:
     """The motion tracker with the picture shape its landmarks come from: the camera's own
     once it delivers (MediaPipe normalises x by the width and y by the height), 4:3 before;
-    the simulated player's camera is 4:3 too (:class:`sensors.sim.Camera`)."""
+    the simulated player's camera is 4:3 too (:class:`sensors.sim.Camera`). ``player``: the zone
+    of the picture whose pose frames it reads."""
     source = picture_aspect(preview) if preview is not None else None
-    return MotionTracker(image_aspect_wh=WEBCAM_ASPECT_WH, aspect_source=source)
+    return MotionTracker(player=player, image_aspect_wh=WEBCAM_ASPECT_WH, aspect_source=source)
+
+
+def build_live(config: AppConfig, preview: Any = None) -> LiveSensors:
+    """The live sensor view with one tracker per player side by side (``config.players``)."""
+    live = LiveSensors(recogniser=build_tracker(preview))
+    for player in range(1, config.players):
+        live.add_player(build_tracker(preview, player))
+    return live
 
 
 def build_context(
@@ -58,7 +67,7 @@ def build_context(
     sound: Sound | None = None,
     levels_by_mode: dict[str, list[LevelInfo]] | None = None,
 ) -> GameContext:
-    live = LiveSensors(recogniser=build_tracker(preview))
+    live = build_live(config, preview)
     if config.body is not None and config.body.age_y is not None:
         live.profile = HeartProfile.for_age(config.body.age_y)  # HRmax from age (Tanaka 2001)
     return GameContext(

@@ -62,14 +62,15 @@ def camera_present(index: int = 0) -> bool:
 def _camera_source(config: AppConfig, camera: int | str) -> PoseWorker | None:
     from sensors.camera.capture import CameraCapture
     from sensors.camera.models import ModelError, load_model_bytes
-    from sensors.camera.pose import PoseWorker
+    from sensors.camera.pose import SIDE_BY_SIDE, WHOLE, PoseWorker
 
     try:
         model = load_model_bytes(config.model)
     except ModelError as exc:
         log.error("pose is off: %s", exc)
         return None
-    return PoseWorker(CameraCapture(camera), model)
+    # Two players side by side: one pose estimate per half of the picture (BlazePose finds one person).
+    return PoseWorker(CameraCapture(camera), model, zones=SIDE_BY_SIDE if config.players == 2 else WHOLE)
 
 
 def _ble_source(config: AppConfig, emulated: EmulatedBle | None) -> tuple[Source | None, str]:
@@ -93,6 +94,11 @@ def _ble_source(config: AppConfig, emulated: EmulatedBle | None) -> tuple[Source
 
 
 def build_inputs(config: AppConfig, emulated: EmulatedBle | None = None) -> InputSetup:
+    if config.input == "sim" and config.players == 2:
+        from sensors.sim.pair import SimulatedPairSource
+
+        pair = SimulatedPairSource(seed=config.seed)
+        return InputSetup([pair], "two simulated players + keyboard", pair.inject, steer=pair.steer)
     if config.input == "sim":
         from sensors.sim import FITNESS_VO2MAX, BodyParams, SimulatedSource
 

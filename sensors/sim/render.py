@@ -13,7 +13,7 @@ length (mid-shoulder to mid-hip, pixels).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import cv2
@@ -36,10 +36,26 @@ def render_pose(landmarks: np.ndarray, size: tuple[int, int] = (640, 480), floor
 
     ``size``: (width, height) in pixels; ``floor_y``: where the floor starts (normalised).
     """
+    return render_people([landmarks], size, floor_y)
+
+
+def render_people(people: Sequence[np.ndarray], size: tuple[int, int] = (640, 480), floor_y: float = 0.9) -> np.ndarray:
+    """A BGR picture (height, width, 3) of several figures on one wall and floor, each given by
+    its landmarks (33, >= 2) normalised to the whole picture: players side by side in front of
+    one camera. Figures are drawn in the order given (a later one covers an earlier one)."""
     w, h = size
     img = np.empty((h, w, 3), np.uint8)
     img[:] = WALL
     img[round(floor_y * h) :] = FLOOR
+    for landmarks in people:
+        draw_figure(img, landmarks)
+    return img
+
+
+def draw_figure(img: np.ndarray, landmarks: np.ndarray) -> None:
+    """Draw the figure whose landmarks (33, >= 2; normalised to ``img``) are ``landmarks`` into
+    the BGR picture ``img``, in place."""
+    h, w = img.shape[:2]
     pts = np.asarray(landmarks, dtype=float)[:, :2] * (w, h)
 
     def p(i: int) -> tuple[int, int]:
@@ -89,7 +105,6 @@ def render_pose(landmarks: np.ndarray, size: tuple[int, int] = (640, 480), floor
         max(1, round(0.02 * torso)),
         cv2.LINE_AA,
     )
-    return img
 
 
 def write_video(path: Path, pictures: Iterable[np.ndarray], fps: float, size: tuple[int, int]) -> int:
@@ -108,4 +123,4 @@ def write_video(path: Path, pictures: Iterable[np.ndarray], fps: float, size: tu
     return n
 
 
-__all__ = ["render_pose", "write_video"]
+__all__ = ["draw_figure", "render_people", "render_pose", "write_video"]
