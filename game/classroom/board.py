@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.classroom.challenge import ClassChallenge
 from game.engine.freshness import HeartTally, heart_rate_current
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import NS_PER_S
@@ -74,6 +75,8 @@ class Tile:
     detail: str = ""
     #: Put on (or wetted) within the last :data:`TOUCHED_S`: identify mode highlights it.
     touched: bool = False
+    #: Inside the class challenge's band now (``liike class --challenge``); False without one.
+    in_band: bool = False
 
 
 def split_status(message: str) -> tuple[str, str]:
@@ -92,8 +95,10 @@ def split_status(message: str) -> tuple[str, str]:
 
 
 class ClassBoard:
-    def __init__(self, sensors: list[AllowedSensor], profile: HeartProfile) -> None:
+    def __init__(self, sensors: list[AllowedSensor], profile: HeartProfile, challenge: ClassChallenge | None = None) -> None:
         self.profile = profile
+        #: The shared meter of a class heart-zone challenge, if one is played.
+        self.challenge = challenge
         self.straps = {s.address: StrapState(s) for s in sensors}
         self._advised: set[str] = set()  # advice already written to the log (stderr): each once
 
@@ -133,6 +138,8 @@ class ClassBoard:
             if strap.current(now_ns):
                 assert strap.bpm is not None
                 strap.heart.spend(self.profile.intensity(strap.bpm), dt_s)
+        if self.challenge is not None:
+            self.challenge.tick(now_ns, dt_s, self.straps.items())
 
     def _note(self, strap: StrapState, now_ns: int) -> tuple[str, bool, str]:
         """(note, problem, detail) of a strap, see :class:`Tile`."""
@@ -170,13 +177,15 @@ class ClassBoard:
                     problem=problem,
                     detail=detail if detail != note else "",
                     touched=strap.touched_ns is not None and now_ns - strap.touched_ns <= TOUCHED_S * NS_PER_S,
+                    in_band=self.challenge is not None and strap.sensor.address in self.challenge.in_band_now,
                 )
             )
         return out
 
     def summary(self) -> dict[str, Any]:
-        """Per strap: label, mean and max heart rate, minutes per band and MVPA minutes."""
-        return {
+        """Per strap: label, mean and max heart rate, minutes per band and MVPA minutes; with a
+        class challenge, its meter (:meth:`game.classroom.challenge.ClassChallenge.summary`)."""
+        out = {
             "hr_rest_bpm": self.profile.hr_rest_bpm,
             "hr_max_bpm": round(self.profile.hr_max_bpm, 1),
             "straps": [
@@ -192,3 +201,6 @@ class ClassBoard:
                 for s in self.straps.values()
             ],
         }
+        if self.challenge is not None:
+            out["challenge"] = self.challenge.summary()
+        return out

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.classroom.board import ClassBoard, Tile
+from game.classroom.challenge import GOAL_SHARE, ClassChallenge
 from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.run import build_context
+from game.i18n import tr
 from game.input.mapper import InputFrame
-from game.render.palette import ACCENT, BAD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
+from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
 from game.render.text import TextCache, wrap
 from game.scenes.base import Scene, Transition
 from sensors.ble.allowlist import AllowedSensor
@@ -57,6 +59,9 @@ NOTE_LINES = 3
 def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: Tile, identify: bool = False) -> None:
     colour = ZONE_COLOURS[tile.band] if tile.band is not None else PANEL
     pygame.draw.rect(screen, colour, rect.inflate(-8, -8), border_radius=10)
+    if tile.in_band:
+        # Inside the class challenge's band: a white frame and the words, not the colour alone.
+        pygame.draw.rect(screen, PAPER, rect.inflate(-6, -6), width=max(4, rect.h // 28), border_radius=11)
     if identify and tile.touched:
         # Identify mode: the strap just put on or wetted lights up, so its wearer learns its label.
         pygame.draw.rect(screen, ACCENT, rect.inflate(-4, -4), width=max(4, rect.h // 30), border_radius=12)
@@ -65,7 +70,9 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     small = max(12, inner.h // 9)
     ink = INK if tile.band is not None else PAPER
     text.draw(screen, tile.label, small + 2, ink, inner.topleft, bold=True)
-    text.draw(screen, f"MVPA {tile.mvpa_min:.1f} min", small, ink, inner.topright, "topright")
+    mvpa = text.draw(screen, f"MVPA {tile.mvpa_min:.1f} min", small, ink, inner.topright, "topright")
+    if tile.in_band:
+        text.draw(screen, tr("heartzone.class.tile"), small, ink, (inner.right, mvpa.bottom + 2), "topright", bold=True)
     value = f"{tile.bpm}" if tile.bpm is not None else "--"
     text.draw(screen, value, big, ink, (inner.centerx, inner.centery), "center", bold=True)
     if tile.band is not None:
@@ -144,9 +151,71 @@ def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> 
         text.draw(screen, line, size, BAD if problem else PAPER, (margin + indent, top + i * line_h))
 
 
-def draw_board(screen: pygame.Surface, text: TextCache, tiles: list[Tile], details: bool = False, identify: bool = False) -> None:
+def _mmss(seconds: float) -> str:
+    m, s = divmod(max(0, round(seconds)), 60)
+    return f"{m}:{s:02d}"
+
+
+def draw_meter(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, challenge: ClassChallenge) -> None:
+    """The class challenge's shared meter: the level and phase, the band (colour with its name),
+    the meter with its fill, how many pupils are in the band now, and the meter's rule."""
+    pygame.draw.rect(screen, PANEL, rect.inflate(-8, -8), border_radius=10)
+    inner = rect.inflate(-32, -24)
+    title = max(16, rect.h // 5)
+    small = max(12, rect.h // 8)
+    phase = challenge.phase
+    text.draw(screen, tr("heartzone.class.title", level=challenge.name), title, PAPER, inner.topleft, bold=True)
+    line = tr(
+        "heartzone.class.phase",
+        phase=tr(f"heartzone.phase.{phase.kind}"),
+        lo=f"{100 * phase.band.lo:.0f}",
+        hi=f"{100 * phase.band.hi:.0f}",
+    )
+    r = text.draw(screen, line, small, PAPER, (inner.x, inner.y + title * 1.15))
+    name = phase.band.centre_intensity()
+    swatch = pygame.Rect(r.right + 10, r.y + 2, small, r.h - 4)
+    pygame.draw.rect(screen, ZONE_COLOURS[name], swatch, border_radius=3)
+    r = text.draw(screen, tr("intensity." + name.value.replace(" ", "_")), small, PAPER, (swatch.right + 6, r.y))
+    remaining = _mmss(challenge.total_s - challenge.elapsed_s)
+    left = tr("heartzone.class.done") if challenge.finished else tr("heartzone.class.left", time=remaining)
+    text.draw(screen, left, small, MUTED, (r.right + 18, r.y))
+    pupils = len(challenge.pupils)
+    now = (
+        tr("heartzone.class.in_band", n=len(challenge.in_band_now & challenge.reading_now), pupils=pupils)
+        if pupils
+        else tr("heartzone.class.no_pupils")
+    )
+    text.draw(screen, now, title, GOOD if challenge.in_band_now else PAPER, inner.topright, "topright", bold=True)
+
+    bar = pygame.Rect(inner.x, inner.y + round(title * 1.2 + small * 1.5), inner.w, max(14, round(rect.h * 0.24)))
+    pygame.draw.rect(screen, INK, bar, border_radius=bar.h // 2)
+    full = challenge.fill
+    if full > 0:
+        done = bar.copy()
+        done.w = max(bar.h, round(bar.w * full))
+        pygame.draw.rect(screen, ACCENT if full >= 1.0 else GOOD, done, border_radius=bar.h // 2)
+    label = tr("heartzone.class.full") if full >= 1.0 else f"{100 * full:.0f} %"
+    text.draw(screen, label, max(12, bar.h - 4), PAPER, bar.center, "center", bold=True)
+    rule = tr("heartzone.class.rule", length=_mmss(challenge.total_s), goal=f"{100 * GOAL_SHARE:.0f}")
+    text.draw(screen, rule, small, MUTED, (inner.x, bar.bottom + 4))
+
+
+def draw_board(
+    screen: pygame.Surface,
+    text: TextCache,
+    tiles: list[Tile],
+    details: bool = False,
+    identify: bool = False,
+    challenge: ClassChallenge | None = None,
+) -> None:
     screen.fill(INK)
-    w, h = screen.get_size()
+    w, full_h = screen.get_size()
+    h = full_h
+    if challenge is not None:
+        # The shared meter takes the bottom of the screen; the tiles share the rest.
+        meter_h = max(90, round(full_h * 0.22))
+        h = full_h - meter_h
+        draw_meter(screen, text, pygame.Rect(0, h, w, meter_h), challenge)
     if not tiles:
         text.draw(
             screen,
@@ -198,7 +267,8 @@ class ClassScene(Scene):
         return None
 
     def render(self, screen: pygame.Surface) -> None:
-        draw_board(screen, self.ctx.text, self.board.tiles(self.ctx.clock()), self.details, self.identify)
+        tiles = self.board.tiles(self.ctx.clock())
+        draw_board(screen, self.ctx.text, tiles, self.details, self.identify, self.board.challenge)
         if self.identify:
             w, h = screen.get_size()
             size = max(14, h // 36)
@@ -215,11 +285,12 @@ def run_class(
     backends: Any = None,
     screenshot: str | None = None,
     identify: bool = False,
+    challenge: ClassChallenge | None = None,
 ) -> dict[str, Any]:
     """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary."""
     from sensors.ble.service import BleSource
 
-    board = ClassBoard(sensors, profile)
+    board = ClassBoard(sensors, profile, challenge)
     ctx = build_context(replace(config, fps_cap=FPS), None, [])
     screen = open_window(config)
     pygame.display.set_caption("Liike: class heart rates")

@@ -52,6 +52,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     klass.add_argument(
         "--identify", action="store_true", help="light up each strap's tile as it is put on or wetted, to learn which is which"
     )
+    klass.add_argument(
+        "--challenge",
+        metavar="LEVEL",
+        help="a heart-zone level (name in levels/heartzone or a path) the whole class plays: one shared "
+        "meter fills with the seconds pupils spend in its band",
+    )
     add_emulate_flag(klass)
     klass.set_defaults(run=cmd_class)
 
@@ -66,6 +72,18 @@ def cmd_class(args: argparse.Namespace) -> int:
         profile = HeartProfile(hr_rest_bpm=args.rest, hr_max_bpm=hr_max_tanaka(args.age))
     except ValueError as exc:
         return fail(f"--age/--rest: {exc}")
+    challenge = None
+    if args.challenge is not None:
+        from game.classroom.challenge import ClassChallenge
+        from game.levels import LevelError, load_level, resolve_level
+        from game.modes.heartzone.level import Level as ZoneLevel
+
+        try:
+            level = load_level(resolve_level(args.challenge, "heartzone"), "heartzone")
+        except LevelError as exc:
+            return fail(f"--challenge: {exc}")
+        assert isinstance(level, ZoneLevel)  # load_level read it with the heart-zone schema
+        challenge = ClassChallenge(name=level.name, phases=level.phases, profile=profile)
     try:
         sensors = allowlist.load(args.sensors)
     except allowlist.AllowListError as exc:
@@ -87,7 +105,9 @@ def cmd_class(args: argparse.Namespace) -> int:
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
-        summary = run_class(config, sensors, profile, backends, screenshot=args.screenshot, identify=args.identify)
+        summary = run_class(
+            config, sensors, profile, backends, screenshot=args.screenshot, identify=args.identify, challenge=challenge
+        )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
     print(json.dumps(summary))

@@ -128,6 +128,10 @@ class IntensityBand:
         )
         return tuple(name for lo, hi, name in edges if self.lo < hi and self.hi > lo)
 
+    def centre_intensity(self) -> Intensity:
+        """The ACSM band (Garber 2011) the band's centre falls in: the colour and name to show it by."""
+        return HeartProfile(hr_rest_bpm=100.0, hr_max_bpm=200.0).intensity(100.0 + 100.0 * self.centre)
+
 
 #: ACSM moderate intensity, 40-59 % HRR (Garber 2011, Table 4).
 MODERATE = IntensityBand(0.40, 0.60)

@@ -35,10 +35,7 @@ def intensity_name(band: Intensity) -> str:
 
 def band_intensity(band: IntensityBand) -> Intensity:
     """The ACSM band the target band's centre falls in: its colour and name."""
-    for lo, hi, name in ACSM_BANDS:
-        if lo <= band.centre < hi:
-            return name
-    return Intensity.NEAR_MAXIMAL
+    return band.centre_intensity()
 
 
 def pct(fraction: float) -> str:

@@ -239,3 +239,10 @@ def test_closed_loop_both_fitness_levels_end_in_the_band(band: IntensityBand) ->
     for vo2 in (30.0, 55.0):
         hrr, times = closed_loop(vo2, band, adaptive=True)
         assert share_in_band(hrr, times, band, from_s=600) > 0.9, f"VO2max {vo2}"
+
+
+def test_band_centre_names_its_colour() -> None:
+    assert MODERATE.centre_intensity() is Intensity.MODERATE
+    assert IntensityBand(0.25, 0.45).centre_intensity() is Intensity.LIGHT
+    assert IntensityBand(0.6, 0.8).centre_intensity() is Intensity.VIGOROUS
+    assert IntensityBand(0.85, 1.0).centre_intensity() is Intensity.NEAR_MAXIMAL
