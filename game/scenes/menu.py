@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
 
 from game.engine.modes import DrawsPicture, GameMode, UnknownModeError, get_mode
-from game.i18n import tr, tr_or
+from game.i18n import language, tr, tr_or
 from game.input.mapper import InputFrame
 from game.render.backdrop import Backdrop
 from game.render.palette import ACCENT, INK, MUTED, PANEL, PAPER, Color
@@ -133,6 +135,7 @@ class MenuScene(Scene):
         self.lean = LeanChooser()
         self.best: dict[str, Best] = {}
         self._stage_s = 0.0
+        self._cache: dict[tuple[object, ...], pygame.Surface] = {}
 
     def _modes(self) -> list[GameMode]:
         out: list[GameMode] = []
@@ -213,6 +216,23 @@ class MenuScene(Scene):
         return None
 
     # -- drawing -----------------------------------------------------------------------------
+    # Panels are painted once into cached surfaces (keyed by what they show) and blitted each
+    # frame; only the backdrop and the chosen game's picture are drawn anew, so the menu costs
+    # a few milliseconds a frame rather than dozens of alpha blits.
+    CACHE_MAX = 48
+
+    def _cached(self, key: tuple[object, ...], size: tuple[int, int], paint: Callable[[pygame.Surface], None]) -> pygame.Surface:
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) >= self.CACHE_MAX:
+                self._cache.clear()
+            surf = pygame.Surface(size, pygame.SRCALPHA)
+            paint(surf)
+            if pygame.display.get_surface() is not None:
+                surf = surf.convert_alpha()  # the display's pixel format blits fastest
+            self._cache[key] = surf
+        return surf
+
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
         if self._backdrop is None or self._backdrop.size != (w, h):
@@ -236,11 +256,13 @@ class MenuScene(Scene):
         if self.ctx.config.autoplay:
             hint = tr("menu.demo_starting", seconds=f"{max(0.0, auto_s - self._stage_s):.0f}")
         label = self.ctx.text.render(hint, h // 30, PAPER)
-        box = label.get_rect(midtop=(w // 2, round(y)))
-        shade = pygame.Surface(box.inflate(24, 10).size, pygame.SRCALPHA)
-        shade.fill((*INK, 150))
-        screen.blit(shade, box.inflate(24, 10).topleft)
-        screen.blit(label, box)
+        box = label.get_rect(midtop=(w // 2, round(y))).inflate(24, 10)
+
+        def paint(surf: pygame.Surface) -> None:
+            surf.fill((*INK, 150))
+            surf.blit(label, label.get_rect(center=surf.get_rect().center))
+
+        screen.blit(self._cached(("hint", hint, h), box.size, paint), box.topleft)
 
     def _render_games(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
@@ -257,7 +279,14 @@ class MenuScene(Scene):
         for slot in range(shown):
             i = first + slot
             rect = pygame.Rect(x0 + slot * (card_w + gap), y0, card_w, card_h)
-            self._draw_card(screen, self.modes[i], rect, i == self.mode_index)
+            mode, selected = self.modes[i], i == self.mode_index
+            if selected:
+                rect = rect.move(0, -round(h * 0.012))
+            key = ("card", mode.name, selected, rect.size, h, language())
+            card = self._cached(key, rect.size, partial(self._paint_card, mode=mode, selected=selected, h=h))
+            screen.blit(card, rect.topleft)
+            if selected:  # only the chosen game moves: the eye goes where the choice is
+                draw_mode_picture(mode, screen, self._card_picture(rect), self.time_s, t)
         if n > shown:  # more games off to the sides
             if first > 0:
                 t.draw(screen, "<", h // 10, INK, (x0 - gap, y0 + card_h / 2), "midright", bold=True)
@@ -265,20 +294,25 @@ class MenuScene(Scene):
                 t.draw(screen, ">", h // 10, INK, (x0 + shown * (card_w + gap), y0 + card_h / 2), "midleft", bold=True)
         self._hint(screen, "menu.hint_games" if n > 1 else "menu.hint_games_one", AUTOPICK_S, y0 + card_h + h * 0.025)
 
-    def _draw_card(self, screen: pygame.Surface, mode: GameMode, rect: pygame.Rect, selected: bool) -> None:
-        h = screen.get_height()
-        t = self.ctx.text
-        if selected:
-            rect = rect.move(0, -round(h * 0.012))
-        pygame.draw.rect(screen, PANEL, rect, border_radius=14)
+    @staticmethod
+    def _card_picture(rect: pygame.Rect) -> pygame.Rect:
         pad = max(8, rect.w // 18)
-        pic = pygame.Rect(rect.x + pad, rect.y + pad, rect.w - 2 * pad, round(rect.h * 0.48))
-        # Only the chosen game moves: the eye goes where the choice is.
-        draw_mode_picture(mode, screen, pic, self.time_s if selected else 0.0, t)
+        return pygame.Rect(rect.x + pad, rect.y + pad, rect.w - 2 * pad, round(rect.h * 0.48))
+
+    def _paint_card(self, surf: pygame.Surface, mode: GameMode, selected: bool, h: int) -> None:
+        """A game's card on its own surface: panel, picture (still, unless chosen), title,
+        movements and sensors; the chosen one framed, the others dimmed."""
+        t = self.ctx.text
+        rect = surf.get_rect()
+        pygame.draw.rect(surf, PANEL, rect, border_radius=14)
+        pad = max(8, rect.w // 18)
+        pic = self._card_picture(rect)
+        if not selected:
+            draw_mode_picture(mode, surf, pic, 0.0, t)
         y = pic.bottom + pad * 0.6
         title = mode_title(mode)
         title_size = fit_size(t, title, max(16, h // 22), rect.w - 2 * pad)
-        t.draw(screen, title, title_size, ACCENT if selected else PAPER, (rect.x + pad, y), bold=True)
+        t.draw(surf, title, title_size, ACCENT if selected else PAPER, (pad, y), bold=True)
         y += title_size * 1.1
         small = max(12, h // 40)
         font = t.font(small)
@@ -286,78 +320,92 @@ class MenuScene(Scene):
             (tr("menu.moves"), ", ".join(movement_label(mode, m) for m in mode.movements), 3),
             (tr("menu.plays_with"), ", ".join(sensor_label(s) for s in mode.sensors), 2),
         ):
-            t.draw(screen, label, small, MUTED, (rect.x + pad, y))
+            t.draw(surf, label, small, MUTED, (pad, y))
             y += small * 1.05
             for line in wrap(font, words, rect.w - 2 * pad, lines):
-                t.draw(screen, line, small, PAPER, (rect.x + pad, y))
+                t.draw(surf, line, small, PAPER, (pad, y))
                 y += small * 1.05
             y += small * 0.4
         if selected:
-            pygame.draw.rect(screen, ACCENT, rect, width=max(3, h // 180), border_radius=14)
+            pygame.draw.rect(surf, ACCENT, rect, width=max(3, h // 180), border_radius=14)
         else:
             shade = pygame.Surface(rect.size, pygame.SRCALPHA)
-            pygame.draw.rect(shade, (*INK, 90), shade.get_rect(), border_radius=14)
-            screen.blit(shade, rect.topleft)
+            pygame.draw.rect(shade, (*INK, 90), rect, border_radius=14)
+            surf.blit(shade, (0, 0))
 
     def _render_levels(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
-        t = self.ctx.text
         mode = self.ctx.game_mode
-        # Left: the game, its picture, its movements and sensors.
         side = pygame.Rect(round(w * 0.05), round(h * 0.22), round(w * 0.3), round(h * 0.62))
-        pygame.draw.rect(screen, PANEL, side, border_radius=14)
+        pad = max(8, side.w // 18)
+        pic = pygame.Rect(pad, pad + h // 14, side.w - 2 * pad, round(side.h * 0.5))
+        side_key: tuple[object, ...] = ("side", mode.name, side.size, h, language())
+        screen.blit(self._cached(side_key, side.size, lambda surf: self._paint_side(surf, mode, pic, h)), side.topleft)
+        draw_mode_picture(mode, screen, pic.move(side.topleft), self.time_s, self.ctx.text)
+
+        panel = pygame.Rect(side.right + round(w * 0.03), side.y, w - side.right - round(w * 0.08), side.h)
+        best = tuple(sorted((k, v.score) for k, v in self.best.items()))
+        key = ("levels", mode.name, self.ctx.selected_level, len(self.ctx.levels), best, panel.size, h, language())
+        screen.blit(self._cached(key, panel.size, lambda surf: self._paint_levels(surf, mode, h)), panel.topleft)
+        self._hint(screen, "menu.hint_levels", AUTOSTART_S, panel.bottom + h * 0.02)
+
+    def _paint_side(self, surf: pygame.Surface, mode: GameMode, pic: pygame.Rect, h: int) -> None:
+        """The chosen game beside its levels: title, room for the picture, movements, sensors."""
+        t = self.ctx.text
+        side = surf.get_rect()
+        pygame.draw.rect(surf, PANEL, side, border_radius=14)
         pad = max(8, side.w // 18)
         title = mode_title(mode)
         size = fit_size(t, title, max(18, h // 16), side.w - 2 * pad)
-        t.draw(screen, title, size, ACCENT, (side.x + pad, side.y + pad * 0.7), bold=True)
-        pic = pygame.Rect(side.x + pad, side.y + pad + h // 14, side.w - 2 * pad, round(side.h * 0.5))
-        draw_mode_picture(mode, screen, pic, self.time_s, t)
+        t.draw(surf, title, size, ACCENT, (pad, pad * 0.7), bold=True)
         y = pic.bottom + pad * 0.6
         small = max(12, h // 40)
         for label, words in (
             (tr("menu.moves"), ", ".join(movement_label(mode, m) for m in mode.movements)),
             (tr("menu.plays_with"), ", ".join(sensor_label(s) for s in mode.sensors)),
         ):
-            t.draw(screen, label, small, MUTED, (side.x + pad, y))
+            t.draw(surf, label, small, MUTED, (pad, y))
             y += small * 1.05
             for line in wrap(t.font(small), words, side.w - 2 * pad, 2):
-                t.draw(screen, line, small, PAPER, (side.x + pad, y))
+                t.draw(surf, line, small, PAPER, (pad, y))
                 y += small * 1.05
             y += small * 0.3
 
-        # Right: the levels.
-        panel = pygame.Rect(side.right + round(w * 0.03), side.y, w - side.right - round(w * 0.08), side.h)
-        pygame.draw.rect(screen, PANEL, panel, border_radius=14)
-        t.draw(screen, tr("menu.choose_level"), max(16, h // 24), PAPER, (panel.x + pad, panel.y + pad * 0.7), bold=True)
+    def _paint_levels(self, surf: pygame.Surface, mode: GameMode, h: int) -> None:
+        """The level list: name, the player's best, length and difficulty; the chosen one's description."""
+        t = self.ctx.text
+        panel = surf.get_rect()
+        pygame.draw.rect(surf, PANEL, panel, border_radius=14)
+        pad = max(8, round(surf.get_width() * 0.03))
+        t.draw(surf, tr("menu.choose_level"), max(16, h // 24), PAPER, (pad, pad * 0.7), bold=True)
         levels = self.ctx.levels
         if not levels:
-            t.draw(screen, tr("menu.no_levels"), h // 28, MUTED, panel.center, "center")
-            self._hint(screen, "menu.hint_levels", AUTOSTART_S, panel.bottom + h * 0.02)
+            t.draw(surf, tr("menu.no_levels"), h // 28, MUTED, panel.center, "center")
             return
-        top = panel.y + pad + h // 16
+        top = pad + h // 16
         detail_h = round(h * 0.11)
         row_h = min(h / 13, (panel.bottom - top - detail_h - pad) / len(levels))
         name_size = max(12, round(row_h * 0.5))
+        small = max(12, h // 40)
         for i, level in enumerate(levels):
             y = top + row_h * i
             selected = i == self.ctx.selected_level
             if selected:
-                pygame.draw.rect(screen, (52, 60, 80), (panel.x + 8, y, panel.w - 16, row_h - 4), border_radius=8)
-                pygame.draw.rect(screen, ACCENT, (panel.x + 8, y, 6, row_h - 4), border_radius=3)
+                pygame.draw.rect(surf, (52, 60, 80), (8, y, panel.w - 16, row_h - 4), border_radius=8)
+                pygame.draw.rect(surf, ACCENT, (8, y, 6, row_h - 4), border_radius=3)
             colour: Color = ACCENT if selected else PAPER
-            t.draw(screen, level.name, name_size, colour, (panel.x + pad + 6, y + (row_h - 4) / 2), "midleft", bold=selected)
             cy = y + (row_h - 4) / 2
+            t.draw(surf, level.name, name_size, colour, (pad + 6, cy), "midleft", bold=selected)
             dot = max(3, round(row_h / 14))
-            draw_difficulty(screen, level.difficulty, panel.right - pad, cy, dot, ACCENT)
+            draw_difficulty(surf, level.difficulty, panel.right - pad, cy, dot, ACCENT)
             right = mode.level_length(level)
             best = self.best.get(level.name)
             if best is not None:
                 right = f"{tr('menu.best', score=f'{best.score:.0f}')}    {right}"
-            t.draw(screen, right, round(name_size * 0.8), MUTED, (panel.right - pad - dot * 14, cy), "midright")
+            t.draw(surf, right, round(name_size * 0.8), MUTED, (panel.right - pad - dot * 14, cy), "midright")
         level = levels[self.ctx.selected_level]
         if level.description:
             dy = panel.bottom - detail_h
-            pygame.draw.line(screen, (60, 68, 90), (panel.x + pad, dy - 6), (panel.right - pad, dy - 6), 1)
+            pygame.draw.line(surf, (60, 68, 90), (pad, dy - 6), (panel.right - pad, dy - 6), 1)
             for j, line in enumerate(wrap(t.font(small), level.description, panel.w - 2 * pad, 3)):
-                t.draw(screen, line, small, PAPER, (panel.x + pad, dy + j * small * 1.1))
-        self._hint(screen, "menu.hint_levels", AUTOSTART_S, panel.bottom + h * 0.02)
+                t.draw(surf, line, small, PAPER, (pad, dy + j * small * 1.1))
