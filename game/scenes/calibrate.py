@@ -21,6 +21,7 @@ from game.i18n import tr
 from game.input.mapper import InputFrame
 from game.render.palette import ACCENT, GOOD, INK, MUTED, PANEL, PAPER
 from game.render.skeleton import VISIBLE, draw_skeleton
+from game.render.text import wrap
 from game.scenes.base import Scene, Transition
 from sensors.motion.calibration import CalibrationError, build_calibration
 from sensors.motion.tracker import MotionTracker
@@ -143,6 +144,12 @@ class CalibrateScene(Scene):
             pygame.draw.rect(screen, GOOD, fill, border_radius=6)
         else:
             t.draw(screen, tr("calibrate.keyboard"), h // 22, ACCENT, (x, y))
-        lines = self.ctx.game_mode.calibration_hints(motion)
-        for i, line in enumerate(lines):
-            t.draw(screen, line, h // 28, PAPER, (x, y + h * (0.16 + 0.06 * i)))
+        # Each hint wrapped to the room right of the picture (a long one takes two lines).
+        size = h // 28
+        room = round(w - x - w * 0.03)
+        line_y = y + h * 0.16
+        for hint in self.ctx.game_mode.calibration_hints(motion):
+            for line in wrap(t.font(size), hint, room, 2):
+                t.draw(screen, line, size, PAPER, (x, line_y))
+                line_y += size * 1.1
+            line_y += size * 0.6
