@@ -27,6 +27,8 @@ ACSM_BANDS: tuple[tuple[float, float, Intensity], ...] = (
 #: The gauge and the curve show this much of the reserve (very light below it).
 SHOWN_LO, SHOWN_HI = 0.1, 1.0
 EASE_OFF: Color = (120, 180, 240)
+#: Commands to type, on the strap screen.
+COMMAND: Color = (250, 214, 110)
 
 
 def intensity_name(band: Intensity) -> str:
@@ -66,29 +68,40 @@ def draw_gauge(
     the player's marker is (None without a reading)."""
     h = screen.get_height()
     small = max(12, h // 40)
+    # The target band's frame, drawn after the bands; the bands' names keep clear of its edges.
+    top, bottom = round(_y(rect, band.hi)), round(_y(rect, band.lo))
+    frame = pygame.Rect(rect.x - 10, top, rect.w + 20, max(4, bottom - top))
     for lo, hi, name in ACSM_BANDS:
-        top, bottom = _y(rect, hi), _y(rect, lo)
-        if bottom - top < 1:
+        seg_top, seg_bottom = round(_y(rect, hi)), round(_y(rect, lo))
+        if seg_bottom - seg_top < 1:
             continue
-        seg = pygame.Rect(rect.x, round(top), rect.w, round(bottom) - round(top))
+        seg = pygame.Rect(rect.x, seg_top, rect.w, seg_bottom - seg_top)
         pygame.draw.rect(screen, ZONE_COLOURS[name], seg)
-        if seg.h >= small:
-            text.draw(screen, intensity_name(name), small, _ink_on(ZONE_COLOURS[name]), seg.center, "center")
+        label_y = _label_y(seg_top, seg_bottom, (frame.top, frame.bottom), small)
+        if label_y is None and seg.h >= small:
+            label_y = seg.centery  # every colour keeps its name, across the frame's edge if need be
+        if label_y is not None:
+            label = intensity_name(name)
+            size = small
+            while size > 10 and text.font(size).size(label)[0] > seg.w - 6:
+                size -= 1  # a long name ("lähes maksimaalinen") shrinks to the gauge's width
+            text.draw(screen, label, size, _ink_on(ZONE_COLOURS[name]), (seg.centerx, label_y), "center")
         pygame.draw.line(screen, INK, seg.topleft, seg.topright, 2)
     pygame.draw.rect(screen, INK, rect, 3)
 
     # The target band: a white frame reaching past the gauge on both sides, and its label.
-    top, bottom = round(_y(rect, band.hi)), round(_y(rect, band.lo))
-    frame = pygame.Rect(rect.x - 10, top, rect.w + 20, max(4, bottom - top))
     pygame.draw.rect(screen, PAPER, frame, 5, border_radius=6)
     lo_bpm, hi_bpm = band.bpm(profile)
     label_x = frame.right + 12
     mid = (top + bottom) / 2
-    text.draw(screen, tr("heartzone.target"), small, PAPER, (label_x, mid - small * 1.6), "midleft", bold=True)
-    in_pct = tr("heartzone.band_pct", lo=pct(band.lo), hi=pct(band.hi))
-    in_bpm = tr("heartzone.band_bpm", lo=f"{lo_bpm:.0f}", hi=f"{hi_bpm:.0f}")
-    text.draw(screen, in_pct, small, PAPER, (label_x, mid - small * 0.5), "midleft")
-    text.draw(screen, in_bpm, small, MUTED, (label_x, mid + small * 0.6), "midleft")
+    lines = (
+        (tr("heartzone.target"), PAPER, True),
+        (tr("heartzone.band_pct", lo=pct(band.lo), hi=pct(band.hi)), PAPER, False),
+        (tr("heartzone.of_reserve"), PAPER, False),
+        (tr("heartzone.band_bpm", lo=f"{lo_bpm:.0f}", hi=f"{hi_bpm:.0f}"), MUTED, False),
+    )
+    for i, (line, colour, bold) in enumerate(lines):
+        text.draw(screen, line, small, colour, (label_x, mid + (i - 1.5) * small * 1.1), "midleft", bold=bold)
 
     if hrr is not None:
         y = _y(rect, hrr)
@@ -96,6 +109,16 @@ def draw_gauge(
         pygame.draw.polygon(screen, PAPER, [(rect.x - 34, y - 12), (rect.x - 34, y + 12), (rect.x - 16, y)])
         return rect.centerx, y
     return None
+
+
+def _label_y(top: int, bottom: int, edges: tuple[int, int], size: int) -> float | None:
+    """Where in a gauge segment (``top``..``bottom``) its name goes: the middle of the tallest
+    stretch not crossed by the target frame's ``edges``, or None when no stretch holds a line."""
+    cuts = sorted({top, bottom, *(e for e in edges if top < e < bottom)})
+    best = max(zip(cuts, cuts[1:], strict=False), key=lambda ab: ab[1] - ab[0])
+    if best[1] - best[0] < size + 8:
+        return None
+    return (best[0] + best[1]) / 2
 
 
 def draw_heart(screen: pygame.Surface, centre: tuple[float, float], size: float, colour: Color) -> None:
@@ -257,7 +280,11 @@ def draw_no_strap(screen: pygame.Surface, text: TextCache, others: Sequence[tupl
     text.draw(screen, tr("heartzone.strap.how"), mid, ACCENT, (left, y), bold=True)
     y += mid * 1.4
     for i, key in enumerate(("step_wear", "step_scan", "step_allow", "step_play"), start=1):
-        text.draw(screen, f"{i}.  {tr('heartzone.strap.' + key)}", small, PAPER, (left + 12, y))
+        # "Find it: liike sensors scan": the command after the colon stands out, to be typed.
+        words, _, command = tr("heartzone.strap." + key).partition(": ")
+        r = text.draw(screen, f"{i}.  {words}" + (":" if command else ""), small, PAPER, (left + 12, y))
+        if command:
+            text.draw(screen, command, small, COMMAND, (r.right + small * 0.5, y), bold=True)
         y += small * 1.45
     y += small * 0.6
     if others:

@@ -134,8 +134,14 @@ class HeartZoneScene(PlayScene):
 
     # -- drawing -----------------------------------------------------------------------------
     def other_games(self) -> list[tuple[str, str]]:
-        """(title, movements) of every other registered mode, for the strap screen."""
-        return [(m.title, ", ".join(m.movements)) for m in registered_modes() if m.name != self.ctx.game_mode.name]
+        """(title, movements) of every other registered mode, in the player's language, for the strap screen."""
+        from game.scenes.menu import mode_title, movement_label
+
+        return [
+            (mode_title(m), ", ".join(movement_label(m, mv) for mv in m.movements))
+            for m in registered_modes()
+            if m.name != self.ctx.game_mode.name
+        ]
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
