@@ -23,7 +23,7 @@ from game.engine.config import AppConfig
 from game.engine.run import build_context
 from game.i18n import tr
 from game.input.mapper import InputFrame
-from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS
+from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, ZONE_COLOURS, band_name
 from game.render.text import TextCache, wrap
 from game.scenes.base import Scene, Transition
 from sensors.ble.allowlist import AllowedSensor
@@ -78,7 +78,7 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     if tile.band is not None:
         text.draw(
             screen,
-            f"{tile.band.value}  {tile.pct_max:.0f} % max",
+            f"{band_name(tile.band)}  {tile.pct_max:.0f} % max",
             small,
             ink,
             (inner.centerx, inner.centery + big * 0.6),

@@ -19,6 +19,7 @@ from game.cli.common import (
 )
 from game.cli.sensors import add_emulate_flag, add_sensors_flag
 from game.engine.config import AppConfig
+from game.i18n import LANGUAGES
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,15 +59,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a heart-zone level (name in levels/heartzone or a path) the whole class plays: one shared "
         "meter fills with the seconds pupils spend in its band",
     )
+    klass.add_argument("--lang", choices=LANGUAGES, help="language of the board's text; default: from the locale, else en")
     add_emulate_flag(klass)
     klass.set_defaults(run=cmd_class)
 
 
 def cmd_class(args: argparse.Namespace) -> int:
+    from game import i18n
     from game.classroom.screen import run_class
+    from game.cli.play import game_language
     from game.engine.app import NoDisplayError
     from sensors.ble import allowlist
     from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
+
+    i18n.set_language(game_language(args))
 
     try:
         profile = HeartProfile(hr_rest_bpm=args.rest, hr_max_bpm=hr_max_tanaka(args.age))
