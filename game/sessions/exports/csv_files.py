@@ -104,16 +104,42 @@ def _quoted(text: str) -> str:
     return buf.getvalue()
 
 
+#: IMU samples formatted together: numpy formats a block at a time, and a block this size is a
+#: few MB of text at most, so memory stays bounded whatever the session's length.
+IMU_BLOCK = 8192
+
+
 def _imu_rows(f: Any, info: SessionInfo, batches: Iterable[dict[str, Any]]) -> None:
-    # A 200 Hz IMU gives millions of rows: numpy formats each batch as one block of text.
+    block: list[dict[str, Any]] = []
+    size = 0
     for b in batches:
-        n = int(b["n"])
-        t = b["t_first_ns"] + np.round(np.arange(n) * (1e9 / b["rate_hz"])).astype(np.int64)
-        utc = (info.wall_anchor_ns + (t - int(info.identity["mono_anchor_ns"]))) / 1e9
-        has_gyr = b["gyr_dps"] is not None
-        ints = np.column_stack([np.full(n, b["seq"], dtype=np.int64), np.arange(n, dtype=np.int64), t])
-        reals = np.column_stack([utc, b["acc_g"], *([b["gyr_dps"]] if has_gyr else [])])
-        tail = ",".join(
+        block.append(b)
+        size += int(b["n"])
+        if size >= IMU_BLOCK:
+            _imu_block(f, info, block)
+            block, size = [], 0
+    if block:
+        _imu_block(f, info, block)
+
+
+def _imu_block(f: Any, info: SessionInfo, batches: list[dict[str, Any]]) -> None:
+    """Rows of consecutive IMU batches: each sample at its batch's first time plus i / rate."""
+    counts = [int(b["n"]) for b in batches]
+    seq = np.repeat(np.array([b["seq"] for b in batches], dtype=np.int64), counts)
+    index = np.concatenate([np.arange(n, dtype=np.int64) for n in counts])
+    step = np.repeat(np.array([1e9 / b["rate_hz"] for b in batches]), counts)
+    t = np.repeat(np.array([b["t_first_ns"] for b in batches], dtype=np.int64), counts) + np.round(index * step).astype(np.int64)
+    utc = (info.wall_anchor_ns + (t - int(info.identity["mono_anchor_ns"]))) / 1e9
+    acc = np.concatenate([b["acc_g"] for b in batches])
+    gyr = np.concatenate(
+        [
+            b["gyr_dps"] if b["gyr_dps"] is not None else np.full((n, 3), np.nan, np.float32)
+            for b, n in zip(batches, counts, strict=True)
+        ]
+    )
+    tails = [
+        ","
+        + ",".join(
             [
                 repr(float(b["rate_hz"])),
                 "" if b["t_device_ns"] is None else str(b["t_device_ns"]),
@@ -122,15 +148,18 @@ def _imu_rows(f: Any, info: SessionInfo, batches: Iterable[dict[str, Any]]) -> N
                 _quoted(b["source"]),
             ]
         )
-        # Integers and reals formatted apart (ns times exceed what a float64 holds exactly);
-        # %.9g keeps every float32 exactly (9 significant digits round-trip a float32).
-        left, right = io.StringIO(), io.StringIO()
-        np.savetxt(left, ints, fmt="%d", delimiter=",")
-        np.savetxt(right, reals, fmt=["%.6f", *["%.9g"] * (6 if has_gyr else 3)], delimiter=",")
-        end = ("" if has_gyr else ",,,") + "," + tail + "\r\n"  # no gyroscope: three empty cells
-        f.write(
-            "".join(a + "," + r + end for a, r in zip(left.getvalue().splitlines(), right.getvalue().splitlines(), strict=True))
-        )
+        + "\r\n"
+        for b in batches
+    ]
+    # Integers and reals are formatted apart (ns times exceed what a float64 holds exactly); %.9g
+    # keeps every float32 exactly (9 significant digits round-trip a float32). The reals block
+    # holds only numbers, so its "nan" (no gyroscope) can be emptied safely.
+    left, right = io.StringIO(), io.StringIO()
+    np.savetxt(left, np.column_stack([seq, index, t]), fmt="%d", delimiter=",")
+    np.savetxt(right, np.column_stack([utc, acc, gyr]), fmt=["%.6f", *["%.9g"] * 6], delimiter=",")
+    row_tail = [tail for tail, n in zip(tails, counts, strict=True) for _ in range(n)]
+    lines = zip(left.getvalue().splitlines(), right.getvalue().replace("nan", "").splitlines(), row_tail, strict=True)
+    f.write("".join(a + "," + r + tail for a, r, tail in lines))
 
 
 def write(store: SessionStore, info: SessionInfo, out_dir: Path) -> list[Path]:

@@ -37,7 +37,7 @@ from fit_tool.record import Record
 from fit_tool.utils.crc import crc16
 
 from game.sessions.exports.common import SessionInfo, atomic_file
-from game.sessions.exports.track import Summary, fit_cadence, points, sport
+from game.sessions.exports.track import Point, Summary, fit_cadence, points, sport
 from game.sessions.store import SessionStore
 
 HEADER_SIZE = 14
@@ -59,6 +59,7 @@ class FitStream:
         self._size = 0
         self._crc = 0
         self._defined: dict[int, bytes] = {}
+        self._encoded: dict[int, tuple[DefinitionMessage, bytes]] = {}  # id(definition) -> it, encoded
         f.write(bytes(HEADER_SIZE))
 
     def _raw(self, data: bytes) -> None:
@@ -67,12 +68,20 @@ class FitStream:
         self._crc = crc16(data, crc=self._crc)
 
     def add(self, message: DataMessage) -> None:
-        definition = DefinitionMessage.from_data_message(message)
-        encoded = Record.from_message(definition).to_bytes()
+        """Write ``message``, preceded by its definition when its local number was last bound to
+        another. A message object may be written again with new values for the same fields (its
+        definition is kept from the first time)."""
+        definition = message.definition_message
+        if definition is None:
+            definition = DefinitionMessage.from_data_message(message)
+            message.set_definition_message(definition)
+        known = self._encoded.get(id(definition))
+        if known is None:
+            known = self._encoded[id(definition)] = (definition, Record.from_message(definition).to_bytes())
+        encoded = known[1]
         if self._defined.get(message.local_id) != encoded:
             self._raw(encoded)
             self._defined[message.local_id] = encoded
-        message.set_definition_message(definition)
         self._raw(Record.from_message(message).to_bytes())
 
     def close(self) -> None:
@@ -113,6 +122,23 @@ def _totals(m: LapMessage | SessionMessage, total: Summary, start_s: float, end_
         m.max_power = round(total.power_max)
 
 
+def _record_values(p: Point) -> dict[str, float | int]:
+    """The record fields a point has, in FIT profile units, each within its field's range."""
+    values: dict[str, float | int] = {}
+    if p.bpm is not None and 0 <= p.bpm <= 254:
+        values["heart_rate"] = p.bpm
+    cadence = fit_cadence(p)
+    if cadence is not None and 0 <= cadence <= 254:
+        values["cadence"] = round(cadence)
+    if p.speed_mps is not None and 0 <= p.speed_mps <= 65.534:  # uint16, 1/1000 m/s
+        values["speed"] = p.speed_mps
+    if p.distance_m is not None and 0 <= p.distance_m <= 42_949_672:  # uint32, 1/100 m
+        values["distance"] = p.distance_m
+    if p.power_w is not None and 0 <= p.power_w <= 65534:
+        values["power"] = round(p.power_w)
+    return values
+
+
 def write(store: SessionStore, info: SessionInfo, out_dir: Path) -> list[Path]:
     """Write ``<stem>.fit``; return its path."""
     _, sport_id, sub_sport_id = sport(info.detail["mode"])
@@ -132,27 +158,28 @@ def write(store: SessionStore, info: SessionInfo, out_dir: Path) -> list[Path]:
         out.add(file_id)
         out.add(_event(start_s, EventType.START))
         last_s = start_s
+        # Building a message object is the slow part of fit-tool (every profile field is made):
+        # one object per combination of fields present, reused with new values.
+        records: dict[tuple[str, ...], RecordMessage] = {}
+        hrvs: dict[int, HrvMessage] = {}
         for p in points(store, info):
             total.add(p)
             last_s = max(last_s, float(p.wall_s))
-            record = RecordMessage(local_id=LOCAL["record"])
+            values = _record_values(p)
+            record = records.get(tuple(values))
+            if record is None:
+                record = records[tuple(values)] = RecordMessage(local_id=LOCAL["record"])
             record.timestamp = _ms(p.wall_s)
-            if p.bpm is not None and 0 <= p.bpm <= 254:
-                record.heart_rate = p.bpm
-            cadence = fit_cadence(p)
-            if cadence is not None and 0 <= cadence <= 254:
-                record.cadence = round(cadence)
-            if p.speed_mps is not None and 0 <= p.speed_mps <= 65.534:
-                record.speed = p.speed_mps
-            if p.distance_m is not None:
-                record.distance = p.distance_m
-            if p.power_w is not None and 0 <= p.power_w <= 65534:
-                record.power = round(p.power_w)
+            for name, value in values.items():
+                setattr(record, name, value)
             out.add(record)
             rr = [r for r in p.rr_s if 0 < r <= RR_MAX_S]
             for i in range(0, len(rr), RR_PER_MESSAGE):
-                hrv = HrvMessage(local_id=LOCAL["hrv"])
-                hrv.time = rr[i : i + RR_PER_MESSAGE]
+                part = rr[i : i + RR_PER_MESSAGE]
+                hrv = hrvs.get(len(part))
+                if hrv is None:
+                    hrv = hrvs[len(part)] = HrvMessage(local_id=LOCAL["hrv"])
+                hrv.time = part
                 out.add(hrv)
         end_s = max(end_s, last_s)
         out.add(_event(end_s, EventType.STOP_ALL))

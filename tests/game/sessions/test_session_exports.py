@@ -229,3 +229,23 @@ def test_a_session_without_readings_still_exports_in_every_format(tmp_path: Path
     messages, errors = decode(files["fit"][0])
     assert errors == [] and messages["session_mesgs"][0]["sport"] == "generic" and "record_mesgs" not in messages
     assert [p.name.endswith(("events.csv", "gaps.csv")) for p in files["csv"]] == [True, True]
+
+
+def test_csv_leaves_the_gyroscope_empty_for_an_imu_without_one(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    w = SessionWriter(db, player="owl", mode="runner", level=None, flush_interval_s=0.05)
+    sid = w.start()
+    acc = np.array([[0.1, 0.2, 1.0], [0.0, -0.5, 0.98]], dtype=np.float32)
+    w.record([ImuBatch(t_host_ns=S, source="wrist, left", rate_hz=104.16666, t_first_ns=S, acc_g=acc, placement="wrist")])
+    w.record([ImuBatch(t_host_ns=2 * S, source="chest", rate_hz=50, t_first_ns=2 * S, acc_g=acc, gyr_dps=acc * 10)])
+    w.finish(0, {})
+    out = tmp_path / "out"
+    out.mkdir()
+    with SessionStore(db, read_only=True) as store:
+        [imu_csv] = [p for p in export_session(store, sid, "csv", out) if p.name.endswith("-imu.csv")]
+    with imu_csv.open(newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    assert [r[7:10] for r in rows] == [["", "", ""]] * 2 + [["1", "2", "10"], ["0", "-5", "9.80000019"]]
+    assert rows[0][10] == "104.16666" and rows[0][13:] == ["wrist", "wrist, left"]
+    assert np.array_equal(np.array(rows[1][4:7], dtype=np.float64).astype(np.float32), acc[1])  # float32 exact
+    assert int(rows[1][2]) - int(rows[0][2]) == round(1e9 / 104.16666)
