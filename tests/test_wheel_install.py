@@ -97,6 +97,9 @@ def test_wheel_installed_in_a_fresh_venv_lists_its_models_and_plays(tmp_path: Pa
         names = set(z.namelist())
     assert {n.removeprefix("liike_assets/models/") for n in names if n.startswith("liike_assets/models/")} == MODEL_DATA
     assert "game/input/bindings.yaml" in names and "liike_levels/README.md" in names
+    # The texts in every language, the shared ones and each mode's.
+    assert {f"game/strings/{lang}.yaml" for lang in ("en", "fi", "sv")} <= names
+    assert "game/modes/runner/strings/fi.yaml" in names
     runner_levels = {n for n in names if n.startswith("liike_levels/runner/") and n.endswith(".yaml")}
     assert "liike_levels/runner/meadow.yaml" in runner_levels
     assert not [n for n in names if n.startswith("liike_levels/") and n.count("/") == 1 and n.endswith(".yaml")], (
