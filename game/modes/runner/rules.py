@@ -13,6 +13,14 @@ the pace asks of their legs. With the movement sensors live the speed axis is th
 over the bindings' full cadence (``cadence_full_spm``, 160 by default); from the keyboard alone
 the axis is a share of the target itself (holding the key runs on target).
 
+Spacing. Below pace 1 the moves also thin out: of the hurdles, bars and coin arcs coming up
+(decided :data:`DECIDE_AHEAD_M` ahead, before they are on screen), a share equal to the pace is
+kept, evenly spread by an accumulator, and each of the others becomes a coin on the path: still
+something to run through, but no jump or squat. Jumps and squats cost more than the jog between
+them (8 and 5 METs against 8 at 160 steps/min and less when slower, Ainsworth 2011, codes 02020,
+02052, 12025), so for a player whose heart stays high even at a slow jog the moves are what
+has to give. At pace 1 or more every move stays as written.
+
 Combos. Every hurdle or bar cleared in a row adds to the streak; a hit ends it. Points are
 multiplied by ``1 + min(3, streak // 3)``: x2 from the third clear in a row, x4 from the ninth.
 """
@@ -46,6 +54,8 @@ COIN_RADIUS_M = 0.15
 ON_PACE_TOLERANCE = 0.10
 #: Cadence below which the player is standing, not running (steps/min); left out of the mean.
 RUNNING_MIN_SPM = 60.0
+#: Metres ahead of the runner where a move is kept or eased for the pace (beyond the screen's edge).
+DECIDE_AHEAD_M = 12.0
 
 POINTS = {"hurdle": 50, "bar": 50, "coin": 10, "arc_coin": 20}
 ON_PACE_POINTS_PER_S = 2.0
@@ -88,6 +98,7 @@ class RunnerStats:
     arc_coins: int = 0  # coins of arcs, collected by jumping
     arc_coins_missed: int = 0
     arcs_full: int = 0  # arcs with every coin collected
+    eased: int = 0  # hurdles, bars and arcs turned into a coin on the path for a low pace
     jumps: int = 0
     streak: int = 0
     best_streak: int = 0
@@ -132,14 +143,24 @@ class RunnerWorld:
     next_index: int = 0
     cadence_spm: float | None = None  # the player's latest measured cadence, None from the keyboard
     stats: RunnerStats = field(default_factory=RunnerStats)
+    #: The track as it is played: the level's obstacles, with moves eased for a low pace turned
+    #: into a coin on the path (an eased arc keeps its middle coin, on the path) or None.
+    track: list[Obstacle | None] = field(default_factory=list)
+    arc_centres: dict[int, float] = field(default_factory=dict)
     _arc_got: dict[int, int] = field(default_factory=dict)
     _arc_seen: dict[int, int] = field(default_factory=dict)
     _arc_size: dict[int, int] = field(default_factory=dict)
+    _decided: int = 0
+    _keep_acc: float = 0.0
 
     def __post_init__(self) -> None:
+        self.track = list(self.level.obstacles)
+        sums: dict[int, float] = {}
         for ob in self.level.obstacles:
             if ob.arc >= 0:
                 self._arc_size[ob.arc] = self._arc_size.get(ob.arc, 0) + 1
+                sums[ob.arc] = sums.get(ob.arc, 0.0) + ob.at_m
+        self.arc_centres = {arc: sums[arc] / n for arc, n in self._arc_size.items()}
 
     @property
     def target_cadence_spm(self) -> float:
@@ -205,11 +226,12 @@ class RunnerWorld:
 
         before = self.distance_m
         self.distance_m += self.speed_mps * dt
+        self._decide_ahead()
         obstacles = self.level.obstacles
         while self.next_index < len(obstacles) and obstacles[self.next_index].at_m <= self.distance_m:
-            ob = obstacles[self.next_index]
+            ob = self.track[self.next_index]
             self.next_index += 1
-            if ob.at_m < before:
+            if ob is None or ob.at_m < before:
                 continue
             events += self._cross(ob)
 
@@ -219,6 +241,32 @@ class RunnerWorld:
             events.append(GameEvent(self.elapsed_s, "finish", at_m=self.distance_m, combo=self.combo))
         self.score = int(self.distance_m + self.points)
         return events
+
+    def _decide_ahead(self) -> None:
+        """Keep or ease the moves that came within :data:`DECIDE_AHEAD_M` (see the module docstring)."""
+        obstacles = self.level.obstacles
+        horizon = self.distance_m + DECIDE_AHEAD_M
+        while self._decided < len(obstacles) and obstacles[self._decided].at_m <= horizon:
+            i = self._decided
+            ob = obstacles[i]
+            arc_start = ob.arc >= 0 and (i == 0 or obstacles[i - 1].arc != ob.arc)
+            n = self._arc_size[ob.arc] if arc_start else 1
+            self._decided += n if arc_start else 1
+            if not (ob.needs_action or arc_start):
+                continue
+            self._keep_acc += min(1.0, self.pace)
+            if self._keep_acc >= 1.0 - 1e-9:
+                self._keep_acc -= 1.0
+                continue
+            self.stats.eased += 1
+            if arc_start:
+                del self._arc_size[ob.arc]
+                middle = self.arc_centres.pop(ob.arc)
+                for j in range(i, i + n):
+                    self.track[j] = None
+                self.track[i + n // 2] = Obstacle(middle, "coin")
+            else:
+                self.track[i] = Obstacle(ob.at_m, "coin")
 
     def _pace_stats(self, cadence: float, target: float, dt: float) -> None:
         if cadence < RUNNING_MIN_SPM:
@@ -290,7 +338,7 @@ class RunnerWorld:
 
     def time_to_next(self, kind: str) -> float | None:
         """Seconds until the runner reaches the next obstacle of ``kind`` at the current speed."""
-        for ob in self.level.obstacles[self.next_index :]:
-            if ob.kind == kind:
+        for ob in self.track[self.next_index :]:
+            if ob is not None and ob.kind == kind:
                 return (ob.at_m - self.distance_m) / max(self.speed_mps, 0.3)
         return None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: Cadence range (steps/min) the adapted target stays within: a brisk march to a fast sprint on
 #: the spot; the pace bounds follow from it and the level's target.
-PACE_CADENCE_SPM = (90.0, 230.0)
+PACE_CADENCE_SPM = (80.0, 230.0)
 #: Seconds the speed line shows that the target moved.
 TREND_SHOWN_S = 4.0
 #: Metres of track across the screen's height: the scale of the world.
@@ -158,6 +158,7 @@ class RunnerScene(PlayScene):
             "arc_coins_missed": s.arc_coins_missed,
             "arcs_met": w.arcs_met,
             "arcs_full": s.arcs_full,
+            "moves_eased": s.eased,
             "best_streak": s.best_streak,
             "best_combo": combo_multiplier(s.best_streak),
             "mean_cadence_spm": None if mean is None else round(mean, 1),
@@ -181,7 +182,9 @@ class RunnerScene(PlayScene):
         self._geom = (runner_x, track, px)
 
         spin = self.time_s * 5.0
-        for ob in world.level.obstacles[max(0, world.next_index - 8) :]:
+        for ob in world.track[max(0, world.next_index - 8) :]:
+            if ob is None:
+                continue
             x = runner_x + (ob.at_m - world.distance_m) * px
             if x > w + 100:
                 break

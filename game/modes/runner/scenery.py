@@ -132,6 +132,18 @@ def _ground_tile(width: int, height: int, ground_y: int, seed: int) -> pygame.Su
     return surf
 
 
+def _fit(layer: pygame.Surface, bottom: int) -> tuple[pygame.Surface, int]:
+    """The rows of ``layer`` that hold anything, down to ``bottom`` (what lies below is covered by
+    the ground), full width so it still tiles; and the row they start at."""
+    w, _ = layer.get_size()
+    box = layer.get_bounding_rect()
+    top = box.top
+    out = layer.subsurface((0, top, w, max(1, min(bottom, box.bottom) - top))).copy()
+    if pygame.display.get_surface() is not None:
+        out = out.convert_alpha()
+    return out, top
+
+
 class Scenery:
     """The runner's pre-rendered layers for one window size; ``ground_y`` is the track's line."""
 
@@ -153,6 +165,21 @@ class Scenery:
         self.forest_far = _forest(w, h, self.ground_y - h * 0.05, h * 0.16, PINE_FAR, seed + 4, 70)
         self.forest_near = _forest(w, h, self.ground_y + 2, h * 0.22, PINE_NEAR, seed + 5, 28)
         self.ground = _ground_tile(w, h, self.ground_y, seed + 6)
+        # Blitting only the rows a layer covers, in the display's pixel format, is what keeps
+        # six full-width layers a frame cheap (a few ms at 1280x720 instead of over ten).
+        self.layers = [
+            (_fit(layer, h if layer is self.forest_far or layer is self.forest_near else self.ground_y), factor)
+            for layer, factor in (
+                (self.clouds, CLOUD_F),
+                (self.fell_far, FELL_FAR_F),
+                (self.fell_near, FELL_NEAR_F),
+                (self.forest_far, FOREST_F * 0.7),
+                (self.forest_near, FOREST_F),
+            )
+        ]
+        if pygame.display.get_surface() is not None:
+            self.sky = self.sky.convert()
+            self.ground = self.ground.convert()
         self.track_y = self.ground_y + max(6, h // 70) + round((h - self.ground_y) * 0.21)
         """Where the runner's feet touch the path (pixels): the middle of the path."""
 
@@ -165,9 +192,6 @@ class Scenery:
     def draw(self, screen: pygame.Surface, scroll_px: float) -> None:
         """The whole background for a track scrolled by ``scroll_px`` pixels."""
         screen.blit(self.sky, (0, 0))
-        self._tile(screen, self.clouds, scroll_px * CLOUD_F)
-        self._tile(screen, self.fell_far, scroll_px * FELL_FAR_F)
-        self._tile(screen, self.fell_near, scroll_px * FELL_NEAR_F)
-        self._tile(screen, self.forest_far, scroll_px * FOREST_F * 0.7)
-        self._tile(screen, self.forest_near, scroll_px * FOREST_F)
+        for (layer, y), factor in self.layers:
+            self._tile(screen, layer, scroll_px * factor, y)
         self._tile(screen, self.ground, scroll_px, self.ground_y)

@@ -4,6 +4,7 @@ are deterministic and keep the spacing rule; bad sections are refused naming fil
 from __future__ import annotations
 
 import json
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -139,3 +140,11 @@ def test_schema_command_describes_sections_and_arcs(capsys: pytest.CaptureFixtur
     text = json.dumps(schema)
     for name in ("sections", "spacing_m", "target_cadence_spm", "pattern", "arc"):
         assert name in text
+
+
+def test_every_readme_example_is_a_valid_level() -> None:
+    readme = (LEVELS / "runner" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        assert isinstance(parse_level(block, "README.md"), Level)
