@@ -118,7 +118,7 @@ class CalibrateScene(Scene):
         w, h = screen.get_size()
         screen.fill(INK)
         t = self.ctx.text
-        t.draw(screen, tr("calibrate.title"), h // 12, PAPER, (w / 2, h * 0.05), "midtop", bold=True)
+        t.draw(screen, tr("calibrate.title"), h // 12, PAPER, (w / 2, h * 0.05), "midtop")  # bold font (see pause)
         view = pygame.Rect(0, 0, round(h * 0.62 * 4 / 3), round(h * 0.62))
         view.center = (round(w * 0.36), round(h * 0.55))
         pygame.draw.rect(screen, PANEL, view, border_radius=10)

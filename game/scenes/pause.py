@@ -28,5 +28,6 @@ class PauseScene(Scene):
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
         shade.fill((10, 12, 20, 170))
         screen.blit(shade, (0, 0))
-        self.ctx.text.draw(screen, tr("pause.title"), h // 8, PAPER, (w / 2, h * 0.4), "center", bold=True)
+        # The font is bold already: at this size added bold would merge the dots of ä and ö into a bar.
+        self.ctx.text.draw(screen, tr("pause.title"), h // 8, PAPER, (w / 2, h * 0.4), "center")
         self.ctx.text.draw(screen, tr("pause.hint"), h // 28, PAPER, (w / 2, h * 0.52), "center")

@@ -151,7 +151,8 @@ class PlayScene(Scene):
         pygame.draw.circle(disc, (*INK, alpha), (size, size), round(size * 0.8))
         pygame.draw.circle(disc, (*ACCENT, 220), (size, size), round(size * 0.8), max(3, size // 18))
         screen.blit(disc, disc.get_rect(center=centre))
-        surf = self.ctx.text.render(label, full, PAPER, bold=True)
+        surf = self.ctx.text.render(label, full, PAPER)  # the font is bold already; more would merge umlaut dots
+        scale = min(scale, 1.4 * size / max(1, surf.get_width()))  # a long word stays inside the ring
         if scale < 0.999:
             surf = pygame.transform.smoothscale_by(surf, scale)
         screen.blit(surf, surf.get_rect(center=centre))

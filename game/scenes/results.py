@@ -203,11 +203,11 @@ class ResultsScene(Scene):
         t = self.ctx.text
         pad = round(w * 0.04)
         title = tr("results.finished") if self.summary.get("completed") else tr("results.over")
-        t.draw(screen, title, h // 11, ACCENT, (pad, h * 0.03), "topleft", bold=True)
+        t.draw(screen, title, h // 11, ACCENT, (pad, h * 0.03), "topleft")  # bold font; no added bold (see pause)
         level = self.summary.get("level") or ""
         t.draw(screen, level, h // 26, MUTED, (pad, h * 0.03 + h // 11), "topleft")
         score = tr("results.score", score=self.summary.get("score", 0))
-        t.draw(screen, score, h // 11, PAPER, (w - pad, h * 0.03), "topright", bold=True)
+        t.draw(screen, score, h // 11, PAPER, (w - pad, h * 0.03), "topright")
         self._draw_best(screen, (w - pad, h * 0.03 + h // 11))
 
         top = round(h * 0.2)
