@@ -10,7 +10,7 @@ from game.engine.live import LiveSensors
 from game.i18n import tr
 from game.modes.ski.level import Level
 from game.modes.ski.rules import SkiWorld
-from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PAPER
+from game.render.palette import ACCENT, BAD, GOOD, MUTED, PAPER
 from game.render.text import TextCache
 from game.scenes.hud import draw_hud, draw_player_inset, draw_progress
 
@@ -99,9 +99,10 @@ class SkiHud:
         text.draw(screen, tr("ski.hud.speed"), small, PAPER, (x + pad, pad + pad + big))
         text.draw(screen, f"{pushes_per_min:.0f} {tr('ski.hud.swings')}", small, MUTED, (x + pad, pad + pad + big + small))
 
-        self._draw_gate_arrow(screen, text, world, top.bottom + 3 * pad, big, small)
+        arrow_y = top.bottom + 3 * pad
+        self._draw_gate_arrow(screen, text, world, arrow_y, big, small)
         self.map.draw(screen, world)
-        self._draw_terrain_hint(screen, text, world, big)
+        self._draw_terrain_hint(screen, text, world, arrow_y + small + big * 1.3, max(16, big * 2 // 3))
         draw_player_inset(screen, text, live, now_ns)
 
     def _draw_gate_arrow(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, y: int, big: int, small: int) -> None:
@@ -132,20 +133,21 @@ class SkiHud:
             pts = [(cx - side * size * 0.5, cy - size), (cx + side * size * 0.5, cy), (cx - side * size * 0.5, cy + size)]
             pygame.draw.lines(screen, colour, False, pts, max(3, round(size * 0.35)))
 
-    def _draw_terrain_hint(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, big: int) -> None:
-        w, h = self.size
+    def _draw_terrain_hint(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, y: float, size: int) -> None:
+        """A short word on the terrain under the skier, in a pill under the gate arrow: tuck
+        on a descent, push harder on a climb (with its grade)."""
         if world.finished:
             return
         grade = world.grade
         if grade <= TUCK_HINT_GRADE and not world.tucked:
-            text.draw(screen, tr("ski.hud.tuck"), big, ACCENT, (w / 2, h * 0.4), "center", bold=True)
+            label, colour = tr("ski.hud.tuck"), ACCENT
         elif grade >= CLIMB_HINT_GRADE:
-            text.draw(
-                screen,
-                f"{tr('ski.hud.climb')}  {grade * 100:+.0f} %",
-                max(14, big * 2 // 3),
-                INK,
-                (w / 2, h * 0.4),
-                "center",
-                bold=True,
-            )
+            label, colour = f"{tr('ski.hud.climb')}  {grade * 100:+.0f} %", PAPER
+        else:
+            return
+        surf = text.render(label, size, colour, bold=True)
+        pill = surf.get_rect(midtop=(self.size[0] // 2, round(y))).inflate(size, size // 2)
+        shade = pygame.Surface(pill.size, pygame.SRCALPHA)
+        pygame.draw.rect(shade, PANEL, shade.get_rect(), border_radius=pill.h // 2)
+        screen.blit(shade, pill.topleft)
+        screen.blit(surf, surf.get_rect(center=pill.center))
