@@ -203,59 +203,72 @@ def draw_panel_text(
         text.draw(screen, tr("heartzone.seen_nothing"), small, MUTED, (x, y))
 
 
-def draw_curve(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, round_: HeartZoneRound) -> None:
-    """The heart-rate curve of the round so far (%HRR), over each phase's target band, across
-    the level's whole length; segments in the colour of the ACSM band they are in."""
-    h = screen.get_height()
-    small = max(12, h // 40)
-    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
-    shade.fill((12, 14, 22, 200))
-    screen.blit(shade, rect.topleft)
-    total = round_.level.total_s
-    # The curve's scale: from a little below the lowest band to a little above the highest,
-    # so the swings that matter are not squeezed into a corner.
-    lo_shown = max(0.0, min(p.band.lo for p in round_.level.phases) - 0.25)
-    hi_shown = min(1.0, max(p.band.hi for p in round_.level.phases) + 0.2)
+class CurveLayer:
+    """The heart-rate curve of the round so far (%HRR), over each phase's target band, across the
+    level's whole length; segments in the colour of the ACSM band they are in.
 
-    def x_of(t: float) -> float:
-        return rect.x + rect.w * min(1.0, t / total)
+    Drawn incrementally on a surface of its own: the bands once, then each new point of the
+    curve as it comes (one a second), so a 20-minute round costs a frame no more than its start.
+    """
 
-    def y_of(hrr: float) -> float:
-        return _y(rect, hrr, lo_shown, hi_shown)
+    def __init__(self) -> None:
+        self._surface: pygame.Surface | None = None
+        self._key: tuple[tuple[int, int], int] | None = None
+        self._drawn = 0
+        self._last: tuple[float, float] | None = None
 
-    for phase in round_.level.phases:
-        x0, x1 = x_of(phase.start_s), x_of(phase.end_s)
-        top, bottom = y_of(phase.band.hi), y_of(phase.band.lo)
-        colour = ZONE_COLOURS[band_intensity(phase.band)]
-        band = pygame.Surface((max(1, round(x1 - x0)), max(1, round(bottom - top))), pygame.SRCALPHA)
-        band.fill((*colour, 70))
-        screen.blit(band, (round(x0), round(top)))
-        pygame.draw.line(screen, colour, (x0, top), (x1, top), 2)
-        pygame.draw.line(screen, colour, (x0, bottom), (x1, bottom), 2)
-        if phase.start_s > 0:
-            pygame.draw.line(screen, MUTED, (x0, rect.y), (x0, rect.bottom), 1)
-    run: list[tuple[float, float]] = []
-    run_colour: Color | None = None
-    for point in round_.curve:
-        if point.hrr is None:
-            if len(run) > 1 and run_colour is not None:
-                pygame.draw.lines(screen, run_colour, False, run, 4)
-            run, run_colour = [], None
-            continue
-        colour = ZONE_COLOURS[_acsm(point.hrr)]
-        xy = (x_of(point.t_s), y_of(point.hrr))
-        if colour != run_colour and run:
-            if len(run) > 1 and run_colour is not None:
-                pygame.draw.lines(screen, run_colour, False, run, 4)
-            run = [run[-1]]
-        run.append(xy)
-        run_colour = colour
-    if len(run) > 1 and run_colour is not None:
-        pygame.draw.lines(screen, run_colour, False, run, 4)
-    now_x = x_of(round_.elapsed_s)
-    pygame.draw.line(screen, PAPER, (now_x, rect.y), (now_x, rect.bottom), 1)
-    text.draw(screen, tr("heartzone.curve"), small, MUTED, (rect.x + 8, rect.y + 6))
-    text.draw(screen, mmss(total), small, MUTED, (rect.right - 8, rect.bottom - 6), "bottomright")
+    def draw(self, screen: pygame.Surface, text: TextCache, rect: pygame.Rect, round_: HeartZoneRound) -> None:
+        key = (rect.size, id(round_))
+        if self._surface is None or self._key != key or len(round_.curve) < self._drawn:
+            self._surface = self._background(rect.size, round_)
+            self._key, self._drawn, self._last = key, 0, None
+        surf = self._surface
+        local = surf.get_rect()
+        for point in round_.curve[self._drawn :]:
+            if point.hrr is None:
+                self._last = None
+                continue
+            xy = (self._x(local, point.t_s, round_), self._y(local, point.hrr, round_))
+            if self._last is not None:
+                pygame.draw.line(surf, ZONE_COLOURS[_acsm(point.hrr)], self._last, xy, 4)
+            self._last = xy
+        self._drawn = len(round_.curve)
+        screen.blit(surf, rect.topleft)
+        now_x = rect.x + self._x(local, round_.elapsed_s, round_)
+        pygame.draw.line(screen, PAPER, (now_x, rect.y), (now_x, rect.bottom), 1)
+        small = max(12, screen.get_height() // 40)
+        text.draw(screen, tr("heartzone.curve"), small, MUTED, (rect.x + 8, rect.y + 6))
+        text.draw(screen, mmss(round_.level.total_s), small, MUTED, (rect.right - 8, rect.bottom - 6), "bottomright")
+
+    @staticmethod
+    def _scale(round_: HeartZoneRound) -> tuple[float, float]:
+        """From a little below the lowest band to a little above the highest, so the swings that
+        matter are not squeezed into a corner."""
+        phases = round_.level.phases
+        return max(0.0, min(p.band.lo for p in phases) - 0.25), min(1.0, max(p.band.hi for p in phases) + 0.2)
+
+    def _y(self, rect: pygame.Rect, hrr: float, round_: HeartZoneRound) -> float:
+        return _y(rect, hrr, *self._scale(round_))
+
+    @staticmethod
+    def _x(rect: pygame.Rect, t_s: float, round_: HeartZoneRound) -> float:
+        return rect.x + rect.w * min(1.0, t_s / round_.level.total_s)
+
+    def _background(self, size: tuple[int, int], round_: HeartZoneRound) -> pygame.Surface:
+        surf = pygame.Surface(size)
+        surf.fill((14, 16, 25))
+        local = surf.get_rect()
+        for phase in round_.level.phases:
+            x0, x1 = self._x(local, phase.start_s, round_), self._x(local, phase.end_s, round_)
+            top, bottom = self._y(local, phase.band.hi, round_), self._y(local, phase.band.lo, round_)
+            colour = ZONE_COLOURS[band_intensity(phase.band)]
+            # The band's colour at a quarter strength over the dark background.
+            pygame.draw.rect(surf, tuple(round(14 + 0.27 * (c - 14)) for c in colour), (x0, top, x1 - x0, bottom - top))
+            pygame.draw.line(surf, colour, (x0, top), (x1, top), 2)
+            pygame.draw.line(surf, colour, (x0, bottom), (x1, bottom), 2)
+            if phase.start_s > 0:
+                pygame.draw.line(surf, MUTED, (x0, 0), (x0, local.bottom), 1)
+        return surf
 
 
 def _acsm(hrr: float) -> Intensity:

@@ -19,7 +19,7 @@ from game.engine.modes import registered_modes
 from game.i18n import tr
 from game.input.mapper import InputFrame
 from game.modes.heartzone.autopilot import HeartZonePilot
-from game.modes.heartzone.draw import draw_curve, draw_gauge, draw_no_strap, draw_panel_text
+from game.modes.heartzone.draw import CurveLayer, draw_gauge, draw_no_strap, draw_panel_text
 from game.modes.heartzone.level import Level
 from game.modes.heartzone.rules import STREAK_MULTIPLIER, HeartZoneRound, MoveRates
 from game.render.palette import ACCENT, GOOD
@@ -59,6 +59,7 @@ class HeartZoneScene(PlayScene):
         self._pilot = HeartZonePilot(ctx.steer) if ctx.steer is not None else None
         self._marker: tuple[float, float] | None = None  # where the gauge shows the player, for effects
         self._bonus_shown = False
+        self._curve = CurveLayer()
 
     # -- the mode's face to PlayScene --------------------------------------------------------
     @property
@@ -174,5 +175,5 @@ class HeartZoneScene(PlayScene):
         # The curve leaves room at the right for the player's own skeleton (draw_player_inset).
         inset_w = round(h * 0.22 * 3 / 4) + 2 * pad
         curve = pygame.Rect(info.x, info.bottom + pad, info.w - inset_w, body.bottom - info.bottom - pad)
-        draw_curve(screen, self.ctx.text, curve, self.round)
+        self._curve.draw(screen, self.ctx.text, curve, self.round)
         draw_player_inset(screen, self.ctx.text, live, now)
