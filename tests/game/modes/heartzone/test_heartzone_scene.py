@@ -112,9 +112,17 @@ def test_keyboard_with_a_strap_plays(tmp_path: Path, screen: pygame.Surface) -> 
     assert scene.state is State.PLAYING and scene.round.zone is Zone.BELOW
     assert scene.score == 0
     in_band = round(60 + 0.5 * (187 - 60))  # 50 % HRR: in the main band
-    step(ctx, scene, 40.0, bpm=in_band)
+    step(ctx, scene, 25.0, bpm=in_band)  # into the main phase (after the 30 s warm-up)
     assert scene.round.zone is Zone.IN and scene.score > 0
+    scene.render(screen)  # places the gauge's marker, where the effects spring from
+    for _ in range(400):  # until the streak bonus begins, a strap reading every 0.5 s
+        step(ctx, scene, 0.5, bpm=in_band)
+        if scene.round.bonus:
+            break
+    assert scene.round.bonus
+    assert any("x1.5" in p.text for p in scene.effects.popups)  # the streak bonus is announced
     scene.render(screen)
+    scene.draw_overlay(screen)
     not_blank(screen)
     pygame.image.save(screen, str(tmp_path / "play.png"))
     # The strap falls quiet: the seconds count as no reading, never as in or out of the band.
