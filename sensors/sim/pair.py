@@ -43,13 +43,15 @@ SIDE_BY_SIDE: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.5), (0.
 SEED_STRIDE = 7919
 TICK_S = 0.01
 
-#: What the two players of :func:`write_pair_video` do: stand, jump once (which starts a game
-#: waiting in its menu), stand still (the game's calibration and countdown), then punch from a
-#: guard, with arm raises and squats between, the second player at other rates so the two
-#: scores differ. Activity:seconds@rate (:func:`sensors.sim.script.parse_script`).
+#: What the two players of :func:`write_pair_video` do: stand, jump a few times (which starts a game
+#: waiting in its menu), stand still (the game's calibration and countdown), then raise their
+#: arms over the head, squat and punch from a guard in turn, the second player on another
+#: rhythm so the two scores differ. Activity:seconds@rate (:func:`sensors.sim.script.parse_script`).
+#: Arm raises and squats are what a pose model reads well in these flat pictures: the punch of
+#: :class:`~sensors.sim.motions.Punch` goes towards the camera, which a picture hardly shows.
 PAIR_VIDEO_SCRIPTS: tuple[str, str] = (
-    "idle:3,jump:3@20,idle:4,punch:30@40,wave:4,punch:20@40,squat:6@20,punch:30@40",
-    "idle:3,jump:3@20,idle:4,punch:30@34,wave:5,punch:20@46,squat:6@20,punch:30@34",
+    "idle:3,jump:7@25,idle:4," + "wave:3.5,squat:3.5@20,punch:3@40," * 8,
+    "idle:3,jump:7@25,idle:4," + "squat:4@20,wave:4,punch:4@40," * 7,
 )
 
 

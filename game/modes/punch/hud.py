@@ -59,6 +59,13 @@ def draw_punch_hud(
     for p, (rnd, area) in enumerate(zip(world.rounds, areas, strict=True)):
         draw_player_card(screen, text, rnd, area, tr("punch.hud.player", n=p + 1), tracked[p])
     w, h = screen.get_size()
+    pad, size = max(8, h // 60), max(14, h // 26)
     minutes, seconds = divmod(int(world.time_left_s), 60)
-    text.draw(screen, f"{minutes}:{seconds:02d}", max(14, h // 26), PAPER, (w / 2, max(8, h // 60)), "midtop", bold=True)
-    draw_progress(screen, max(8, h // 60) + max(14, h // 26), world.progress)
+    clock = pygame.Rect(0, 0, round(w * 0.1), size + 3 * pad)
+    clock.midtop = (w // 2, pad)
+    _card(screen, clock)
+    text.draw(screen, f"{minutes}:{seconds:02d}", size, PAPER, (w / 2, pad + pad // 2), "midtop", bold=True)
+    # The round's progress under the clock, between the two players' cards.
+    bar = pygame.Rect(clock.x + pad, clock.bottom - pad - 6, clock.w - 2 * pad, 6)
+    pygame.draw.rect(screen, MUTED, bar, border_radius=3)
+    pygame.draw.rect(screen, ACCENT, (bar.x, bar.y, round(bar.w * world.progress), bar.h), border_radius=3)

@@ -178,7 +178,8 @@ class Level:
     """A validated target punch level, its pattern repeated into one list of targets.
 
     ``tempo_bpm``: beats per minute; ``lead_s``: how long a target shows before it opens;
-    ``length_s``: the whole round; ``players``: 1 or 2; ``seated``: upper body only.
+    ``length_s``: the whole round; ``players``: 1 or 2; ``seated``: upper body only;
+    ``adaptive``/``effort_band``: the pace follows the player's effort (:mod:`game.engine.difficulty`).
     """
 
     path: Path
@@ -193,6 +194,8 @@ class Level:
     lead_s: float
     length_s: float
     targets: tuple[Target, ...]
+    adaptive: bool = False
+    effort_band: tuple[float, float] | None = None
 
     @classmethod
     def from_spec(cls, spec: PunchLevelFile, path: Path) -> Level:
@@ -218,7 +221,14 @@ class Level:
             lead_s=lead_s,
             length_s=spec.round_s,
             targets=tuple(targets),
+            adaptive=spec.adaptive,
+            effort_band=spec.effort_band,
         )
+
+    @property
+    def targets_per_min(self) -> float:
+        """Targets a minute at the written pace, over the round (the rate of moves it asks for)."""
+        return 60.0 * len(self.targets) / self.length_s
 
     def kinds(self) -> tuple[str, ...]:
         """The kinds of target in the level, in :data:`KINDS` order."""

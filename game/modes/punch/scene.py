@@ -19,6 +19,7 @@ import numpy as np
 import pygame
 
 from game.engine.context import Autopilot, Steer
+from game.engine.difficulty import MODERATE, PaceController, RecentRate, SuccessShare, controller_for_level, effort_from_context
 from game.i18n import tr
 from game.input.mapper import InputFrame, InputMapper
 from game.modes.punch.autopilot import PunchAutopilot
@@ -48,10 +49,16 @@ KIND_COLOURS: dict[str, Color] = {
 }
 SILHOUETTE: Color = (70, 86, 120)
 SILHOUETTE_EDGE: Color = (120, 140, 184)
+ARMS: Color = (96, 116, 160)
 #: How long (s) a stand-in figure shows a pressed move (reach, side step).
 SHOW_MOVE_S = 0.5
+#: Pace bounds of an adaptive level: slower than half the written tempo is hardly a game, and
+#: faster than 1.4 times brings the closest targets (0.6 s apart, level.MIN_GAP_S) under the
+#: ~0.45 s a punch from the guard takes (sensors.sim.motions.Punch).
+PACE_BOUNDS = (0.5, 1.4)
 
-_LIMBS = ((11, 13), (13, 15), (12, 14), (14, 16), (23, 25), (25, 27), (24, 26), (26, 28), (11, 23), (12, 24))
+_LEGS = ((23, 25), (25, 27), (24, 26), (26, 28))
+_ARMS = ((11, 13), (13, 15), (12, 14), (14, 16))
 
 
 def _takes_player(fn: Any) -> bool:
@@ -76,6 +83,12 @@ class PunchScene(PlayScene):
         self._shown: list[dict[str, float]] = [{} for _ in range(level.players)]  # stand-in moves
         self._held: list[frozenset[str]] = [frozenset() for _ in range(level.players)]
         self._pilots = [self._autopilot_for(p) for p in range(level.players)]
+        lo, hi = PACE_BOUNDS
+        self.pace: PaceController | None = controller_for_level(
+            level.adaptive, level.effort_band, default=MODERATE, min_pace=lo, max_pace=hi
+        )
+        self._moves = RecentRate()
+        self._success = SuccessShare()
 
     def _autopilot_for(self, player: int) -> PunchAutopilot | None:
         """The simulated player's autopilot for ``player``: player 0 uses the context's own; a
@@ -127,6 +140,23 @@ class PunchScene(PlayScene):
                     self._shown[p][action] = self.time_s
         for ev in self.world.update(frames, dt):
             self._feedback(ev, now)
+            if ev.player == 0 and ev.kind in ("hit", "miss"):
+                self._success.add(ev.kind == "hit")
+                if ev.kind == "hit":
+                    self._moves.add(self.world.elapsed_s)
+        if self.pace is not None and not self.world.finished:
+            # Player 0's effort sets the pace of the round (one strap, one heart).
+            effort = effort_from_context(
+                self.ctx,
+                moves_per_min=self._moves.per_min(self.world.elapsed_s),
+                target_moves_per_min=self.level.targets_per_min * self.world.pace,
+                success=self._success.share,
+                now_ns=now,
+            )
+            before = self.world.pace
+            self.world.pace = self.pace.update(self.world.elapsed_s, effort)
+            if self.world.pace != before:
+                self.ctx.record_event(now, "game.pace", {"pace": round(self.world.pace, 3), "reason": self.pace.last_reason})
         for pilot in self._pilots:
             if pilot is not None:
                 pilot.drive(self.world, now)
@@ -153,6 +183,7 @@ class PunchScene(PlayScene):
         first = w.rounds[0]
         return {
             "players": w.players,
+            "pace": round(w.pace, 3),
             "seated": self.level.seated,
             "targets": len(self.level.targets),
             "hits": dict(first.hits),
@@ -250,6 +281,7 @@ class PunchScene(PlayScene):
                 # Coming: an outline, and a ring closing in on it that meets it as it opens.
                 lead = max(target.open_s - target.show_s, 1e-6)
                 k = (target.open_s - t_now) / lead
+                pygame.draw.circle(screen, tuple(c // 3 for c in colour), (x, y), r)
                 pygame.draw.circle(screen, colour, (x, y), r, max(2, round(r / 8)))
                 pygame.draw.circle(screen, PAPER, (x, y), r * (1.0 + 1.4 * k), 2)
                 _draw_symbol(screen, target, (x, y), r * 0.6, colour)
@@ -283,36 +315,39 @@ def _backdrop(size: tuple[int, int], players: int) -> pygame.Surface:
 
 
 def _draw_pose(screen: pygame.Surface, landmarks: np.ndarray, pts: np.ndarray, body: BodyFrame) -> None:
-    """The player's silhouette: thick limbs and a filled trunk and head, from their own pose."""
+    """The player's silhouette from their own pose: trunk and legs in one shade, the arms in a
+    lighter one over them (so a punch in front of the body shows), and the head."""
     vis = landmarks[:, 3].tolist()
     p: list[tuple[float, float]] = [(float(x), float(y)) for x, y in pts.tolist()]
-    width = max(6, round(body.sw * 0.28))
+    leg_w = max(6, round(body.sw * 0.22))
+    arm_w = max(5, round(body.sw * 0.17))
     if min(vis[i] for i in (11, 12, 23, 24)) >= 0.5:
         pygame.draw.polygon(screen, SILHOUETTE, [p[i] for i in (11, 12, 24, 23)])
-    for a, b in _LIMBS:
+    for (a, b), colour, width in [(bone, SILHOUETTE, leg_w) for bone in _LEGS] + [(bone, ARMS, arm_w) for bone in _ARMS]:
         if vis[a] >= 0.5 and vis[b] >= 0.5:
-            pygame.draw.line(screen, SILHOUETTE, p[a], p[b], width)
-            pygame.draw.circle(screen, SILHOUETTE, p[b], width // 2)
+            pygame.draw.line(screen, colour, p[a], p[b], width)
+            pygame.draw.circle(screen, colour, p[b], width // 2)
     if vis[0] >= 0.5:
-        pygame.draw.circle(screen, SILHOUETTE, p[0], body.sw * 0.36)
-        pygame.draw.circle(screen, SILHOUETTE_EDGE, p[0], body.sw * 0.36, 2)
+        pygame.draw.circle(screen, SILHOUETTE, p[0], body.sw * 0.3)
+        pygame.draw.circle(screen, SILHOUETTE_EDGE, p[0], body.sw * 0.3, 2)
 
 
 def _draw_stand_in(screen: pygame.Surface, body: BodyFrame) -> None:
     """A plain standing figure at ``body`` (keyboard play, or nobody seen yet)."""
-    width = max(6, round(body.sw * 0.28))
+    leg_w = max(6, round(body.sw * 0.22))
+    arm_w = max(5, round(body.sw * 0.17))
     sh_l, sh_r = (body.sx - body.sw / 2, body.sy), (body.sx + body.sw / 2, body.sy)
     hip_l, hip_r = (body.hx - body.sw * 0.35, body.hy), (body.hx + body.sw * 0.35, body.hy)
     pygame.draw.polygon(screen, SILHOUETTE, [sh_l, sh_r, hip_r, hip_l])
     leg = body.hy - body.sy
     for hip, sign in ((hip_l, -1), (hip_r, 1)):
         foot = (hip[0] + sign * 0.15 * body.sw, hip[1] + 1.55 * leg)
-        pygame.draw.line(screen, SILHOUETTE, hip, foot, width)
+        pygame.draw.line(screen, SILHOUETTE, hip, foot, leg_w)
     for sh, sign in ((sh_l, -1), (sh_r, 1)):
         hand = (sh[0] + sign * 0.2 * body.sw, sh[1] + 0.95 * body.arm)
-        pygame.draw.line(screen, SILHOUETTE, sh, hand, width)
-    pygame.draw.circle(screen, SILHOUETTE, (body.sx, body.sy - 0.5 * body.sw), body.sw * 0.36)
-    pygame.draw.circle(screen, SILHOUETTE_EDGE, (body.sx, body.sy - 0.5 * body.sw), body.sw * 0.36, 2)
+        pygame.draw.line(screen, ARMS, sh, hand, arm_w)
+    pygame.draw.circle(screen, SILHOUETTE, (body.sx, body.sy - 0.5 * body.sw), body.sw * 0.3)
+    pygame.draw.circle(screen, SILHOUETTE_EDGE, (body.sx, body.sy - 0.5 * body.sw), body.sw * 0.3, 2)
 
 
 def _draw_symbol(screen: pygame.Surface, target: Target, centre: tuple[float, float], size: float, colour: Color) -> None:

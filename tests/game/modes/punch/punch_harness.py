@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pygame
@@ -48,7 +48,7 @@ def context(tmp_path: Path, level: Level, *, players: int = 1, autopilot: object
     return ctx
 
 
-def play_out(ctx: GameContext, advance: Callable[[int], list[Sample]] | None, max_s: float) -> PunchScene:
+def play_out(ctx: GameContext, advance: Callable[[int], Sequence[Sample]] | None, max_s: float) -> PunchScene:
     """Run the scene as the game loop does (sensors drained, motion mapped, fixed steps), drawing
     every tenth step, until the round is over."""
     scene = QuickScene(ctx)

@@ -155,3 +155,33 @@ def test_the_menu_picture_and_the_level_text(players: int) -> None:
     text = PUNCH.level_length(level)
     assert text.startswith("0:") and (("2 players" in text) == (players == 2))
     assert "seated" in PUNCH.level_length(load(SEATED))
+
+
+def test_an_adaptive_level_speeds_up_for_a_player_who_hits_everything(tmp_path: Path) -> None:
+    text = (
+        STANDING.format(players=1)
+        .replace("difficulty: 1", "difficulty: 1\nadaptive: true")
+        .replace("pattern:", "repeat: 6\npattern:")
+    )
+    level = load(text)
+    ctx = context(tmp_path, level)
+    scene = QuickScene(ctx)
+    assert scene.pace is not None
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    keys = {"punch": "j", "reach": "up", "squat": "down"}
+    held: list[str] = []
+    while scene.world.elapsed_s < 40.0 and not scene.finished:
+        clock.advance(s_to_ns(DT))
+        for key in held:
+            ctx.mapper.key_up(key)
+        held.clear()
+        target = scene.world.next_target()
+        if target is not None and target.open_s <= scene.world.t_s:
+            key = keys.get(target.kind) or target.side
+            ctx.mapper.key_down(key)
+            held.append(key)
+        scene.update(ctx.mapper.step(), DT)
+    assert scene.world.pace > 1.0 and scene.pace.last_reason == "keeping_up"
+    assert scene.world.rounds[0].miss_count == 0
+    assert scene.mode_summary()["pace"] == round(scene.world.pace, 3)
