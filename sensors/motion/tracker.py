@@ -15,9 +15,17 @@ A jump gives two events: ``takeoff`` while the player is in the air (pose: the a
 IMU: a confirmed free fall after a fast push-off), for the game to answer at once, and ``jump``
 at landing with the height. Both follow the same arbitration and de-duplication.
 
-IMU streams from non-trunk placements (wrist, ankle ...) are ignored: the IMU detectors
-assume a trunk sensor. With several trunk IMUs, the one that has fed most recently within
-``pose_fresh_s`` stays in charge.
+IMU streams from non-trunk placements are ignored by the step and jump detectors, which assume
+a trunk sensor. With several trunk IMUs, the one that has fed most recently within
+``pose_fresh_s`` stays in charge. Two more readings come from IMUs while pose is not fresh:
+
+- An IMU on an arm (:data:`ARM_PLACEMENTS`) gives ``arm_swing`` events, one per repetition
+  of the arm's movement (:class:`~sensors.motion.reps.RepCounter`, 10-60 a minute, each
+  reported about one period after it): a wrist cannot tell a double-pole swing from another
+  repeated arm movement, so every repetition counts. Magnitude 1.0 (the hand's speed is not
+  measured).
+- The trunk IMU in charge gives ``lean`` (:class:`TrunkLean`): the sideways tilt of "up" in
+  the sensor's frame from the posture it started in.
 """
 
 from __future__ import annotations
@@ -31,7 +39,58 @@ from sensors.motion.calibration import Calibration
 from sensors.motion.events import MotionEvent, MotionState
 from sensors.motion.imu_detectors import SLOW_CADENCE_SPM, TRUNK_PLACEMENTS, ImuMotionDetector
 from sensors.motion.pose_detectors import PoseMotionDetector
+from sensors.motion.reps import RepCounter
 from sensors.samples import ImuBatch, PoseFrame
+
+#: Placements on an arm, whose repetitions count as double-pole arm swings.
+ARM_PLACEMENTS = frozenset({"wrist", "forearm", "hand", "upper_arm", "arm"})
+
+
+class TrunkLean:
+    """Sideways lean of the trunk from a trunk IMU's accelerometer: -1 (left) .. 1 (right).
+
+    Sensor frame assumed: x to the wearer's left, y up the trunk, z forward (the frame of the
+    simulated player's sensors, :mod:`sensors.sim.player`; a sensor worn so must be mounted so).
+    "Up" in that frame is the accelerometer's direction, low-passed with time constant
+    ``tau_s`` (0.3 s: steering answers within a few tenths of a second while the bounce of a
+    step averages out). Leaning right by an angle a tilts the sensor so that "up" gains
+    sin(a) along x; the reading is that change from the baseline (the mean direction over the
+    first ``baseline_s`` of data, then followed with time constant ``baseline_tau_s``, so a
+    slipped mount is forgotten within minutes while a lean held for seconds is not), divided
+    by ``full_scale`` = sin(30 deg), the scale of
+    :class:`~sensors.motion.pose_detectors.PoseMotionDetector`, and clipped to -1..1. Forward
+    lean (double poling, a tuck) moves "up" along z and leaves the reading alone.
+    """
+
+    def __init__(
+        self, *, tau_s: float = 0.3, baseline_s: float = 2.0, baseline_tau_s: float = 300.0, full_scale: float = 0.5
+    ) -> None:
+        self.tau_s, self.baseline_s, self.baseline_tau_s, self.full_scale = tau_s, baseline_s, baseline_tau_s, full_scale
+        self._up_x = 0.0
+        self._base_x = 0.0
+        self._seen_s = 0.0
+
+    def update(self, batch: ImuBatch) -> float:
+        """Take one batch; return the lean after it."""
+        acc = batch.acc_g
+        norm = (acc[:, 0] ** 2 + acc[:, 1] ** 2 + acc[:, 2] ** 2) ** 0.5
+        ok = norm > 0.5  # free fall and dropouts tell nothing of the direction of "up"
+        if ok.any():
+            x = float((acc[ok, 0] / norm[ok]).mean())
+            dt = batch.n_values / batch.rate_hz
+            if self._seen_s == 0.0:
+                self._up_x = self._base_x = x
+            elif self._seen_s < self.baseline_s:
+                self._base_x += (x - self._base_x) * dt / (self._seen_s + dt)
+            else:
+                self._base_x += (x - self._base_x) * min(1.0, dt / self.baseline_tau_s)
+            self._up_x += (x - self._up_x) * min(1.0, dt / self.tau_s)
+            self._seen_s += dt
+        return self.lean
+
+    @property
+    def lean(self) -> float:
+        return max(-1.0, min(1.0, (self._up_x - self._base_x) / self.full_scale))
 
 
 class MotionTracker:
@@ -40,9 +99,11 @@ class MotionTracker:
     ``feed(item)`` accepts a :class:`PoseFrame` (of ``player``), an :class:`ImuBatch`, or
     anything else (ignored) and returns the newly recognised events, oldest first.
     ``state`` is valid at the latest sample time seen: ``cadence_spm`` from the accepted steps
-    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``lean``/``arms_up``/``side``
-    from pose (0 / False when pose is not fresh: a trunk IMU cannot tell), ``airborne`` from the
-    active source. Jumping jacks, punches, arm swings and arms up come from pose only.
+    (fades to 0 within ``cadence_timeout_s`` after the last step), ``crouch``/``arms_up``/``side``
+    from pose (0 / False when pose is not fresh: a trunk IMU cannot tell), ``lean`` from pose,
+    else from the trunk IMU in charge (:class:`TrunkLean`), ``airborne`` from the active source.
+    Jumping jacks, punches and arms up come from pose only; arm swings from pose, or from an IMU
+    on an arm while pose is not fresh.
 
     ``image_aspect_wh``: width / height of the camera picture the landmarks were normalised in
     (MediaPipe divides x by the width and y by the height; a 4:3 picture read as square makes
@@ -90,6 +151,8 @@ class MotionTracker:
         sq.enter_depth, sq.min_depth, sq.exit_depth = 0.10, 0.15, 0.06  # the detectors' defaults
         pose.arms.on, pose.arms.off, pose.jacks.arms_up = 0.5, 0.3, 0.5
         self.imu.clear()
+        self.arm_reps: dict[str, RepCounter] = {}
+        self._leans: dict[str, TrunkLean] = {}
         self._cadence.reset()
         self._now_ns = 0
         self._active_imu: str | None = None
@@ -183,12 +246,16 @@ class MotionTracker:
         return self._accept(events, from_pose=True)
 
     def _feed_imu(self, batch: ImuBatch) -> list[MotionEvent]:
-        if batch.placement.lower() not in TRUNK_PLACEMENTS or batch.n_values == 0:
+        placement = batch.placement.lower()
+        if placement in ARM_PLACEMENTS and batch.n_values > 0:
+            return self._feed_arm_imu(batch)
+        if placement not in TRUNK_PLACEMENTS or batch.n_values == 0:
             return []
         src = batch.source
         det = self.imu.get(src)
         if det is None:
             det = self.imu[src] = ImuMotionDetector()
+        self._leans.setdefault(src, TrunkLean()).update(batch)
         events = det.update(batch)
         t_last = int(batch.t_first_ns + round((batch.n_values - 1) * 1e9 / batch.rate_hz))
         self._now_ns = max(self._now_ns, t_last)
@@ -199,6 +266,16 @@ class MotionTracker:
         if self._active_imu != src:
             return []
         return self._accept(events, from_pose=False)
+
+    def _feed_arm_imu(self, batch: ImuBatch) -> list[MotionEvent]:
+        counter = self.arm_reps.get(batch.source)
+        if counter is None:
+            counter = self.arm_reps[batch.source] = RepCounter()
+        reps = counter.update(batch)
+        t_last = int(batch.t_first_ns + round((batch.n_values - 1) * 1e9 / batch.rate_hz))
+        self._now_ns = max(self._now_ns, t_last)
+        swings = [MotionEvent(e.t_ns, "arm_swing", e.confidence, 1.0, e.source) for e in reps]
+        return self._accept(swings, from_pose=False)
 
     # -- state -------------------------------------------------------------------------------
 
@@ -214,6 +291,9 @@ class MotionTracker:
             det = self.imu.get(self._active_imu) if self._active_imu is not None else None
             imu_live = det is not None and now - self._imu_last_ns.get(self._active_imu or "", 0) <= self.pose_fresh_ns
             airborne, crouch, lean = bool(det is not None and imu_live and det.airborne), 0.0, 0.0
+            trunk = self._leans.get(self._active_imu or "")
+            if imu_live and trunk is not None:
+                lean = trunk.lean
         cadence = self._cadence.cadence_spm(now)
         walker = self.imu.get(self._active_imu) if self._active_imu is not None else None
         if walker is not None and cadence < SLOW_CADENCE_SPM:
@@ -231,4 +311,4 @@ class MotionTracker:
         )
 
 
-__all__ = ["MotionTracker"]
+__all__ = ["ARM_PLACEMENTS", "MotionTracker", "TrunkLean"]

@@ -149,3 +149,62 @@ def test_other_players_frames_are_ignored() -> None:
     frames = pose_frames(sc, seed=7)
     tr = MotionTracker(player=1)
     assert run(tr.feed, frames) == []
+
+
+def _sim_imu(placement: str, script: str, steer: tuple[int, str, dict[str, float]] | None, seconds: float) -> list[ImuBatch]:
+    from sensors.sim import SimulatedPlayer
+
+    player = SimulatedPlayer(seed=1, script=script, imu_placement=placement, imu_rate_hz=50.0, imu_batch=5, loop=False)
+    if steer is not None:
+        t_ns, activity, kw = steer
+        player.steer(t_ns, activity, **kw)
+    return [it for it in player.advance_to(round(seconds * S)) if isinstance(it, ImuBatch)]
+
+
+@pytest.mark.parametrize("lean", [1.0, -0.5])
+def test_a_chest_imu_alone_reads_the_sideways_lean(lean: float) -> None:
+    tr = MotionTracker()
+    readings = []
+    for batch in _sim_imu("chest", "idle:3", (4 * S, "jog", {"cadence_spm": 160.0, "lean": lean}), 9.0):
+        tr.feed(batch)
+        readings.append((batch.t_first_ns / S, tr.state.lean))
+    before = [v for t, v in readings if t < 3.9]
+    held = [v for t, v in readings if t > 6.0]
+    assert max(abs(v) for v in before) < 0.1
+    # The simulated lean of 1.0 is a 30 deg tilt, which pose reads as 1.0 too.
+    assert np.mean(held) == pytest.approx(lean, abs=0.12)
+    assert np.std(held) < 0.08
+
+
+def test_forward_lean_of_double_poling_is_not_a_sideways_lean() -> None:
+    tr = MotionTracker()
+    for batch in _sim_imu("chest", "idle:3,pole:8@30", None, 11.0):
+        tr.feed(batch)
+        assert abs(tr.state.lean) < 0.15
+
+
+def test_a_wrist_imu_alone_gives_one_arm_swing_per_double_pole_swing() -> None:
+    tr = MotionTracker()
+    events = []
+    for batch in _sim_imu("wrist", "idle:3,pole:40@30,idle:5", None, 50.0):
+        events += tr.feed(batch)
+    swings = [e for e in events if e.kind == "arm_swing"]
+    assert [e for e in events if e.kind != "arm_swing"] == []
+    assert len(swings) == pytest.approx(20, abs=2)
+    assert all(e.source == "imu:wrist" and e.magnitude == 1.0 for e in swings)
+    assert all(3 * S <= e.t_ns <= 44 * S for e in swings)
+    # The wrist says nothing of lean or steps.
+    assert tr.state.lean == 0.0 and tr.state.cadence_spm == 0.0
+
+
+def test_wrist_swings_give_way_to_pose_while_pose_is_fresh() -> None:
+    tr = MotionTracker()
+    batches = _sim_imu("wrist", "idle:3,pole:30@30", None, 33.0)
+    cam = Camera(noise=0.0)
+    events = []
+    for batch in batches:
+        t = batch.t_first_ns
+        # A standing player in view the whole time: pose is fresh, so IMU swings are not taken.
+        events += tr.feed(cam.frame(t, skeleton_m(Pose()), np.random.default_rng(0)))
+        events += tr.feed(batch)
+    assert [e for e in events if e.kind == "arm_swing"] == []
