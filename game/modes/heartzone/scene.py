@@ -27,6 +27,7 @@ from game.scenes.base import Transition
 from game.scenes.hud import draw_hud, draw_player_inset, draw_progress
 from game.scenes.play import PlayScene
 from sensors.clock import NS_PER_S
+from sensors.samples import DeviceState
 
 if TYPE_CHECKING:
     from game.engine.context import GameContext
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
 #: notifies about once a second (:data:`game.engine.freshness.HR_FRESH_S` is five of them),
 #: and a freshly strapped one needs a few seconds to find the beat.
 STRAP_WAIT_S = 8.0
+#: Seconds to wait while a Bluetooth sensor is still being found or connected (a connection takes
+#: several seconds, more with a crowded radio), which may be the strap.
+STRAP_CONNECT_WAIT_S = 30.0
+#: Device kinds that may bring a heart rate: broadcast straps, and connected Bluetooth sensors.
+HEART_DEVICE_KINDS = ("heart_rate", "ble")
 #: Unattended runs (demo, ``--input sim``) go back to the menu from the strap screen by themselves.
 AUTOPLAY_BACK_S = 6.0
 
@@ -100,7 +106,7 @@ class HeartZoneScene(PlayScene):
             if hrr is not None:
                 self.state = State.PLAYING
                 self.ctx.record_event(now, "game.round_start", {"hrr": round(hrr, 3)})
-            elif self.waited_s >= STRAP_WAIT_S:
+            elif self.waited_s >= (STRAP_CONNECT_WAIT_S if self.strap_on_its_way() else STRAP_WAIT_S):
                 self._no_strap(now)
                 return
             else:
@@ -121,6 +127,11 @@ class HeartZoneScene(PlayScene):
         if self._pilot is not None:
             t = self.round.elapsed_s
             self._pilot.drive(now, t, hrr, self._pilot.aim(self.level, t))
+
+    def strap_on_its_way(self) -> bool:
+        """A sensor that may be a strap is being found or connected, or streams without a reading yet."""
+        coming = (DeviceState.SEARCHING, DeviceState.CONNECTING, DeviceState.CONNECTED, DeviceState.STREAMING)
+        return any(d.device_kind in HEART_DEVICE_KINDS and d.state in coming for d in self.ctx.live.devices.values())
 
     def _no_strap(self, now_ns: int) -> None:
         """No heart rate: close the session as not played and show the strap screen."""

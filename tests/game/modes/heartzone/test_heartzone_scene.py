@@ -18,12 +18,12 @@ from game.input.mapper import InputFrame
 from game.levels import list_levels
 from game.modes.heartzone import MODE
 from game.modes.heartzone.rules import Zone
-from game.modes.heartzone.scene import STRAP_WAIT_S, HeartZoneScene, State
+from game.modes.heartzone.scene import STRAP_CONNECT_WAIT_S, STRAP_WAIT_S, HeartZoneScene, State
 from game.scenes.base import Transition
 from game.scenes.results import ResultsScene
 from game.sessions.store import SessionStore
 from sensors.clock import ManualClock, s_to_ns
-from sensors.samples import HeartRateSample
+from sensors.samples import DeviceState, DeviceStatus, HeartRateSample
 from sensors.sim import SimulatedPlayer
 from sensors.sim.body import BodyParams
 
@@ -100,6 +100,27 @@ def test_keyboard_alone_reaches_the_strap_screen_and_goes_back(tmp_path: Path, s
     with SessionStore(tmp_path / "s.sqlite", read_only=True) as store:
         row = store.get_session(sid) if sid is not None else None
     assert row is not None and row["summary"]["reason"] == "no heart rate"
+
+
+def test_a_strap_still_connecting_is_waited_for_longer(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path, "Short zone")
+    ctx.begin_session()
+    scene = HeartZoneScene(ctx)
+    clock = ctx.clock
+    ctx.live.ingest([DeviceStatus(clock(), "A0:00:00:00:00:01", "ble", DeviceState.CONNECTING, "Strap: connecting")])
+    step(ctx, scene, 3.0 + STRAP_WAIT_S + 5)
+    assert scene.state is State.WAITING  # still connecting: not given up yet
+    step(ctx, scene, STRAP_CONNECT_WAIT_S - STRAP_WAIT_S)
+    assert scene.state is State.NO_STRAP  # but not for ever
+    # A strap that connected and reads starts the round at once.
+    ctx2 = make_ctx(tmp_path / "b", "Short zone")
+    ctx2.begin_session()
+    scene2 = HeartZoneScene(ctx2)
+    ctx2.live.ingest([DeviceStatus(ctx2.clock(), "A0:00:00:00:00:01", "heart_rate", DeviceState.SEARCHING, "Strap: searching")])
+    step(ctx2, scene2, 3.0 + 12.0)
+    assert scene2.state is State.WAITING
+    step(ctx2, scene2, 2.0, bpm=120)
+    assert scene2.state is State.PLAYING
 
 
 def test_keyboard_with_a_strap_plays(tmp_path: Path, screen: pygame.Surface) -> None:
