@@ -1,0 +1,212 @@
+"""Wires one run of the kiosk together and reports it as a JSON-ready dict."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import resource
+from collections.abc import Callable
+from typing import Any
+
+import pygame
+
+from game import i18n
+from game.audio import Sound
+from game.engine.app import NoDisplayError
+from game.engine.config import AppConfig
+from game.engine.modes import GameMode, LevelInfo
+from game.engine.run import build_context
+from game.engine.sources import InputSetup, build_inputs
+from game.kiosk.app import KioskApp, LoopClock, VirtualClock
+from game.kiosk.config import KioskConfig
+from game.kiosk.leaderboard import Leaderboard, leaderboard_path
+from game.kiosk.notify import SystemdNotifier
+from game.kiosk.runtime import CameraWatch, Kiosk
+from game.sessions import default_db_path
+from sensors.bus import SensorBus
+from sensors.source import Source
+
+log = logging.getLogger("liike.kiosk")
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (MB): ``/proc/self/statm`` on Linux, else the peak."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+def open_fds() -> int | None:
+    """Open file descriptors of this process (Linux), or None where that cannot be read."""
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return None
+
+
+def open_kiosk_window(config: AppConfig) -> pygame.Surface:
+    """Fullscreen without decorations (or an off-screen surface when headless), no mouse pointer,
+    and no minimising when another window takes the focus (SDL minimises fullscreen windows
+    then by default: SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS)."""
+    if config.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ["SDL_VIDEO_MINIMIZE_ON_FOCUS_LOSS"] = "0"
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Liike")
+        if config.headless:
+            screen = pygame.display.set_mode(config.size)
+        else:
+            screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN | pygame.NOFRAME)
+            pygame.mouse.set_visible(False)
+        return screen
+    except pygame.error as exc:
+        raise NoDisplayError(
+            f"cannot open a window ({exc}); on a machine without a screen run `liike kiosk --headless`, "
+            "or start a display (for example Xvfb) and set DISPLAY"
+        ) from None
+
+
+@dataclasses.dataclass
+class KioskInputs:
+    setup: InputSetup
+    advance: list[Callable[[int], None]]
+    visitors: Any = None  # the VisitorSource with --input sim
+    rebuild_camera: Callable[[], Source | None] | None = None
+
+
+def visitor_stay_s(round_s: float) -> tuple[float, float]:
+    """How long simulated visitors stay: most through a whole round and its score, some not."""
+    whole = 30.0 + round_s  # walk-up, choosing, the countdown, the round, score and nickname
+    return (0.6 * whole, 1.5 * whole)
+
+
+def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: LoopClock, fast: bool) -> KioskInputs:
+    if config.input == "sim":
+        from sensors.sim.visitors import VisitorSource
+
+        visitors = VisitorSource(
+            seed=config.seed, stay_s=visitor_stay_s(kcfg.round_s), clock=loop.ns, threaded=not fast, first_arrival_s=4.0
+        )
+        setup = InputSetup([visitors], "simulated visitors + keyboard", visitors.inject, steer=visitors.steer)
+        return KioskInputs(setup, [visitors.advance] if fast else [], visitors)
+    if kcfg.camera is not None and config.camera is None:
+        config = dataclasses.replace(config, camera=kcfg.camera)
+    setup = build_inputs(config)
+    camera_config = dataclasses.replace(config, input="camera")
+
+    def rebuild() -> Source | None:
+        fresh = build_inputs(camera_config)
+        return fresh.sources[0] if fresh.sources else None
+
+    has_camera = setup.preview is not None
+    return KioskInputs(setup, [], None, rebuild if has_camera else None)
+
+
+def kiosk_levels(modes: list[GameMode]) -> tuple[list[GameMode], dict[str, list[LevelInfo]]]:
+    """The offered games that have levels, and their levels; a game without any is left out."""
+    from game.levels import list_levels
+
+    playable: list[GameMode] = []
+    by_mode: dict[str, list[LevelInfo]] = {}
+    for mode in modes:
+        levels, problems = list_levels(mode.name)
+        for problem in problems:
+            log.warning("skipping level: %s", problem)
+        if levels:
+            playable.append(mode)
+            by_mode[mode.name] = list(levels)
+        else:
+            log.error("the kiosk offers %s, but it has no playable levels: left out", mode.name)
+    return playable, by_mode
+
+
+def run_kiosk(
+    config: AppConfig,
+    kcfg: KioskConfig,
+    modes: list[GameMode],
+    *,
+    fast: bool = False,
+    notifier: SystemdNotifier | None = None,
+    on_frame: Callable[[KioskApp], None] | None = None,
+) -> tuple[dict[str, Any], Kiosk]:
+    """Run the kiosk until ``config.seconds`` (or staff quit); the report and the kiosk's state.
+
+    ``fast``: a virtual clock, one frame per loop without sleeping (faster than real time)."""
+    rss_start, fds_start = rss_mb(), open_fds()
+    playable, levels_by_mode = kiosk_levels(modes)
+    if not playable:
+        raise ValueError("none of the kiosk's games has a playable level; add levels (see levels/README.md)")
+    loop: LoopClock = VirtualClock() if fast else LoopClock()
+    inputs = build_kiosk_inputs(config, kcfg, loop, fast)
+    db = config.db if config.db is not None else default_db_path()
+    board = Leaderboard(leaderboard_path(db), kcfg.reset_at, kcfg.zone(), kcfg.season_starts)
+    i18n.set_language(kcfg.languages[0] if kcfg.languages[0] in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+    screen = open_kiosk_window(config)
+    sound = Sound(kcfg.volume, False)
+    setup = inputs.setup
+    first = playable[0]
+    ctx = build_context(
+        config, first, levels_by_mode[first.name], setup.autopilot, setup.label, setup.preview, setup.steer, sound, levels_by_mode
+    )
+    ctx.clock = loop.ns
+    bus = SensorBus()
+    app_ref: list[KioskApp] = []
+
+    def restart_camera() -> None:
+        if inputs.rebuild_camera is None or not app_ref:
+            return
+        app = app_ref[0]
+        fresh = inputs.rebuild_camera()
+        if fresh is None:
+            return
+        for i, old in enumerate(app.sources):
+            if getattr(old, "capture", None) is not None:  # the pose worker on the old camera
+                old.stop()
+                app.sources[i] = fresh
+                break
+        else:
+            app.sources.append(fresh)
+        fresh.start(bus)
+        capture = getattr(fresh, "capture", None)
+        if capture is not None:
+            ctx.preview = capture.latest
+
+    kiosk = Kiosk(kcfg, playable, board, seed=config.seed, camera=CameraWatch(restart_camera))
+    app = KioskApp(ctx, kiosk, bus, setup.sources, loop_clock=loop, advance=inputs.advance, notifier=notifier, on_frame=on_frame)
+    app_ref.append(app)
+    try:
+        stats = app.run(screen)
+    finally:
+        pygame.quit()
+    board.flush()
+    summary = app.frame_times.summary()
+    result: dict[str, Any] = kiosk.report()
+    result.update(
+        {
+            "frame_ms_p99": summary["frame_ms_p99"],
+            "rss_mb_start": round(rss_start, 1),
+            "rss_mb_end": round(rss_mb(), 1),
+            "seconds": round(stats.seconds, 3),
+            "frames": summary["frames"],
+            "frame_ms_p50": summary["frame_ms_p50"],
+            "frame_ms_max": summary["frame_ms_max"],
+            "frame_cpu_ms_p99": app.cpu_times.summary()["frame_ms_p99"],
+            "frame_ms_p99_by_screen": {k: v.percentile(99) for k, v in sorted(app.scene_times.items())},
+            "fds_start": fds_start,
+            "fds_end": open_fds(),
+            "visitors": inputs.visitors.visitors if inputs.visitors is not None else None,
+            "sessions": len(ctx.sessions_played),
+            "leaderboard_unsaved": board.unsaved,
+            "virtual_time": fast,
+            "interrupted": stats.interrupted,
+            "exit_action": kiosk.exit_action,
+        }
+    )
+    return result, kiosk
