@@ -74,12 +74,14 @@ def draw_runner(
         lean = 0.15
         hip_y = foot_y - H * (THIGH + SHANK) * 0.85
     elif ducking:  # a deep squat: thighs near level, trunk forward
-        hips = ((1.25, -0.3), (1.15, -0.45))
+        hips = ((1.3, -1.75), (1.2, -1.6))  # thighs near level, shanks back down to the feet
         arms = ((0.9, 1.5), (0.7, 1.3))
         lean = 0.75
-        hip_y = foot_y - H * (THIGH + SHANK) * 0.5
+        hip_y = foot_y - H * (THIGH * math.cos(1.3) + SHANK * math.cos(0.3))
     else:
-        hips = ((0.55 * s, -0.9 * max(0.0, -c) - 0.15), (-0.55 * s, -0.9 * max(0.0, c) - 0.15))
+        # The swing leg (its thigh moving forward, cos > 0) folds its knee most as it passes
+        # under the hip; the stance leg stays nearly straight.
+        hips = ((0.6 * s, -0.15 - 1.4 * max(0.0, c)), (-0.6 * s, -0.15 - 1.4 * max(0.0, -c)))
         arms = ((-0.6 * s, 1.2), (0.6 * s, 1.2))
         lean = 0.12 * running
         bounce = abs(math.sin(phase)) * H * 0.02 * running

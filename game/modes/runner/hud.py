@@ -72,9 +72,23 @@ def draw_combo(screen: pygame.Surface, text: TextCache, top: int, world: RunnerW
     w, h = screen.get_size()
     pad = max(8, h // 60)
     size = max(16, h // 24)
+    small = max(12, h // 40)
+    box = pygame.Rect(0, 0, round(w * 0.2), size + small + 2 * pad)
+    box.topright = (w - pad, top + pad)
+    shade = pygame.Surface(box.size, pygame.SRCALPHA)
+    shade.fill((20, 24, 34, 170))
+    screen.blit(shade, box.topleft)
     colour = ACCENT if world.combo > 1 else PAPER
-    text.draw(screen, tr("runner.hud.combo", multiplier=world.combo), size, colour, (w - pad, top + pad), "topright", bold=True)
-    text.draw(screen, tr("runner.hud.streak", streak=streak), max(12, h // 40), PAPER, (w - pad, top + pad + size), "topright")
+    text.draw(
+        screen,
+        tr("runner.hud.combo", multiplier=world.combo),
+        size,
+        colour,
+        (box.right - pad, box.y + pad),
+        "topright",
+        bold=True,
+    )
+    text.draw(screen, tr("runner.hud.streak", streak=streak), small, PAPER, (box.right - pad, box.y + pad + size), "topright")
 
 
 def draw_runner_hud(

@@ -73,7 +73,8 @@ def combo_multiplier(streak: int) -> int:
 class GameEvent:
     """Something that happened in the game, for the session log, effects and sounds.
 
-    ``kind``: "clear", "hit", "coin", "arc_coin", "combo" (the multiplier went up), "finish".
+    ``kind``: "clear", "hit", "coin", "arc_coin", "arc_done" (the runner has passed an arc's last
+    coin; ``obstacle`` says how many it took, "3/5"), "combo" (the multiplier went up), "finish".
     ``points``: points it scored (0 for a hit); ``combo``: the multiplier after it.
     ``height_m``: a coin's height (metres above the ground), for drawing its pickup.
     """
@@ -229,11 +230,15 @@ class RunnerWorld:
         self._decide_ahead()
         obstacles = self.level.obstacles
         while self.next_index < len(obstacles) and obstacles[self.next_index].at_m <= self.distance_m:
-            ob = self.track[self.next_index]
+            i = self.next_index
+            ob = self.track[i]
             self.next_index += 1
             if ob is None or ob.at_m < before:
                 continue
-            events += self._cross(ob)
+            crossed = self._cross(ob)
+            if ob.kind == "coin" and crossed and crossed[0].kind in ("coin", "arc_coin"):
+                self.track[i] = None  # collected: gone from the track
+            events += crossed
 
         if self.distance_m >= self.level.length_m or (self.time_left_s is not None and self.time_left_s <= 0):
             self.finished = True
@@ -291,18 +296,26 @@ class RunnerWorld:
         if ob.kind == "coin":
             got = self.reaches(ob.height_m)
             if ob.arc >= 0:
+                out: list[GameEvent] = []
                 self._arc_seen[ob.arc] = self._arc_seen.get(ob.arc, 0) + 1
                 if got:
                     self._arc_got[ob.arc] = self._arc_got.get(ob.arc, 0) + 1
-                if self._arc_seen[ob.arc] == self._arc_size[ob.arc] and self._arc_got.get(ob.arc, 0) == self._arc_size[ob.arc]:
-                    s.arcs_full += 1
-                if not got:
+                    s.arc_coins += 1
+                    pts = POINTS["arc_coin"] * self.combo
+                    self.points += pts
+                    out.append(GameEvent(t, "arc_coin", "coin", ob.at_m, pts, self.combo, ob.height_m))
+                else:
                     s.arc_coins_missed += 1
-                    return []
-                s.arc_coins += 1
-                pts = POINTS["arc_coin"] * self.combo
-                self.points += pts
-                return [GameEvent(t, "arc_coin", "coin", ob.at_m, pts, self.combo, ob.height_m)]
+                if self._arc_seen[ob.arc] == self._arc_size[ob.arc]:
+                    got_all = self._arc_got.get(ob.arc, 0)
+                    if got_all == self._arc_size[ob.arc]:
+                        s.arcs_full += 1
+                    # The arc is behind the runner: how many of its coins it took, once.
+                    total = got_all * POINTS["arc_coin"] * self.combo
+                    out.append(
+                        GameEvent(t, "arc_done", f"{got_all}/{self._arc_size[ob.arc]}", ob.at_m, total, self.combo, ob.height_m)
+                    )
+                return out
             if not got:
                 s.coins_missed += 1
                 return []

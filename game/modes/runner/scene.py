@@ -115,6 +115,11 @@ class RunnerScene(PlayScene):
         runner_x, track_y, px = self._geom
         return runner_x + (at_m - self.world.distance_m) * px, track_y - height_m * px
 
+    def _stacked(self) -> float:
+        """Pixels to lift a new popup by, so it does not cover the ones still rising."""
+        fresh = sum(1 for p in self.effects.popups if p.age_s < 0.5)
+        return fresh * self._geom[2] * 0.35
+
     def _feedback(self, ev: GameEvent) -> None:
         """An effect where it happened and a sound, for every event of the rules."""
         fx, sound = self.effects, self.ctx.sound
@@ -122,20 +127,25 @@ class RunnerScene(PlayScene):
         if ev.kind == "clear":
             self._success.add(True)
             fx.burst(self._screen_pos(ev.at_m, 0.5), GOOD, count=18)
-            fx.popup(f"+{ev.points}", (runner_x + px * 0.4, track_y - px * 2.1), GOOD)
+            fx.popup(f"+{ev.points}", (runner_x + px * 0.4, track_y - px * 2.1 - self._stacked()), GOOD)
             sound.play("hit")
         elif ev.kind == "hit":
             self._success.add(False)
             fx.burst(self._screen_pos(ev.at_m, 0.6), BAD, count=30, speed=260)
-            fx.popup(tr("runner.effect.ouch"), (runner_x + px * 0.4, track_y - px * 2.1), BAD)
+            fx.popup(tr("runner.effect.ouch"), (runner_x + px * 0.4, track_y - px * 2.1 - self._stacked()), BAD)
             sound.play("miss")
         elif ev.kind in ("coin", "arc_coin"):
             fx.burst(self._screen_pos(ev.at_m, ev.height_m), COIN, count=10, speed=200, life_s=0.4)
-            if ev.kind == "arc_coin":
-                fx.popup(f"+{ev.points}", self._screen_pos(ev.at_m, ev.height_m + 0.3), COIN, max(14, round(px * 0.25)))
             sound.play("coin")
+        elif ev.kind == "arc_done" and ev.points > 0:
+            label = (
+                f"{tr('runner.effect.arc')} +{ev.points}"
+                if ev.obstacle.split("/")[0] == ev.obstacle.split("/")[-1]
+                else f"+{ev.points}"
+            )
+            fx.popup(label, (runner_x + px * 0.9, track_y - px * 2.9 - self._stacked()), COIN, max(16, round(px * 0.3)))
         elif ev.kind == "combo":
-            fx.popup(tr("runner.effect.combo", multiplier=ev.combo), (runner_x + px * 1.5, track_y - px * 2.7), ACCENT)
+            fx.popup(tr("runner.effect.combo", multiplier=ev.combo), (runner_x + px * 2.8, track_y - px * 3.1), ACCENT)
             fx.burst((runner_x, track_y - px * 1.0), ACCENT, count=40, speed=380)
             sound.play("combo")
         elif ev.kind == "finish":

@@ -93,6 +93,7 @@ def play_round(
         frame = ctx.mapper.step()
         ctx.live.tick(clock[0], STEP_S)
         scene.play(frame, STEP_S)
+        scene.effects.update(STEP_S)
         if n % 120 == 0 and ctx.live.hr_bpm is not None:
             hrr.append((scene.world.elapsed_s, profile.reserve_fraction(ctx.live.hr_bpm)))
     return RoundResult(hrr, scene, level.effort_band)

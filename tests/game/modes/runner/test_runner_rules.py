@@ -107,10 +107,14 @@ def test_coin_arc_only_a_jump_collects() -> None:
     w = RunnerWorld(level((10.0, "arc"), (30.0, "arc"), (50.0, "coin")))
     events = run_to(w, 20.0)
     assert w.stats.arc_coins == 0 and w.stats.arc_coins_missed == ARC_COINS
-    assert not [e for e in events if e.kind == "arc_coin"]
+    assert [(e.kind, e.obstacle, e.points) for e in events] == [("arc_done", f"0/{ARC_COINS}", 0)]
     events = jump_for(w, 30.0)
-    assert [e.kind for e in events] == ["arc_coin"] * ARC_COINS
+    assert [e.kind for e in events] == ["arc_coin"] * ARC_COINS + ["arc_done"]
+    assert events[-1].obstacle == f"{ARC_COINS}/{ARC_COINS}" and events[-1].points == ARC_COINS * POINTS["arc_coin"]
     assert w.stats.arc_coins == ARC_COINS and w.stats.arcs_full == 1 and w.arcs_met == 2
+    # Collected coins are gone from the track; the missed arc's coins are still there, behind.
+    assert sum(1 for ob in w.track if ob is not None and ob.arc == 1) == 0
+    assert sum(1 for ob in w.track if ob is not None and ob.arc == 0) == ARC_COINS
     run_to(w, 55.0)
     assert w.stats.coins == 1  # a coin on the path is collected running
 
