@@ -10,7 +10,7 @@ from game.i18n import tr
 from game.modes.punch.rules import PlayerRound, PunchWorld
 from game.render.palette import ACCENT, MUTED, PAPER
 from game.render.text import TextCache
-from game.scenes.hud import draw_hud, draw_player_inset, draw_progress
+from game.scenes.hud import draw_hud, draw_progress
 
 
 def _card(screen: pygame.Surface, rect: pygame.Rect) -> None:
@@ -27,7 +27,7 @@ def draw_player_card(
     pad = max(8, h // 60)
     big, small = max(18, h // 14), max(12, h // 34)
     card = pygame.Rect(0, 0, round(min(area.w * 0.6, h * 0.5)), big + 2 * small + 2 * pad)
-    card.midtop = (area.centerx, area.y + pad)
+    card.midtop = (area.centerx, pad)  # in the band above the players (scene.HUD_SHARE)
     _card(screen, card)
     y = card.y + pad // 2
     if label:
@@ -54,7 +54,6 @@ def draw_punch_hud(
     if world.players == 1:
         top = draw_hud(screen, text, live, now_ns, world.score, world.elapsed_s, world.time_left_s)
         draw_progress(screen, top.bottom, world.progress)
-        draw_player_inset(screen, text, live, now_ns)
         return
     for p, (rnd, area) in enumerate(zip(world.rounds, areas, strict=True)):
         draw_player_card(screen, text, rnd, area, tr("punch.hud.player", n=p + 1), tracked[p])

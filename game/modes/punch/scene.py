@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 ZONES: dict[int, tuple[tuple[float, float], ...]] = {1: ((0.0, 1.0),), 2: ((0.0, 0.5), (0.5, 1.0))}
 #: Width / height of the camera picture until the tracker knows it (most webcams are 4:3).
 DEFAULT_ASPECT_WH = 4 / 3
+#: Share of the screen's height at the top kept for the score panels: the players and their
+#: targets are drawn below it (a reach target is an arm's length above the shoulders).
+HUD_SHARE = 0.2
 
 #: Colours per target kind; each kind also has its own symbol, so colour is never the only cue.
 KIND_COLOURS: dict[str, Color] = {
@@ -205,13 +208,14 @@ class PunchScene(PlayScene):
 
     # -- drawing -----------------------------------------------------------------------------
     def _layout(self, size: tuple[int, int]) -> list[pygame.Rect]:
-        """Each player's part of the screen, mirrored: player 0 (the camera's left zone) right."""
+        """Each player's part of the screen below the score panels (:data:`HUD_SHARE` of the
+        height), mirrored: player 0 (the camera's left zone) on the right."""
         w, h = size
-        n = self.world.players
-        if n == 1:
-            return [pygame.Rect(0, 0, w, h)]
+        top = round(h * HUD_SHARE)
+        if self.world.players == 1:
+            return [pygame.Rect(0, top, w, h - top)]
         half = w // 2
-        return [pygame.Rect(half, 0, w - half, h), pygame.Rect(0, 0, half, h)]
+        return [pygame.Rect(half, top, w - half, h - top), pygame.Rect(0, top, half, h - top)]
 
     def _aspect(self) -> float:
         aspect = getattr(self.ctx.live.recogniser, "image_aspect_wh", DEFAULT_ASPECT_WH)
