@@ -127,7 +127,8 @@ def draw_heart(screen: pygame.Surface, centre: tuple[float, float], size: float,
     r = size * 0.27
     pygame.draw.circle(screen, colour, (cx - r, cy - r * 0.4), r)
     pygame.draw.circle(screen, colour, (cx + r, cy - r * 0.4), r)
-    pygame.draw.polygon(screen, colour, [(cx - 2 * r, cy - r * 0.1), (cx + 2 * r, cy - r * 0.1), (cx, cy + size * 0.55)])
+    # The point starts at the lobes' widest (their centres' height), so the outline has no notch.
+    pygame.draw.polygon(screen, colour, [(cx - 2 * r, cy - r * 0.4), (cx + 2 * r, cy - r * 0.4), (cx, cy + size * 0.55)])
 
 
 HINT_KEYS: dict[Zone, tuple[str, Color]] = {
@@ -331,3 +332,14 @@ def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None
     pygame.draw.lines(surface, PAPER, False, points, 3)
     beat = 1.0 + 0.12 * max(0.0, math.sin(t_s * math.tau * 1.3)) ** 4
     draw_heart(surface, (rect.centerx, rect.y + rect.h * 0.22), rect.h * 0.3 * beat, BAD)
+    # The band's name beside its colour, as everywhere else.
+    size = max(10, rect.h // 12)
+    font = _PICTURE_FONTS.get(size)
+    if font is None:
+        font = _PICTURE_FONTS[size] = pygame.font.Font(None, size)
+    label = font.render(intensity_name(Intensity.MODERATE), True, ZONE_COLOURS[Intensity.MODERATE])
+    surface.blit(label, label.get_rect(bottomright=(rect.right - 10, round(band_top) - 3)))
+
+
+#: Fonts of the menu picture by size (the picture has no text cache of its own).
+_PICTURE_FONTS: dict[int, pygame.font.Font] = {}
