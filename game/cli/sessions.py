@@ -124,6 +124,10 @@ def cmd_sessions_show(args: argparse.Namespace) -> int:
         store = _read_store(args.db)
         with store:
             detail = store.get_session(args.id)
+            if detail is not None:  # who recorded it and what is missing from it (schema 4)
+                identity = store.identity(args.id) or {}
+                detail["uuid"], detail["installation_id"] = identity.get("uuid"), identity.get("installation_id")
+                detail["devices"], detail["gaps"] = store.devices(args.id), store.gaps(args.id)
     except StoreError as exc:
         return _fail(str(exc))
     if detail is None:

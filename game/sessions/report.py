@@ -178,6 +178,21 @@ def _incomplete_line(inc: dict[str, Any]) -> str:
     return f"INCOMPLETE: {inc.get('reason') or 'rows were lost'}; lost {lost or 'rows'}{over}"
 
 
+def _gaps_line(gaps: list[dict[str, Any]]) -> str:
+    """``3: data 2, link 1; longest 20.0 s; 1 open at the end`` for a session's gaps (see
+    :mod:`game.sessions.gaps`; they may overlap, a link gap and the data gap it causes, so they
+    are not added up)."""
+    kinds: dict[str, int] = {}
+    for g in gaps:
+        kinds[g["kind"]] = kinds.get(g["kind"], 0) + 1
+    closed = [g["t_to_ns"] - g["t_from_ns"] for g in gaps if g["t_to_ns"] is not None]
+    text = f"{len(gaps)}: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    if closed:
+        text += f"; longest {span(max(closed) / 1e9)}"
+    still_open = len(gaps) - len(closed)
+    return text + (f"; {still_open} open at the end" if still_open else "")
+
+
 def format_session_detail(d: dict[str, Any], tz: tzinfo | None = None) -> str:
     """Lines about one session (as from ``get_session``), for people: who, what, when (local
     time), how long (``session_s`` and the ``played_s`` of its summary), whether the round was
@@ -200,6 +215,10 @@ def format_session_detail(d: dict[str, Any], tz: tzinfo | None = None) -> str:
         rows.append(("ended by", str(summary["reason"])))
     if d.get("incomplete"):
         rows.append(("stored", _incomplete_line(d["incomplete"])))
+    if d.get("uuid"):
+        rows.append(("uuid", str(d["uuid"])))
+    if d.get("gaps"):
+        rows.append(("gaps", _gaps_line(d["gaps"])))
     rows.append(("score", _score(d["score"])))
     rows.append(("samples", f"{_samples(d['samples'])}, events {d['events']}"))
     if d.get("events_by_kind"):

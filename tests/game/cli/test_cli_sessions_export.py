@@ -96,3 +96,14 @@ def test_a_missing_or_unreadable_store_is_one_line_and_exit_2(tmp_path: Path, ca
         assert main(["sessions", "export", "1", "--format", "csv", "--out", str(tmp_path), "--db", str(store)]) == EXIT_BAD_INPUT
         [line] = capsys.readouterr().err.strip().splitlines()
         assert line.startswith("liike: ") and message in line
+
+
+def test_show_tells_the_uuid_devices_and_gaps(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sessions", "show", "1", "--db", str(db), "--json"]) == EXIT_OK
+    detail = json.loads(capsys.readouterr().out)
+    assert len(detail["uuid"]) == 36 and len(detail["installation_id"]) == 36
+    assert [(d["source"], d["stream"], d["n"]) for d in detail["devices"]] == [("strap", "hr", 5)]
+    assert detail["gaps"] == []
+    assert main(["sessions", "show", "1", "--db", str(db)]) == EXIT_OK
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("uuid")]
+    assert line.split() == ["uuid", detail["uuid"]]

@@ -102,3 +102,27 @@ def test_table_times_are_local_with_the_offset(tmp_path: Path) -> None:
     assert "started" in head and "UTC" not in head
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d -03:30", line)
     assert rows[0]["started_at"].endswith("+00:00")  # stored and in JSON: UTC
+
+
+def test_show_names_the_uuid_and_sums_up_the_gaps() -> None:
+    detail = {
+        "id": 3,
+        "player": "fox",
+        "mode": "runner",
+        "level": None,
+        "started_at": "2026-11-29T10:00:00.000+00:00",
+        "ended_at": None,
+        "session_s": 100.0,
+        "score": None,
+        "samples": {"hr": 1, "imu": 0, "pose": 0},
+        "events": 0,
+        "uuid": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+        "gaps": [
+            {"kind": "data", "t_from_ns": 0, "t_to_ns": 20_000_000_000},
+            {"kind": "link", "t_from_ns": 1, "t_to_ns": 19_000_000_001},
+            {"kind": "data", "t_from_ns": 50, "t_to_ns": None},
+        ],
+    }
+    text = format_session_detail(detail)
+    assert "  uuid     1b4e28ba-2fa1-41d2-883f-0016d3cca427" in text
+    assert "  gaps     3: data 2, link 1; longest 20.0 s; 1 open at the end" in text
