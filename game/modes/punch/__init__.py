@@ -54,8 +54,7 @@ class PunchMode:
     def level_hints(self, level: Level, motion: bool) -> Sequence[str]:
         """What the player needs for this level: its moves only (a seated level names no squat
         or step), and who plays it."""
-        keys = {"lean": "keys_lean", "step": "keys_step"}
-        lines = [tr(f"punch.hint.{keys.get(k, 'keys_' + k)}") if not motion else tr(f"punch.hint.{k}") for k in level.kinds()]
+        lines = [tr(f"punch.hint.{k}" if motion else f"punch.hint.keys_{k}") for k in level.kinds()]
         if level.seated:
             lines.insert(0, tr("punch.hint.seated"))
         if level.players == 2:

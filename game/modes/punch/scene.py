@@ -53,6 +53,8 @@ KIND_COLOURS: dict[str, Color] = {
 SILHOUETTE: Color = (70, 86, 120)
 SILHOUETTE_EDGE: Color = (120, 140, 184)
 ARMS: Color = (96, 116, 160)
+#: How long (s) the level's moves are listed at the start of the round.
+HINTS_S = 5.0
 #: How long (s) a stand-in figure shows a pressed move (reach, side step).
 SHOW_MOVE_S = 0.5
 #: Pace bounds of an adaptive level: slower than half the written tempo is hardly a game, and
@@ -255,6 +257,20 @@ class PunchScene(PlayScene):
                 _draw_stand_in(screen, body)
             self._draw_targets(screen, p, body)
         draw_punch_hud(screen, self.ctx.text, live, now, self.world, self._areas, tracked)
+        if self.world.elapsed_s < HINTS_S:
+            self._draw_hints(screen, any(tracked))
+
+    def _draw_hints(self, screen: pygame.Surface, motion: bool) -> None:
+        """The level's moves (only those it asks for) and who it is for, over the first seconds."""
+        from game.modes.punch import MODE
+
+        w, h = screen.get_size()
+        size = max(12, h // 32)
+        lines = MODE.level_hints(self.level, motion)
+        y = h - size * (len(lines) + 1)
+        for line in lines:
+            self.ctx.text.draw(screen, line, size, PAPER, (w / 2, y), "midtop")
+            y += size
 
     def _stand_in(self, player: int, area: pygame.Rect) -> BodyFrame:
         """The keyboard player's figure, posed by their last moves: low while ducking, hips to

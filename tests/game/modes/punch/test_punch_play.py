@@ -154,7 +154,11 @@ def test_the_menu_picture_and_the_level_text(players: int) -> None:
     level = load(STANDING.format(players=players))
     text = PUNCH.level_length(level)
     assert text.startswith("0:") and (("2 players" in text) == (players == 2))
-    assert "seated" in PUNCH.level_length(load(SEATED))
+    seated = load(SEATED)
+    assert "seated" in PUNCH.level_length(seated)
+    hints = PUNCH.level_hints(seated, motion=True)
+    assert hints[0].startswith("Seated") and not any("quat" in h or "step" in h for h in hints)
+    assert PUNCH.level_hints(seated, motion=False)[1:] == ["J or K: punch", "Up: reach up", "Left / Right: lean"]
 
 
 def test_an_adaptive_level_speeds_up_for_a_player_who_hits_everything(tmp_path: Path) -> None:
