@@ -78,12 +78,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     body = play.add_argument_group(
         "the player's body",
-        "used on screen only, never stored: age sets the heart-rate maximum (Tanaka 2001); "
+        "used on screen only, never stored: age sets the heart-rate maximum (Tanaka 2001) and rest the "
+        "resting heart rate, the two ends of heart-rate reserve (Karvonen); "
         "age, weight and sex together give the energy estimate on the results (Keytel 2005)",
     )
     body.add_argument("--age", type=bounded(5, 100, "years"), metavar="YEARS", help="the player's age in years")
     body.add_argument("--weight", type=bounded(15, 250, "kg"), metavar="KG", help="the player's weight in kg")
     body.add_argument("--sex", choices=SEXES, help="for the energy equation, which differs by sex")
+    body.add_argument(
+        "--rest",
+        type=bounded(25, 120, "beats per minute"),
+        metavar="BPM",
+        help="the player's resting heart rate, the base of heart-rate reserve bands (default 60)",
+    )
     # For looking at screens of an unattended run: PNGs every few seconds and at scene changes.
     play.add_argument("--screenshots", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     play.add_argument("--camera", metavar="INDEX|FILE", help="webcam index, or a video file played as a webcam")
@@ -127,10 +134,10 @@ def bounded(lo: float, hi: float, unit: str) -> Callable[[str], float]:
 
 
 def player_body(args: argparse.Namespace) -> PlayerBody | None:
-    """``--age``, ``--weight`` and ``--sex`` as given (None when none is)."""
-    if args.age is None and args.weight is None and args.sex is None:
+    """``--age``, ``--weight``, ``--sex`` and ``--rest`` as given (None when none is)."""
+    if args.age is None and args.weight is None and args.sex is None and args.rest is None:
         return None
-    return PlayerBody(age_y=args.age, mass_kg=args.weight, sex=args.sex)
+    return PlayerBody(age_y=args.age, mass_kg=args.weight, sex=args.sex, hr_rest_bpm=args.rest)
 
 
 def game_language(args: argparse.Namespace) -> str:

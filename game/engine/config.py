@@ -21,6 +21,8 @@ class PlayerBody:
     age_y: float | None = None
     mass_kg: float | None = None
     sex: str | None = None  # one of SEXES
+    #: Resting heart rate (beats/min), the base of heart-rate reserve (Karvonen); None: 60.
+    hr_rest_bpm: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class AppConfig:
     muted: bool = False
     pick_mode: bool = False  # the menu opens on the list of games (no --mode and no --level given)
     screenshots: Path | None = None  # save a PNG every few seconds and at each scene change here
-    body: PlayerBody | None = None  # --age, --weight, --sex
+    body: PlayerBody | None = None  # --age, --weight, --sex, --rest
 
     @property
     def autoplay(self) -> bool:

@@ -68,8 +68,14 @@ def build_context(
     levels_by_mode: dict[str, list[LevelInfo]] | None = None,
 ) -> GameContext:
     live = build_live(config, preview)
-    if config.body is not None and config.body.age_y is not None:
-        live.profile = HeartProfile.for_age(config.body.age_y)  # HRmax from age (Tanaka 2001)
+    body = config.body
+    if body is not None and (body.age_y is not None or body.hr_rest_bpm is not None):
+        default = HeartProfile()
+        live.profile = HeartProfile(
+            hr_rest_bpm=default.hr_rest_bpm if body.hr_rest_bpm is None else body.hr_rest_bpm,
+            # HRmax from age (Tanaka 2001)
+            hr_max_bpm=default.hr_max_bpm if body.age_y is None else HeartProfile.for_age(body.age_y).hr_max_bpm,
+        )
     return GameContext(
         config=config,
         mode=mode,

@@ -246,3 +246,18 @@ def test_band_centre_names_its_colour() -> None:
     assert IntensityBand(0.25, 0.45).centre_intensity() is Intensity.LIGHT
     assert IntensityBand(0.6, 0.8).centre_intensity() is Intensity.VIGOROUS
     assert IntensityBand(0.85, 1.0).centre_intensity() is Intensity.NEAR_MAXIMAL
+
+
+def test_the_players_rest_and_age_set_the_reserve_the_effort_is_read_in(tmp_path: Any) -> None:
+    from game.engine.config import AppConfig, PlayerBody
+    from game.engine.run import build_context
+
+    ctx = build_context(AppConfig(db=tmp_path / "s.sqlite", body=PlayerBody(age_y=40, hr_rest_bpm=70)), None, [])
+    assert ctx.live.profile.hr_rest_bpm == 70
+    assert ctx.live.profile.hr_max_bpm == pytest.approx(208 - 0.7 * 40)
+    ctx.live.hr_bpm, ctx.live.hr_t_ns, ctx.live.hr_contact = 130, 0, True
+    effort = effort_from_context(ctx, now_ns=NS_PER_S)
+    assert effort.hrr_fraction == pytest.approx((130 - 70) / (180 - 70))
+    rest_only = build_context(AppConfig(db=tmp_path / "t.sqlite", body=PlayerBody(hr_rest_bpm=50)), None, [])
+    assert rest_only.live.profile.hr_rest_bpm == 50
+    assert rest_only.live.profile.hr_max_bpm == HeartProfile().hr_max_bpm
