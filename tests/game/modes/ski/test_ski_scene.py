@@ -24,6 +24,7 @@ from game.scenes.base import Transition
 from game.scenes.results import ResultsScene
 from game.sessions.store import SessionStore
 from sensors.clock import ManualClock, s_to_ns
+from sensors.samples import ImuBatch
 from sensors.sim import SimulatedPlayer
 
 SIZE = (1280, 720)
@@ -80,13 +81,26 @@ def not_blank(surface: pygame.Surface) -> None:
     assert float(pixels.std()) > 10.0
 
 
-def play_with_sim(ctx: GameContext, technique: str = "pole", limit_s: float = 150.0) -> tuple[SkiScene, Transition | None]:
+def play_with_sim(
+    ctx: GameContext, technique: str = "pole", limit_s: float = 150.0, imu_only: tuple[str, ...] = ()
+) -> tuple[SkiScene, Transition | None]:
     """The simulated player steered by the scene's autopilot, its pose and IMU readings fed to
-    the motion tracker and the input mapper as the app does, in simulated time."""
+    the motion tracker and the input mapper as the app does, in simulated time. With
+    ``imu_only`` placements, one simulated sensor per placement is worn by the same player
+    (the same seed and steering) and pose is never seen."""
     clock = ctx.clock
     assert isinstance(clock, ManualClock)
-    player = SimulatedPlayer(seed=3, t0_ns=clock(), script="idle:5", pose_fps=20, imu_rate_hz=50, imu_batch=5)
-    ctx.steer = player.steer
+    kw = {"seed": 3, "t0_ns": clock(), "script": "idle:5", "pose_fps": 20, "imu_rate_hz": 50, "imu_batch": 5}
+    if imu_only:  # pose is thrown away: as few frames as the player will make
+        players = [SimulatedPlayer(**{**kw, "pose_fps": 1, "imu_rate_hz": 25}, imu_placement=p, source=f"sim-{p}") for p in imu_only]  # type: ignore[arg-type]
+    else:
+        players = [SimulatedPlayer(**kw)]  # type: ignore[arg-type]
+
+    def steer(t_ns: int, activity: str, **more: object) -> None:
+        for p in players:
+            p.steer(t_ns, activity, **more)  # type: ignore[arg-type]
+
+    ctx.steer = steer
     ctx.begin_session()
     scene = SkiScene(ctx)
     assert scene._autopilot is not None
@@ -94,7 +108,9 @@ def play_with_sim(ctx: GameContext, technique: str = "pole", limit_s: float = 15
     transition = None
     for _ in range(round(limit_s / DT)):
         clock.advance(s_to_ns(DT))
-        items = player.advance_to(clock())
+        items = [it for p in players for it in p.advance_to(clock())]
+        if imu_only:
+            items = [it for it in items if isinstance(it, ImuBatch)]
         events, _ = ctx.live.ingest(items)
         for ev in events:
             ctx.mapper.motion_event(ev)
@@ -148,6 +164,18 @@ def test_the_simulated_player_can_jog_the_course_instead(tmp_path: Path, short_l
     assert scene.world.finished and summary["swings"] <= 3
     assert ctx.live.motion_counts.get("step", 0) > 100
     assert summary["gates_passed"] >= 3, summary
+
+
+def test_a_wrist_and_a_chest_sensor_alone_ski_the_course(tmp_path: Path, short_level: Path) -> None:
+    ctx = make_ctx(tmp_path, short_level)
+    scene, transition = play_with_sim(ctx, imu_only=("wrist", "chest"))
+    assert transition is not None, "the race did not end"
+    summary = scene.mode_summary()
+    # The wrist's repetitions pushed the skier, the chest's lean steered it.
+    assert ctx.live.motion_counts.get("arm_swing", 0) >= 10
+    assert summary["swings"] >= 10
+    assert summary["gates_passed"] >= 3, summary
+    assert summary["tuck_s"] == 0.0  # a squat is not seen without pose
 
 
 def test_the_autopilot_plans_tempo_lean_and_tuck_from_the_course(short_level: Path) -> None:
