@@ -50,8 +50,8 @@ TICK_S = 0.01
 #: Arm raises and squats are what a pose model reads well in these flat pictures: the punch of
 #: :class:`~sensors.sim.motions.Punch` goes towards the camera, which a picture hardly shows.
 PAIR_VIDEO_SCRIPTS: tuple[str, str] = (
-    "idle:3,jump:7@25,idle:4," + "wave:3.5,squat:3.5@20,punch:3@40," * 8,
-    "idle:3,jump:7@25,idle:4," + "squat:4@20,wave:4,punch:4@40," * 7,
+    "idle:3,jump:12@25,idle:4," + "wave:3.5,squat:3.5@20,punch:3@40," * 8,
+    "idle:3,jump:12@25,idle:4," + "squat:4@20,wave:4,punch:4@40," * 7,
 )
 
 
