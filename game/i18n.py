@@ -152,6 +152,13 @@ def _catalog(lang: str) -> dict[str, str]:
         return cat
 
 
+def check_strings() -> None:
+    """Read every language's strings now, so a broken file stops the program at start with its
+    file, line and key (:class:`StringsError`) instead of in the middle of a game."""
+    for lang in LANGUAGES:
+        _catalog(lang)
+
+
 def reload() -> None:
     """Forget the strings read so far (tests that change files; a language switch needs none)."""
     with _lock:

@@ -73,6 +73,10 @@ def cmd_class(args: argparse.Namespace) -> int:
     from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
 
     i18n.set_language(game_language(args))
+    try:
+        i18n.check_strings()
+    except i18n.StringsError as exc:
+        return fail(f"{exc} (fix the strings file)")
 
     try:
         profile = HeartProfile(hr_rest_bpm=args.rest, hr_max_bpm=hr_max_tanaka(args.age))

@@ -196,7 +196,13 @@ def _choose_mode(args: argparse.Namespace) -> GameMode:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from game.i18n import StringsError, check_strings
     from game.levels import LevelError, list_levels, load_level, resolve_level
+
+    try:
+        check_strings()
+    except StringsError as exc:
+        return fail(f"{exc} (fix the strings file)")
 
     try:
         mode = _choose_mode(args)

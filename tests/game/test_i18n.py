@@ -122,3 +122,18 @@ def test_language_from_the_locale(env: dict[str, str], lang: str) -> None:
 def test_format_fields() -> None:
     assert format_fields("{a} and {b:.1f} and {{literal}}") == {"a", "b"}
     assert format_fields("none") == set()
+
+
+def test_a_broken_strings_file_stops_play_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.cli import main
+
+    for lang in LANGUAGES:
+        (tmp_path / f"{lang}.yaml").write_text('menu:\n  title: "LIIKE"\n')
+    (tmp_path / "sv.yaml").write_text('menu:\n  title: "LIIKE"\n  title: "igen"\n')
+    monkeypatch.setattr(i18n, "strings_folders", lambda: {"": tmp_path})
+    i18n.reload()
+    assert main(["play", "--headless", "--input", "keyboard", "--db", str(tmp_path / "s.sqlite")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"liike: {tmp_path / 'sv.yaml'}:3: menu.title: duplicate key (first given on line 2) (fix the strings file)"
