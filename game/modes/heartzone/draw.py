@@ -334,10 +334,15 @@ def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None
     draw_heart(surface, (rect.centerx, rect.y + rect.h * 0.22), rect.h * 0.3 * beat, BAD)
     # The band's name beside its colour, as everywhere else.
     size = max(10, rect.h // 12)
+    name, colour = intensity_name(Intensity.MODERATE), ZONE_COLOURS[Intensity.MODERATE]
     font = _PICTURE_FONTS.get(size)
-    if font is None:
+    try:
+        if font is None:
+            raise pygame.error("no font yet")
+        label = font.render(name, True, colour)
+    except pygame.error:  # none yet, or made before pygame's font module was last restarted
         font = _PICTURE_FONTS[size] = pygame.font.Font(None, size)
-    label = font.render(intensity_name(Intensity.MODERATE), True, ZONE_COLOURS[Intensity.MODERATE])
+        label = font.render(name, True, colour)
     surface.blit(label, label.get_rect(bottomright=(rect.right - 10, round(band_top) - 3)))
 
 
