@@ -28,8 +28,10 @@ The rule, with a current heart rate (a fresh strap reading, :mod:`game.engine.fr
    at most :data:`HR_MAX_STEP` per adjustment, and always stays within ``[min_pace, max_pace]``.
    The gain is an integral controller's on a first-order lag: with the effort of a mode rising by
    about 0.5-0.9 of the reserve per unit of pace (jogging 8 METs at VO2max 55 down to 30,
-   :mod:`sensors.sim.heart`), ``HR_GAIN`` 0.35 keeps the loop gain per step at 0.2-0.3, well
-   damped for a 30-60 s lag sampled every 30 s (the closed-loop test shows it).
+   :mod:`sensors.sim.heart`), ``HR_GAIN`` 0.35 keeps the loop gain per step at about 0.15-0.3
+   (0.35 x 0.48 to 0.35 x 0.92), well below the 1 at which a step would overshoot the whole
+   error, so the loop settles without swinging for a 30-60 s lag sampled every 30 s (the
+   closed-loop test shows it).
 
 Without a current heart rate, effort is read from movement: the recent rate of the movements the
 mode asks for against the mode's target rate, and the share of attempts that succeeded. Every
