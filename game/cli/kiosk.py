@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # For benchmarks, tests and looking at screens: not for a hall.
     kiosk.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
     kiosk.add_argument("--size", type=window_size, default=(1280, 720), help=argparse.SUPPRESS)
+    kiosk.add_argument("--fps", type=int, choices=range(10, 121), default=60, metavar="N", help=argparse.SUPPRESS)
     kiosk.add_argument("--log-dir", type=Path, help=argparse.SUPPRESS)
     kiosk.add_argument("--screenshots", type=Path, help=argparse.SUPPRESS)
     kiosk.set_defaults(run=cmd_kiosk)
@@ -154,6 +155,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         lang=kcfg.languages[0] if kcfg.languages[0] in ("en", "fi", "sv") else "en",
         volume=kcfg.volume,
         screenshots=args.screenshots,
+        fps_cap=args.fps,
     )
     handler, log_path = open_log(args.log_dir)
     # The supervisor stops the kiosk with SIGTERM: end like Ctrl-C, closing the round's session.
