@@ -13,6 +13,7 @@ from game.cli.common import EXIT_BAD_INPUT, EXIT_OK
 from game.sessions import SessionWriter
 from sensors.samples import HeartRateSample
 from sensors.settings import INSTALLATION_FILE_ENV
+from tests.game.sessions.garmin_fit import decode
 
 S = 1_000_000_000
 
@@ -50,6 +51,9 @@ def test_export_one_session_lists_the_files(db: Path, tmp_path: Path, fmt: str, 
     assert result["sessions"] == [2] and result["format"] == fmt and files
     assert all(p.parent == out and p.name.startswith("liike-2-") and p.stat().st_size > 0 for p in files)
     assert sorted(out.iterdir()) == sorted(files)  # no partial files left behind
+    if fmt == "fit":  # every FIT file the tests write goes through Garmin's own decoder
+        messages, errors = decode(files[0])
+        assert errors == [] and [r["heart_rate"] for r in messages["record_mesgs"]] == [120, 121, 122, 123, 124]
 
 
 def test_export_a_player_or_all(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
