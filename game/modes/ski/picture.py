@@ -63,24 +63,31 @@ def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None
             [(px, ground(px) - h * 0.22), (px - side * w * 0.04, ground(px) - h * 0.19), (px, ground(px) - h * 0.16)],
         )
 
-    # The skier, side on, poling: arms forward and high, then driven back past the hips.
+    # The skier, side on, poling: arms forward and high, then driven back past the hips, the
+    # trunk folding forward into each push.
     phase = (t_s % CYCLE_S) / CYCLE_S
-    push = math.sin(math.pi * min(1.0, phase / 0.4)) if phase < 0.4 else 0.0
-    arm = phase / 0.4 if phase < 0.4 else 1.0 - (phase - 0.4) / 0.6
-    sx = x0 + w * 0.4
+    arm = phase / 0.35 if phase < 0.35 else 1.0 - (phase - 0.35) / 0.65
+    push = math.sin(math.pi * arm) if phase < 0.35 else 0.0
+    sx = x0 + w * 0.38
     foot = ground(sx)
-    unit = h * 0.3
-    hip = (sx, foot - unit * (0.5 - 0.08 * push))
-    shoulder = (sx + unit * (0.1 + 0.15 * push), hip[1] - unit * 0.4)
-    head = (shoulder[0] + unit * 0.08, shoulder[1] - unit * 0.13)
-    pygame.draw.line(surface, SKI, (sx - unit * 0.6, foot + unit * 0.04), (sx + unit * 0.7, foot - unit * 0.06), 3)
-    pygame.draw.line(surface, SUIT_DARK, (sx, foot), hip, max(2, round(unit * 0.08)))
-    pygame.draw.line(surface, SUIT, hip, shoulder, max(3, round(unit * 0.14)))
-    angle = math.radians(-60 + 150 * arm)  # forward-up to back-down
-    hand = (shoulder[0] + unit * 0.35 * math.cos(angle), shoulder[1] + unit * 0.35 * math.sin(angle))
-    tip = (hand[0] - unit * 0.25 - unit * 0.2 * arm, ground(hand[0]))
-    pygame.draw.line(surface, POLE, hand, tip, 2)
-    pygame.draw.line(surface, SUIT, shoulder, hand, max(2, round(unit * 0.07)))
-    pygame.draw.circle(surface, SKIN, head, max(2, round(unit * 0.09)))
-    pygame.draw.circle(surface, (250, 210, 40), (head[0], head[1] - unit * 0.04), max(2, round(unit * 0.07)))
+    unit = h * 0.42  # standing height
+    knee = (sx + unit * 0.06, foot - unit * 0.26)
+    hip = (sx - unit * 0.02, foot - unit * (0.5 - 0.05 * push))
+    fold = math.radians(15 + 35 * push)  # trunk angle forward of vertical
+    shoulder = (hip[0] + unit * 0.32 * math.sin(fold), hip[1] - unit * 0.32 * math.cos(fold))
+    head = (shoulder[0] + unit * 0.07 * math.sin(fold + 0.3), shoulder[1] - unit * 0.1)
+    thick = max(3, round(unit * 0.09))
+    pygame.draw.line(surface, SKI, (sx - unit * 0.55, foot + 2), (sx + unit * 0.6, foot - unit * 0.07), max(2, thick // 2))
+    pygame.draw.line(surface, SUIT_DARK, (sx, foot), knee, thick)
+    pygame.draw.line(surface, SUIT_DARK, knee, hip, thick)
+    pygame.draw.line(surface, SUIT, hip, shoulder, round(thick * 1.6))
+    angle = math.radians(-35 + 150 * arm)  # from forward at head height round to back-down
+    elbow = (shoulder[0] + unit * 0.16 * math.cos(angle), shoulder[1] + unit * 0.16 * math.sin(angle))
+    hand = (elbow[0] + unit * 0.16 * math.cos(angle + 0.3), elbow[1] + unit * 0.16 * math.sin(angle + 0.3))
+    tip = (hand[0] - unit * (0.1 + 0.35 * arm), ground(hand[0]))
+    pygame.draw.line(surface, POLE, hand, tip, max(2, thick // 3))
+    pygame.draw.line(surface, SUIT, shoulder, elbow, thick)
+    pygame.draw.line(surface, SUIT, elbow, hand, thick)
+    pygame.draw.circle(surface, SKIN, head, max(3, round(unit * 0.065)))
+    pygame.draw.circle(surface, (250, 210, 40), head, max(3, round(unit * 0.068)), draw_top_left=True, draw_top_right=True)
     surface.set_clip(clip)

@@ -59,6 +59,9 @@ def test_the_shipped_levels_load_and_cover_a_sprint_a_medium_and_a_long_course()
     for lv in levels:
         assert lv.gates and lv.gates[0].at_m >= 40, f"{lv.path}: the first gate comes too soon"
         assert all(abs(g.offset_m) + g.width_m / 2 <= TRACK_HALF_WIDTH_M for g in lv.gates)
+    # The medium and the long course follow effort, the long one toward a harder band.
+    assert longest.adaptive and longest.effort_band == (0.5, 0.75)
+    assert [lv.adaptive for lv in sorted(levels, key=lambda lv: lv.length_m)] == [False, True, True]
     listing = list_levels("ski", LEVELS.parent)
     assert not listing.errors and len(listing.levels) == len(levels)
     assert listing.levels[0].difficulty == 1

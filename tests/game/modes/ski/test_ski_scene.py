@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
@@ -90,11 +91,13 @@ def play_with_sim(
     (the same seed and steering) and pose is never seen."""
     clock = ctx.clock
     assert isinstance(clock, ManualClock)
-    kw = {"seed": 3, "t0_ns": clock(), "script": "idle:5", "pose_fps": 20, "imu_rate_hz": 50, "imu_batch": 5}
+    kw: dict[str, Any] = {"seed": 3, "t0_ns": clock(), "script": "idle:5", "pose_fps": 20, "imu_rate_hz": 50, "imu_batch": 5}
     if imu_only:  # pose is thrown away: as few frames as the player will make
-        players = [SimulatedPlayer(**{**kw, "pose_fps": 1, "imu_rate_hz": 25}, imu_placement=p, source=f"sim-{p}") for p in imu_only]  # type: ignore[arg-type]
+        players = [
+            SimulatedPlayer(**{**kw, "pose_fps": 1, "imu_rate_hz": 25}, imu_placement=p, source=f"sim-{p}") for p in imu_only
+        ]
     else:
-        players = [SimulatedPlayer(**kw)]  # type: ignore[arg-type]
+        players = [SimulatedPlayer(**kw)]
 
     def steer(t_ns: int, activity: str, **more: object) -> None:
         for p in players:
