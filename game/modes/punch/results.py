@@ -10,6 +10,11 @@ from game.i18n import tr
 from game.modes.punch.level import KINDS
 
 
+def _capital(text: str) -> str:
+    """A row label starts with a capital, in every language ("punch" -> "Punch")."""
+    return text[:1].upper() + text[1:]
+
+
 def punch_rows(summary: dict[str, Any]) -> Sequence[ResultRow]:
     """Hits of all targets, hits and misses per kind of target met, the best combo; with two
     players, each player's score line and the winner."""
@@ -36,7 +41,10 @@ def punch_rows(summary: dict[str, Any]) -> Sequence[ResultRow]:
         h, m = hits.get(kind, 0), misses.get(kind, 0)
         if h or m:
             rows.append(
-                ResultRow(tr("punch.result.kind", move=tr(f"punch.move.{kind}")), tr("punch.result.kind_value", hits=h, misses=m))
+                ResultRow(
+                    _capital(tr("punch.result.kind", move=tr(f"punch.move.{kind}"))),
+                    tr("punch.result.kind_value", hits=h, misses=m),
+                )
             )
     rows.append(ResultRow(tr("punch.result.best_combo"), str(summary.get("best_combo", 0))))
     return rows
