@@ -47,8 +47,10 @@ class PunchMode:
         return PunchScene(ctx)
 
     def calibration_hints(self, motion: bool) -> Sequence[str]:
+        # The level is not known here: name the moves every level has, and leave squats and side
+        # steps to the level's own hints (a seated player is never told to squat).
         if motion:
-            return (tr("punch.hint.punch"), tr("punch.hint.reach"), tr("punch.hint.squat"), tr("punch.hint.step"))
+            return (tr("punch.hint.punch"), tr("punch.hint.reach"), tr("punch.hint.more"))
         return (tr("punch.hint.keys_punch"), tr("punch.hint.keys_reach"), tr("punch.hint.keys_squat"), tr("punch.hint.keys_step"))
 
     def level_hints(self, level: Level, motion: bool) -> Sequence[str]:
