@@ -23,6 +23,12 @@ wrist included. Repetitions: rep_synth recordings (tests/sensors/motion/rep_synt
 sets of 20, 50 Hz, gyroscope and accelerometer) of every exercise at several tempos, seeds
 0-2, through reps.RepCounter in batches of 25; truth = each repetition's turning point.
 
+Walking detector (walking.WalkingStepDetector, the detector behind ``liike analyze imu`` on
+the trunk and the game's cadence for a slow walker): the chest IMU batches of the default
+script and of a slow script (on-the-spot stepping at 60, 80 and 100 steps/min, each 30 s
+between rests), seeds 0-2, vertical acceleration from the same low-pass estimate of "up" the
+game's trunk detector uses; the game's trunk detector is scored on the slow script too.
+
 Usage: python benchmarks/detector_latency.py
 """
 
@@ -40,10 +46,13 @@ sys.path.insert(0, str(ROOT / "tests" / "sensors" / "motion"))  # rep_synth: see
 
 from sensors.motion.events import MotionEvent  # noqa: E402
 from sensors.motion.gait import StepDetector  # noqa: E402
+from sensors.motion.imu_detectors import GravityEstimator  # noqa: E402
 from sensors.motion.reps import RepCounter  # noqa: E402
 from sensors.motion.tracker import MotionTracker  # noqa: E402
+from sensors.motion.walking import WalkingStepDetector  # noqa: E402
 from sensors.samples import ImuBatch, PoseFrame  # noqa: E402
 from sensors.sim import DEFAULT_SCRIPT, EXERCISE_SCRIPT, SimulatedPlayer, TruthEvent  # noqa: E402
+from sensors.sim.script import parse_script  # noqa: E402
 
 from rep_synth import rep_recording  # noqa: E402
 
@@ -63,6 +72,8 @@ REP_SETS = (
     ("curl", 4.9),
 )
 REP_BATCH = 25  # samples per batch at 50 Hz: 0.5 s, as a BLE wearable sends them
+#: Slow stepping on the spot, where the game's trunk detector misses soft steps.
+SLOW_SCRIPT = "idle:3,jog:30@60,idle:4,jog:30@80,idle:4,jog:30@100,idle:5"
 
 
 @dataclass
@@ -126,6 +137,17 @@ def detect_reps(exercise: str, period_s: float, seed: int) -> tuple[list[TruthEv
     return truth, out + [(e, round((n - 1) * 1e9 / rec.rate_hz)) for e in rc.flush()]
 
 
+def detect_walking(batches: list[ImuBatch]) -> list[tuple[MotionEvent, int]]:
+    """Steps of the walking detector, with the capture time of the batch that returned each."""
+    gravity = GravityEstimator()
+    det = WalkingStepDetector()
+    out: list[tuple[MotionEvent, int]] = []
+    for b in batches:
+        vertical_g = gravity.vertical_g(b.acc_g.astype(float), b.rate_hz)
+        out += [(e, b.t_host_ns) for e in det.update(b.times_ns(), vertical_g, b.rate_hz)]
+    return out + [(e, batches[-1].t_host_ns) for e in det.flush()]
+
+
 def detect(samples: list[Any], kind: type[PoseFrame | ImuBatch]) -> list[tuple[MotionEvent, int]]:
     """(event, capture time of the sample that returned it) for samples of type ``kind``."""
     tracker = MotionTracker(image_aspect_wh=4 / 3)  # the simulated camera's picture
@@ -173,6 +195,14 @@ def main() -> int:
                 imu = detect(samples, ImuBatch)
                 for kind in IMU_KINDS:
                     score(truth, imu, kind, tallies.setdefault(f"imu:chest {kind}", Tally()))
+    for name, walk_script in (("default", DEFAULT_SCRIPT), ("slow", parse_script(SLOW_SCRIPT))):
+        for seed in SEEDS:
+            batches, truth = simulate_limb(walk_script, seed, "chest")
+            if name == "slow":
+                game = detect(list(batches), ImuBatch)
+                score(truth, game, "step", tallies.setdefault("imu:chest step, slow script", Tally()))
+            walking = detect_walking(batches)
+            score(truth, walking, "step", tallies.setdefault(f"imu:chest walking step, {name} script", Tally()))
     for placement in LIMB_PLACEMENTS:
         for seed in SEEDS:
             batches, truth = simulate_limb(DEFAULT_SCRIPT, seed, placement)

@@ -4,7 +4,9 @@ Every exercise of ``tests/sensors/motion/rep_synth.py`` at 1.6, 2.2, 3.0 and 4.0
 repetition, two seeds each, two sets of 20 per recording. Each set is cut out on its own with
 a random 1-4 s of rest before its first and after its last repetition (beyond half a period),
 and counted by ``sensors.motion.analysis.analyze_imu`` (placement wrist) with the gyroscope and
-from the accelerometer alone. A set is right when the count is within +-2 of 20.
+from the accelerometer alone. A set is right when the count is within +-2 of 20. From the
+accelerometer alone the command also says whether its count can be trusted (``reps_reliable``):
+the table gives how many sets it trusted, and how many of those were right.
 
 Usage: python benchmarks/rep_sets.py   (about a minute)
 """
@@ -29,10 +31,10 @@ SEEDS = (0, 1)
 TOLERANCE = 2
 
 
-def counts() -> dict[tuple[str, bool], list[int]]:
-    """(exercise, with gyroscope) -> the count of every set, in tempo and seed order."""
+def counts() -> dict[tuple[str, bool], list[tuple[int, bool]]]:
+    """(exercise, with gyroscope) -> (count, trusted) of every set, in tempo and seed order."""
     rng = np.random.default_rng(1)
-    out: dict[tuple[str, bool], list[int]] = {}
+    out: dict[tuple[str, bool], list[tuple[int, bool]]] = {}
     for exercise in EXERCISES:
         for period in TEMPOS_S:
             for seed in SEEDS:
@@ -43,23 +45,35 @@ def counts() -> dict[tuple[str, bool], list[int]]:
                     i, j = int(start * rec.rate_hz), int(stop * rec.rate_hz)
                     for gyro in (True, False):
                         r = analyze_imu(rec.acc_g[i:j], rec.gyr_dps[i:j] if gyro else None, rec.rate_hz, "wrist")
-                        out.setdefault((exercise, gyro), []).append(int(r["reps"]))
+                        out.setdefault((exercise, gyro), []).append((int(r["reps"]), bool(r["reps_reliable"])))
     return out
 
 
 def main() -> int:
     res = counts()
-    print("| exercise | sensors | sets within +-2 of 20 | counts (1.6, 2.2, 3.0, 4.0 s per repetition) |")
-    print("| --- | --- | ---: | --- |")
-    totals = {True: [0, 0], False: [0, 0]}
+    print(
+        "| exercise | sensors | sets within +-2 of 20 | sets trusted (reps_reliable) | trusted and within +-2 "
+        "| counts (1.6, 2.2, 3.0, 4.0 s per repetition; * not trusted) |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    totals = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}
     for (exercise, gyro), values in sorted(res.items(), key=lambda kv: (kv[0][0], not kv[0][1])):
-        ok = sum(abs(v - 20) <= TOLERANCE for v in values)
-        totals[gyro][0] += ok
-        totals[gyro][1] += len(values)
-        print(f"| {exercise} | {'acc + gyro' if gyro else 'acc only'} | {ok}/{len(values)} | {' '.join(map(str, values))} |")
+        ok = sum(abs(v - 20) <= TOLERANCE for v, _ in values)
+        trusted = sum(t for _, t in values)
+        trusted_ok = sum(t and abs(v - 20) <= TOLERANCE for v, t in values)
+        for k, x in enumerate((ok, len(values), trusted, trusted_ok)):
+            totals[gyro][k] += x
+        shown = " ".join(f"{v}{'' if t else '*'}" for v, t in values)
+        print(
+            f"| {exercise} | {'acc + gyro' if gyro else 'acc only'} | {ok}/{len(values)} | {trusted}/{len(values)} "
+            f"| {trusted_ok}/{trusted} | {shown} |"
+        )
     for gyro in (True, False):
-        ok, n = totals[gyro]
-        print(f"{'acc + gyro' if gyro else 'acc only'}: {ok}/{n} sets within +-{TOLERANCE}")
+        ok, n, trusted, trusted_ok = totals[gyro]
+        print(
+            f"{'acc + gyro' if gyro else 'acc only'}: {ok}/{n} sets within +-{TOLERANCE}; "
+            f"trusted {trusted}, of which {trusted_ok} within +-{TOLERANCE}"
+        )
     return 0
 
 
