@@ -49,11 +49,11 @@ MAX_PATTERN = 64
 # A coin arc: ARC_COINS coins over the middle ARC_SPAN_SHARE of a jump's flight at the level's
 # expected speed, each lifted by ARC_LIFT_EDGE_M .. ARC_LIFT_TOP_M above what a standing runner
 # reaches (REACH_M), along a parabola like the jump's own. With the game's jump (0.5 s of flight,
-# apex 0.6 m; feet at 0.6 (1 - (2 t / 0.5)^2) m, t from the apex) a jump whose apex meets the
-# middle collects all five; one 0.03 s early or late misses an end coin, and one up to 0.14 s
-# off still takes three (the middle and those on the side it is early or late towards).
-ARC_COINS = 5
-ARC_SPAN_SHARE = 0.8
+# apex 0.6 m; feet at 0.6 (1 - (2 t / 0.5)^2) m, t from the apex) a jump whose apex is within
+# 0.075 s of the arc's middle collects all four, and one up to 0.2 s off still takes two (those
+# on the side it is early or late towards): a window a player can learn to hit.
+ARC_COINS = 4
+ARC_SPAN_SHARE = 0.6
 ARC_LIFT_EDGE_M = 0.10
 ARC_LIFT_TOP_M = 0.40
 #: Height of a coin on the ground's track (its centre, metres above the ground): at the hips.

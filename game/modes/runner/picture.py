@@ -46,9 +46,10 @@ def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None
     pygame.draw.rect(surface, (214, 64, 64), (hurdle_x - rect.w * 0.015, top, rect.w * 0.03, post * 2))
     for dx in (-0.03, 0.03):
         pygame.draw.rect(surface, (240, 240, 236), (hurdle_x + dx * rect.w - post / 2, top, post, feet - top))
-    for k in range(5):  # a coin arc over the hurdle: taken as the runner flies through it
-        x = hurdle_x + (k - 2) * rect.w * 0.035
-        y = feet - h * (0.41 + 0.07 * (1 - ((k - 2) / 2) ** 2))
+    for k in range(4):  # a coin arc over the hurdle: taken as the runner flies through it
+        u = -1.0 + 2.0 * k / 3
+        x = hurdle_x + u * rect.w * 0.05
+        y = feet - h * (0.41 + 0.07 * (1 - u * u))
         if x > runner_x + rect.w * 0.02:
             pygame.draw.circle(surface, COIN, (x, y), max(2, h // 30))
     draw_runner(surface, runner_x, feet - lift, h * 0.42, t_s * 9.0, airborne=jump > 0.15)

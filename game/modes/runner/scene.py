@@ -32,6 +32,7 @@ TREND_SHOWN_S = 4.0
 #: Metres of track across the screen's height: the scale of the world.
 VIEW_HEIGHT_M = 5.0
 COIN: tuple[int, int, int] = (250, 204, 48)
+COIN_R_M, ARC_COIN_R_M = 0.15, 0.11  # drawn radius of a coin (metres)
 COIN_EDGE: tuple[int, int, int] = (196, 142, 20)
 HURDLE_WHITE: tuple[int, int, int] = (240, 240, 236)
 BAR_WOOD: tuple[int, int, int] = (150, 96, 52)
@@ -201,7 +202,8 @@ class RunnerScene(PlayScene):
             if x < -100:
                 continue
             if ob.kind == "coin":
-                self._draw_coin(screen, x, track - ob.height_m * px, px, spin + ob.at_m)
+                radius_m = ARC_COIN_R_M if ob.arc >= 0 else COIN_R_M  # arc coins sit close together
+                self._draw_coin(screen, x, track - ob.height_m * px, radius_m * px, spin + ob.at_m)
             else:
                 self._draw_obstacle(screen, ob.kind, x, track, px)
         finish_x = runner_x + (world.level.length_m - world.distance_m) * px
@@ -227,8 +229,7 @@ class RunnerScene(PlayScene):
         draw_runner_hud(screen, self.ctx.text, self.ctx.live, self.ctx.clock(), world, self._trend)
 
     @staticmethod
-    def _draw_coin(screen: pygame.Surface, x: float, y: float, px: float, spin: float) -> None:
-        r = px * 0.15
+    def _draw_coin(screen: pygame.Surface, x: float, y: float, r: float, spin: float) -> None:
         squash = max(0.25, abs(math.cos(spin)))  # a turning coin: its width breathes
         rect = pygame.Rect(0, 0, max(3, round(2 * r * squash)), round(2 * r))
         rect.center = (round(x), round(y))
