@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import math
 import sys
@@ -131,9 +132,21 @@ def _check_range(path: Path, block: np.ndarray, line_numbers: np.ndarray, names:
         )
 
 
+def column_name(cell: str) -> str:
+    """A header cell as compared with the expected names: without case, spaces or a trailing unit
+    in parentheses, so that ``liike sessions export --format csv``'s IMU file (``acc_x (g)``,
+    ``gyr_x (deg/s)``) reads as it is."""
+    name = cell.strip().lower().replace(" ", "")
+    if name.endswith(")") and "(" in name:
+        name = name[: name.index("(")]
+    return name
+
+
 def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tuple[np.ndarray, np.ndarray | None]:
     """(acc in g, gyro in deg/s or None) from a CSV with a header row: acc_x, acc_y, acc_z,
-    optional gyr_x, gyr_y, gyr_z and time_s (names compared without case and spaces).
+    optional gyr_x, gyr_y, gyr_z and time_s (names compared without case, spaces and a unit in
+    parentheses: :func:`column_name`). Gyroscope columns empty on the first sample are taken as
+    absent (a session export of an accelerometer-only sensor).
 
     The file is read in chunks of :data:`CHUNK_LINES` lines, each line at most
     :data:`MAX_LINE_BYTES`; only the numbers are kept. A value beyond :data:`MAX_ACC_G` or
@@ -147,7 +160,7 @@ def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tu
     for number, line in lines:
         row = _cells(line, path, number)
         if any(cell.strip() for cell in row):
-            header = [h.strip().lower().replace(" ", "") for h in row]
+            header = [column_name(h) for h in row]
             break
     if not header:
         raise AnalyzeError(f"{path} is empty; expected a header row (acc_x,acc_y,acc_z[,gyr_x,gyr_y,gyr_z][,time_s]) and samples")
@@ -160,6 +173,16 @@ def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tu
     present = [c for c in GYR_COLUMNS if c in header]
     if present and len(present) < 3:
         raise AnalyzeError(f"{path}: only {', '.join(present)} of gyr_x, gyr_y, gyr_z present; give all three or none")
+    first: list[tuple[int, str]] = []  # the first data line, read ahead
+    for number, line in lines:
+        if line.strip():
+            first = [(number, line)]
+            break
+    if present and first:
+        row = _cells(first[0][1], path, first[0][0])
+        if all(header.index(c) >= len(row) or not row[header.index(c)].strip() for c in GYR_COLUMNS):
+            # Gyroscope columns left empty (an accelerometer-only sensor in a session export): none.
+            present = []
     names = list(ACC_COLUMNS) + (list(GYR_COLUMNS) if present else []) + (["time_s"] if "time_s" in header else [])
     cols = [header.index(c) for c in names]
     # Each column group is kept as its own compact array (acc and gyro as float32, the precision
@@ -195,7 +218,7 @@ def load_imu_csv(path: Path, rate_hz: float, acc_unit: str, gyr_unit: str) -> tu
         if present:
             gyr_blocks.append(block[:, 3:6].astype(np.float32))
 
-    for item in lines:
+    for item in itertools.chain(first, lines):
         chunk.append(item)
         if len(chunk) >= CHUNK_LINES:
             take(chunk)
@@ -429,4 +452,4 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-__all__ = ["AnalyzeError", "analyze_rr", "cmd_analyze", "finite_or_none", "load_imu_csv", "load_rr", "load_rr_ms"]
+__all__ = ["AnalyzeError", "analyze_rr", "cmd_analyze", "column_name", "finite_or_none", "load_imu_csv", "load_rr", "load_rr_ms"]

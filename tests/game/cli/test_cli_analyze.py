@@ -315,3 +315,23 @@ def test_imu_accelerometer_only_curls_are_trusted(tmp_path: Path, capsys: pytest
     r = run_json(capsys, "imu", str(path), "--rate", "50", "--placement", "wrist")
     assert abs(r["reps"] - 20) <= 2
     assert r["reps_reliable"] is True and r["reps_note"] is None
+
+
+def test_imu_reads_a_session_export_with_units_in_the_header(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The research path: a session exported as CSV (liike sessions export --format csv) goes
+    # straight into analyze: units in parentheses in the header, and the gyroscope columns left
+    # empty for an accelerometer-only sensor.
+    from game.sessions.exports.csv_files import HEADERS
+
+    sp = SimulatedPlayer(seed=2, script="idle:3,jog:30@80,idle:5", imu_placement="waist", loop=False)
+    acc = np.concatenate([s.acc_g for s in sp.advance_to(int(38 * 1e9)) if isinstance(s, ImuBatch)])
+    path = tmp_path / "session-imu.csv"
+    lines = [",".join(f'"{h}"' if "," in h else h for h in HEADERS["imu"])]
+    for i, (x, y, z) in enumerate(acc.tolist()):
+        t_ns = i * 10_000_000
+        lines.append(f"{i // 10},{i % 10},{t_ns},{1.7e9 + t_ns / 1e9:.3f},{x:.5f},{y:.5f},{z:.5f},,,,100.0,,{t_ns},waist,sim")
+    path.write_text("\n".join(lines) + "\n")
+    r = run_json(capsys, "imu", str(path), "--rate", "100", "--placement", "waist")
+    n_steps = sum(e.kind == "step" for e in sp.ground_truth())
+    assert r["orientation_available"] is False  # the empty gyroscope columns read as none
+    assert r["steps_method"] == "walking_cwt" and abs(r["steps"] - n_steps) <= 0.05 * n_steps
