@@ -12,10 +12,17 @@ from game.render.palette import ACCENT, MUTED, PAPER
 from game.render.text import TextCache
 from game.scenes.hud import draw_hud, draw_progress
 
+_SHADES: dict[tuple[int, int], pygame.Surface] = {}
+
 
 def _card(screen: pygame.Surface, rect: pygame.Rect) -> None:
-    shade = pygame.Surface(rect.size, pygame.SRCALPHA)
-    shade.fill((20, 24, 34, 180))
+    """A translucent panel; its surface is made once per size, not every frame."""
+    shade = _SHADES.get(rect.size)
+    if shade is None:
+        if len(_SHADES) > 16:  # the window was resized many times: start over
+            _SHADES.clear()
+        shade = _SHADES[rect.size] = pygame.Surface(rect.size, pygame.SRCALPHA)
+        shade.fill((20, 24, 34, 180))
     screen.blit(shade, rect.topleft)
 
 
