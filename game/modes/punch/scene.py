@@ -203,10 +203,18 @@ class PunchScene(PlayScene):
                     "best_combo": r.best_combo,
                     "hits_by_kind": dict(r.hits),
                     "misses_by_kind": dict(r.misses),
+                    "moves": self._moves_of(r.player),
                 }
                 for r in w.rounds
             ],
         }
+
+    def _moves_of(self, player: int) -> dict[str, int]:
+        """The movements recognised for ``player`` this session (player 0's are the engine's)."""
+        live = self.ctx.live
+        if player == 0:
+            return dict(live.motion_counts)
+        return dict(live.others[player - 1].motion_counts) if player < live.players else {}
 
     # -- drawing -----------------------------------------------------------------------------
     def _layout(self, size: tuple[int, int]) -> list[pygame.Rect]:

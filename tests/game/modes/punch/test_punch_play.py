@@ -94,6 +94,7 @@ def test_two_simulated_players_side_by_side_each_score_on_their_own(tmp_path: Pa
     assert scene.score == p0.score + p1.score
     summary = scene.mode_summary()
     assert [p["player"] for p in summary["per_player"]] == [1, 2]
+    assert all(p["moves"].get("punch", 0) >= 2 for p in summary["per_player"])
     labels = [r.label for r in PUNCH.result_rows(summary)]
     assert labels[-1] == "Winner" and "Player 2" in labels
 
