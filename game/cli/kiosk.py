@@ -11,6 +11,7 @@ import shutil
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.cli.common import (
     EXIT_INTERRUPTED,
@@ -21,6 +22,9 @@ from game.cli.common import (
     raise_keyboard_interrupt,
     window_size,
 )
+
+if TYPE_CHECKING:
+    from game.engine.modes import GameMode
 
 #: Exit status when staff ask for a restart under a supervisor (EX_TEMPFAIL, sysexits.h): the
 #: unit's Restart=always starts the kiosk again; without a supervisor it starts itself again.
@@ -127,8 +131,16 @@ def _load(args: argparse.Namespace) -> tuple[object, list[object]] | int:
             kcfg = load_kiosk_config(args.config, names)
         except KioskConfigError as exc:
             return fail(str(exc))
-    modes = [get_mode(n) for n in kcfg.games] if kcfg.games else registered_modes()
+    modes = [get_mode(n) for n in kcfg.games] if kcfg.games else walk_up_games(registered_modes())
     return kcfg, list(modes)
+
+
+def walk_up_games(modes: list[GameMode]) -> list[GameMode]:
+    """The games a kiosk offers when ``kiosk.yaml`` names none: those a visitor can play in front
+    of the camera. A game led by the heart rate (its first sensor) needs a strap, which walk-up
+    visitors do not wear; ``games:`` may still name it for a hall that lends straps."""
+    found = [m for m in modes if "camera" in m.sensors and m.sensors[:1] != ("heart_rate",)]
+    return found or modes
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:

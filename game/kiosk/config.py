@@ -5,7 +5,7 @@ file is read by :mod:`sensors.config_yaml` (duplicate keys, unknown fields, wron
 out-of-range values are errors naming the file, line and field), then checked against what is
 installed (the games must be registered modes). Example::
 
-    games: [runner, ski]        # offered in this order; default: every installed game
+    games: [runner, ski]        # offered in this order; default: every game played with the camera alone
     round_s: 90                 # one round of play, seconds (60-120 suits a walk-up; 10-600 allowed)
     languages: [fi, en, sv]     # the attract screen's languages; the first is the default
     leaderboard:

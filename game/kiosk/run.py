@@ -84,7 +84,7 @@ class KioskInputs:
 def visitor_stay_s(round_s: float) -> tuple[float, float]:
     """How long simulated visitors stay: most through a whole round and its score, some not."""
     whole = 30.0 + round_s  # walk-up, choosing, the countdown, the round, score and nickname
-    return (0.6 * whole, 1.5 * whole)
+    return (0.8 * whole, 1.6 * whole)
 
 
 def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: LoopClock, fast: bool) -> KioskInputs:

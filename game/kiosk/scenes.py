@@ -786,7 +786,11 @@ class AdminScene(KioskScene):
         cam = self.kiosk.camera
         row("camera", f"lost {cam.lost_s:.0f} s: {cam.message}" if cam.lost else "ok", BAD if cam.lost else GOOD)
         for dev in list(self.ctx.live.devices.values())[:4]:
-            row(dev.source, f"{dev.state.value} {dev.message}"[:48], GOOD if dev.live else ACCENT)
+            row(
+                dev.source,
+                (f"{dev.state.value}: {dev.message}" if dev.message else dev.state.value)[:48],
+                GOOD if dev.live else ACCENT,
+            )
         s = self.kiosk.stats
         row("this run", f"{s.walkups} walk-ups, {s.rounds} rounds, {s.abandoned} left early")
         today = ", ".join(f"{g} {n}" for g, n in sorted(self._counts.items())) or "none yet"
