@@ -78,7 +78,7 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     if tile.band is not None:
         text.draw(
             screen,
-            f"{band_name(tile.band)}  {tile.pct_max:.0f} % max",
+            f"{band_name(tile.band)}  {tr('class.of_max', pct=f'{tile.pct_max:.0f}')}",
             small,
             ink,
             (inner.centerx, inner.centery + big * 0.6),
@@ -104,11 +104,11 @@ def details_lines(tiles: list[Tile]) -> list[tuple[str, bool]]:
         if tile.problem:
             advice.setdefault(tile.note, []).append(tile.label)
     if advice:
-        out.append(("What to do", False))
+        out.append((tr("class.what_to_do"), False))
         for note, labels in advice.items():
             out.append((f"{_labels(labels)}: {note}", True))
         out.append(("", False))
-    out.append(("Each strap", False))
+    out.append((tr("class.each_strap"), False))
     for tile in tiles:
         state = tile.detail if tile.problem and tile.detail else tile.note
         if tile.detail and not tile.problem:
@@ -118,7 +118,7 @@ def details_lines(tiles: list[Tile]) -> list[tuple[str, bool]]:
 
 
 def _labels(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else f"{len(labels)} straps ({', '.join(labels)})"
+    return labels[0] if len(labels) == 1 else tr("class.straps", n=len(labels), labels=", ".join(labels))
 
 
 def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> None:
@@ -131,7 +131,7 @@ def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> 
     screen.blit(shade, (0, 0))
     margin = max(12, w // 40)
     title = max(16, h // 24)
-    text.draw(screen, "Details (Tab or D to close)", title, PAPER, (margin, margin), bold=True)
+    text.draw(screen, tr("class.details_title"), title, PAPER, (margin, margin), bold=True)
     top = margin + title * 1.5
     items = details_lines(tiles)
     size = max(12, h // 30)
@@ -145,9 +145,9 @@ def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> 
     fits = max(1, int((h - top - margin) // line_h))
     if len(wrapped) > fits:
         hidden = len(wrapped) - fits + 1
-        wrapped = [*wrapped[: fits - 1], (f"... {hidden} more lines: make the window larger", False)]
+        wrapped = [*wrapped[: fits - 1], (tr("class.more_lines", hidden=hidden), False)]
     for i, (line, problem) in enumerate(wrapped):
-        indent = 0 if line in ("What to do", "Each strap") else margin
+        indent = 0 if line in (tr("class.what_to_do"), tr("class.each_strap")) else margin
         text.draw(screen, line, size, BAD if problem else PAPER, (margin + indent, top + i * line_h))
 
 
@@ -219,7 +219,7 @@ def draw_board(
     if not tiles:
         text.draw(
             screen,
-            "No straps on the allow-list: `liike sensors scan`, then `liike sensors allow ADDRESS --broadcast`",
+            tr("class.no_straps"),
             max(14, h // 40),
             PAPER,
             (w / 2, h / 2),
@@ -234,7 +234,7 @@ def draw_board(
     if details:
         draw_details(screen, text, tiles)
     elif any(tile.problem for tile in tiles):
-        hint = "Tab or D: details"
+        hint = tr("class.hint_details")
         size = max(12, h // 50)
         text.draw(screen, hint, size, MUTED, (w - 4, h - 2), "bottomright")
 
@@ -272,7 +272,7 @@ class ClassScene(Scene):
         if self.identify:
             w, h = screen.get_size()
             size = max(14, h // 36)
-            banner = self.ctx.text.render("Identify: put a strap on or wet it, and its tile lights up", size, INK, bold=True)
+            banner = self.ctx.text.render(tr("class.identify"), size, INK, bold=True)
             back = banner.get_rect(midbottom=(w // 2, h - 6)).inflate(24, 10)
             pygame.draw.rect(screen, ACCENT, back, border_radius=8)
             screen.blit(banner, banner.get_rect(center=back.center))
