@@ -52,6 +52,8 @@ class ProfileMap:
         fx, fy = self._point(level.length_m, prof.elevation(level.length_m))
         pygame.draw.line(self.base, PAPER, (fx, fy), (fx, fy - 14), 2)
         pygame.draw.rect(self.base, BAD, (fx, fy - 14, 9, 6))
+        self._shade = pygame.Surface((max(1, rect.w - 2 * self.pad), max(1, rect.h - 2 * self.pad)), pygame.SRCALPHA)
+        self._shade.fill((255, 255, 255, 40))
 
     def _point(self, d_m: float, e_m: float) -> tuple[float, float]:
         w = self.rect.w - 2 * self.pad
@@ -61,12 +63,11 @@ class ProfileMap:
     def draw(self, screen: pygame.Surface, world: SkiWorld) -> None:
         screen.blit(self.base, self.rect.topleft)
         x, y = self._point(world.distance_m, world.elevation_m)
-        done = pygame.Rect(
-            self.rect.x + self.pad, self.rect.y + self.pad, max(0, round(x - self.pad)), self.rect.h - 2 * self.pad
-        )
-        shade = pygame.Surface(done.size, pygame.SRCALPHA)
-        shade.fill((255, 255, 255, 40))
-        screen.blit(shade, done.topleft)
+        done_w = max(0, round(x - self.pad))
+        if done_w:  # the part already skied, lightened: a slice of one pre-made shade
+            screen.blit(
+                self._shade, (self.rect.x + self.pad, self.rect.y + self.pad), pygame.Rect(0, 0, done_w, self._shade.get_height())
+            )
         centre = (self.rect.x + x, self.rect.y + y)
         pygame.draw.circle(screen, (20, 24, 34), centre, 8)
         pygame.draw.circle(screen, ACCENT, centre, 6)
@@ -81,55 +82,68 @@ class SkiHud:
         pad = max(8, h // 60)
         self.pad = pad
         self.map = ProfileMap(level, pygame.Rect(pad, h - pad - round(h * 0.15), round(w * 0.34), round(h * 0.15)))
-        self.speed_panel = _panel((round(w * 0.14), round(h * 0.16)))
+        # The top row, after the shared heart-rate and cadence panels: speed, then the next gate.
+        self.speed_rect = pygame.Rect(pad + round(w * 0.2) + pad + round(w * 0.14) + pad, pad, round(w * 0.14), round(h * 0.16))
+        self.gate_rect = pygame.Rect(self.speed_rect.right + pad, pad, round(w * 0.2) - 2 * pad, self.speed_rect.h)
+        self.speed_panel = _panel(self.speed_rect.size)
+        self.gate_panel = _panel(self.gate_rect.size)
 
     def draw(
         self, screen: pygame.Surface, text: TextCache, live: LiveSensors, now_ns: int, world: SkiWorld, pushes_per_min: float
     ) -> None:
-        w, h = self.size
         pad = self.pad
-        big, small = max(18, h // 16), max(12, h // 36)
+        big, small = max(18, self.size[1] // 16), max(12, self.size[1] // 36)
         top = draw_hud(screen, text, live, now_ns, world.score, world.race_time_s, world.time_left_s)
         draw_progress(screen, top.bottom, world.progress)
 
-        # Speed and tempo, next to the shared cadence panel.
-        x = pad + round(w * 0.2) + pad + round(w * 0.14) + pad
-        screen.blit(self.speed_panel, (x, pad))
-        text.draw(screen, f"{world.speed_mps * MPS_TO_KMH:.0f}", big, PAPER, (x + pad, pad + pad), bold=True)
-        text.draw(screen, tr("ski.hud.speed"), small, PAPER, (x + pad, pad + pad + big))
-        text.draw(screen, f"{pushes_per_min:.0f} {tr('ski.hud.swings')}", small, MUTED, (x + pad, pad + pad + big + small))
+        x, y = self.speed_rect.topleft
+        screen.blit(self.speed_panel, (x, y))
+        text.draw(screen, f"{world.speed_mps * MPS_TO_KMH:.0f}", big, PAPER, (x + pad, y + pad), bold=True)
+        text.draw(screen, tr("ski.hud.speed"), small, PAPER, (x + pad, y + pad + big))
+        text.draw(screen, f"{pushes_per_min:.0f} {tr('ski.hud.swings')}", small, MUTED, (x + pad, y + pad + big + small))
 
-        arrow_y = top.bottom + 3 * pad
-        self._draw_gate_arrow(screen, text, world, arrow_y, big, small)
+        screen.blit(self.gate_panel, self.gate_rect.topleft)
+        self._draw_gate_arrow(screen, text, world, self.gate_rect, big, small)
         self.map.draw(screen, world)
-        self._draw_terrain_hint(screen, text, world, arrow_y + small + big * 1.3, max(16, big * 2 // 3))
+        self._draw_terrain_hint(screen, text, world, top.bottom + 3 * pad, max(16, big * 2 // 3))
         draw_player_inset(screen, text, live, now_ns)
 
-    def _draw_gate_arrow(self, screen: pygame.Surface, text: TextCache, world: SkiWorld, y: int, big: int, small: int) -> None:
-        w = self.size[0]
+    def _draw_gate_arrow(
+        self, screen: pygame.Surface, text: TextCache, world: SkiWorld, rect: pygame.Rect, big: int, small: int
+    ) -> None:
+        """The next gate's number and which way to steer for it: chevrons towards it (one per
+        1.5 m to go, up to three), or a triangle pointing ahead when the skier is lined up."""
+        pad = self.pad
         index = world.upcoming_gate()
         gates = world.level.gates
+        label_pos = (rect.centerx, rect.y + pad)
         if index is None:
             left = max(0.0, world.level.length_m - world.distance_m)
-            label = tr("ski.hud.finish_in", metres=f"{left:.0f}") if gates or left < 200 else ""
-            if label:
-                text.draw(screen, label, small, PAPER, (w / 2, y), "midtop", bold=True)
+            text.draw(screen, tr("ski.hud.gates_done") if gates else "", small, MUTED, label_pos, "midtop")
+            text.draw(
+                screen,
+                tr("ski.hud.finish_in", metres=f"{left:.0f}"),
+                small,
+                PAPER,
+                (rect.centerx, rect.centery),
+                "midtop",
+                bold=True,
+            )
             return
         gate = gates[index]
         error = gate.offset_m - world.x_m
-        text.draw(screen, tr("ski.hud.gate", n=index + 1, total=len(gates)), small, PAPER, (w / 2, y), "midtop", bold=True)
-        cy = y + small + big * 0.6
-        size = big * 0.55
+        text.draw(screen, tr("ski.hud.gate", n=index + 1, total=len(gates)), small, PAPER, label_pos, "midtop", bold=True)
+        cx0, cy = rect.centerx, rect.y + pad + small + (rect.h - pad - small) / 2
+        size = min(big * 0.55, (rect.h - pad - small) * 0.35)
         colour = GOOD if gate.contains(world.x_m) else ACCENT
         if abs(error) < ARROW_DEADBAND_M or gate.contains(world.x_m) and abs(error) < gate.width_m / 4:
-            pts = [(w / 2, cy - size), (w / 2 - size, cy + size * 0.6), (w / 2 + size, cy + size * 0.6)]
+            pts = [(cx0, cy - size), (cx0 - size, cy + size * 0.6), (cx0 + size, cy + size * 0.6)]
             pygame.draw.polygon(screen, colour, pts)
             return
         side = 1 if error > 0 else -1
-        # One chevron per 1.5 m to go sideways, up to three.
         count = min(3, 1 + int(abs(error) / 1.5))
         for k in range(count):
-            cx = w / 2 + side * (k * size * 1.1)
+            cx = cx0 + side * ((k - (count - 1) / 2) * size * 1.1)
             pts = [(cx - side * size * 0.5, cy - size), (cx + side * size * 0.5, cy), (cx - side * size * 0.5, cy + size)]
             pygame.draw.lines(screen, colour, False, pts, max(3, round(size * 0.35)))
 

@@ -9,7 +9,7 @@ far to near (the painter's algorithm), so a crest hides what lies behind it; tre
 drawn with the slice they stand on.
 
 Cheap by design: the sky, the fells and every tree size are rendered once; a frame draws about
-64 slices of polygons and blits a hundred sprites.
+48 slices of polygons and blits a few dozen sprites.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from game.render.palette import BAD, GOOD, Color
 CAM_BACK_M = 6.0
 CAM_HEIGHT_M = 2.6
 #: Slices of ground between Z_NEAR_M and Z_FAR_M ahead of the camera, spaced geometrically.
-Z_NEAR_M, Z_FAR_M, SLICES = 1.2, 170.0, 64
+Z_NEAR_M, Z_FAR_M, SLICES = 1.2, 170.0, 48
 #: Share of the slope under the skier the camera pitches with.
 PITCH_SHARE = 0.15
 
@@ -81,7 +81,7 @@ def plant_trees(level: Level, seed: int = 0) -> list[Tree]:
             if rng.random() < 0.8:
                 x = side * (TRACK_HALF_WIDTH_M + 3.0 + rng.random() * 6.0)
                 trees.append(Tree(d + rng.random() * 4.0, x, 7.0 + rng.random() * 7.0))
-            if rng.random() < 0.6:
+            if rng.random() < 0.35:
                 x = side * (TRACK_HALF_WIDTH_M + 12.0 + rng.random() * 22.0)
                 trees.append(Tree(d + rng.random() * 4.0, x, 8.0 + rng.random() * 8.0))
         d += 5.0 + rng.random() * 4.0
@@ -257,7 +257,7 @@ class CourseView:
                 pygame.draw.line(screen, EDGE, (xl_f, yf), (xl_n, yn), max(1, round(0.15 * sn)))
                 pygame.draw.line(screen, EDGE, (xr_f, yf), (xr_n, yn), max(1, round(0.15 * sn)))
                 width = max(1, round(0.08 * sn))
-                for g in GROOVES_M:
+                for g in GROOVES_M if sn > 6.0 else ():  # beyond ~130 m the grooves are under a pixel apart
                     pygame.draw.line(screen, GROOVE, (cx + (g - self.cam_x) * sf, yf), (cx + (g - self.cam_x) * sn, yn), width)
             for kind, item in sorted(by_slice.get(i, ()), key=lambda it: -self._depth(it, cam_d)):
                 if kind == "tree":
