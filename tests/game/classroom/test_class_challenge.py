@@ -106,12 +106,13 @@ def test_class_command_with_a_challenge(
     shot = tmp_path / "meter.png"
     args = ["class", "--emulate-ble", "--headless", "--seconds", "60", "--sensors", str(tmp_path / "none.yaml")]
     code = main([*args, "--challenge", "short", "--screenshot", str(shot)])
-    assert code == 0
-    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    summary = json.loads(out.splitlines()[-1])
     meter = summary["challenge"]
     assert meter["level"] == "Short zone" and meter["level_s"] == 180.0
-    assert meter["pupils"] >= 10 and meter["pupil_s_in_band"] > 5
-    assert 0 < meter["fill"] < 1
+    assert meter["pupils"] >= 10 and meter["pupil_s_in_band"] > 5, meter
+    assert 0 < meter["fill"] < 1, meter
     assert shot.stat().st_size > 10_000
 
 
