@@ -25,6 +25,7 @@ from game.kiosk.presence import WALKUP_HOLD_S, LeanSteps
 from game.kiosk.text import LANGUAGE_NAMES, Nickname, ktr
 from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, Color
 from game.render.skeleton import draw_skeleton
+from game.render.text import wrap
 from game.scenes.base import Scene, Transition
 from game.scenes.calibrate import camera_picture, pose_advice
 from game.scenes.menu import draw_mode_picture, fit_size, mode_title
@@ -199,33 +200,30 @@ class AttractScene(KioskScene):
         draw_mode_picture(mode, screen, pic, self.time_s, self.ctx.text)
         pygame.draw.rect(screen, PAPER, pic, 3, border_radius=6)
         text_fit(self, screen, mode_title(mode), h // 14, pic.w, PAPER, (pic.x, pic.y - h * 0.015), "bottomleft")
-        fig = pygame.Rect(0, 0, round(h * 0.5 * 0.75), round(h * 0.5))
-        fig.midleft = (pic.right + round(w * 0.04), pic.centery)
+        # The figure in the camera picture's own 4:3 shape (a narrower box would squeeze it); the
+        # person stands in its middle third, between the picture and the list.
+        fig = pygame.Rect(0, 0, round(pic.h * 4 / 3), pic.h)
+        fig.center = (round(w * 0.635), pic.centery)
         live = self.fresh_pose()
         if live is not None:
             draw_skeleton(screen, live, fig, colour=ACCENT)
         elif self.demo.landmarks is not None:
             draw_skeleton(screen, self.demo.landmarks, fig, colour=GOOD)
-        # Today's best of the featured game.
-        x = fig.right + w * 0.03
+        # Today's best of the featured game, on a panel of its own.
+        panel = pygame.Rect(round(w * 0.74), pic.y, round(w * 0.23), pic.h)
+        pygame.draw.rect(screen, PANEL, panel, border_radius=12)
+        x, inner = panel.x + w * 0.015, panel.w - w * 0.03
+        text_fit(self, screen, ktr(self.lang, "attract.best_today"), h // 26, inner, PAPER, (x, panel.y + h * 0.02), "topleft")
         best = self._today(mode)
-        text_fit(self, screen, ktr(self.lang, "attract.best_today"), h // 26, w - x - w * 0.03, PAPER, (x, pic.y), "topleft")
+        size = h // 32
         if not best:
-            text_fit(
-                self,
-                screen,
-                ktr(self.lang, "board.empty"),
-                h // 36,
-                w - x - w * 0.03,
-                MUTED,
-                (x, pic.y + h * 0.07),
-                "topleft",
-                bold=False,
-            )
+            font = self.ctx.text.font(size)
+            for i, line in enumerate(wrap(font, ktr(self.lang, "board.empty"), round(inner), 3)):
+                self.ctx.text.draw(screen, line, size, MUTED, (x, panel.y + h * (0.1 + 0.05 * i)))
         for i, e in enumerate(best):
-            y = pic.y + h * (0.07 + 0.06 * i)
-            text_fit(self, screen, f"{i + 1}. {e.nickname}", h // 32, w - x - w * 0.12, MUTED, (x, y), "topleft", bold=False)
-            self.ctx.text.draw(screen, str(e.score), h // 32, ACCENT, (w - w * 0.03, y), "topright", bold=True)
+            y = panel.y + h * (0.1 + 0.07 * i)
+            text_fit(self, screen, f"{i + 1}. {e.nickname}", size, inner * 0.75, PAPER, (x, y), "topleft", bold=False)
+            self.ctx.text.draw(screen, str(e.score), size, ACCENT, (panel.right - w * 0.015, y), "topright", bold=True)
         # The call to play, in one language at a time, and the row of languages.
         band = pygame.Rect(0, round(h * 0.75), w, round(h * 0.17))
         pygame.draw.rect(screen, ACCENT, band)
@@ -541,6 +539,9 @@ class ScoreScene(KioskScene):
         surf = self.ctx.text.render(words, size, PAPER, bold=True)
         surf = pygame.transform.smoothscale_by(surf, 1.0 + 0.03 * math.sin(self.time_s * 4))
         screen.blit(surf, surf.get_rect(midtop=(w // 2, round(h * 0.2))))
+        mode = next((m for m in self.kiosk.modes if m.name == self.mode), None)
+        if mode is not None:
+            text_fit(self, screen, mode_title(mode), h // 18, w * 0.8, MUTED, (w / 2, h * 0.4), "midtop", bold=False)
         panel = pygame.Rect(round(w * 0.12), round(h * 0.52), round(w * 0.76), round(h * 0.3))
         pygame.draw.rect(screen, PANEL, panel, border_radius=14)
         text_fit(
