@@ -535,7 +535,7 @@ class ImuMotionDetector:
 
     def slow_cadence_spm(self, now_ns: int) -> float:
         """The walking detector's cadence (steps/min) when it is below :data:`SLOW_CADENCE_SPM`,
-        else 0. It lags the player by the walking detector's delay (``walking.delay_s``, 4.1 s,
+        else 0. It lags the player by the walking detector's delay (up to ``walking.delay_s``, 4.1 s,
         plus up to two steps): it appears about 5 s after a slow walk starts and fades out
         5-7 s after it stops. A faster cadence is left to the low-latency step detector, which
         counts jogging fully, so a stop after jogging is not drawn out."""

@@ -199,10 +199,10 @@ class WalkingStepDetector:
     analysed again, and the contacts at least :attr:`settle_s` before its end (the kernels' half
     width, the longest lobe and the neighbourhood of the local test) are final: they no
     longer change when more samples arrive. A final contact becomes a ``"step"`` event once it
-    is in a train of :data:`MIN_TRAIN`, so a step is reported ``settle_s`` + up to ``hop_s`` +
-    the time to the train's next contacts after it happened: about 5-6 s while walking
-    (:attr:`delay_s`, 4.1 s, is the part that does not depend on the cadence). Event time = the initial
-    contact.
+    is in a train of :data:`MIN_TRAIN`, so a step is reported ``settle_s`` (3.6 s) to
+    :attr:`delay_s` (``settle_s`` + ``hop_s``, 4.1 s) after it happened once a walk is under
+    way (3.9-4.0 s median on the simulated player, BENCHMARKS.md); the first contacts of a walk
+    also wait for the train's next ones. Event time = the initial contact.
 
     ``cadence_spm(now)`` comes from these steps (a :class:`CadenceEstimator` that allows for the
     delay). Samples are taken as evenly spaced at ``rate_hz``; a gap longer than
@@ -222,7 +222,8 @@ class WalkingStepDetector:
 
     @property
     def delay_s(self) -> float:
-        """The least delay of a reported step (s): settling plus one hop."""
+        """The longest delay of a step within a walk (s): settling plus one hop. The first steps of
+        a walk come later still, by the time to the train's next contacts."""
         return self.settle_s + self.hop_s
 
     def reset(self) -> None:
