@@ -221,7 +221,7 @@ class CurveLayer:
     def draw(self, screen: pygame.Surface, text: TextCache, rect: pygame.Rect, round_: HeartZoneRound) -> None:
         key = (rect.size, id(round_))
         if self._surface is None or self._key != key or len(round_.curve) < self._drawn:
-            self._surface = self._background(rect.size, round_)
+            self._surface = self._background(rect.size, round_, text, max(11, screen.get_height() // 48))
             self._key, self._drawn, self._last = key, 0, None
         surf = self._surface
         local = surf.get_rect()
@@ -255,7 +255,7 @@ class CurveLayer:
     def _x(rect: pygame.Rect, t_s: float, round_: HeartZoneRound) -> float:
         return rect.x + rect.w * min(1.0, t_s / round_.level.total_s)
 
-    def _background(self, size: tuple[int, int], round_: HeartZoneRound) -> pygame.Surface:
+    def _background(self, size: tuple[int, int], round_: HeartZoneRound, text: TextCache, small: int) -> pygame.Surface:
         surf = pygame.Surface(size)
         surf.fill((14, 16, 25))
         local = surf.get_rect()
@@ -269,6 +269,10 @@ class CurveLayer:
             pygame.draw.line(surf, colour, (x0, bottom), (x1, bottom), 2)
             if phase.start_s > 0:
                 pygame.draw.line(surf, MUTED, (x0, 0), (x0, local.bottom), 1)
+            # Each band's name beside its colour, where the phase is wide enough to hold it.
+            name = intensity_name(band_intensity(phase.band))
+            if text.font(small).size(name)[0] + 8 <= x1 - x0:
+                text.draw(surf, name, small, colour, (x0 + 4, top - 2), "bottomleft")
         return surf
 
 
