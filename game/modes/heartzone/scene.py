@@ -82,7 +82,7 @@ class HeartZoneScene(PlayScene):
 
     def mode_summary(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.round.summary())
-        out["strap"] = self.state is not State.NO_STRAP
+        out["strap"] = self.state is State.PLAYING  # a current heart rate came, and the round ran
         if self.state is State.NO_STRAP:
             out["reason"] = "no heart rate"
         return out
