@@ -27,6 +27,8 @@ ACSM_BANDS: tuple[tuple[float, float, Intensity], ...] = (
 #: The gauge and the curve show this much of the reserve (very light below it).
 SHOWN_LO, SHOWN_HI = 0.1, 1.0
 EASE_OFF: Color = (120, 180, 240)
+#: Seconds before a new phase at which the panel names it.
+NEXT_PHASE_NOTICE_S = 20.0
 #: Commands to type, on the strap screen.
 COMMAND: Color = (250, 214, 110)
 
@@ -202,6 +204,18 @@ def draw_panel_text(
         text.draw(screen, seen, small, PAPER, (x, y))
     else:
         text.draw(screen, tr("heartzone.seen_nothing"), small, MUTED, (x, y))
+    # The next phase, shortly before it: the heart rate takes a while to get there.
+    level = round_.level
+    if round_.phase_left_s <= NEXT_PHASE_NOTICE_S and phase.end_s < level.total_s:
+        after = level.phase_at(phase.end_s)
+        line = tr(
+            "heartzone.next",
+            phase=tr(f"heartzone.phase.{after.kind}"),
+            lo=pct(after.band.lo),
+            hi=pct(after.band.hi),
+            seconds=f"{round_.phase_left_s:.0f}",
+        )
+        text.draw(screen, line, small, ACCENT, (x, y + small * 1.4), bold=True)
 
 
 class CurveLayer:
