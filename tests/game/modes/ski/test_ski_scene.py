@@ -25,7 +25,7 @@ from game.scenes.base import Transition
 from game.scenes.results import ResultsScene
 from game.sessions.store import SessionStore
 from sensors.clock import ManualClock, s_to_ns
-from sensors.samples import ImuBatch
+from sensors.samples import HeartRateSample, ImuBatch
 from sensors.sim import SimulatedPlayer
 
 SIZE = (1280, 720)
@@ -240,6 +240,38 @@ def test_the_pace_follows_the_players_tempo_on_an_adaptive_level(tmp_path: Path)
     # A level without adaptive keeps its pace.
     plain = SkiScene(make_ctx(tmp_path, _write(tmp_path, SHORT), input_="keyboard"))
     assert plain.pace_controller is None and "pace_final" not in plain.mode_summary()
+
+
+def test_with_a_strap_the_pace_follows_the_heart_rate(tmp_path: Path) -> None:
+    path = tmp_path / "adaptive.yaml"
+    long = SHORT.replace("length_m: 260", "length_m: 5000\nadaptive: true").replace("{at_m: 260,", "{at_m: 5000,")
+    path.write_text(long, encoding="utf-8")
+    register(MODE, replace=True)
+    ctx = make_ctx(tmp_path, path, input_="keyboard")
+    scene = SkiScene(ctx)
+    scene.countdown_s = 0.0
+    scene._started = True
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+
+    def ski_for(seconds: float, bpm: int) -> None:
+        next_hr = clock()
+        for i in range(round(seconds / DT)):
+            clock.advance(s_to_ns(DT))
+            if clock() >= next_hr:
+                ctx.live.ingest([HeartRateSample(clock(), "strap", bpm, contact=True)])
+                next_hr += s_to_ns(1.0)
+            scene.update(InputFrame(frozenset({"pole"} if i % 120 == 0 else ())), DT)
+
+    # HRrest 60, HRmax 187 (the default profile): 80 bpm is 16 % of the reserve, far below the
+    # moderate band, however fast the tempo: the course gets harder.
+    ski_for(65.0, 80)
+    assert scene.world.pace > 1.0 and scene.pace_controller is not None
+    assert scene.pace_controller.last_reason == "hr_low"
+    raised = scene.world.pace
+    # 170 bpm (87 %) is far above it: easier again.
+    ski_for(65.0, 170)
+    assert scene.world.pace < raised and scene.pace_controller.last_reason == "hr_high"
 
 
 def _write(tmp_path: Path, text: str) -> Path:
