@@ -38,17 +38,27 @@ def open_log(folder: Path | None = None, level: int = logging.INFO) -> tuple[log
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     before = root.getEffectiveLevel()
+    _restore.clear()
     if before > level:
         # The file takes more than the terminal did: the terminal's handlers keep their level.
+        _restore.append((root, root.level))
         for existing in root.handlers:
             if existing.level == logging.NOTSET:
+                _restore.append((existing, existing.level))
                 existing.setLevel(before)
         root.setLevel(level)
     root.addHandler(handler)
     return handler, folder / LOG_NAME
 
 
+#: Levels changed by :func:`open_log`, put back by :func:`close_log`.
+_restore: list[tuple[logging.Logger | logging.Handler, int]] = []
+
+
 def close_log(handler: logging.Handler | None) -> None:
     if handler is not None:
         logging.getLogger().removeHandler(handler)
         handler.close()
+    while _restore:
+        thing, level = _restore.pop()
+        thing.setLevel(level)

@@ -20,6 +20,7 @@ import pygame
 
 from game.engine.modes import GameMode
 from game.input.mapper import InputFrame
+from game.kiosk.advice import advice_key
 from game.kiosk.leaderboard import Entry, rank_of
 from game.kiosk.presence import WALKUP_HOLD_S, LeanSteps
 from game.kiosk.text import LANGUAGE_NAMES, Nickname, ktr
@@ -27,7 +28,7 @@ from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, Col
 from game.render.skeleton import draw_skeleton
 from game.render.text import wrap
 from game.scenes.base import Scene, Transition
-from game.scenes.calibrate import camera_picture, pose_advice
+from game.scenes.calibrate import camera_picture
 from game.scenes.menu import draw_mode_picture, fit_size, mode_title
 from game.scenes.play import PlayScene
 from sensors.sim import SimulatedPlayer, parse_script
@@ -271,6 +272,9 @@ class WalkUpScene(KioskScene):
         self.lang = lang
         self._down_s = 0.0
 
+    def t(self, key: str, **fields: object) -> str:
+        return ktr(self.lang, key, **fields)  # the language picked on the attract screen
+
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
         presence = self.kiosk.presence
@@ -299,6 +303,7 @@ class WalkUpScene(KioskScene):
         if lm is not None:
             draw_skeleton(screen, lm, fig, colour=GOOD)
         text_fit(self, screen, ktr(self.lang, "walkup.hold"), h // 12, w * 0.9, PAPER, (w / 2, h * 0.05), "midtop")
+        draw_advice(self, screen)
 
 
 # -- choose ------------------------------------------------------------------------------------
@@ -402,19 +407,7 @@ class ChooseScene(KioskScene):
 def draw_advice(scene: KioskScene, screen: pygame.Surface) -> None:
     """What the visitor should change so the camera sees them (lighting, distance), if anything."""
     lm = scene.fresh_pose()
-    if lm is None:
-        return
-    advice = pose_advice(lm)
-    if advice is None or advice.startswith("No one"):
-        return
-    key = {
-        "Too dark": "advice.too_dark",
-        "Step back: the camera cannot see your feet": "advice.no_feet",
-        "Step back: the camera cannot see your head": "advice.no_head",
-        "Step back a little": "advice.step_back",
-        "Come closer to the camera": "advice.come_closer",
-    }
-    found = next((k for prefix, k in key.items() if advice.startswith(prefix)), None)
+    found = advice_key(lm) if lm is not None else None
     if found is None:
         return
     w, h = screen.get_size()
@@ -766,7 +759,8 @@ class AdminScene(KioskScene):
         lm = self.fresh_pose()
         if lm is not None:
             draw_skeleton(screen, lm, view)
-        advice = pose_advice(lm) if lm is not None else "nobody in view"
+        key = advice_key(lm) if lm is not None else None
+        advice = "nobody in view" if lm is None else ktr("en", key) if key is not None else None
         t.draw(
             screen,
             f"pose: {advice or 'ok'}",

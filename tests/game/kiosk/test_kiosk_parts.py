@@ -3,6 +3,7 @@ and the systemd notifications over a real datagram socket."""
 
 from __future__ import annotations
 
+import logging.handlers
 import os
 import socket
 from collections.abc import Iterator
@@ -11,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game.kiosk.advice import FEET, HEAD, advice_key
 from game.kiosk.frametimes import FrameTimes
+from game.kiosk.logfile import BACKUPS, MAX_BYTES, close_log, open_log
 from game.kiosk.notify import SystemdNotifier
 from game.kiosk.presence import ARMS_DIP_S, LEAN_REPEAT_S, WALKUP_HOLD_S, LeanSteps, Presence
-from game.kiosk.runtime import CAMERA_RESTART_AFTER_S, CameraWatch
+from game.kiosk.runtime import CAMERA_RESTART_AFTER_S, CameraWatch, Kiosk
 from sensors.samples import DeviceState, DeviceStatus
 
 DT = 1 / 60
@@ -143,3 +146,68 @@ def test_without_systemd_nothing_is_sent_and_a_watchdog_meant_for_another_proces
     assert n.watchdog_s is None
     assert not n.send("READY=1")  # an unreachable socket is logged, never raised
     n.close()
+
+
+def standing(height: float = 0.6, vis: float = 0.9) -> np.ndarray:
+    """33 landmarks of someone standing: y from the head (top) to the feet (bottom)."""
+    lm = np.zeros((33, 4))
+    lm[:, 0] = 0.5
+    lm[:, 1] = np.linspace(0.2, 0.2 + height, 33)
+    lm[:, 3] = vis
+    return lm
+
+
+def test_advice_names_what_to_fix_lighting_then_feet_head_and_distance() -> None:
+    assert advice_key(standing()) is None
+    assert advice_key(standing(vis=0.2)) == "advice.too_dark"
+    lm = standing()
+    lm[list(FEET), 3] = 0.1
+    assert advice_key(lm) == "advice.no_feet"
+    lm = standing()
+    lm[list(HEAD), 3] = 0.1
+    assert advice_key(lm) == "advice.no_head"
+    assert advice_key(standing(height=0.98)) == "advice.step_back"
+    assert advice_key(standing(height=0.2)) == "advice.come_closer"
+
+
+def test_the_log_file_rotates_by_size(tmp_path: Path) -> None:
+    handler, path = open_log(tmp_path)
+    try:
+        assert isinstance(handler, logging.handlers.RotatingFileHandler) and path == tmp_path / "kiosk.log"
+        assert handler.maxBytes == MAX_BYTES and handler.backupCount == BACKUPS
+        handler.maxBytes = 2000  # small, to see it roll over here
+        for i in range(200):
+            logging.getLogger("liike.kiosk").warning("line %d of the kiosk log, long enough to fill it", i)
+        files = sorted(p.name for p in tmp_path.iterdir())
+        assert files[:2] == ["kiosk.log", "kiosk.log.1"] and len(files) <= BACKUPS + 1
+        assert all(p.stat().st_size <= 2100 for p in tmp_path.iterdir())
+    finally:
+        close_log(handler)
+
+
+def test_quiet_hours_follow_the_kiosk_s_own_time_zone() -> None:
+    import datetime as dt
+
+    from game.kiosk.config import KioskConfig, QuietHours
+    from game.kiosk.leaderboard import Leaderboard
+
+    t = [dt.datetime(2026, 12, 1, 20, 30, tzinfo=dt.UTC).timestamp()]  # 22:30 in Helsinki
+    cfg = KioskConfig(timezone="Europe/Helsinki", quiet_hours=QuietHours(dt.time(22), dt.time(7)))
+    kiosk = Kiosk(cfg, [], Leaderboard(Path("/nonexistent/b.sqlite"), dt.time(5), cfg.zone()), wall=lambda: t[0])
+    assert kiosk.quiet_now()
+    t[0] += 9 * 3600  # 07:30
+    assert not kiosk.quiet_now()
+    assert not Kiosk(KioskConfig(), [], kiosk.board).quiet_now()
+
+
+def test_closing_the_log_puts_the_levels_back(tmp_path: Path) -> None:
+    root = logging.getLogger()
+    before = root.level
+    root.setLevel(logging.WARNING)
+    try:
+        handler, _ = open_log(tmp_path)
+        assert root.level == logging.INFO
+        close_log(handler)
+        assert root.level == logging.WARNING
+    finally:
+        root.setLevel(before)
