@@ -199,3 +199,18 @@ def test_the_store_turning_read_only_mid_session_does_not_stop_the_kiosk(folder:
     assert result["rounds"] >= 1 and result["errors"] == 0  # the round under way played to its end
     assert "Traceback" not in err
     assert result["leaderboard_unsaved"] >= 1  # kept in memory, shown on the board
+
+
+def test_the_unit_passes_systemd_s_own_check(tmp_path: Path) -> None:
+    from game.kiosk.service import UNIT_NAME, unit_text
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here")
+    unit = tmp_path / UNIT_NAME
+    unit.write_text(unit_text([shutil.which("true") or "/bin/true", "kiosk", "--config", str(tmp_path / "kiosk.yaml")]))
+    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, timeout=60)
+    if "Failed to initialize manager" in done.stderr:
+        pytest.skip(f"systemd-analyze cannot run here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    assert UNIT_NAME not in done.stderr  # no complaint about the unit itself
