@@ -127,7 +127,7 @@ class GameContext:
         self.live.motion_counts = {}
         writer = SessionWriter(self.db_path, player=self.config.player, mode=self.game_mode.name, level=self.level.name)
         try:
-            sid = writer.start()
+            sid = writer.start(devices=self.live.devices.values())
         except StoreError as exc:
             log.error("session will not be saved: %s", exc)
             self.session = SessionLink(error=str(exc))

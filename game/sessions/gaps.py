@@ -68,6 +68,17 @@ class GapTracker:
     def restore(self, state: tuple[dict[tuple[str, str], int], dict[str, Gap], set[str]]) -> None:
         self._next, self._open, self._was_live = dict(state[0]), dict(state[1]), set(state[2])
 
+    def seed(self, statuses: Any, t0_ns: int) -> None:
+        """Start from the devices' states when the session begins (their newest statuses, sent
+        before it): a device that is live counts as seen live, so losing it later is a gap; one
+        that was connected and is now stale or lost opens a gap at the session's start ``t0_ns``."""
+        for status in statuses:
+            if status.state in _LIVE:
+                self._was_live.add(status.source)
+            elif status.state in (DeviceState.STALE, DeviceState.DISCONNECTED, DeviceState.ERROR):
+                self._was_live.add(status.source)
+                self._status(dataclasses.replace(status, t_host_ns=max(status.t_host_ns, t0_ns)))
+
     def feed(self, row: Any) -> list[Gap]:
         """The gaps ``row`` closes (zero or one)."""
         if isinstance(row, DeviceStatus):

@@ -150,9 +150,12 @@ class SessionWriter:
         self._device_kind: dict[str, str] = {}  # source -> device_kind from its statuses
 
     # -- game-thread side --------------------------------------------------------------------
-    def start(self) -> int:
+    def start(self, devices: Iterable[DeviceStatus] = ()) -> int:
         """Create the player (if new) and the session row now, so a bad store fails before the
-        game starts; then start the writer thread. Return the session id; raise StoreError."""
+        game starts; then start the writer thread. Return the session id; raise StoreError.
+
+        ``devices``: the newest status of each device when the session begins (sent before it),
+        so the session knows their kinds and whether they were live (see :meth:`GapTracker.seed`)."""
         if self._thread is not None or self._finished:
             raise RuntimeError("a SessionWriter records one session: start() was already called")
         if not self.player.strip():
@@ -198,6 +201,9 @@ class SessionWriter:
             if kind is not None:
                 raise StoreError(fault_message(str(self.path), kind, "the session cannot be saved")) from None
             raise StoreError(f"cannot start a session in {self.path}: {exc}; check the file is writable and not in use") from None
+        known = list(devices)
+        self._device_kind.update((d.source, d.device_kind) for d in known)
+        self._gaps.seed(known, anchor.mono_ns)
         # The connection moves to the writer thread, which alone uses it from now on.
         self._thread = threading.Thread(target=self._run, args=(conn,), name="liike-session-writer", daemon=True)
         self._thread.start()

@@ -298,3 +298,23 @@ def test_a_session_is_still_saved_when_the_installation_id_cannot_be_read(tmp_pa
     with SessionStore(db) as store:
         ident = store.identity(sid)
     assert ident is not None and ident["installation_id"] is None and ident["uuid"] is not None
+
+
+def test_devices_known_before_the_session_give_their_kind_and_gaps(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    clock = ManualClock(100 * S)
+    w = SessionWriter(db, player="fox", mode="runner", level=None, flush_interval_s=0.05, clock=clock)
+    before = [
+        DeviceStatus(10 * S, "strap", "heart_rate", DeviceState.STREAMING, "Polar H10"),
+        DeviceStatus(20 * S, "pod", "fitness", DeviceState.STALE, "no data"),
+        DeviceStatus(30 * S, "camera:0", "camera", DeviceState.SEARCHING, "looking"),
+    ]
+    sid = w.start(devices=before)
+    w.record([HeartRateSample(t_host_ns=101 * S, source="strap", bpm=100)])
+    w.record([status(105, DeviceState.DISCONNECTED), status(107, DeviceState.STREAMING)])
+    w.finish(0, {})
+    with SessionStore(db) as store:
+        devices = store.devices(sid)
+        gaps = [(g["kind"], g["source"], g["t_from_ns"], g["t_to_ns"]) for g in store.gaps(sid)]
+    assert [(d["source"], d["device_kind"]) for d in devices] == [("strap", "heart_rate")]
+    assert gaps == [("stale", "pod", 100 * S, None), ("link", "strap", 105 * S, 107 * S)]
