@@ -253,3 +253,13 @@ def test_csv_leaves_the_gyroscope_empty_for_an_imu_without_one(tmp_path: Path) -
     assert rows[0][10] == "104.16666" and rows[0][13:] == ["wrist", "wrist, left"]
     assert np.array_equal(np.array(rows[1][4:7], dtype=np.float64).astype(np.float32), acc[1])  # float32 exact
     assert int(rows[1][2]) - int(rows[0][2]) == round(1e9 / 104.16666)
+
+
+def test_a_failed_export_leaves_no_file_that_looks_whole(tmp_path: Path) -> None:
+    from game.sessions.exports.common import atomic_file
+
+    path = tmp_path / "x.fit"
+    with pytest.raises(OSError, match="No space left"), atomic_file(path, "wb") as f:
+        f.write(b"half a file")
+        raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
