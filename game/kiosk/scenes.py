@@ -124,15 +124,26 @@ def draw_gradient(screen: pygame.Surface, top: Color, bottom: Color) -> None:
 
 
 class DemoFigure:
-    """A simulated player going through the games' movements, for the attract screen."""
+    """A simulated player going through the games' movements, for the attract screen.
+
+    The player keeps what it has done (its timeline, its ground truth), so a night of attract
+    would grow it without end: it starts afresh every :data:`DEMO_RESTART_S`."""
+
+    DEMO_RESTART_S = 600.0
 
     def __init__(self, seed: int = 7) -> None:
-        self.player = SimulatedPlayer(seed=seed, script=parse_script(DEMO_SCRIPT), t0_ns=0, pose_fps=30.0, loop=True)
+        self.seed = seed
+        self.player = self._new_player()
         self.landmarks: np.ndarray | None = None
         self._t_ns = 0
 
+    def _new_player(self) -> SimulatedPlayer:
+        return SimulatedPlayer(seed=self.seed, script=parse_script(DEMO_SCRIPT), t0_ns=0, pose_fps=30.0, loop=True)
+
     def update(self, dt_s: float) -> None:
         self._t_ns += round(dt_s * 1e9)
+        if self._t_ns > self.DEMO_RESTART_S * 1e9:
+            self.player, self._t_ns = self._new_player(), 0
         for s in self.player.advance_to(self._t_ns):
             lm = getattr(s, "landmarks", None)
             if lm is not None:

@@ -211,3 +211,17 @@ def test_closing_the_log_puts_the_levels_back(tmp_path: Path) -> None:
         assert root.level == logging.WARNING
     finally:
         root.setLevel(before)
+
+
+def test_the_attract_demo_figure_moves_and_starts_afresh_so_it_never_grows_for_long() -> None:
+    from game.kiosk.scenes import DemoFigure
+
+    fig = DemoFigure()
+    first = fig.player
+    for _ in range(90):
+        fig.update(1 / 30)
+    assert fig.landmarks is not None and fig.landmarks.shape == (33, 4)
+    fig.update(DemoFigure.DEMO_RESTART_S)
+    assert fig.player is not first
+    fig.update(1 / 30)
+    assert fig.landmarks is not None
