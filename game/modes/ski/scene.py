@@ -15,7 +15,8 @@ from game.modes.ski.hud import SkiHud
 from game.modes.ski.level import Level
 from game.modes.ski.rules import COMFORTABLE_PUSHES_PER_MIN, GameEvent, SkiWorld
 from game.modes.ski.view import CourseView
-from game.render.palette import ACCENT, BAD, GOOD
+from game.render.palette import ACCENT, GOOD
+from game.scenes.base import Transition
 from game.scenes.play import PlayScene
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
 TARGET_PUSHES_PER_MIN = COMFORTABLE_PUSHES_PER_MIN
 #: Bounds of the pace (the divisor of the player's power; :class:`game.modes.ski.rules.SkiWorld`).
 MIN_PACE, MAX_PACE = 0.6, 1.6
+#: Text colours of the gate popups, darker than the palette's green and red so they read on the
+#: white snow (5.2:1 and 6:1 against it; WCAG 2.1 asks 4.5:1 of text).
+GATE_TEXT = (30, 118, 58)
+MISS_TEXT = (180, 36, 36)
 #: Seconds between updates of the pace controller (it decides far more slowly itself).
 PACE_UPDATE_S = 0.5
 
@@ -86,14 +91,14 @@ class SkiScene(PlayScene):
         pos = (rect.centerx, rect.top)
         if ev.kind == "gate":
             self.effects.burst(pos, GOOD, count=28)
-            self.effects.popup(tr("ski.effect.gate"), pos, GOOD)
+            self.effects.popup(tr("ski.effect.gate"), pos, GATE_TEXT)
         elif ev.kind == "miss":
-            self.effects.popup(tr("ski.effect.miss", seconds=f"{self.world.level.miss_penalty_s:g}"), pos, BAD)
+            self.effects.popup(tr("ski.effect.miss", seconds=f"{self.world.level.miss_penalty_s:g}"), pos, MISS_TEXT)
         elif ev.kind == "finish":
             self.effects.burst(pos, ACCENT, count=60, speed=420.0)
             self.effects.popup(tr("ski.effect.finish"), pos, ACCENT)
         else:
-            self.effects.popup(tr("ski.effect.timeout"), pos, BAD)
+            self.effects.popup(tr("ski.effect.timeout"), pos, MISS_TEXT)
 
     def moves_per_min(self) -> float:
         """The player's recent tempo in pushes a minute, jogging counted at its power's worth."""
@@ -138,7 +143,7 @@ class SkiScene(PlayScene):
         return summary
 
     # -- drawing -----------------------------------------------------------------------------
-    def update(self, frame: InputFrame, dt: float) -> Any:
+    def update(self, frame: InputFrame, dt: float) -> Transition | None:
         self._last_dt = dt
         return super().update(frame, dt)
 

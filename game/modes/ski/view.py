@@ -243,7 +243,7 @@ class CourseView:
         cx = w / 2
         half = TRACK_HALF_WIDTH_M + 0.5
         for i in range(SLICES - 1, -1, -1):
-            zn, dn, _en, sn, yn = rows[i]
+            _zn, dn, _en, sn, yn = rows[i]
             _zf, _df, _ef, sf, yf = rows[i + 1]
             stripe = int(math.floor(dn / 6.0)) % 2
             top, bottom = min(yf, yn), max(yf, yn)
@@ -267,7 +267,6 @@ class CourseView:
                     self._draw_gate(screen, world, item, cam_d, cam_e, horizon)  # type: ignore[arg-type]
                 else:
                     self._draw_finish(screen, cam_d, cam_e, horizon)
-            del zn
 
         self._draw_skier(screen, world, cam_d, cam_e, horizon, t_s, stride)
         self._draw_snowfall(screen, world, dt)
