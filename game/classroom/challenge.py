@@ -14,6 +14,10 @@ contact: :func:`game.engine.freshness.heart_rate_current`) lies inside the phase
 are the straps that have given a current reading since the challenge began, so a strap left in
 the box does not make the meter unreachable. The meter is full (1.0) when the class has, on
 average, spent :data:`GOAL_SHARE` of the level in the band; it stops filling at full.
+
+The level's clock starts when the teacher starts the challenge (:meth:`ClassChallenge.start`:
+Enter on the board, at once when the board runs unattended), so the minutes spent handing out
+and wetting straps do not count; until then the tiles already show who is in the first band.
 """
 
 from __future__ import annotations
@@ -64,6 +68,11 @@ class ClassChallenge:
     pupils: set[str] = field(default_factory=set)
     in_band_now: set[str] = field(default_factory=set)
     reading_now: set[str] = field(default_factory=set)
+    #: The level's clock runs (the teacher started the challenge).
+    started: bool = False
+
+    def start(self) -> None:
+        self.started = True
 
     @property
     def total_s(self) -> float:
@@ -98,7 +107,7 @@ class ClassChallenge:
         """Advance by ``dt_s`` seconds with every strap's state at ``now_ns`` (host clock, ns)."""
         self.in_band_now = set()
         self.reading_now = set()
-        running = not self.finished
+        running = self.started and not self.finished
         step = min(dt_s, self.total_s - self.elapsed_s) if running else 0.0
         for key, strap in straps:
             if not strap.current(now_ns) or strap.bpm is None:
@@ -116,6 +125,7 @@ class ClassChallenge:
         return {
             "level": self.name,
             "level_s": round(self.total_s, 1),
+            "started": self.started,
             "played_s": round(self.elapsed_s, 1),
             "pupils": len(self.pupils),
             "pupil_s_in_band": round(self.pupil_s_in_band, 1),

@@ -179,7 +179,7 @@ def draw_meter(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, chall
     remaining = _mmss(challenge.total_s - challenge.elapsed_s)
     left = tr("heartzone.class.done") if challenge.finished else tr("heartzone.class.left", time=remaining)
     text.draw(screen, left, small, MUTED, (r.right + 18, r.y))
-    pupils = len(challenge.pupils)
+    pupils = len(challenge.pupils) if challenge.started else len(challenge.reading_now)
     now = (
         tr("heartzone.class.in_band", n=len(challenge.in_band_now & challenge.reading_now), pupils=pupils)
         if pupils
@@ -194,7 +194,12 @@ def draw_meter(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, chall
         done = bar.copy()
         done.w = max(bar.h, round(bar.w * full))
         pygame.draw.rect(screen, ACCENT if full >= 1.0 else GOOD, done, border_radius=bar.h // 2)
-    label = tr("heartzone.class.full") if full >= 1.0 else f"{100 * full:.0f} %"
+    if not challenge.started:
+        label = tr("heartzone.class.press_start")
+    elif full >= 1.0:
+        label = tr("heartzone.class.full")
+    else:
+        label = f"{100 * full:.0f} %"
     text.draw(screen, label, max(12, bar.h - 4), PAPER, bar.center, "center", bold=True)
     rule = tr("heartzone.class.rule", length=_mmss(challenge.total_s), goal=f"{100 * GOAL_SHARE:.0f}")
     text.draw(screen, rule, small, MUTED, (inner.x, bar.bottom + 4))
@@ -259,6 +264,9 @@ class ClassScene(Scene):
         self.board.tick(self.ctx.clock(), dt)
         if "details" in frame.pressed:
             self.details = not self.details
+        challenge = self.board.challenge
+        if challenge is not None and not challenge.started and ("start" in frame.pressed or self.ctx.config.headless):
+            challenge.start()  # Enter, or at once when no one watches the board
         if "back" in frame.pressed:
             if self.details:  # Esc closes the overlay first
                 self.details = False

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
 from game.classroom.board import ClassBoard
 from game.classroom.challenge import GOAL_SHARE, ClassChallenge
+from game.classroom.screen import ClassScene
 from game.cli import main
+from game.engine.config import AppConfig
 from game.engine.difficulty import IntensityBand
+from game.input.mapper import InputFrame
 from game.modes.heartzone.level import Phase
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import s_to_ns
@@ -22,12 +27,15 @@ A, B, C = "A0:00:00:00:00:01", "A0:00:00:00:00:02", "A0:00:00:00:00:03"
 PROFILE = HeartProfile(hr_rest_bpm=60, hr_max_bpm=200)
 
 
-def challenge(*phases: tuple[str, float, tuple[float, float]]) -> ClassChallenge:
+def challenge(*phases: tuple[str, float, tuple[float, float]], started: bool = True) -> ClassChallenge:
     out, t = [], 0.0
     for kind, seconds, band in phases:
         out.append(Phase(kind, t, t + seconds, IntensityBand(*band)))
         t += seconds
-    return ClassChallenge(name="Test", phases=tuple(out), profile=PROFILE)
+    ch = ClassChallenge(name="Test", phases=tuple(out), profile=PROFILE)
+    if started:
+        ch.start()
+    return ch
 
 
 def class_board(ch: ClassChallenge) -> ClassBoard:
@@ -56,6 +64,33 @@ def test_meter_fills_with_pupil_seconds_in_the_band() -> None:
     assert tiles["Strap 1"].in_band and not tiles["Strap 2"].in_band and not tiles["Strap 3"].in_band
     summary = board.summary()["challenge"]
     assert summary["pupils"] == 2 and summary["level"] == "Test" and summary["goal_share"] == GOAL_SHARE
+
+
+def test_nothing_counts_before_the_teacher_starts() -> None:
+    ch = challenge(("main", 100, (0.4, 0.6)), started=False)
+    board = class_board(ch)
+    run(board, 0.0, 10.0, {A: 130, B: 100})
+    # The tiles already show who is in the band, but the clock and the meter wait.
+    assert {t.label for t in board.tiles(s_to_ns(10)) if t.in_band} == {"Strap 1"}
+    assert ch.elapsed_s == 0 and ch.pupil_s_in_band == 0 and not ch.pupils
+    ch.start()
+    run(board, 10.0, 10.0, {A: 130, B: 100})
+    assert ch.elapsed_s == pytest.approx(10.0) and ch.pupil_s_in_band == pytest.approx(10.0, abs=0.11)
+    assert board.summary()["challenge"]["started"] is True
+
+
+def test_enter_starts_the_challenge_on_the_board() -> None:
+    ch = challenge(("main", 100, (0.4, 0.6)), started=False)
+    ctx = cast(Any, SimpleNamespace(clock=lambda: s_to_ns(1), config=AppConfig(headless=False)))
+    scene = ClassScene(ctx, class_board(ch))
+    scene.update(InputFrame(), 0.1)
+    assert not ch.started
+    scene.update(InputFrame(pressed=frozenset({"start"})), 0.1)
+    assert ch.started
+    unattended = challenge(("main", 100, (0.4, 0.6)), started=False)
+    ctx.config = AppConfig(headless=True)
+    ClassScene(ctx, class_board(unattended)).update(InputFrame(), 0.1)
+    assert unattended.started  # no one to press Enter: it starts at once
 
 
 def test_quiet_straps_add_nothing_and_the_band_follows_the_phase() -> None:
