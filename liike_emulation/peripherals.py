@@ -25,7 +25,7 @@ from bumble.host import Host
 from bumble.transport.common import AsyncPipeSink
 
 from liike_emulation.radio import FAST_ADVERTISING_INTERVAL_MS, EmulatedWorld, LegacyController
-from sensors.ble import battery, csc, ftms, heart_rate, movesense, polar_pmd
+from sensors.ble import battery, csc, ftms, heart_rate, movesense, polar_pmd, xiaomi_broadcast
 
 _NOTIFY = Characteristic.Properties.NOTIFY
 _READ = Characteristic.Properties.READ
@@ -307,6 +307,68 @@ class HeartRateStrap(EmulatedPeripheral):
         if self.broadcast:
             self._new_reading(t_s)
             await self.update_advertising()
+
+
+class MiBand(EmulatedPeripheral):
+    """A Xiaomi Mi Band 4/5 with heart-rate sharing on: its heart rate in Huami-format
+    manufacturer data (see :mod:`sensors.ble.xiaomi_broadcast`), refreshed every ``period_s``;
+    no connection is offered to a class board. ``bpm``: a number, a function of seconds since
+    power-on, or None (a band not measuring, which sends 0xFF). The 24-byte payload fills the
+    31-byte advertisement with the flags, so the name goes in the scan response, as on the band."""
+
+    kind = "mi_band"
+    ADVERTISED: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        name: str = "Mi Smart Band 5",
+        *,
+        bpm: float | Callable[[float], float] | None = 72.0,
+        address: str | None = None,
+        period_s: float = 1.0,
+    ) -> None:
+        super().__init__(name, address=address, period_s=period_s)
+        self.bpm = bpm
+        self._last_bpm: int | None = None
+
+    def bpm_at(self, t_s: float) -> int | None:
+        if self.bpm is None:
+            return None
+        value = self.bpm(t_s) if callable(self.bpm) else self.bpm
+        return max(1, min(0xEF, round(value)))
+
+    def services(self) -> list[Service]:
+        return []
+
+    def manufacturer_data(self) -> tuple[int, bytes] | None:
+        bpm = self.bpm_at(0.0) if self._last_bpm is None else self._last_bpm
+        return xiaomi_broadcast.COMPANY_ID, xiaomi_broadcast.encode_xiaomi_hr(bpm, self.address)
+
+    def advertising_data(self) -> bytes:
+        md = self.manufacturer_data()
+        assert md is not None
+        return bytes(
+            AdvertisingData(
+                [
+                    (AdvertisingData.FLAGS, bytes([0x06])),
+                    (AdvertisingData.MANUFACTURER_SPECIFIC_DATA, struct.pack("<H", md[0]) + md[1]),
+                ]
+            )
+        )
+
+    async def _advertise(self) -> None:
+        assert self.device is not None
+        await self.device.start_advertising(
+            auto_restart=True,
+            advertising_data=self.advertising_data(),
+            scan_response_data=bytes(AdvertisingData([(AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode("utf-8"))])),
+            advertising_interval_min=FAST_ADVERTISING_INTERVAL_MS,
+            advertising_interval_max=FAST_ADVERTISING_INTERVAL_MS,
+        )
+
+    async def idle(self, t_s: float) -> None:
+        self._last_bpm = self.bpm_at(t_s)
+        await self.update_advertising()
 
 
 def _acc_signal_mg(t_s: float) -> tuple[float, float, float]:

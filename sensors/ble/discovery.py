@@ -18,7 +18,7 @@ from typing import Any
 
 from bleak import BleakScanner
 
-from sensors.ble import csc, ftms, heart_rate, movesense, polar_broadcast, polar_pmd, rsc
+from sensors.ble import csc, ftms, heart_rate, movesense, polar_broadcast, polar_pmd, rsc, xiaomi_broadcast
 from sensors.ble.errors import ParseError
 from sensors.clock import now_ns
 
@@ -86,6 +86,8 @@ def classify(
         return DeviceKind.FOOT_POD
     if manufacturer_data and polar_broadcast.COMPANY_ID in manufacturer_data and label.lower().startswith("polar"):
         return DeviceKind.HEART_RATE
+    if manufacturer_data and xiaomi_broadcast_of(manufacturer_data) is not None:
+        return DeviceKind.HEART_RATE  # a Mi Band broadcasting its heart rate
     return DeviceKind.UNKNOWN
 
 
@@ -127,6 +129,16 @@ def polar_broadcast_of(manufacturer_data: dict[int, bytes]) -> polar_broadcast.P
         return None
 
 
+def xiaomi_broadcast_of(manufacturer_data: dict[int, bytes]) -> xiaomi_broadcast.XiaomiHrBroadcast | None:
+    payload = manufacturer_data.get(xiaomi_broadcast.COMPANY_ID)
+    if payload is None:
+        return None
+    try:
+        return xiaomi_broadcast.parse_xiaomi_hr(payload)
+    except ParseError:
+        return None
+
+
 class Discovery:
     """Collects :class:`ScanResult` per address from advertisement callbacks (pure bookkeeping)."""
 
@@ -157,6 +169,9 @@ class Discovery:
                 r.kind = kind if kind != DeviceKind.UNKNOWN else r.kind
         if hr is not None:
             r.broadcast_bpm, r.broadcast_contact = hr.bpm, hr.contact
+        band = xiaomi_broadcast_of(manufacturer_data)
+        if band is not None:
+            r.broadcast_bpm = band.bpm
         r.last_seen_ns = self.clock()
         return r
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from bleak import BleakScanner
 
+from sensors.ble import xiaomi_broadcast
 from sensors.ble.allowlist import AllowedSensor
 from sensors.ble.discovery import polar_broadcast_of
 from sensors.ble.freshness import Freshness
@@ -66,10 +67,15 @@ class BroadcastReader:
         self._counter: dict[str, int] = {}
         self._state: dict[str, DeviceState] = {}
         self.published = 0
+        #: Mi Band heart rates (no frame counter: passed on by time); counts malformed ones.
+        self.xiaomi = xiaomi_broadcast.TimedBroadcast()
 
     def on_advertisement(self, address: str, manufacturer_data: dict[int, bytes]) -> None:
         address = address.upper()
         if address not in self.sensors:
+            return
+        if xiaomi_broadcast.COMPANY_ID in manufacturer_data:
+            self._on_xiaomi(address, manufacturer_data[xiaomi_broadcast.COMPANY_ID])
             return
         hr = polar_broadcast_of(manufacturer_data)
         if hr is None or self._counter.get(address) == hr.counter:
@@ -83,6 +89,21 @@ class BroadcastReader:
             address,
             DeviceState.STREAMING if hr.usable else DeviceState.STALE,
             "broadcast heart rate" if hr.usable else "no skin contact: moisten the strap's electrodes",
+        )
+
+    def _on_xiaomi(self, address: str, payload: bytes) -> None:
+        t = self.clock()
+        band = self.xiaomi.read(address, payload, t)
+        if band is None:
+            return
+        self.fresh[address].seen(t, valid=band.usable)
+        if band.bpm is not None:  # a band has no contact bit: a heart rate means it is worn
+            self.emit(HeartRateSample(t, address, band.bpm, contact=None, broadcast=True))
+            self.published += 1
+        self._set(
+            address,
+            DeviceState.STREAMING if band.usable else DeviceState.STALE,
+            "broadcast heart rate" if band.usable else "no heart rate: is the band worn with heart rate on?",
         )
 
     def check(self) -> None:
