@@ -42,6 +42,7 @@ from game.kiosk.scenes import (
     OutOfOrderScene,
     PinScene,
     RoundScene,
+    ScoreScene,
 )
 from game.scenes.base import Scene
 from sensors.bus import SensorBus
@@ -130,6 +131,8 @@ class KioskApp(App):
         for scene in reversed(self.stack):
             if isinstance(scene, RoundScene):
                 scene.abandon()
+            elif isinstance(scene, ScoreScene):
+                scene.file()
         while self.stack:
             self.stack.pop().exit()
         self.kiosk.presence.reset_gesture()

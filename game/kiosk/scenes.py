@@ -507,6 +507,7 @@ class ScoreScene(KioskScene):
         self.score = int(summary.get("score", 0) or 0)
         self.session_id = session_id
         self.nick = Nickname.random(kiosk.lang, kiosk.rng)
+        self.entry: Entry | None = None
         self.steps = LeanSteps()
         self._pilot_plan = [(1.8, "lean", kiosk.rng.choice((-0.8, 0.8))), (2.8, "lean", 0.0), (4.0, "jump", 0.0)]
 
@@ -520,8 +521,7 @@ class ScoreScene(KioskScene):
             self.nick.next_animal()
             self.ctx.sound.play("step")
         if (confirmed(frame) and self.time_s >= CONFIRM_AFTER_S * 1.5) or self.time_s >= NAME_AUTO_S:
-            entry = self.kiosk.board.add(self.mode, self.nick.text, self.score, self.session_id)
-            log.info("filed on the leaderboard: %s, %s, %d", self.mode, entry.nickname, entry.score)
+            entry = self.file()
             self.ctx.sound.play("finish")
             return Transition("replace", BoardScene(self.ctx, self.kiosk, self.mode, entry))
         if self.ctx.steer is not None:
@@ -532,6 +532,14 @@ class ScoreScene(KioskScene):
                 else:
                     self.steer("idle", lean=lean)
         return None
+
+    def file(self) -> Entry:
+        """Put the score on the board under the nickname shown (once; also when the visitor
+        walks away before keeping a name: the round was played to its end)."""
+        if self.entry is None:
+            self.entry = self.kiosk.board.add(self.mode, self.nick.text, self.score, self.session_id)
+            log.info("filed on the leaderboard: %s, %s, %d", self.mode, self.entry.nickname, self.entry.score)
+        return self.entry
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
@@ -680,6 +688,7 @@ class PinScene(KioskScene):
 
     def typed(self, key: str) -> None:
         self.time_s = 0.0
+        key = key.strip("[]")  # the keypad's keys are named "[1]"
         if key.isdigit() and len(key) == 1 and len(self.digits) < 12:
             self.digits += key
         elif key == "backspace":
@@ -735,9 +744,9 @@ class AdminScene(KioskScene):
     def typed(self, key: str) -> None:
         self.time_s = 0.0
         sound = self.ctx.sound
-        if key in ("+", "=", "kp_plus", "up"):
+        if key in ("+", "=", "[+]", "up"):
             sound.volume = min(100, sound.volume + 10)
-        elif key in ("-", "kp_minus", "down"):
+        elif key in ("-", "[-]", "down"):
             sound.volume = max(0, sound.volume - 10)
         elif key == "r":
             self.kiosk.exit_action = "restart"

@@ -131,3 +131,18 @@ def test_nobody_in_view_for_10_s_returns_to_attract_from_the_middle_of_a_round(t
     assert result["abandoned"] == 1 and result["rounds"] == 0
     (row,) = sessions(tmp_path / "sessions.sqlite")
     assert (row.get("summary") or {}).get("completed") is False
+
+
+def test_a_visitor_who_walks_away_from_the_score_still_gets_the_score_on_the_board(tmp_path: Path) -> None:
+    def on_frame(app: KioskApp) -> None:
+        visitors: Any = app.sources[0]
+        if type(app.top).__name__ == "ScoreScene" and visitors.present and app.top.time_s > 0.5:
+            visitors.away_s = (100.0, 100.0)
+            visitors.visit = dataclasses.replace(visitors.visit, leave_ns=app.ctx.clock())
+
+    result, kiosk, trace = kiosk_run(tmp_path, 35.0, kcfg=KioskConfig(round_s=10, nobody_s=3), on_frame=on_frame)
+    names = trace.names()
+    i = names.index("ScoreScene")
+    assert names[i + 1] == "AttractScene", names  # back to attract without the board
+    (entry,) = kiosk.board.season("runner")
+    assert result["rounds"] == 1 and entry.session_id is not None
