@@ -16,22 +16,28 @@ Sports Med. 5:89-98), per unit mass::
 
 - ``P``: the player's propulsive power (W/kg). A pole push delivers :data:`POLE_PUSH_J_PER_KG`
   over :data:`POLE_PUSH_S`; jogging gives :data:`STRIDE_POWER_W_PER_KG` times the stride axis.
+  The game is generous: 30 pushes a minute give 2.95 W/kg, near the 3.35 W/kg mean propulsive
+  power of elite skiers over a simulated 15 km race (Gløersen et al. 2018, Front. Physiol.
+  9:1631), so arm swings in a living room ski like a racer.
   Power, not force, is what a tempo sets: the same tempo carries the skier slower uphill,
   where gravity takes its share, and faster on the flat. The propulsive acceleration is capped
   at :data:`MAX_PUSH_MPS2` so a push from standstill is finite. A tucked skier cannot pole or
   stride: ``P`` = 0.
-- ``mu``: ski-snow friction coefficient, :data:`MU_SNOW` (Moxnes et al. 2014 work with values
-  of a few hundredths for glide on cold groomed snow).
+- ``mu``: ski-snow friction coefficient, :data:`MU_SNOW`. Ski-snow friction is a few hundredths
+  on groomed snow and varies with the snow (review: Almqvist et al. 2022, Front. Sports Act.
+  Living 4:844883); 0.04, a cold-snow value, makes the flats take work.
 - ``k = rho Cd A / (2 m)``: air drag per unit mass (1/m), with air density 1.3 kg/m^3 (cold air),
-  a 75 kg skier, drag area ``Cd A`` 0.55 m^2 upright and 0.25 m^2 in a tuck. Upright values are
-  of the order measured for classical techniques in a wind tunnel by Carlsson, Tinnsten &
-  Ainegren (2018, "Drag area, frontal area and drag coefficient in cross-country skiing
-  techniques", Proceedings 2(6):313); a low downhill tuck roughly halves it.
+  a 75 kg skier, drag area ``Cd A`` 0.55 m^2 upright and 0.25 m^2 in a tuck. Spring et al.
+  (1988, "Drag area of a cross-country skier", Int. J. Sport Biomech. 4:103-113) measured about
+  0.65 m^2 upright and 0.27 m^2 semi-squatting for an 80 kg skier; a tight suit and a smaller
+  skier come lower, and wind-tunnel values for classical techniques are of the same order
+  (Proceedings 2018, 2(6):313, doi:10.3390/proceedings2060313).
 - The skier never slides backwards (edges and herringbone hold it on a climb): v >= 0.
 
-With these numbers: 30 pushes a minute hold ~5.5 m/s on the flat and ~2.9 m/s up a 6 % climb;
-40 a minute ~6.3 m/s on the flat and ~3.5 m/s up the 6 %. Down an 8 % slope the skier glides to ~9 m/s upright and
-~13.5 m/s in a tuck.
+With these numbers, for a steady power (:meth:`SkiWorld.steady_speed_mps`; discrete pushes
+average within ~15 % of it): 30 pushes a minute hold ~5.5 m/s on the flat and ~2.9 m/s up a 6 %
+climb, 40 a minute ~6.6 m/s and ~3.8 m/s. Down an 8 % slope the skier glides to ~9 m/s upright
+and ~13.5 m/s in a tuck.
 
 Steering: the skier's heading follows the lean with a lag of :data:`HEADING_TAU_S`, up to
 :data:`MAX_HEADING_RAD` either way; sideways speed is ``v sin(heading)`` plus a side-step of up
