@@ -23,6 +23,7 @@ from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import (
     BleakBluetoothNotAvailableError,
     BleakBluetoothNotAvailableReason,
+    BleakDBusError,
     BleakDeviceNotFoundError,
     BleakError,
 )
@@ -51,6 +52,14 @@ def _adapter_index(default: int, kwargs: dict[str, Any]) -> int:
     if not (isinstance(name, str) and name.startswith("hci") and name[3:].isdigit()):
         raise BleakError(f"adapter {name!r} not found")
     return int(name[3:])
+
+
+def _check_service(world: EmulatedWorld) -> None:
+    if not world.service_running:
+        # What D-Bus answers for a method call to BlueZ while bluetoothd is not running.
+        raise BleakDBusError(
+            "org.freedesktop.DBus.Error.ServiceUnknown", ["The name org.bluez was not provided by any .service files"]
+        )
 
 
 def _check_adapter(adapter: Adapter) -> None:
@@ -115,10 +124,13 @@ class BumbleScanner(BaseBleakScanner):
             raise BleakError("passive scanning mode requires bluez or_patterns")
         self._device: Device | None = None
         self._adapter: Adapter | None = None
+        self._generation = -1
 
     async def start(self) -> None:
+        _check_service(self.world)
         adapter = await self.world.adapter(self._adapter_index)
         _check_adapter(adapter)
+        self._generation = self.world.service_generation
         self.seen_devices = {}
         self._adapter = adapter
         self._device = adapter.device
@@ -137,6 +149,8 @@ class BumbleScanner(BaseBleakScanner):
         self._device = None
 
     def _on_advertisement(self, advertisement: Advertisement) -> None:
+        if not self.world.service_running or self._generation != self.world.service_generation:
+            return  # a scan of a daemon that died: nothing ever arrives again
         data = advertisement_data(advertisement)
         if not self.is_allowed_uuid(data.service_uuids):
             return
@@ -175,6 +189,13 @@ class BumbleClient(BaseBleakClient):
         self._proxies: dict[int, Any] = {}
         self._name = address_or_ble_device.name if isinstance(address_or_ble_device, BLEDevice) else None
         self._local_disconnect = False
+        #: The daemon died under this connection: nobody tells this client (see EmulatedWorld.stop_service).
+        self._orphaned = False
+
+    def orphan(self) -> None:
+        """The Bluetooth daemon died: from now on this client hears nothing and still believes
+        it is connected, as bleak's cache of a dead BlueZ does."""
+        self._orphaned = True
 
     @property
     def name(self) -> str:
@@ -186,9 +207,10 @@ class BumbleClient(BaseBleakClient):
 
     @property
     def is_connected(self) -> bool:
-        return self._connection is not None
+        return self._connection is not None or self._orphaned
 
     async def connect(self, pair: bool, **kwargs: Any) -> None:
+        _check_service(self.world)
         adapter = await self.world.adapter(self._adapter_index)
         _check_adapter(adapter)
         timeout = kwargs.get("timeout", self._timeout)
@@ -207,6 +229,8 @@ class BumbleClient(BaseBleakClient):
                 raise BleakError(f"failed to connect to {self.address}: {exc}") from None
         self._connection = connection
         self._local_disconnect = False
+        self._orphaned = False
+        self.world.clients.add(self)
         connection.on(Connection.EVENT_DISCONNECTION, self._on_disconnection)
         try:
             self._peer = Peer(connection)
@@ -256,10 +280,13 @@ class BumbleClient(BaseBleakClient):
         self._connection = None
         self._peer = None
         self._subscriptions.clear()
-        if not self._local_disconnect and self._disconnected_callback is not None:
+        self.world.clients.discard(self)
+        if not self._local_disconnect and not self._orphaned and self._disconnected_callback is not None:
             self._disconnected_callback()
 
     async def disconnect(self) -> None:
+        self._orphaned = False
+        self.world.clients.discard(self)
         connection = self._connection
         if connection is None:
             return

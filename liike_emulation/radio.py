@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -147,6 +148,45 @@ class EmulatedWorld:
         self.adapters: list[Adapter] = []
         self.peripherals: list[Peripheral] = []
         self._next = 1
+        #: The platform's Bluetooth service (BlueZ's bluetoothd) as clients see it: see
+        #: :meth:`stop_service`. ``service_generation`` counts its starts; a scan started under
+        #: an earlier one is a dead scan.
+        self.service_running = True
+        self.service_generation = 0
+        #: Clients holding a connection, each with ``orphan()`` (see :meth:`stop_service`).
+        self.clients: set[Any] = set()
+        self._service_listeners: list[Callable[[bool], None]] = []
+
+    def on_service_change(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        """``listener(running)`` on every :meth:`stop_service` / :meth:`start_service`, as the
+        system bus tells who owns ``org.bluez``; returns the function that removes it."""
+        self._service_listeners.append(listener)
+        return lambda: self._service_listeners.remove(listener)
+
+    async def stop_service(self) -> None:
+        """The Bluetooth daemon dies (bluetoothd SIGKILLed): the kernel closes its LE links, so
+        peripherals see a disconnect, but no client is told (the daemon that would say so is
+        gone: a real client's cache still says "connected"), running scans deliver nothing ever
+        again, and every new request fails as D-Bus fails it (ServiceUnknown)."""
+        self.service_running = False
+        for client in list(self.clients):
+            client.orphan()
+        self.clients.clear()
+        for a in self.adapters:
+            for connection in list(a.device.connections.values()):
+                try:
+                    await connection.disconnect()
+                except Exception:  # noqa: BLE001 - the link may be gone already
+                    pass
+        for listener in list(self._service_listeners):
+            listener(False)
+
+    async def start_service(self) -> None:
+        """The Bluetooth daemon runs again (systemd restarted it): new requests work."""
+        self.service_running = True
+        self.service_generation += 1
+        for listener in list(self._service_listeners):
+            listener(True)
 
     async def add_adapter(self, name: str | None = None) -> Adapter:
         index = len(self.adapters)

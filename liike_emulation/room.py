@@ -11,6 +11,7 @@ Addresses are fixed so that commands can name them::
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Awaitable, Callable
 
@@ -62,9 +63,29 @@ class EmulatedBackends:
         await self.setup(self.world)
         return scanner_backend_for(self.world), client_backend_for(self.world)
 
+    @property
+    def service_watch(self) -> EmulatedServiceWatch | None:
+        """Tells :class:`sensors.ble.service.BleSource` when the world's Bluetooth service stops
+        and starts (:meth:`EmulatedWorld.stop_service`), as the D-Bus watch does on Linux."""
+        return EmulatedServiceWatch(self.world) if self.world is not None else None
+
     async def close(self) -> None:
         if self.world is not None:
             await self.world.close()
+
+
+class EmulatedServiceWatch:
+    """A service watch (``async run(on_change)``) over an emulated world's Bluetooth service."""
+
+    def __init__(self, world: EmulatedWorld) -> None:
+        self.world = world
+
+    async def run(self, on_change: Callable[[bool], None]) -> None:
+        remove = self.world.on_service_change(on_change)
+        try:
+            await asyncio.Event().wait()  # until cancelled
+        finally:
+            remove()
 
 
 def class_addresses(n: int) -> list[str]:

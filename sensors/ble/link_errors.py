@@ -42,6 +42,16 @@ class BluetoothUnavailable(LinkError):
     wait_s = 2.0
 
 
+class BluetoothServiceStopped(BluetoothUnavailable):
+    """The Bluetooth service was running and stopped (bluetoothd died or was restarted)."""
+
+    advice = (
+        "The Bluetooth service stopped (on Linux: bluetoothd); sensors reconnect by themselves as soon as it "
+        "runs again (systemd restarts it within seconds, or run `sudo systemctl restart bluetooth`)."
+    )
+    retry = True
+
+
 class BluetoothOff(LinkError):
     advice = "Bluetooth is switched off: turn it on in the system settings."
     wait_s = 2.0

@@ -8,7 +8,10 @@ only drains the bus and never awaits.
 
 ``backends``: an async factory, run inside the BLE loop, returning the bleak backend classes
 ``(scanner, client)`` to use (None: the platform's). Tests and the ``--emulate`` demonstrations
-pass one that builds an emulated world (:mod:`liike_emulation`).
+pass one that builds an emulated world (:mod:`liike_emulation`). A factory with a
+``service_watch`` attribute (a :class:`~sensors.ble.service_watch.ServiceWatch`) says when its
+Bluetooth service stops and comes back; with the platform's backends, the platform's watch
+(bluetoothd on the D-Bus system bus) is used.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sensors.ble.discovery import polar_broadcast_of
 from sensors.ble.freshness import Freshness
 from sensors.ble.link import PRESENCE_UNKNOWN, SensorLink
 from sensors.ble.link_errors import classify
+from sensors.ble.service_watch import ServiceWatch, platform_watch
 from sensors.bus import SensorBus
 from sensors.clock import now_ns
 from sensors.samples import BusItem, DeviceState, DeviceStatus, HeartRateSample
@@ -178,6 +182,11 @@ class BleSource:
         #: When each address's link last asked whether its device is in range (ns).
         self._asked: dict[str, int] = {}
         self._scan_wake: asyncio.Event | None = None
+        #: Set when the scan must start over (the Bluetooth service stopped or came back).
+        self._scan_restart = False
+        #: False while the platform's Bluetooth service is known to be stopped.
+        self.service_running = True
+        self.service_changes = 0
         self._scanner_stopped: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -207,6 +216,25 @@ class BleSource:
             self._emit(DeviceStatus(now_ns(), "ble", "ble", DeviceState.ERROR, f"Bluetooth stopped: {exc}"))
         finally:
             self._ready.set()
+
+    def _service_changed(self, running: bool) -> None:
+        """From the service watch: tell every link, and start the scan over (a scan of a dead
+        daemon never delivers anything again)."""
+        if running == self.service_running:
+            return
+        self.service_running = running
+        self.service_changes += 1
+        self._seen.clear()  # devices known to the old daemon must be discovered anew
+        for link in self.links:
+            if running:
+                link.service_back()
+            else:
+                link.service_gone()
+        self._scan_restart = True
+        if self._scan_wake is not None:
+            self._scan_wake.set()
+        if self.broadcast is not None and not running:
+            self.broadcast.scan_failed("the Bluetooth service stopped; listening again as soon as it runs")
 
     def present(self, address: str) -> Any:
         """For links: the device if it advertised lately, None if not, PRESENCE_UNKNOWN if no
@@ -302,7 +330,15 @@ class BleSource:
             tasks.append(asyncio.create_task(self._listen(scanner_backend), name="scan"))
         else:
             self._scan_state = "failed"
+        watch: ServiceWatch | None = (
+            getattr(self.backends, "service_watch", None) if self.backends is not None else platform_watch()
+        )
+        watcher = asyncio.create_task(watch.run(self._service_changed), name="service watch") if watch is not None else None
         await self._stop.wait()
+        if watcher is not None:
+            watcher.cancel()
+            with contextlib.suppress(BaseException):
+                await watcher
         for link in self.links:
             link.stop()
         done, pending = await asyncio.wait(tasks, timeout=3.0) if tasks else (set(), set())
@@ -354,19 +390,27 @@ class BleSource:
                 err = classify(exc)
                 log.info("Bluetooth scan could not start: %s", exc)
                 self._scan_state = "failed"
-                if reader is not None:
+                if reader is not None and self.service_running:
                     reader.scan_failed(str(err))
+                if self._scan_restart:  # the service came back meanwhile: at once, from the start
+                    self._scan_restart, attempt = False, 0
+                    continue
                 attempt += 1
                 await self._nap(min(10.0, 0.5 * 2**attempt))
                 continue
             attempt = 0
             self._scan_state = "on"
+            self._scan_restart = False
             if reader is not None:
                 reader.scanning_again()
             started = now_ns()
             try:
                 while not self._stop.is_set():
                     if not self._scan_needed():
+                        break
+                    if self._scan_restart:
+                        log.info("the Bluetooth service changed: starting the scan over")
+                        self.scanner_restarts += 1
                         break
                     if reader is not None:
                         reader.check()

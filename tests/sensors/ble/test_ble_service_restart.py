@@ -1,0 +1,87 @@
+"""The Bluetooth service dies and comes back (bluetoothd SIGKILLed, then restarted by systemd):
+the stack never tells a client its connection died, so the source must learn it from the service
+watch, say so, and reconnect by itself once the service runs again. Over the emulated stack, whose
+:meth:`EmulatedWorld.stop_service` behaves as a dead BlueZ does (tests/bluez runs the real one)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+
+pytest.importorskip("bumble")
+
+from liike_emulation.room import DEMO_ADDRESSES, EmulatedBackends  # noqa: E402
+from sensors.ble.allowlist import AllowedSensor  # noqa: E402
+from sensors.ble.service import BleSource  # noqa: E402
+from sensors.bus import SensorBus  # noqa: E402
+from sensors.samples import DeviceState, DeviceStatus, HeartRateSample  # noqa: E402
+
+
+def _drain_until(bus: SensorBus, items: list[object], done: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
+    """Drain ``bus`` into ``items`` until ``done()``; generous real-time limit (never a speed check)."""
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        assert time.monotonic() < deadline, f"no {what} within {timeout_s:.0f} s; got {items[-5:]}"
+        time.sleep(0.02)
+        items += bus.drain()
+
+
+def _in_loop(source: BleSource, make: Callable[[], object]) -> None:
+    """Run a coroutine on the source's BLE loop and wait for it."""
+    assert source._loop is not None
+    asyncio.run_coroutine_threadsafe(make(), source._loop).result(10)  # type: ignore[arg-type]
+
+
+def test_link_recovers_by_itself_after_the_bluetooth_service_dies_and_says_so() -> None:
+    backends = EmulatedBackends()
+    bus = SensorBus()
+    strap, h10 = DEMO_ADDRESSES["strap"], DEMO_ADDRESSES["h10"]
+    source = BleSource([AllowedSensor(strap, "Strap 1"), AllowedSensor(h10, "Strap 2", mode="broadcast")], backends=backends)
+    source.start(bus)
+    items: list[object] = []
+    try:
+
+        def hr_since(n: int) -> list[HeartRateSample]:
+            return [i for i in items[n:] if isinstance(i, HeartRateSample) and i.source == strap]
+
+        def broadcast_since(n: int) -> list[HeartRateSample]:
+            return [i for i in items[n:] if isinstance(i, HeartRateSample) and i.source == h10 and i.broadcast]
+
+        def statuses_since(n: int) -> list[DeviceStatus]:
+            return [i for i in items[n:] if isinstance(i, DeviceStatus) and i.source == strap]
+
+        _drain_until(bus, items, lambda: len(hr_since(0)) >= 3 and len(broadcast_since(0)) >= 1, "heart rates")
+        world = backends.world
+        assert world is not None
+        _in_loop(source, world.stop_service)
+        mark = len(items)
+        _drain_until(
+            bus,
+            items,
+            lambda: any("Bluetooth service stopped" in s.message for s in statuses_since(mark)),
+            "status saying the Bluetooth service stopped",
+        )
+        gone = next(s for s in statuses_since(mark) if "Bluetooth service stopped" in s.message)
+        assert gone.state == DeviceState.DISCONNECTED  # retried by itself: not an error to act on
+        # While the service is down nothing arrives and nothing is repeated.
+        gone_at = items.index(gone)
+        time.sleep(1.0)
+        items += bus.drain()
+        back_at = len(items)
+        assert not hr_since(gone_at), "a heart rate while the Bluetooth service was down"
+        assert not broadcast_since(gone_at), "a broadcast read while the Bluetooth service was down"
+        _in_loop(source, world.start_service)
+        _drain_until(bus, items, lambda: len(hr_since(back_at)) >= 3, "heart rate after the service came back")
+        said = [s.message for s in statuses_since(back_at)]
+        assert any("connected again: the Bluetooth service is back" in m for m in said), said
+        assert source.service_changes == 2
+        link = source.links[0]
+        assert link.stats.connects == 2 and link.stats.drops == 1
+        # The scan of the dead daemon (which never delivers again) was left for a new one.
+        _drain_until(bus, items, lambda: len(broadcast_since(back_at)) >= 1, "broadcast heart rate after the service came back")
+        assert source.scanner_restarts >= 1
+    finally:
+        source.stop()
