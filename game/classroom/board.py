@@ -5,16 +5,24 @@ it is current, its intensity band (ACSM bands by heart-rate reserve, see
 :mod:`sensors.motion.heart_zones`) and the time spent in each band. A reading counts as current
 while :func:`game.engine.freshness.heart_rate_current` says so (young enough, skin contact); time in a band is
 accumulated only for current readings, so a strap lying on a bench adds nothing.
+
+With a roster (:mod:`game.classroom.roster`) a tile shows the pupil's alias, and the bands use
+the pupil's own HRmax and HRrest. When a pupil's sustained peak (the lowest of
+:data:`PEAK_READINGS` readings in a row, so one spike does not count) goes above their maximum,
+the tile says so and the details overlay offers to keep the peak as the new maximum; it is
+kept only when the teacher confirms (:meth:`ClassBoard.keep_peaks`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from game.classroom.challenge import ClassChallenge
+from game.classroom.roster import Pupil
 from game.engine.freshness import HeartTally, heart_rate_current
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import NS_PER_S
@@ -30,6 +38,8 @@ MVPA_BANDS = (Intensity.MODERATE, Intensity.VIGOROUS, Intensity.NEAR_MAXIMAL)
 
 #: Seconds a strap stays highlighted in identify mode after it was put on or wetted.
 TOUCHED_S = 6.0
+#: Readings in a row a peak must hold to count as one (a lone artefact beat does not).
+PEAK_READINGS = 3
 
 
 @dataclass
@@ -47,6 +57,22 @@ class StrapState:
     #: When the strap was last put on: its first reading with skin contact, or contact again
     #: after none (host clock, ns); what identify mode shows.
     touched_ns: int | None = None
+    #: The pupil wearing it (from the roster), and the heart-rate profile its bands use.
+    pupil: Pupil | None = None
+    profile: HeartProfile | None = None
+    #: Highest heart rate held for :data:`PEAK_READINGS` readings in a row (bpm).
+    peak_bpm: int = 0
+    recent: deque[int] = field(default_factory=lambda: deque(maxlen=PEAK_READINGS))
+
+    @property
+    def label(self) -> str:
+        return self.pupil.alias if self.pupil is not None else self.sensor.display
+
+    def over_max(self) -> int | None:
+        """The sustained peak when it is above the pupil's maximum (roster pupils only), else None."""
+        if self.pupil is None or self.profile is None or self.peak_bpm <= self.profile.hr_max_bpm:
+            return None
+        return self.peak_bpm
 
     def current(self, now_ns: int) -> bool:
         return heart_rate_current(self.bpm, self.contact, self.t_ns, now_ns)
@@ -77,6 +103,8 @@ class Tile:
     touched: bool = False
     #: Inside the class challenge's band now (``liike class --challenge``); False without one.
     in_band: bool = False
+    #: The pupil's sustained peak when above their maximum (the teacher may keep it), else None.
+    over_max: int | None = None
 
 
 def split_status(message: str) -> tuple[str, str]:
@@ -95,11 +123,25 @@ def split_status(message: str) -> tuple[str, str]:
 
 
 class ClassBoard:
-    def __init__(self, sensors: list[AllowedSensor], profile: HeartProfile, challenge: ClassChallenge | None = None) -> None:
+    def __init__(
+        self,
+        sensors: list[AllowedSensor],
+        profile: HeartProfile,
+        challenge: ClassChallenge | None = None,
+        pupils: Mapping[str, Pupil] | None = None,
+        on_keep_max: Callable[[Pupil, int], None] | None = None,
+    ) -> None:
+        """``profile``: the class defaults; ``pupils``: the roster by strap address;
+        ``on_keep_max``: called with each pupil and the peak the teacher kept as their maximum."""
         self.profile = profile
         #: The shared meter of a class heart-zone challenge, if one is played.
         self.challenge = challenge
-        self.straps = {s.address: StrapState(s) for s in sensors}
+        self.on_keep_max = on_keep_max
+        pupils = pupils or {}
+        self.straps = {}
+        for s in sensors:
+            pupil = pupils.get(s.address)
+            self.straps[s.address] = StrapState(s, pupil=pupil, profile=pupil.profile(profile) if pupil else profile)
         self._advised: set[str] = set()  # advice already written to the log (stderr): each once
 
     def ingest(self, items: Iterable[BusItem]) -> None:
@@ -122,6 +164,9 @@ class ClassBoard:
                 if item.contact is not False and item.bpm > 0:
                     strap.bpm, strap.t_ns = item.bpm, item.t_host_ns
                     strap.heart.add(item.bpm)
+                    strap.recent.append(item.bpm)
+                    if len(strap.recent) == PEAK_READINGS:
+                        strap.peak_bpm = max(strap.peak_bpm, min(strap.recent))
 
     def _advise(self, strap: StrapState, status: DeviceStatus) -> None:
         """Write a trouble's advice to the log once per distinct advice (the screen shows it on
@@ -137,9 +182,27 @@ class ClassBoard:
         for strap in self.straps.values():
             if strap.current(now_ns):
                 assert strap.bpm is not None
-                strap.heart.spend(self.profile.intensity(strap.bpm), dt_s)
+                strap.heart.spend(self._profile(strap).intensity(strap.bpm), dt_s)
         if self.challenge is not None:
             self.challenge.tick(now_ns, dt_s, self.straps.items())
+
+    def _profile(self, strap: StrapState) -> HeartProfile:
+        return strap.profile or self.profile
+
+    def keep_peaks(self) -> list[tuple[str, int]]:
+        """The teacher confirmed: every pupil's sustained peak above their maximum becomes their
+        maximum (bands follow at once; ``on_keep_max`` stores it). Returns (alias, bpm) kept."""
+        kept = []
+        for strap in self.straps.values():
+            peak = strap.over_max()
+            if peak is None or strap.pupil is None:
+                continue
+            strap.pupil = Pupil(strap.pupil.alias, strap.pupil.address, strap.pupil.age, strap.pupil.rest_bpm, float(peak))
+            strap.profile = strap.pupil.profile(self.profile)
+            kept.append((strap.pupil.alias, peak))
+            if self.on_keep_max is not None:
+                self.on_keep_max(strap.pupil, peak)
+        return kept
 
     def _note(self, strap: StrapState, now_ns: int) -> tuple[str, bool, str]:
         """(note, problem, detail) of a strap, see :class:`Tile`."""
@@ -166,18 +229,20 @@ class ClassBoard:
         for strap in self.straps.values():
             current = strap.current(now_ns)
             note, problem, detail = self._note(strap, now_ns)
+            profile = self._profile(strap)
             out.append(
                 Tile(
-                    label=strap.sensor.display,
+                    label=strap.label,
                     bpm=strap.bpm if current else None,
-                    band=self.profile.intensity(strap.bpm) if current and strap.bpm else None,
-                    pct_max=round(100.0 * strap.bpm / self.profile.hr_max_bpm) if current and strap.bpm else None,
+                    band=profile.intensity(strap.bpm) if current and strap.bpm else None,
+                    pct_max=round(100.0 * strap.bpm / profile.hr_max_bpm) if current and strap.bpm else None,
                     mvpa_min=strap.mvpa_s / 60.0,
                     note=note,
                     problem=problem,
                     detail=detail if detail != note else "",
                     touched=strap.touched_ns is not None and now_ns - strap.touched_ns <= TOUCHED_S * NS_PER_S,
                     in_band=self.challenge is not None and strap.sensor.address in self.challenge.in_band_now,
+                    over_max=strap.over_max(),
                 )
             )
         return out
@@ -190,8 +255,11 @@ class ClassBoard:
             "hr_max_bpm": round(self.profile.hr_max_bpm, 1),
             "straps": [
                 {
-                    "label": s.sensor.display,
+                    "label": s.label,
                     "address": s.sensor.address,
+                    "hr_max_bpm": round(self._profile(s).hr_max_bpm, 1),
+                    "hr_rest_bpm": self._profile(s).hr_rest_bpm,
+                    "peak_bpm": s.peak_bpm or None,
                     "readings": s.heart.n,
                     "mean_bpm": None if s.heart.mean_bpm is None else round(s.heart.mean_bpm, 1),
                     "max_bpm": s.heart.max_bpm or None,

@@ -11,6 +11,7 @@ window's close button ends it; ``--seconds`` ends it by itself. The last line on
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ import pygame
 
 from game.classroom.board import ClassBoard, Tile
 from game.classroom.challenge import GOAL_SHARE, ClassChallenge
+from game.classroom.roster import Pupil
 from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.run import build_context
@@ -85,11 +87,14 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
             "midtop",
         )
     note_colour = BAD if tile.problem else (ink if tile.band is not None else MUTED)
+    note = tile.note
+    if tile.over_max is not None and not tile.problem:
+        note = tr("class.over_max", peak=tile.over_max)
     # The note wraps within the tile, below the heart rate, and ends in an ellipsis after a whole
     # word when it is longer; the details overlay (Tab or D) has every strap's full text.
     line_h = text.font(small).get_linesize()
     room = inner.bottom - (inner.centery + big // 3) if tile.band is None else inner.bottom - (inner.centery + big)
-    lines = wrap(text.font(small), tile.note, inner.w, max(1, min(NOTE_LINES, room // line_h)))
+    lines = wrap(text.font(small), note, inner.w, max(1, min(NOTE_LINES, room // line_h)))
     top = inner.bottom - len(lines) * line_h
     for i, line in enumerate(lines):
         text.draw(screen, line, small, note_colour, (inner.left, top + i * line_h))
@@ -107,6 +112,12 @@ def details_lines(tiles: list[Tile]) -> list[tuple[str, bool]]:
         out.append((tr("class.what_to_do"), False))
         for note, labels in advice.items():
             out.append((f"{_labels(labels)}: {note}", True))
+        out.append(("", False))
+    over = [tile for tile in tiles if tile.over_max is not None]
+    if over:
+        out.append((tr("class.over_max_title"), False))
+        for tile in over:
+            out.append((tr("class.over_max_line", alias=tile.label, peak=tile.over_max), False))
         out.append(("", False))
     out.append((tr("class.each_strap"), False))
     for tile in tiles:
@@ -147,7 +158,7 @@ def draw_details(screen: pygame.Surface, text: TextCache, tiles: list[Tile]) -> 
         hidden = len(wrapped) - fits + 1
         wrapped = [*wrapped[: fits - 1], (tr("class.more_lines", hidden=hidden), False)]
     for i, (line, problem) in enumerate(wrapped):
-        indent = 0 if line in (tr("class.what_to_do"), tr("class.each_strap")) else margin
+        indent = 0 if line in (tr("class.what_to_do"), tr("class.each_strap"), tr("class.over_max_title")) else margin
         text.draw(screen, line, size, BAD if problem else PAPER, (margin + indent, top + i * line_h))
 
 
@@ -264,6 +275,9 @@ class ClassScene(Scene):
         self.board.tick(self.ctx.clock(), dt)
         if "details" in frame.pressed:
             self.details = not self.details
+        if "keep_max" in frame.pressed and self.details:
+            # Only from the details overlay, where each peak to keep is listed by alias.
+            self.board.keep_peaks()
         challenge = self.board.challenge
         if challenge is not None and not challenge.started and ("start" in frame.pressed or self.ctx.config.headless):
             challenge.start()  # Enter, or at once when no one watches the board
@@ -294,11 +308,14 @@ def run_class(
     screenshot: str | None = None,
     identify: bool = False,
     challenge: ClassChallenge | None = None,
+    pupils: Mapping[str, Pupil] | None = None,
+    on_keep_max: Callable[[Pupil, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary."""
+    """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary.
+    ``pupils``: the roster by strap address; ``on_keep_max``: stores a maximum the teacher kept."""
     from sensors.ble.service import BleSource
 
-    board = ClassBoard(sensors, profile, challenge)
+    board = ClassBoard(sensors, profile, challenge, pupils, on_keep_max)
     ctx = build_context(replace(config, fps_cap=FPS), None, [])
     screen = open_window(config)
     pygame.display.set_caption("Liike: class heart rates")

@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+from pathlib import Path
 
 from game.cli.common import (
     EXIT_INTERRUPTED,
@@ -62,6 +63,113 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     klass.add_argument("--lang", choices=LANGUAGES, help="language of the board's text; default: from the locale, else en")
     add_emulate_flag(klass)
     klass.set_defaults(run=cmd_class)
+    _register_roster(klass)
+
+
+def _register_roster(klass: argparse.ArgumentParser) -> None:
+    commands = klass.add_subparsers(dest="class_command", metavar="roster")
+    roster = commands.add_parser(
+        "roster",
+        help="which pupil (by alias, never a name) wears which strap, kept in the user config folder",
+        description="The class roster: aliases (a number or a nickname) and the strap each pupil wears, "
+        "optionally with age and resting heart rate for the pupil's own bands. Stored beside the "
+        "allow-list, readable by its owner only.",
+    )
+    what = roster.add_subparsers(dest="roster_command", required=True, metavar="import|list|clear|set-max")
+    imp = what.add_parser("import", help="replace the roster with a CSV file (columns alias,strap[,age,rest_bpm])")
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--yes", action="store_true", help="aliases that read like names are not names: import them")
+    add_sensors_flag(imp)
+    imp.set_defaults(run=cmd_roster_import)
+    lst = what.add_parser("list", help="the pupils, their straps and the maximum and resting heart rate their bands use")
+    add_sensors_flag(lst)
+    _profile_flags(lst)
+    lst.set_defaults(run=cmd_roster_list)
+    what.add_parser("clear", help="delete the roster").set_defaults(run=cmd_roster_clear)
+    top = what.add_parser("set-max", help="keep an observed peak as a pupil's maximal heart rate")
+    top.add_argument("alias")
+    top.add_argument("bpm", type=positive("beats per minute"), metavar="BPM")
+    top.set_defaults(run=cmd_roster_set_max)
+
+
+def _profile_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--age", type=positive("years"), default=12.0, metavar="YEARS", help=argparse.SUPPRESS)
+    parser.add_argument("--rest", type=positive("beats per minute"), default=60.0, metavar="BPM", help=argparse.SUPPRESS)
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from game.classroom import roster
+    from sensors.ble import allowlist
+
+    try:
+        sensors = allowlist.load(args.sensors)
+    except allowlist.AllowListError as exc:
+        return fail(str(exc))
+    if not sensors:
+        return fail("the allow-list is empty: allow the straps first (`liike sensors allow ADDRESS --label 'Strap 7'`)")
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        return fail(f"{args.file}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        return fail(f"{args.file}: not UTF-8 text ({exc.reason} at byte {exc.start}): save the CSV as UTF-8")
+    try:
+        pupils = roster.parse_csv(text, args.file, sensors, names_ok=args.yes)
+    except roster.RosterError as exc:
+        return fail(str(exc))
+    path = roster.save(pupils)
+    print(f"{len(pupils.pupils)} pupils in the roster ({path}, readable by you only)")
+    return 0
+
+
+def cmd_roster_list(args: argparse.Namespace) -> int:
+    from game.classroom import roster
+    from sensors.ble import allowlist
+    from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
+
+    try:
+        pupils = roster.load()
+        sensors = allowlist.load(args.sensors)
+    except (roster.RosterError, allowlist.AllowListError) as exc:
+        return fail(str(exc))
+    _warn_private(roster.default_path())
+    if not pupils.pupils:
+        print("no roster: `liike class roster import FILE.csv` (columns alias,strap)")
+        return 0
+    for line in roster.lines(pupils, sensors, HeartProfile(hr_rest_bpm=args.rest, hr_max_bpm=hr_max_tanaka(args.age))):
+        print(line)
+    return 0
+
+
+def cmd_roster_clear(args: argparse.Namespace) -> int:
+    from game.classroom import roster
+
+    print("roster deleted" if roster.clear() else "there was no roster")
+    return 0
+
+
+def cmd_roster_set_max(args: argparse.Namespace) -> int:
+    from game.classroom import roster
+
+    try:
+        pupils = roster.load()
+        roster.save(pupils.set_max(args.alias, args.bpm))
+    except roster.RosterError as exc:
+        return fail(str(exc))
+    except KeyError:
+        return fail(f"no pupil {args.alias!r} in the roster (`liike class roster list` shows the aliases)")
+    except ValueError as exc:
+        return fail(f"BPM: {exc}")
+    print(f"{args.alias}: maximal heart rate {args.bpm:g} bpm kept")
+    return 0
+
+
+def _warn_private(path: Path) -> None:
+    from game.classroom import roster
+
+    warning = roster.check_private(path)
+    if warning is not None:
+        print(f"liike: warning: {warning}", file=sys.stderr)
 
 
 def cmd_class(args: argparse.Namespace) -> int:
@@ -109,6 +217,21 @@ def cmd_class(args: argparse.Namespace) -> int:
                 allowlist.AllowedSensor(a, f"Strap {i + 1}", mode="broadcast") for i, a in enumerate(class_addresses(CLASS_SIZE))
             ]
         backends = EmulatedBackends(emulated_room)
+    from game.classroom import roster
+
+    try:
+        pupils = roster.load()
+    except roster.RosterError as exc:
+        return fail(str(exc))
+    _warn_private(roster.default_path())
+    on_list = {s.address for s in sensors}
+    missing = [p.alias for p in pupils.pupils if p.address not in on_list]
+    if missing:
+        print(f"liike: warning: the roster's straps of {', '.join(missing)} are not on the allow-list", file=sys.stderr)
+
+    def keep_max(pupil: roster.Pupil, bpm: int) -> None:
+        roster.save(roster.load().set_max(pupil.alias, bpm))
+
     warning = allowlist.connect_overflow(sensors)
     if warning is not None:
         print(f"liike: warning: {warning}", file=sys.stderr)
@@ -116,7 +239,15 @@ def cmd_class(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_class(
-            config, sensors, profile, backends, screenshot=args.screenshot, identify=args.identify, challenge=challenge
+            config,
+            sensors,
+            profile,
+            backends,
+            screenshot=args.screenshot,
+            identify=args.identify,
+            challenge=challenge,
+            pupils=pupils.by_address(),
+            on_keep_max=keep_max,
         )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
