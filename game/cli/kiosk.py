@@ -24,7 +24,9 @@ from game.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from game.engine.config import AppConfig
     from game.engine.modes import GameMode
+    from game.kiosk.config import KioskConfig
 
 #: Exit status when staff ask for a restart under a supervisor (EX_TEMPFAIL, sysexits.h): the
 #: unit's Restart=always starts the kiosk again; without a supervisor it starts itself again.
@@ -119,7 +121,7 @@ def cmd_install_service(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> tuple[object, list[object]] | int:
+def _load(args: argparse.Namespace) -> tuple[KioskConfig, list[GameMode]] | int:
     from game.engine.modes import get_mode, registered_modes
     from game.kiosk.config import KioskConfig, KioskConfigError, load_kiosk_config
 
@@ -145,16 +147,14 @@ def walk_up_games(modes: list[GameMode]) -> list[GameMode]:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     from game.engine.config import AppConfig
-    from game.kiosk.config import KioskConfig
     from game.kiosk.logfile import close_log, open_log
 
     loaded = _load(args)
     if isinstance(loaded, int):
         return loaded
     kcfg, modes = loaded
-    assert isinstance(kcfg, KioskConfig)
     config = AppConfig(
-        mode=getattr(modes[0], "name", "runner"),
+        mode=modes[0].name,
         input=args.input,
         headless=args.headless,
         fullscreen=not args.headless,
@@ -184,16 +184,13 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     return code
 
 
-def _run(config: object, kcfg: object, modes: list[object], fast: bool) -> int:
+def _run(config: AppConfig, kcfg: KioskConfig, modes: list[GameMode], fast: bool) -> int:
     from game.engine.app import NoDisplayError
-    from game.engine.config import AppConfig
-    from game.kiosk.config import KioskConfig
     from game.kiosk.notify import SystemdNotifier
-    from game.kiosk.run import run_kiosk
+    from game.kiosk.run import KioskSetupError, run_kiosk
     from game.sessions import StoreError, default_db_path
     from game.sessions.store import probe_writable
 
-    assert isinstance(config, AppConfig) and isinstance(kcfg, KioskConfig)
     db = config.db if config.db is not None else default_db_path()
     try:
         probe_writable(db)
@@ -203,10 +200,10 @@ def _run(config: object, kcfg: object, modes: list[object], fast: bool) -> int:
         print(f"liike: warning: sessions will not be saved: {exc}", file=sys.stderr)
     notifier = SystemdNotifier()
     try:
-        result, kiosk = run_kiosk(config, kcfg, modes, fast=fast, notifier=notifier)  # type: ignore[arg-type]
+        result, kiosk = run_kiosk(config, kcfg, modes, fast=fast, notifier=notifier)
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
-    except ValueError as exc:
+    except KioskSetupError as exc:
         return fail(str(exc))
     except Exception as exc:  # never a traceback on screen: it goes to the log file
         log.exception("the kiosk stopped")

@@ -30,6 +30,10 @@ from sensors.source import Source
 log = logging.getLogger("liike.kiosk")
 
 
+class KioskSetupError(ValueError):
+    """The kiosk cannot start with what it was given (no game has a playable level)."""
+
+
 def rss_mb() -> float:
     """This process's resident memory now (MB): ``/proc/self/statm`` on Linux, else the peak."""
     try:
@@ -142,7 +146,7 @@ def run_kiosk(
     rss_start, fds_start = rss_mb(), open_fds()
     playable, levels_by_mode = kiosk_levels(modes)
     if not playable:
-        raise ValueError("none of the kiosk's games has a playable level; add levels (see levels/README.md)")
+        raise KioskSetupError("none of the kiosk's games has a playable level; add levels (see levels/README.md)")
     loop: LoopClock = VirtualClock() if fast else LoopClock()
     inputs = build_kiosk_inputs(config, kcfg, loop, fast)
     db = config.db if config.db is not None else default_db_path()
