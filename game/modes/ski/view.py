@@ -329,23 +329,28 @@ class CourseView:
         return GOOD if index in world.passed_gates else BAD
 
     def _draw_finish(self, screen: pygame.Surface, cam_d: float, cam_e: float, horizon: float) -> None:
+        """An arch over the track at the finish line: two posts 3.6 m tall, a red banner and a
+        chequered band under it."""
         at = self.level.length_m
         z = at - cam_d
         e = self.level.profile.elevation(at)
         s = self.focal_px / z
         xl, y = self._project(z, -TRACK_HALF_WIDTH_M - 0.5, e, cam_e, horizon)
         xr, _ = self._project(z, TRACK_HALF_WIDTH_M + 0.5, e, cam_e, horizon)
-        top = y - 3.2 * s
+        top = y - 3.6 * s
         thick = max(2, round(0.15 * s))
         pygame.draw.line(screen, POLE, (xl, y), (xl, top), thick)
         pygame.draw.line(screen, POLE, (xr, y), (xr, top), thick)
-        band = pygame.Rect(round(xl), round(top), max(1, round(xr - xl)), max(2, round(0.7 * s)))
+        band = pygame.Rect(round(xl), round(top), max(1, round(xr - xl)), max(2, round(0.5 * s)))
         pygame.draw.rect(screen, BAD, band)
-        squares = 12
+        squares = 24
+        side = max(1, band.w // squares)
         for k in range(squares):
-            if k % 2 == 0:
-                sq = pygame.Rect(band.x + band.w * k // squares, band.bottom, max(1, band.w // squares), max(1, band.h // 2))
-                pygame.draw.rect(screen, (30, 30, 30), sq)
+            for row in range(2):
+                colour = (30, 30, 30) if (k + row) % 2 == 0 else (245, 245, 245)
+                pygame.draw.rect(
+                    screen, colour, (band.x + band.w * k // squares, band.bottom + row * side // 2, side, max(1, side // 2))
+                )
 
     def _draw_skier(
         self, screen: pygame.Surface, world: SkiWorld, cam_d: float, cam_e: float, horizon: float, t_s: float, stride: float
