@@ -189,13 +189,19 @@ class DeviceState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DeviceStatus:
-    """A change in a device's state, with a message a player can act on."""
+    """A change in a device's state, with a message a player can act on.
+
+    ``model`` / ``firmware``: what the device says it is (the Bluetooth Device Information
+    service's Model Number and Firmware Revision strings), None where it does not tell.
+    """
 
     t_host_ns: int
     source: str
     device_kind: str  # "heart_rate", "imu", "camera", "keyboard", "sim" ...
     state: DeviceState
     message: str = ""
+    model: str | None = None
+    firmware: str | None = None
 
     @property
     def live(self) -> bool:

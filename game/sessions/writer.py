@@ -148,6 +148,7 @@ class SessionWriter:
         self._seq: dict[str, int] = {**dict.fromkeys(self._counts, 0), "gaps": 0}  # next seq per table, once committed
         self._gaps = GapTracker()
         self._device_kind: dict[str, str] = {}  # source -> device_kind from its statuses
+        self._device_info: dict[str, tuple[str | None, str | None]] = {}  # source -> (model, firmware) it told
 
     # -- game-thread side --------------------------------------------------------------------
     def start(self, devices: Iterable[DeviceStatus] = ()) -> int:
@@ -202,7 +203,8 @@ class SessionWriter:
                 raise StoreError(fault_message(str(self.path), kind, "the session cannot be saved")) from None
             raise StoreError(f"cannot start a session in {self.path}: {exc}; check the file is writable and not in use") from None
         known = list(devices)
-        self._device_kind.update((d.source, d.device_kind) for d in known)
+        for d in known:
+            self._learn(d)
         self._gaps.seed(known, anchor.mono_ns)
         # The connection moves to the writer thread, which alone uses it from now on.
         self._thread = threading.Thread(target=self._run, args=(conn,), name="liike-session-writer", daemon=True)
@@ -450,14 +452,14 @@ class SessionWriter:
                 data = {"source": r.source, "device_kind": r.device_kind, "state": r.state.value, "message": r.message}
                 events.append((sid, r.t_host_ns, "device_status", dumps(data), next_seq("events")))
                 n["events"] += 1
-                self._device_kind[r.source] = r.device_kind
+                self._learn(r)
             else:
                 _, t_ns, kind, data = r
                 events.append((sid, t_ns, kind, data, next_seq("events")))
                 n["events"] += 1
         gap_rows = [self._gap_row(g, next_seq("gaps")) for g in gaps]
         device_rows = [
-            (sid, source, stream, self._device_kind.get(source), d[3], d[4], d[0], d[1], d[2])
+            (sid, source, stream, self._device_kind.get(source), *self._device_info.get(source, (None, None)), *d[3:], *d[:3])
             for (source, stream), d in devices.items()
         ]
         try:
@@ -473,9 +475,10 @@ class SessionWriter:
             conn.executemany("INSERT INTO events(session_id, t_ns, kind, data_json, seq) VALUES (?,?,?,?,?)", events)
             conn.executemany(_GAP_INSERT, gap_rows)
             conn.executemany(
-                "INSERT INTO devices(session_id, source, stream, device_kind, placement, rate_hz, n, first_ns, last_ns) "
-                "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(session_id, source, stream) DO UPDATE SET "
-                "device_kind = coalesce(excluded.device_kind, device_kind), placement = coalesce(excluded.placement, placement), "
+                "INSERT INTO devices(session_id, source, stream, device_kind, model, firmware, placement, rate_hz, n, "
+                "first_ns, last_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(session_id, source, stream) DO UPDATE SET "
+                "device_kind = coalesce(excluded.device_kind, device_kind), model = coalesce(excluded.model, model), "
+                "firmware = coalesce(excluded.firmware, firmware), placement = coalesce(excluded.placement, placement), "
                 "rate_hz = coalesce(excluded.rate_hz, rate_hz), n = n + excluded.n, "
                 "first_ns = min(first_ns, excluded.first_ns), last_ns = max(last_ns, excluded.last_ns)",
                 device_rows,
@@ -527,6 +530,12 @@ class SessionWriter:
             return
         self._last_warning = now
         log.warning("%s", message)
+
+    def _learn(self, status: DeviceStatus) -> None:
+        """Keep what a status tells about its device (its kind; model and firmware where it sent them)."""
+        self._device_kind[status.source] = status.device_kind
+        if status.model is not None or status.firmware is not None:
+            self._device_info[status.source] = (status.model, status.firmware)
 
     def _gap_row(self, gap: Gap, seq: int) -> tuple[Any, ...]:
         return (self.session_id, seq, gap.kind, gap.stream, gap.source, gap.t_from_ns, gap.t_to_ns, gap.detail)

@@ -20,17 +20,10 @@ from typing import Any
 from bleak import BleakClient
 
 from sensors.ble.backoff import reconnect_delay_s
+from sensors.ble.device_info import read_device_information
 from sensors.ble.errors import ParseError
 from sensors.ble.freshness import Freshness
-from sensors.ble.link_errors import (
-    BluetoothOff,
-    BluetoothServiceStopped,
-    BluetoothUnavailable,
-    LinkError,
-    LinkLost,
-    OutOfRange,
-    classify,
-)
+from sensors.ble.link_errors import BluetoothOff, BluetoothUnavailable, LinkError, LinkLost, OutOfRange, classify
 from sensors.ble.profiles import Profile, profile_for
 from sensors.clock import now_ns
 from sensors.samples import BusItem, DeviceState, DeviceStatus, Sample
@@ -115,13 +108,12 @@ class SensorLink:
         self.stale_after_s = stale_after_s
         self.stats = LinkStats()
         self.state: DeviceState | None = None
+        #: What the device says it is (Device Information service), sent with every status; None until read.
+        self.model: str | None = None
+        self.firmware: str | None = None
         self._message = ""
         self._stop = asyncio.Event()
         self._lost = asyncio.Event()
-        #: Set to end a pause between tries early (the Bluetooth service is back).
-        self._wake = asyncio.Event()
-        #: The platform's Bluetooth service stopped; cleared when it is back.
-        self._service_down = False
         self._fresh: dict[str, Freshness] = {}
         self._profile: Profile | None = None
         self._dropped_at: float | None = None
@@ -131,7 +123,7 @@ class SensorLink:
         if state == self.state and message == self._message:
             return
         self.state, self._message = state, message
-        self.emit(DeviceStatus(self.clock(), self.address, self.device_kind, state, message))
+        self.emit(DeviceStatus(self.clock(), self.address, self.device_kind, state, message, self.model, self.firmware))
 
     # --- the Sink the profile talks to ------------------------------------------------------------
     def sample(self, stream: str, item: Sample, valid: bool = True) -> None:
@@ -183,28 +175,13 @@ class SensorLink:
     def _on_disconnect(self, _client: Any = None) -> None:
         self._lost.set()
 
-    def service_gone(self) -> None:
-        """The platform's Bluetooth service stopped: whatever connection this link holds is dead
-        (the stack will not say so: its daemon is gone), so it ends now and says why."""
-        self._service_down = True
-        self._lost.set()
-
-    def service_back(self) -> None:
-        """The Bluetooth service runs again: try at once instead of finishing a pause."""
-        self._service_down = False
-        self._wake.set()
-
     async def _sleep(self, seconds: float) -> bool:
-        """Sleep unless stopped (or woken by :meth:`service_back`) first; True when stopped."""
-        self._wake.clear()
-        stop = asyncio.ensure_future(self._stop.wait())
-        wake = asyncio.ensure_future(self._wake.wait())
+        """Sleep unless stopped first; returns True when stopped."""
         try:
-            await asyncio.wait({stop, wake}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            wake.cancel()
-        return self._stop.is_set()
+            await asyncio.wait_for(self._stop.wait(), seconds)
+            return True
+        except TimeoutError:
+            return self._stop.is_set()
 
     async def run(self) -> None:
         attempt = 0
@@ -245,10 +222,6 @@ class SensorLink:
             if error is None:
                 error = LinkLost(f"{self.name} disconnected", address=self.address)
                 self.stats.drops += 1
-            if self._service_down and not isinstance(error, BluetoothServiceStopped):
-                # Whatever the stack said, the cause is the service that stopped.
-                what = "disconnected" if isinstance(error, LinkLost) else "waiting"
-                error = BluetoothServiceStopped(f"{self.name} {what}", address=self.address)
             self.stats.last_error = str(error)
             self._after = error
             state = DeviceState.ERROR if not error.retry else DeviceState.DISCONNECTED
@@ -295,6 +268,7 @@ class SensorLink:
             self.stats.connects += 1
             self.stats.mtu = client.mtu_size
             self._profile = profile_for(client, self.address, self.placement, self.clock)
+            self.model, self.firmware = await read_device_information(client)
             self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
             self._connected_ns = self.clock()
             back = ""

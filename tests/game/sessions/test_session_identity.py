@@ -179,7 +179,7 @@ def test_devices_record_kind_placement_rate_and_counts(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
     w = SessionWriter(db, player="fox", mode="runner", level=None, flush_interval_s=0.05)
     sid = w.start()
-    w.record([DeviceStatus(0, "AA:BB", "heart_rate", DeviceState.STREAMING, "Polar H10")])
+    w.record([DeviceStatus(0, "AA:BB", "heart_rate", DeviceState.STREAMING, "Polar H10", model="H10", firmware="5.0.0")])
     w.record([HeartRateSample(t_host_ns=i * S, source="AA:BB", bpm=100) for i in range(1, 4)])
     w.record([ImuBatch(t_host_ns=S, source="AA:BB", rate_hz=200, t_first_ns=S // 2, acc_g=np.zeros((100, 3)), placement="chest")])
     w.record([PoseFrame(t_host_ns=S, source="camera:0", landmarks=np.zeros((33, 4)))])
@@ -192,7 +192,8 @@ def test_devices_record_kind_placement_rate_and_counts(tmp_path: Path) -> None:
     assert hr["device_kind"] == "heart_rate" and hr["n"] == 3 and (hr["first_ns"], hr["last_ns"]) == (S, 3 * S)
     assert imu["placement"] == "chest" and imu["rate_hz"] == 200 and imu["n"] == 100
     assert devices[("camera:0", "pose")]["device_kind"] is None  # no status from it
-    assert hr["model"] is None and hr["firmware"] is None
+    assert (hr["model"], hr["firmware"]) == (imu["model"], imu["firmware"]) == ("H10", "5.0.0")  # the device told
+    assert devices[("ftms", "fitness")]["model"] is None  # this one did not
 
 
 def status(t_s: float, state: DeviceState, source: str = "strap") -> DeviceStatus:
