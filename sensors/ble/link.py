@@ -23,7 +23,15 @@ from sensors.ble.backoff import reconnect_delay_s
 from sensors.ble.device_info import read_device_information
 from sensors.ble.errors import ParseError
 from sensors.ble.freshness import Freshness
-from sensors.ble.link_errors import BluetoothOff, BluetoothUnavailable, LinkError, LinkLost, OutOfRange, classify
+from sensors.ble.link_errors import (
+    BluetoothOff,
+    BluetoothServiceStopped,
+    BluetoothUnavailable,
+    LinkError,
+    LinkLost,
+    OutOfRange,
+    classify,
+)
 from sensors.ble.profiles import Profile, profile_for
 from sensors.clock import now_ns
 from sensors.samples import BusItem, DeviceState, DeviceStatus, Sample
@@ -114,6 +122,10 @@ class SensorLink:
         self._message = ""
         self._stop = asyncio.Event()
         self._lost = asyncio.Event()
+        #: Set to end a pause between tries early (the Bluetooth service is back).
+        self._wake = asyncio.Event()
+        #: The platform's Bluetooth service stopped; cleared when it is back.
+        self._service_down = False
         self._fresh: dict[str, Freshness] = {}
         self._profile: Profile | None = None
         self._dropped_at: float | None = None
@@ -175,13 +187,28 @@ class SensorLink:
     def _on_disconnect(self, _client: Any = None) -> None:
         self._lost.set()
 
+    def service_gone(self) -> None:
+        """The platform's Bluetooth service stopped: whatever connection this link holds is dead
+        (the stack will not say so: its daemon is gone), so it ends now and says why."""
+        self._service_down = True
+        self._lost.set()
+
+    def service_back(self) -> None:
+        """The Bluetooth service runs again: try at once instead of finishing a pause."""
+        self._service_down = False
+        self._wake.set()
+
     async def _sleep(self, seconds: float) -> bool:
-        """Sleep unless stopped first; returns True when stopped."""
+        """Sleep unless stopped (or woken by :meth:`service_back`) first; True when stopped."""
+        self._wake.clear()
+        stop = asyncio.ensure_future(self._stop.wait())
+        wake = asyncio.ensure_future(self._wake.wait())
         try:
-            await asyncio.wait_for(self._stop.wait(), seconds)
-            return True
-        except TimeoutError:
-            return self._stop.is_set()
+            await asyncio.wait({stop, wake}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            wake.cancel()
+        return self._stop.is_set()
 
     async def run(self) -> None:
         attempt = 0
@@ -222,6 +249,10 @@ class SensorLink:
             if error is None:
                 error = LinkLost(f"{self.name} disconnected", address=self.address)
                 self.stats.drops += 1
+            if self._service_down and not isinstance(error, BluetoothServiceStopped):
+                # Whatever the stack said, the cause is the service that stopped.
+                what = "disconnected" if isinstance(error, LinkLost) else "waiting"
+                error = BluetoothServiceStopped(f"{self.name} {what}", address=self.address)
             self.stats.last_error = str(error)
             self._after = error
             state = DeviceState.ERROR if not error.retry else DeviceState.DISCONNECTED
