@@ -24,13 +24,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from bleak import BleakScanner
+from bleak.args.bluez import OrPattern
+from bleak.assigned_numbers import AdvertisementDataType
 
-from sensors.ble import xiaomi_broadcast
+from sensors.ble import polar_broadcast, xiaomi_broadcast
 from sensors.ble.allowlist import AllowedSensor
 from sensors.ble.discovery import polar_broadcast_of
 from sensors.ble.freshness import Freshness
 from sensors.ble.link import PRESENCE_UNKNOWN, SensorLink
-from sensors.ble.link_errors import classify
+from sensors.ble.link_errors import AdapterMissing, BluetoothOff, BluetoothUnavailable, classify
 from sensors.ble.service_watch import ServiceWatch, platform_watch
 from sensors.bus import SensorBus
 from sensors.clock import now_ns
@@ -54,6 +56,17 @@ PRESENCE_RESTART_S = 15.0
 WAITING_S = 2.0
 #: Longest wait for a running scan to stop before a connection attempt goes ahead anyway.
 SCAN_STOP_LIMIT_S = 5.0
+
+
+def broadcast_or_patterns() -> list[OrPattern]:
+    """BlueZ advertisement-monitor patterns for every broadcast format read here: manufacturer
+    specific data (AD type 0xFF) that starts with the company identifier, little-endian (Core
+    Supplement 11 Part A 1.4; Polar 0x006B, Huami/Xiaomi 0x0157). BlueZ scans passively only for
+    a monitor with patterns (org.bluez.AdvertisementMonitor1, "Patterns")."""
+    return [
+        OrPattern(0, AdvertisementDataType.MANUFACTURER_SPECIFIC_DATA, company.to_bytes(2, "little"))
+        for company in (polar_broadcast.COMPANY_ID, xiaomi_broadcast.COMPANY_ID)
+    ]
 
 
 class BroadcastReader:
@@ -175,6 +188,11 @@ class BleSource:
         self.links: list[SensorLink] = []
         self.broadcast: BroadcastReader | None = None
         self.scanner_restarts = 0
+        #: "passive" (listen only: reading broadcasts needs nothing more) until a platform
+        #: refuses it (macOS has no passive scan; BlueZ without advertisement monitors), then
+        #: "active". The scan is passive only while no link needs it: a link's presence check
+        #: must hear devices that advertise their services, not only broadcast formats.
+        self.scan_mode = "passive"
         self._seen: dict[str, tuple[int, Any]] = {}
         self._scan_state = "starting"  # "starting", "on", "idle" (not needed or paused) or "failed"
         #: Links connecting now; the scanner stays stopped while there are any.
@@ -376,9 +394,13 @@ class BleSource:
                     self._scan_state = "idle"
                 await self._nap(1.0)
                 continue
-            # Active scanning: passive scanning needs platform-specific filters on BlueZ and is
-            # refused on macOS, while active scanning works everywhere.
+            # Passive (no scan requests: less radio traffic with a class of straps) when only
+            # broadcasts are read; BlueZ needs patterns for it, other platforms may refuse it.
             kwargs: dict[str, Any] = {"detection_callback": on_adv}
+            passive = self.scan_mode == "passive" and reader is not None and not self.links
+            if passive:
+                kwargs["scanning_mode"] = "passive"
+                kwargs["bluez"] = {"or_patterns": broadcast_or_patterns()}
             if scanner_backend is not None:
                 kwargs["backend"] = scanner_backend
             self._scanner_stopped.clear()
@@ -386,6 +408,13 @@ class BleSource:
                 scanner = BleakScanner(**kwargs)
                 await scanner.start()
             except Exception as exc:  # noqa: BLE001 - reported as a status, then retried
+                if passive and not isinstance(classify(exc), (BluetoothUnavailable, BluetoothOff, AdapterMissing)):
+                    # Refused here (no passive mode, or BlueZ without advertisement monitors):
+                    # active scanning works everywhere, so use it from now on.
+                    log.info("passive Bluetooth scan refused (%s): scanning actively", exc)
+                    self.scan_mode = "active"
+                    self._scanner_stopped.set()
+                    continue
                 self._scanner_stopped.set()
                 err = classify(exc)
                 log.info("Bluetooth scan could not start: %s", exc)

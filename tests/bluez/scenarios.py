@@ -153,12 +153,13 @@ class Bluez:
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
-    async def start(self) -> None:
+    async def start(self, *, power: bool = True) -> None:
         self.starts += 1
         log = open(self.log_dir / f"bluetoothd-{self.starts}.log", "wb")  # noqa: SIM115 - the daemon writes it
         self.proc = subprocess.Popen([BLUETOOTHD, "-n", "-d"], stdout=log, stderr=subprocess.STDOUT)
         say("bluez", f"bluetoothd started (pid {self.proc.pid})")
-        await self.power_on()
+        if power:
+            await self.power_on()
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -183,6 +184,29 @@ class Bluez:
                 return
             await asyncio.sleep(1.0)
         raise TimeoutError("the adapter did not power on")
+
+
+def kernel_log(lines: int = 25) -> str:
+    """The end of the VM kernel's log (why a controller on /dev/vhci was dropped, if it was)."""
+    try:
+        out = subprocess.run(["dmesg"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"(no dmesg: {exc})"
+    return "\n".join(out.splitlines()[-lines:])
+
+
+async def adapter_up(radio: Radio, bluez: Bluez, tries: int = 3) -> None:
+    """Power the adapter on; when the kernel gave up on the controller (its HCI set-up answered
+    too slowly on a busy emulator, and hci0 was removed again), attach a new one."""
+    for attempt in range(1, tries + 1):
+        try:
+            await bluez.power_on(limit_s=LIMIT_S / 2)
+            return
+        except TimeoutError:
+            say("harness", f"no powered adapter (try {attempt}); kernel log:\n{kernel_log()}")
+            await radio.detach()
+            await radio.attach()
+    raise TimeoutError(f"the adapter did not power on after {tries} controllers")
 
 
 @dataclass
@@ -484,7 +508,8 @@ async def main() -> int:
     radio = Radio()
     await radio.attach()
     bluez = Bluez(args.log_dir)
-    await bluez.start()
+    await bluez.start(power=False)
+    await adapter_up(radio, bluez)
     session = Session(radio, bluez, args.log_dir)
     failures = 0
     for name in args.scenarios:
@@ -496,7 +521,7 @@ async def main() -> int:
                 await bluez.start()
             if radio.controller is None:
                 await radio.attach()
-                await bluez.power_on()
+                await adapter_up(radio, bluez)
             await asyncio.wait_for(SCENARIOS[name](session, result), LIMIT_S * 5)
         except Exception as exc:  # noqa: BLE001 - one scenario's failure is its result, the rest still run
             result.ok = False
