@@ -278,3 +278,21 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "plain.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_the_menu_picture_moves_and_stays_inside_its_rectangle(screen: pygame.Surface) -> None:
+    surface = pygame.Surface((400, 300))
+    rect = pygame.Rect(50, 40, 240, 180)
+    frames = []
+    for t in (0.0, 0.4):
+        surface.fill((1, 2, 3))
+        MODE.draw_picture(surface, rect, t)
+        pixels = pygame.surfarray.array3d(surface)
+        outside = pixels.copy()
+        outside[rect.left : rect.right, rect.top : rect.bottom] = (1, 2, 3)
+        assert (outside == (1, 2, 3)).all(), "drawn outside its rectangle"
+        inside = pixels[rect.left : rect.right, rect.top : rect.bottom].reshape(-1, 3)
+        assert len(np.unique(inside[::7], axis=0)) > 8
+        frames.append(inside)
+    assert (frames[0] != frames[1]).any(), "the picture does not move"
+    MODE.draw_picture(surface, pygame.Rect(0, 0, 4, 4), 1.0)  # too small to draw: nothing, no error
