@@ -105,6 +105,35 @@ class Windows:
         }
 
 
+def bare_loop(seconds: float, size: tuple[int, int]) -> dict[str, float]:
+    """The machine's own noise: a loop that only clears and flips a window of ``size``, timed like
+    the kiosk's frames (wall clock and the thread's CPU time), for ``seconds`` of real time."""
+    import pygame
+
+    pygame.display.init()
+    screen = pygame.display.set_mode(size)
+    wall, cpu = FrameTimes(), FrameTimes()
+    end = time.perf_counter() + seconds
+    clock = pygame.time.Clock()
+    k = 0
+    while time.perf_counter() < end:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        pygame.event.pump()
+        screen.fill((k % 255, 40, 60))
+        pygame.display.flip()
+        wall.add((time.perf_counter() - t0) * 1000)
+        cpu.add((time.thread_time() - c0) * 1000)
+        k += 1
+        clock.tick(60)
+    pygame.display.quit()
+    return {
+        "frames": wall.n,
+        "wall_p99_ms": round(wall.percentile(99), 2),
+        "cpu_p99_ms": round(cpu.percentile(99), 2),
+        "frames_over_16_7ms": wall.over_16_7,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--minutes", type=float, default=120.0, help="kiosk time to run (virtual minutes)")
@@ -114,9 +143,11 @@ def main() -> int:
     ap.add_argument("--stage-camera-min", type=float, default=20.0, help="unplug the camera for 8 s this often (0: never)")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--baseline-s", type=float, default=20.0, help="real seconds of the bare clear-and-flip loop first")
     args = ap.parse_args()
     register_builtin_modes()
     w, h = (int(v) for v in args.size.split("x"))
+    baseline = bare_loop(args.baseline_s, (w, h)) if args.baseline_s > 0 else None
     windows = Windows(args.window_min * 60, args.warmup_min * 60, args.stage_camera_min * 60)
     with tempfile.TemporaryDirectory(prefix="liike-kiosk-soak-") as tmp:
         os.environ.setdefault("LIIKE_INSTALLATION_FILE", str(Path(tmp) / "installation-id"))
@@ -130,6 +161,7 @@ def main() -> int:
         "load_1min_at_end": round(os.getloadavg()[0], 2),
         "kiosk_minutes": args.minutes,
         "real_minutes": round((time.perf_counter() - windows.started) / 60, 1),
+        "bare_loop_baseline": baseline,
         "baseline_after_warmup": windows.baseline,
         "windows": windows.rows,
         "result": result,
