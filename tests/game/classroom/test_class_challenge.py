@@ -134,7 +134,7 @@ def test_class_command_with_a_challenge(
     def tick_then_close(self: ClassBoard, now_ns: int, dt_s: float) -> None:
         tick(self, now_ns, dt_s)
         ch = self.challenge
-        if ch is not None and len(ch.pupils) >= 10 and ch.pupil_s_in_band > 5:
+        if ch is not None and len(ch.pupils) >= 10 and ch.pupil_s_in_band > 6:
             pygame.event.post(pygame.event.Event(pygame.QUIT))
 
     monkeypatch.setattr(ClassBoard, "tick", tick_then_close)
