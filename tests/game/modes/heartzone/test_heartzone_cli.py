@@ -19,7 +19,7 @@ ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 
 def test_play_headless_sim_heartzone(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite"
-    args = ["play", "--headless", "--input", "sim", "--mode", "heartzone", "--seconds", "8", "--db", str(db)]
+    args = ["play", "--headless", "--input", "sim", "--mode", "heartzone", "--seconds", "12", "--db", str(db)]
     out = subprocess.run([sys.executable, "-m", "game.cli", *args], capture_output=True, text=True, timeout=180, env=ENV)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
