@@ -214,3 +214,26 @@ def test_the_unit_passes_systemd_s_own_check(tmp_path: Path) -> None:
         pytest.skip(f"systemd-analyze cannot run here: {done.stderr.strip()}")
     assert done.returncode == 0, done.stderr
     assert UNIT_NAME not in done.stderr  # no complaint about the unit itself
+
+
+def test_sigterm_from_the_supervisor_ends_cleanly_closing_the_round_s_session(tmp_path: Path) -> None:
+    cfg = tmp_path / "kiosk.yaml"
+    cfg.write_text("games: [runner]\nround_s: 60\n", encoding="utf-8")
+    log = tmp_path / "kiosk.log"
+    args = kiosk_cmd(tmp_path, *FAST, "--config", str(cfg), "--seconds", "600")
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(tmp_path), cwd=REPO)
+    try:
+        wait_for_log(log, proc, "round of runner started", 1, 240)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["interrupted"] is False and result["abandoned"] == 1
+    with SessionStore(tmp_path / "s.sqlite") as store:
+        (row,) = store.list_sessions()
+        detail = store.get_session(row["id"])
+    assert detail is not None and detail["ended_at"] and (detail.get("summary") or {}).get("completed") is False
