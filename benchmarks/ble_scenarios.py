@@ -3,7 +3,7 @@ the same straps (tests/bluez/scenarios.py ``Strap``), the same measures (time fr
 first heart rate, from a drop to the first new heart rate, heart rates sent while subscribed and
 never received), but bleak over bumble's host stack in this process instead of BlueZ in a VM.
 
-Usage: python benchmarks/ble_scenarios.py [--json FILE]
+Usage: python benchmarks/ble_scenarios.py [--json FILE] [SCENARIO ...]  (default: all; hold takes 5 min)
 """
 
 from __future__ import annotations
@@ -153,6 +153,48 @@ def silent(result: Result) -> None:
     run.finish(result)
 
 
+def service_restart(result: Result) -> None:
+    """The emulated world's Bluetooth service stops (as bluetoothd SIGKILLed: no client is told)
+    for 3 s, then runs again; timed from the stop, as in the VM."""
+    run = connected(result)
+    world = run.source.backends.world  # type: ignore[union-attr]
+    run.until(lambda: len(run.hr()) >= 3)
+    t_kill = time.monotonic()
+    run.on_loop(world.stop_service())
+    run.until(lambda: [s for s in run.statuses(t_kill) if "Bluetooth service stopped" in s[1].message])
+    time.sleep(3.0)
+    t_back = time.monotonic()
+    run.on_loop(world.start_service())
+    got = run.until(lambda: run.hr(since=t_back))
+    result.recover_s.append(got[0][0] - t_kill)
+    result.ok = True
+    result.note = f"back {got[0][0] - t_back:.1f} s after the service restarted"
+    run.finish(result, count_from=float("inf"))
+
+
+def hold(result: Result, minutes: float = 5.0, drops: int = 10) -> None:
+    """Five minutes with ten peripheral-side drops spread over them; nothing sent may be lost."""
+    run = connected(result)
+    strap = run.straps[0]
+    count_from = time.monotonic()
+    step = minutes * 60.0 / drops
+    for i in range(drops):
+        while time.monotonic() < count_from + (i + 0.5) * step:
+            run.pump()
+            time.sleep(0.05)
+        run.until(lambda: len(run.hr(since=time.monotonic() - 10)) >= 3)
+        t_drop = time.monotonic()
+        run.on_loop(strap.drop())
+        got = run.until(lambda t_drop=t_drop: run.hr(since=t_drop + 0.05))
+        result.recover_s.append(got[0][0] - t_drop)
+    while time.monotonic() < count_from + minutes * 60.0:
+        run.pump()
+        time.sleep(0.05)
+    run.finish(result, count_from=count_from)
+    result.ok = result.lost == 0
+    result.note = f"{drops} drops over {minutes:.0f} min"
+
+
 def broadcast(result: Result, n: int = 1) -> None:
     run = Run(n, broadcast=True)
     run.start()
@@ -170,17 +212,21 @@ SCENARIOS = {
     "drop": drop,
     "no-contact": no_contact,
     "silent": silent,
+    "bluetoothd-restart": service_restart,
     "broadcast": broadcast,
     "broadcast-20": lambda r: broadcast(r, 20),
+    "hold": hold,
 }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("scenarios", nargs="*", help="scenario names (default: all; 'hold' takes 5 minutes)")
     args = parser.parse_args()
     results = []
-    for name, fn in SCENARIOS.items():
+    for name in args.scenarios or list(SCENARIOS):
+        fn = SCENARIOS[name]
         result = Result(name)
         started = time.monotonic()
         try:

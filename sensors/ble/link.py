@@ -126,6 +126,8 @@ class SensorLink:
         self._wake = asyncio.Event()
         #: The platform's Bluetooth service stopped; cleared when it is back.
         self._service_down = False
+        #: The service came back since this link last connected (said in the next "connected").
+        self._service_returned = False
         self._fresh: dict[str, Freshness] = {}
         self._profile: Profile | None = None
         self._dropped_at: float | None = None
@@ -196,6 +198,7 @@ class SensorLink:
     def service_back(self) -> None:
         """The Bluetooth service runs again: try at once instead of finishing a pause."""
         self._service_down = False
+        self._service_returned = True
         self._wake.set()
 
     async def _sleep(self, seconds: float) -> bool:
@@ -303,8 +306,9 @@ class SensorLink:
             self._fresh = {s: Freshness(self.stale_after_s or self._profile.stale_after_s) for s in self._profile.streams}
             self._connected_ns = self.clock()
             back = ""
-            if isinstance(self._after, BluetoothUnavailable):
+            if self._service_returned or isinstance(self._after, BluetoothUnavailable):
                 back = " again: the Bluetooth service is back"
+                self._service_returned = False
             elif isinstance(self._after, BluetoothOff):
                 back = " again: Bluetooth is back on"
             self._status(DeviceState.CONNECTED, f"{self.name}: connected{back}, starting {', '.join(self._profile.streams)}")

@@ -42,10 +42,11 @@ class BluezDaemonWatch:
 
     async def run(self, on_change: Callable[[bool], None]) -> None:
         try:
-            from dbus_fast import BusType, Message, MessageType
+            from dbus_fast import BusType, Message
             from dbus_fast.aio import MessageBus
         except ImportError:  # not Linux: bleak has no BlueZ backend here
             return
+        resets: set[asyncio.Future[None]] = set()  # held until done (the loop keeps only weak references)
         while True:
             bus: Any = None
             try:
@@ -55,17 +56,18 @@ class BluezDaemonWatch:
                 return
 
             def on_message(message: Any) -> None:
-                if message.message_type != MessageType.SIGNAL or message.member != "NameOwnerChanged":
+                running = bluez_owner_change(message)
+                if running is None:
                     return
-                name, _old, new = message.body
-                if name != BLUEZ_NAME:
-                    return
-                if new:
+                if running:
                     log.warning("the Bluetooth service (bluetoothd) is back on the system bus")
                     on_change(True)
                 else:
                     log.warning("the Bluetooth service (bluetoothd) left the system bus")
-                    asyncio.ensure_future(_reset_bleak_bluez_state()).add_done_callback(lambda _f: on_change(False))
+                    # Links learn why first, then bleak's reset ends their connections.
+                    on_change(False)
+                    resets.add(task := asyncio.ensure_future(_reset_bleak_bluez_state()))
+                    task.add_done_callback(resets.discard)
 
             bus.add_message_handler(on_message)
             rule = (
@@ -92,6 +94,19 @@ class BluezDaemonWatch:
             finally:
                 bus.disconnect()
             await asyncio.sleep(BUS_RETRY_S)
+
+
+def bluez_owner_change(message: Any) -> bool | None:
+    """For a D-Bus message: True when it says ``org.bluez`` has a new owner (bluetoothd is up),
+    False when its owner left (bluetoothd is gone), None for anything else."""
+    from dbus_fast import MessageType
+
+    if message.message_type != MessageType.SIGNAL or message.member != "NameOwnerChanged":
+        return None
+    name, _old, new = message.body
+    if name != BLUEZ_NAME:
+        return None
+    return bool(new)
 
 
 async def _reset_bleak_bluez_state() -> None:

@@ -85,3 +85,17 @@ def test_link_recovers_by_itself_after_the_bluetooth_service_dies_and_says_so() 
         assert source.scanner_restarts >= 1
     finally:
         source.stop()
+
+
+def test_the_bus_signal_for_bluetoothd_leaving_and_coming_back_is_read() -> None:
+    dbus_fast = pytest.importorskip("dbus_fast")
+    from sensors.ble.service_watch import bluez_owner_change
+
+    def signal(name: str, old: str, new: str) -> object:
+        return dbus_fast.Message.new_signal(
+            "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged", "sss", [name, old, new]
+        )
+
+    assert bluez_owner_change(signal("org.bluez", ":1.7", "")) is False
+    assert bluez_owner_change(signal("org.bluez", "", ":1.9")) is True
+    assert bluez_owner_change(signal("org.freedesktop.NetworkManager", ":1.3", "")) is None
