@@ -149,8 +149,8 @@ def test_without_bluetooth_scan_and_monitor_exit_3(files: dict[str, Path], monke
 
 def test_sessions_read_and_delete_with_a_store(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     db = str(files["db"])
-    # The simulated player starts a session by itself after the menu's 2.5 s.
-    assert main(["play", "--headless", "--input", "sim", "--seconds", "4", "--db", db]) == EXIT_OK
+    # A level named on the command line skips the menu: the session starts with the calibration.
+    assert main(["play", "--headless", "--input", "sim", "--level", "meadow", "--seconds", "3", "--db", db]) == EXIT_OK
     capsys.readouterr()
     assert main(["sessions", "list", "--db", db, "--json"]) == EXIT_OK
     (row,) = json.loads(capsys.readouterr().out)
