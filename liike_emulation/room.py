@@ -16,8 +16,9 @@ import math
 from collections.abc import Awaitable, Callable
 
 from liike_emulation.bleak_backend import client_backend_for, scanner_backend_for
-from liike_emulation.peripherals import CadenceSensor, HeartRateStrap, Movesense, PolarH10, Treadmill
+from liike_emulation.peripherals import CadenceSensor, HeartRateStrap, MiBand, Movesense, PolarH10, Treadmill
 from liike_emulation.radio import EmulatedWorld
+from sensors.ble.allowlist import CONNECTIONS_PER_ADAPTER, AllowedSensor
 
 DEMO_ADDRESSES = {
     "strap": "E0:11:22:00:00:01",
@@ -124,3 +125,60 @@ async def emulated_room(world: EmulatedWorld) -> None:
     (:func:`class_room`, the last one not worn)."""
     await demo_room(world)
     await class_room(CLASS_SIZE)(world)
+
+
+def mixed_class_sensors(n: int = 40) -> list[AllowedSensor]:
+    """The allow-list of :func:`mixed_class_room`: a quarter of the straps connected (spread over
+    adapters ``hci0``, ``hci1`` ... of at most :data:`~sensors.ble.allowlist.CONNECTIONS_PER_ADAPTER`
+    links each, less one slot kept free), an eighth Mi Bands and the rest Polar straps, both read
+    from broadcasts. Labels are "Strap 1" ... in address order."""
+    per_adapter = CONNECTIONS_PER_ADAPTER - 1
+    connected = n // 4
+    out = []
+    for i, address in enumerate(mixed_class_addresses(n)):
+        if i < connected:
+            out.append(AllowedSensor(address, f"Strap {i + 1}", mode="connect", adapter=f"hci{i // per_adapter}"))
+        else:
+            out.append(AllowedSensor(address, f"Strap {i + 1}", mode="broadcast"))
+    return out
+
+
+def mixed_class_addresses(n: int) -> list[str]:
+    return [f"E0:11:22:00:03:{i + 1:02X}" for i in range(n)]
+
+
+def mixed_class_adapters(n: int) -> int:
+    """Adapters :func:`mixed_class_sensors` spreads its connected straps over (at least one)."""
+    return max(1, -(-(n // 4) // (CONNECTIONS_PER_ADAPTER - 1)))
+
+
+def class_bpm(i: int) -> Callable[[float], float]:
+    """Pupil ``i``'s heart rate (bpm) at ``t`` s: a warm-up from rest to a peak of their own."""
+    rest = 70.0 + (i * 7) % 15
+    peak = 135.0 + (i * 11) % 60
+    tau = 20.0 + (i * 5) % 40
+
+    def bpm(t: float) -> float:
+        return rest + (peak - rest) * (1.0 - math.exp(-t / tau))
+
+    return bpm
+
+
+def mixed_class_room(n: int = 40) -> Callable[[EmulatedWorld], Awaitable[None]]:
+    """A class of ``n`` (up to 40 and more) as :func:`mixed_class_sensors` lists it: connected
+    standard straps, Mi Bands and Polar straps broadcasting, each warming up at its own pace."""
+    sensors = mixed_class_sensors(n)
+    bands = n // 8
+
+    async def setup(world: EmulatedWorld) -> None:
+        first_band = len([s for s in sensors if s.mode == "connect"])
+        for i, s in enumerate(sensors):
+            bpm = class_bpm(i)
+            if s.mode == "connect":
+                await world.add(HeartRateStrap(f"HRM {i + 1:02d}", bpm=bpm, address=s.address))
+            elif i < first_band + bands:
+                await world.add(MiBand(f"Mi Smart Band 5 {i + 1:02d}", bpm=bpm, address=s.address))
+            else:
+                await world.add(PolarH10(f"Polar H10 {0xB0000000 + i:08X}", bpm=bpm, broadcast=True, address=s.address))
+
+    return setup

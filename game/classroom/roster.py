@@ -100,12 +100,12 @@ class Roster:
         return Roster(tuple(replace(p, max_bpm=float(bpm)) if p is pupil else p for p in self.pupils))
 
 
-def default_path() -> Path:
-    """``roster.json`` in the folder of the allow-list (the user configuration folder, or the
-    folder of ``$LIIKE_SENSORS_FILE``)."""
+def default_path(sensors_file: Path | None = None) -> Path:
+    """``roster.json`` beside the allow-list ``sensors_file`` (default: the user configuration
+    folder, or the folder of ``$LIIKE_SENSORS_FILE``): a roster names that list's straps."""
     from sensors.ble import allowlist
 
-    return allowlist.default_path().parent / ROSTER_FILE
+    return (sensors_file or allowlist.default_path()).parent / ROSTER_FILE
 
 
 def _number(text: str, path: Path, line: int, column: int, field: str, lo: float, hi: float) -> float | None:

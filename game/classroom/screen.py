@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -40,18 +40,44 @@ FPS = 20
 
 
 def grid(n: int, w: int, h: int) -> tuple[int, int]:
-    """Columns and rows for ``n`` tiles on a ``w`` x ``h`` screen, tiles close to 4:3."""
+    """Columns and rows for ``n`` tiles on a ``w`` x ``h`` screen: the layout whose tiles give
+    the heart rate its largest size (:func:`tile_fonts`), fewer empty cells breaking a tie."""
     if n <= 0:
         return 1, 1
     best = (1, n)
     best_score = -1.0
     for cols in range(1, n + 1):
         rows = math.ceil(n / cols)
-        tw, th = w / cols, h / rows
-        score = min(tw, th * 4 / 3)
+        score = tile_fonts(w // cols, h // rows).bpm - 0.01 * (cols * rows - n)
         if score > best_score:
             best, best_score = (cols, rows), score
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class TileFonts:
+    """Text sizes (px) in a tile: the heart rate as large as the tile allows, the alias next
+    (what a pupil looks for from across the hall), the band and minutes after. Legibility at
+    distance: letters about 1/200 of the viewing distance high (the usual signage rule of thumb,
+    e.g. ADA 2010 Standards 703.5.5 for signs seen from afar) — 15 m calls for 75 mm, which a
+    1080p picture on a 2 m wide screen gives at about 75 px; so the heart rate gets every pixel
+    it can and the rest stay as large as the tile leaves room for."""
+
+    pad: int
+    label: int
+    bpm: int
+    small: int
+
+
+def tile_fonts(w: int, h: int) -> TileFonts:
+    pad = max(8, min(w, h) // 14)
+    inner_w, inner_h = w - 2 * pad - 8, h - 2 * pad - 8
+    label = max(14, min(72, round(inner_h * 0.17), round(inner_w * 0.16)))
+    small = max(12, min(48, round(inner_h * 0.11), round(inner_w * 0.09)))
+    # three bold digits are about 1.75 sizes wide; the heart rate shares the height with the
+    # alias above it and the band line below it
+    bpm = max(18, min(round(inner_w / 1.9), round(inner_h - label - small * 1.3)))
+    return TileFonts(pad, label, bpm, small)
 
 
 #: Lines a tile gives its note (a strap's state, or the advice for a strap in trouble).
@@ -67,37 +93,50 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     if identify and tile.touched:
         # Identify mode: the strap just put on or wetted lights up, so its wearer learns its label.
         pygame.draw.rect(screen, ACCENT, rect.inflate(-4, -4), width=max(4, rect.h // 30), border_radius=12)
-    inner = rect.inflate(-24, -24)
-    big = max(18, inner.h // 3)
-    small = max(12, inner.h // 9)
+    f = tile_fonts(rect.w, rect.h)
+    inner = rect.inflate(-2 * f.pad - 8, -2 * f.pad - 8)
     ink = INK if tile.band is not None else PAPER
-    text.draw(screen, tile.label, small + 2, ink, inner.topleft, bold=True)
-    mvpa = text.draw(screen, f"MVPA {tile.mvpa_min:.1f} min", small, ink, inner.topright, "topright")
+    mvpa = text.render(f"{tile.mvpa_min:.1f} min", f.small, ink)
+    mvpa_rect = mvpa.get_rect(topright=inner.topright)
+    screen.blit(mvpa, mvpa_rect)
+    # the alias takes what the minutes leave of the top row, shortened after a whole word if needed
+    alias = wrap(text.font(f.label, bold=True), tile.label, max(1, inner.w - mvpa_rect.w - f.small), 1)
+    label_rect = text.draw(screen, alias[0] if alias else "", f.label, ink, inner.topleft, bold=True)
+    text.draw(screen, "MVPA", max(10, f.small * 3 // 4), ink, (inner.right, mvpa_rect.bottom), "topright")
     if tile.in_band:
-        text.draw(screen, tr("heartzone.class.tile"), small, ink, (inner.right, mvpa.bottom + 2), "topright", bold=True)
-    value = f"{tile.bpm}" if tile.bpm is not None else "--"
-    text.draw(screen, value, big, ink, (inner.centerx, inner.centery), "center", bold=True)
-    if tile.band is not None:
         text.draw(
-            screen,
-            f"{band_name(tile.band)}  {tr('class.of_max', pct=f'{tile.pct_max:.0f}')}",
-            small,
-            ink,
-            (inner.centerx, inner.centery + big * 0.6),
-            "midtop",
+            screen, tr("heartzone.class.tile"), f.small, ink, (inner.right, mvpa_rect.bottom + f.small), "topright", bold=True
         )
     note_colour = BAD if tile.problem else (ink if tile.band is not None else MUTED)
     note = tile.note
     if tile.over_max is not None and not tile.problem:
         note = tr("class.over_max", peak=tile.over_max)
-    # The note wraps within the tile, below the heart rate, and ends in an ellipsis after a whole
-    # word when it is longer; the details overlay (Tab or D) has every strap's full text.
-    line_h = text.font(small).get_linesize()
-    room = inner.bottom - (inner.centery + big // 3) if tile.band is None else inner.bottom - (inner.centery + big)
-    lines = wrap(text.font(small), note, inner.w, max(1, min(NOTE_LINES, room // line_h)))
+    elif tile.bpm is not None and not tile.problem:
+        note = ""  # "broadcast"/"connected" under a live heart rate: in the details, not the tile
+    # The note wraps within the tile at its bottom and ends in an ellipsis after a whole word
+    # when it is longer; the details overlay (Tab or D) has every strap's full text.
+    font = text.font(f.small)
+    line_h = font.get_linesize()
+    band_h = round(f.small * 1.3) if tile.band is not None else 0
+    free = inner.bottom - label_rect.bottom - band_h - (f.bpm if tile.bpm is not None else f.bpm // 2)
+    lines = wrap(font, note, inner.w, max(1, min(NOTE_LINES, free // line_h))) if note else []
     top = inner.bottom - len(lines) * line_h
     for i, line in enumerate(lines):
-        text.draw(screen, line, small, note_colour, (inner.left, top + i * line_h))
+        text.draw(screen, line, f.small, note_colour, (inner.left, top + i * line_h))
+    # the heart rate in the middle of what is left between the alias and the band line or note
+    bottom = top - band_h
+    value = f"{tile.bpm}" if tile.bpm is not None else "--"
+    size = max(18, min(f.bpm, bottom - label_rect.bottom))
+    text.draw(screen, value, size, ink, (inner.centerx, (label_rect.bottom + bottom) // 2), "center", bold=True)
+    if tile.band is not None:
+        text.draw(
+            screen,
+            f"{band_name(tile.band)}  {tr('class.of_max', pct=f'{tile.pct_max:.0f}')}",
+            f.small,
+            ink,
+            (inner.centerx, bottom),
+            "midtop",
+        )
 
 
 def details_lines(tiles: list[Tile]) -> list[tuple[str, bool]]:

@@ -62,6 +62,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     klass.add_argument("--lang", choices=LANGUAGES, help="language of the board's text; default: from the locale, else en")
     add_emulate_flag(klass)
+    # An emulated class of N straps: connected ones over several adapters, Mi Bands and Polar
+    # straps broadcasting (liike_emulation.room.mixed_class_room); implies --emulate.
+    klass.add_argument("--emulate-class", type=int, metavar="N", help=argparse.SUPPRESS)
     klass.set_defaults(run=cmd_class)
     _register_roster(klass)
 
@@ -85,10 +88,13 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
     add_sensors_flag(lst)
     _profile_flags(lst)
     lst.set_defaults(run=cmd_roster_list)
-    what.add_parser("clear", help="delete the roster").set_defaults(run=cmd_roster_clear)
+    clear = what.add_parser("clear", help="delete the roster")
+    add_sensors_flag(clear)
+    clear.set_defaults(run=cmd_roster_clear)
     top = what.add_parser("set-max", help="keep an observed peak as a pupil's maximal heart rate")
     top.add_argument("alias")
     top.add_argument("bpm", type=positive("beats per minute"), metavar="BPM")
+    add_sensors_flag(top)
     top.set_defaults(run=cmd_roster_set_max)
 
 
@@ -117,7 +123,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         pupils = roster.parse_csv(text, args.file, sensors, names_ok=args.yes)
     except roster.RosterError as exc:
         return fail(str(exc))
-    path = roster.save(pupils)
+    path = roster.save(pupils, roster.default_path(args.sensors))
     print(f"{len(pupils.pupils)} pupils in the roster ({path}, readable by you only)")
     return 0
 
@@ -128,11 +134,11 @@ def cmd_roster_list(args: argparse.Namespace) -> int:
     from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
 
     try:
-        pupils = roster.load()
+        pupils = roster.load(roster.default_path(args.sensors))
         sensors = allowlist.load(args.sensors)
     except (roster.RosterError, allowlist.AllowListError) as exc:
         return fail(str(exc))
-    _warn_private(roster.default_path())
+    _warn_private(roster.default_path(args.sensors))
     if not pupils.pupils:
         print("no roster: `liike class roster import FILE.csv` (columns alias,strap)")
         return 0
@@ -144,7 +150,7 @@ def cmd_roster_list(args: argparse.Namespace) -> int:
 def cmd_roster_clear(args: argparse.Namespace) -> int:
     from game.classroom import roster
 
-    print("roster deleted" if roster.clear() else "there was no roster")
+    print("roster deleted" if roster.clear(roster.default_path(args.sensors)) else "there was no roster")
     return 0
 
 
@@ -152,8 +158,8 @@ def cmd_roster_set_max(args: argparse.Namespace) -> int:
     from game.classroom import roster
 
     try:
-        pupils = roster.load()
-        roster.save(pupils.set_max(args.alias, args.bpm))
+        path = roster.default_path(args.sensors)
+        roster.save(roster.load(path).set_max(args.alias, args.bpm), path)
     except roster.RosterError as exc:
         return fail(str(exc))
     except KeyError:
@@ -207,7 +213,16 @@ def cmd_class(args: argparse.Namespace) -> int:
     except allowlist.AllowListError as exc:
         return fail(str(exc))
     backends = None
-    if args.emulate:
+    if args.emulate_class is not None:
+        try:
+            from liike_emulation.room import EmulatedBackends, mixed_class_adapters, mixed_class_room, mixed_class_sensors
+        except ImportError:
+            return fail(emulation_missing("--emulate-class"))
+        if not 1 <= args.emulate_class <= 60:
+            return fail(f"--emulate-class: {args.emulate_class} straps; give 1..60")
+        sensors = sensors or mixed_class_sensors(args.emulate_class)
+        backends = EmulatedBackends(mixed_class_room(args.emulate_class), adapters=mixed_class_adapters(args.emulate_class))
+    elif args.emulate:
         try:
             from liike_emulation.room import CLASS_SIZE, EmulatedBackends, class_addresses, emulated_room
         except ImportError:
@@ -219,18 +234,19 @@ def cmd_class(args: argparse.Namespace) -> int:
         backends = EmulatedBackends(emulated_room)
     from game.classroom import roster
 
+    roster_path = roster.default_path(args.sensors)
     try:
-        pupils = roster.load()
+        pupils = roster.load(roster_path)
     except roster.RosterError as exc:
         return fail(str(exc))
-    _warn_private(roster.default_path())
+    _warn_private(roster_path)
     on_list = {s.address for s in sensors}
     missing = [p.alias for p in pupils.pupils if p.address not in on_list]
     if missing:
         print(f"liike: warning: the roster's straps of {', '.join(missing)} are not on the allow-list", file=sys.stderr)
 
     def keep_max(pupil: roster.Pupil, bpm: int) -> None:
-        roster.save(roster.load().set_max(pupil.alias, bpm))
+        roster.save(roster.load(roster_path).set_max(pupil.alias, bpm), roster_path)
 
     warning = allowlist.connect_overflow(sensors)
     if warning is not None:

@@ -160,3 +160,32 @@ def test_roster_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path, mon
     assert "chmod 600" in err
     assert main(["class", "roster", "clear"]) == 0
     assert not (tmp_path / "roster.json").exists()
+
+
+def test_m_keeps_the_peaks_only_from_the_details_overlay() -> None:
+    from game.classroom.screen import ClassScene
+    from game.input.bindings import load_bindings
+
+    assert "m" in load_bindings().actions["keep_max"].keys
+
+    class Ctx:
+        clock = staticmethod(lambda: s_to_ns(3))
+
+    class Frame:
+        def __init__(self, *pressed: str) -> None:
+            self.pressed = set(pressed)
+
+    board = ClassBoard(SENSORS, HeartProfile(), pupils={A: Pupil("fox", A, age=20.0)})
+    board.ingest([HeartRateSample(s_to_ns(1 + i * 0.5), A, 200, contact=True) for i in range(3)])
+    scene = ClassScene.__new__(ClassScene)
+    scene.ctx = Ctx()  # type: ignore[assignment]
+    scene.board = board
+    scene.details = False
+    scene.time_s = 0.0
+    scene.update(Frame("keep_max"), 0.05)  # type: ignore[arg-type]
+    assert board.tiles(s_to_ns(3))[0].over_max == 200  # not on the board itself
+    scene.update(Frame("details"), 0.05)  # type: ignore[arg-type]
+    scene.update(Frame("keep_max"), 0.05)  # type: ignore[arg-type]
+    assert board.tiles(s_to_ns(3))[0].over_max is None
+    kept = board.straps[A].pupil
+    assert kept is not None and kept.max_bpm == 200
