@@ -115,7 +115,7 @@ class SpriteSizes:
     """A sprite pre-rendered at sizes growing by :attr:`ratio`; ``get(px)`` returns the nearest."""
 
     def __init__(
-        self, make: Callable[[int], pygame.Surface], *, ratio: float = 1.12, smallest: int = 6, largest: int = 900
+        self, make: Callable[[int], pygame.Surface], *, ratio: float = 1.12, smallest: int = 10, largest: int = 720
     ) -> None:
         self._make = make
         self.ratio = ratio
