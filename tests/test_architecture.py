@@ -50,7 +50,9 @@ def test_only_a_mode_and_the_composition_root_name_a_mode() -> None:
     modes = [p.name for p in (ROOT / "game" / "modes").iterdir() if p.is_dir() and (p / "__init__.py").exists()]
     assert "runner" in modes
     for mode in modes:
-        assert offenders("game", (f"game.modes.{mode}",), allowed_in=(f"game/modes/{mode}/",)) == [], mode
+        # The command line is the composition root: it may hand a mode's level to another screen
+        # (the class board's heart-zone challenge).
+        assert offenders("game", (f"game.modes.{mode}",), allowed_in=(f"game/modes/{mode}/", "game/cli/")) == [], mode
     # The engine and its shared scenes never reach for the modes package at all.
     for layer in ("game/engine", "game/scenes", "game/levels", "game/input", "game/render", "game/sessions"):
         assert offenders(layer, ("game.modes", "game.cli")) == [], layer
