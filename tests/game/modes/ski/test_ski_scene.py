@@ -181,6 +181,16 @@ def test_a_wrist_and_a_chest_sensor_alone_ski_the_course(tmp_path: Path, short_l
     assert summary["tuck_s"] == 0.0  # a squat is not seen without pose
 
 
+def test_a_chest_sensor_alone_skis_the_course_jogging(tmp_path: Path, short_level: Path) -> None:
+    ctx = make_ctx(tmp_path, short_level)
+    scene, transition = play_with_sim(ctx, technique="jog", imu_only=("chest",))
+    assert transition is not None, "the race did not end"
+    summary = scene.mode_summary()
+    # Steps from the chest's bounce drive the skier, its sideways tilt steers.
+    assert ctx.live.motion_counts.get("step", 0) > 100 and summary["swings"] == 0
+    assert summary["gates_passed"] >= 3, summary
+
+
 def test_the_autopilot_plans_tempo_lean_and_tuck_from_the_course(short_level: Path) -> None:
     from game.modes.ski.rules import SkiWorld
 
