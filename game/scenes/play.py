@@ -104,6 +104,8 @@ class PlayScene(Scene):
         self.play(frame, dt)
         self._trace_heart()
         if self.finished:
+            if self._finished_for_s == 0.0:
+                self.ctx.sound.play("finish")  # the moment the round ends, once, for every mode
             self._finished_for_s += dt
             if self._finished_for_s >= RESULTS_DELAY_S:
                 return self.finish(completed=True)
@@ -188,6 +190,4 @@ class PlayScene(Scene):
         summary = self.summary(completed or self.finished)
         self.ctx.last_result = summary
         self.ctx.end_session(self.score, summary)
-        if completed or self.finished:
-            self.ctx.sound.play("finish")
         return Transition("replace", ResultsScene(self.ctx, summary, hr_trace=list(self.hr_trace)))

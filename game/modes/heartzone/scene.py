@@ -114,7 +114,7 @@ class HeartZoneScene(PlayScene):
         for event in self.round.update(dt, hrr):
             data = {"phase": self.round.phase.kind, "hrr": None if hrr is None else round(hrr, 3), "score": self.score}
             self.ctx.record_event(now, f"game.{event}", data)
-            if event in ("zone_in", "zone_out", "finish"):
+            if event in ("zone_in", "zone_out"):  # the finish has its cue from the base scene
                 self._cue(event)
             if event == "zone_in" and self._marker is not None:
                 self.effects.burst(self._marker, GOOD, count=18, speed=220.0)

@@ -150,8 +150,8 @@ class RunnerScene(PlayScene):
             fx.burst((runner_x, track_y - px * 1.0), ACCENT, count=40, speed=380)
             sound.play("combo")
         elif ev.kind == "finish":
+            # Its sound comes from the play scene's base, as for every mode.
             fx.popup(tr("runner.effect.finish"), (runner_x + px * 1.5, track_y - px * 2.5), ACCENT, round(px * 0.6))
-            sound.play("finish")
 
     def mode_summary(self) -> dict[str, Any]:
         w, s = self.world, self.world.stats
