@@ -85,7 +85,7 @@ def test_the_keyboard_alone_plays_a_course_to_the_results(
         original(self)
 
     monkeypatch.setattr(app_module.App, "handle_events", handle_events)
-    code = main(["play", "--mode", "ski", "--input", "keyboard", "--headless", "--seconds", "90", "--db", str(db)])
+    code = main(["play", "--mode", "ski", "--input", "keyboard", "--headless", "--seconds", "180", "--db", str(db)])
     assert code == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["mode"] == "ski" and result["completed"] is True, result
