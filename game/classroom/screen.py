@@ -19,6 +19,7 @@ import pygame
 
 from game.classroom.board import ClassBoard, Tile
 from game.classroom.challenge import GOAL_SHARE, ClassChallenge
+from game.classroom.lesson import Lesson
 from game.classroom.roster import Pupil
 from game.engine.app import App, open_window
 from game.engine.config import AppConfig
@@ -298,9 +299,11 @@ class ClassScene(Scene):
     """The board as a scene of the game's own app loop: the loop drains the SensorBus and hands
     the items here (:meth:`sensor_items`); Esc (``back``) ends the lesson."""
 
-    def __init__(self, ctx: GameContext, board: ClassBoard, identify: bool = False) -> None:
+    def __init__(self, ctx: GameContext, board: ClassBoard, identify: bool = False, lesson: Lesson | None = None) -> None:
         super().__init__(ctx)
         self.board = board
+        #: Stores each strap's data as a session of the lesson (None: nothing is stored).
+        self.lesson = lesson
         #: Identify mode (``liike class --identify``): a strap lights up when it is put on.
         self.identify = identify
         #: The details overlay is shown (``details``: Tab or D toggles it).
@@ -308,6 +311,8 @@ class ClassScene(Scene):
 
     def sensor_items(self, items: list[BusItem]) -> None:
         self.board.ingest(items)
+        if self.lesson is not None:
+            self.lesson.record(items)
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
@@ -349,9 +354,11 @@ def run_class(
     challenge: ClassChallenge | None = None,
     pupils: Mapping[str, Pupil] | None = None,
     on_keep_max: Callable[[Pupil, int], None] | None = None,
+    lesson: Lesson | None = None,
 ) -> dict[str, Any]:
     """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary.
-    ``pupils``: the roster by strap address; ``on_keep_max``: stores a maximum the teacher kept."""
+    ``pupils``: the roster by strap address; ``on_keep_max``: stores a maximum the teacher kept;
+    ``lesson``: stores the lesson (its ``lesson_id``, ``sessions`` and ``pupils`` join the summary)."""
     from sensors.ble.service import BleSource
 
     board = ClassBoard(sensors, profile, challenge, pupils, on_keep_max)
@@ -359,13 +366,15 @@ def run_class(
     screen = open_window(config)
     pygame.display.set_caption("Liike: class heart rates")
     try:
-        app = App(ctx, ClassScene(ctx, board, identify), SensorBus(), [BleSource(sensors, backends=backends)])
+        app = App(ctx, ClassScene(ctx, board, identify, lesson), SensorBus(), [BleSource(sensors, backends=backends)])
         stats = app.run(screen)
         if screenshot:
             pygame.image.save(pygame.display.get_surface() or screen, screenshot)
     finally:
         pygame.display.quit()
     summary = board.summary()
+    if lesson is not None:
+        summary.update(lesson.finish(summary))
     if stats.interrupted:
         summary["interrupted"] = True  # the command exits 130; not part of the summary it prints
     return summary

@@ -60,6 +60,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a heart-zone level (name in levels/heartzone or a path) the whole class plays: one shared "
         "meter fills with the seconds pupils spend in its band",
     )
+    klass.add_argument(
+        "--db", type=Path, metavar="FILE", help="session database the lesson is stored in (default: the user data folder)"
+    )
+    klass.add_argument(
+        "--group", default="class", metavar="NAME", help="the group the lesson is stored under, such as 7B (default: class)"
+    )
     klass.add_argument("--lang", choices=LANGUAGES, help="language of the board's text; default: from the locale, else en")
     add_emulate_flag(klass)
     # An emulated class of N straps: connected ones over several adapters, Mi Bands and Polar
@@ -251,6 +257,15 @@ def cmd_class(args: argparse.Namespace) -> int:
     warning = allowlist.connect_overflow(sensors)
     if warning is not None:
         print(f"liike: warning: {warning}", file=sys.stderr)
+    from game.classroom.lesson import Lesson
+    from game.sessions import store
+
+    db = args.db or store.default_db_path()
+    try:
+        store.probe_writable(db)
+    except store.StoreError as exc:
+        return fail(f"--db: {exc}")
+    lesson = Lesson(db, sensors, args.group.strip() or "class")
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
@@ -264,6 +279,7 @@ def cmd_class(args: argparse.Namespace) -> int:
             challenge=challenge,
             pupils=pupils.by_address(),
             on_keep_max=keep_max,
+            lesson=lesson,
         )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)

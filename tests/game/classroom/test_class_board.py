@@ -91,6 +91,10 @@ def test_class_command_reads_a_room_of_broadcasting_straps(
             str(tmp_path / "none.yaml"),
             "--screenshot",
             str(shot),
+            "--db",
+            str(tmp_path / "s.sqlite"),
+            "--group",
+            "7B",
         ]
     )
     assert code == 0
@@ -101,6 +105,23 @@ def test_class_command_reads_a_room_of_broadcasting_straps(
     assert straps[-1]["readings"] == 0  # the unworn strap sends no contact: never counted
     assert summary["hr_max_bpm"] == pytest.approx(208 - 0.7 * 12, abs=0.05)
     assert shot.stat().st_size > 10_000
+    # The lesson is stored: one session per strap heard, under its label, naming the lesson.
+    from game.sessions.store import SessionStore
+
+    heard = [p for p in summary["pupils"] if p["readings"] >= 1]
+    assert summary["lesson_id"] and summary["group"] == "7B" and summary["started_at"] <= summary["ended_at"]
+    assert summary["sessions"] == [p["session_id"] for p in heard] and len(heard) >= 20
+    assert summary["pupils"][-1]["session_id"] is None  # the unworn strap stores nothing
+    assert all("address" not in p for p in summary["pupils"])
+    with SessionStore(tmp_path / "s.sqlite", read_only=True) as store:
+        rows = {r["id"]: r for r in store.list_sessions()}
+        assert set(rows) == set(summary["sessions"])
+        first = heard[0]
+        row = store.get_session(first["session_id"])
+        assert row is not None and row["mode"] == "class" and row["level"] == f"lesson {summary['lesson_id']}"
+        assert row["player"] == first["strap"] == first["label"]
+        assert row["summary"]["lesson"]["group"] == "7B" and row["summary"]["mvpa_min"] == first["mvpa_min"]
+        assert len(list(store.iter_samples(first["session_id"], "hr"))) >= 1
 
 
 def test_class_command_rejects_a_broken_allow_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

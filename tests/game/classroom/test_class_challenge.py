@@ -140,6 +140,7 @@ def test_class_command_with_a_challenge(
     monkeypatch.setattr(ClassBoard, "tick", tick_then_close)
     shot = tmp_path / "meter.png"
     args = ["class", "--emulate-ble", "--headless", "--seconds", "60", "--sensors", str(tmp_path / "none.yaml")]
+    args += ["--db", str(tmp_path / "s.sqlite")]
     code = main([*args, "--challenge", "short", "--screenshot", str(shot)])
     out, err = capsys.readouterr()
     assert code == 0, err

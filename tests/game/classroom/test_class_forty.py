@@ -53,9 +53,11 @@ def test_forty_straps_broadcast_and_connected_are_read_and_shown_by_alias(
             pygame.event.post(pygame.event.Event(pygame.QUIT))
 
     monkeypatch.setattr(ClassBoard, "ingest", ingest_then_close_when_all_heard)
-    code = main(["class", "--emulate-class", "40", "--headless", "--seconds", "120", "--sensors", str(sensors_file)])
+    db = str(tmp_path / "s.sqlite")
+    code = main(["class", "--emulate-class", "40", "--headless", "--seconds", "120", "--sensors", str(sensors_file), "--db", db])
     assert code == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     straps = summary["straps"]
     assert [s["label"] for s in straps] == [f"p{i + 1}" for i in range(40)]
     assert all(s["readings"] >= 1 for s in straps)  # 10 connected, 5 Mi Bands, 25 Polar broadcasts
+    assert len(summary["sessions"]) == 40  # one stored session per strap

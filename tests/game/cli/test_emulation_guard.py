@@ -29,7 +29,7 @@ def no_emulation(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_emulation_flags_need_the_test_extras(
     argv: list[str], no_emulation: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    extra = ["--db", str(tmp_path / "s.sqlite")] if argv[0] == "play" else []
+    extra = ["--db", str(tmp_path / "s.sqlite")] if argv[0] in ("play", "class") else []
     assert main(argv + extra) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("liike: ") and "test extras" in err[0] and "pip install" in err[0]

@@ -85,7 +85,7 @@ CASES: list[Case] = [
     ("levels schema unknown", lambda f: ["levels", "schema", "nope"], EXIT_BAD_INPUT),
     ("pose missing file", lambda f: ["pose", str(f["tmp"] / "none.png")], EXIT_BAD_INPUT),
     ("models", lambda f: ["models"], EXIT_OK),
-    ("class", lambda f: ["class", "--headless", "--seconds", "1", "--sensors", str(f["sensors"])], EXIT_OK),
+    ("class", lambda f: ["class", "--headless", "--seconds", "1", "--sensors", str(f["sensors"]), "--db", str(f["db"])], EXIT_OK),
     ("class bad age", lambda f: ["class", "--age", "abc"], EXIT_BAD_INPUT),
     ("class broken allow-list", lambda f: ["class", "--headless", "--sensors", str(f["broken"])], EXIT_BAD_INPUT),
     ("scan emulated", lambda f: ["sensors", "scan", "--emulate", "--seconds", "1", "--sensors", str(f["sensors"])], EXIT_OK),
@@ -202,7 +202,7 @@ def test_an_emulated_class_of_30_set_up_from_a_scan_then_shown(
     # A second scan adds nobody twice.
     assert main(["sensors", "allow", "--from-scan", "--emulate", "--seconds", "1", "--sensors", sensors]) == EXIT_PARTIAL
     capsys.readouterr()
-    assert main(["class", "--emulate", "--headless", "--seconds", "8", "--sensors", sensors]) == 0
+    assert main(["class", "--emulate", "--headless", "--seconds", "8", "--sensors", sensors, "--db", str(files["db"])]) == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     read = {s["address"] for s in summary["straps"] if s["readings"] >= 1}
     assert len(summary["straps"]) == len(listed)

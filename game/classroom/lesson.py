@@ -1,0 +1,133 @@
+"""A lesson stored as a group of sessions: one per strap that was heard, under its pseudonymous
+label, through the same store (and so the same export, sync and erasure) as games.
+
+Each strap's session (mode ``class``) records what its strap sent: heart rate with RR intervals
+and contact, and its status changes (the writer turns those into link gaps). It starts with the
+strap's first heart rate with skin contact, so a strap left in the box, or one that only ever
+says "no contact", stores nothing; after that, contact losses are part of the session. The
+lesson itself is named in every one of its sessions: ``level`` is ``lesson <uuid>`` and the
+summary holds the lesson's id, group, start and end (UTC), the strap's label, the pupil's alias
+(``label``, when the roster gives one), the bands' HRmax and HRrest, minutes per band and MVPA
+minutes. The store keeps strap labels and aliases only; the session's player is the strap's
+label, so erasing that pseudonym removes the strap's data from every lesson.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from game.sessions.store import StoreError, utc_now_iso
+from game.sessions.writer import SessionWriter
+from sensors.ble.allowlist import AllowedSensor
+from sensors.clock import now_ns
+from sensors.samples import BusItem, DeviceStatus, HeartRateSample
+
+log = logging.getLogger("liike.class")
+
+MODE = "class"
+#: Seconds between a strap session's commits: 40 writers share one store file.
+FLUSH_S = 1.0
+
+
+class Lesson:
+    """Routes the board's bus items to one :class:`SessionWriter` per strap (see the module)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        sensors: list[AllowedSensor],
+        group: str,
+        *,
+        clock: Callable[[], int] = now_ns,
+        writer_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.group = group
+        self.lesson_id = str(uuid.uuid4())
+        self.started_at = utc_now_iso()
+        self.ended_at: str | None = None
+        self.sensors = {s.address: s for s in sensors}
+        self.clock = clock
+        self.writer_options = writer_options or {}
+        self.writers: dict[str, SessionWriter] = {}
+        self._status: dict[str, DeviceStatus] = {}
+        self._failed: set[str] = set()
+        #: Why straps' data could not be stored (once per strap), for the summary and stderr.
+        self.errors: list[str] = []
+
+    @property
+    def level(self) -> str:
+        return f"lesson {self.lesson_id}"
+
+    def record(self, items: Iterable[BusItem]) -> None:
+        batch: dict[str, list[BusItem]] = {}
+        for item in items:
+            source = getattr(item, "source", "")
+            if source not in self.sensors:
+                continue
+            if isinstance(item, DeviceStatus):
+                self._status[source] = item
+            writer = self.writers.get(source)
+            worn = isinstance(item, HeartRateSample) and item.contact is not False and item.bpm > 0
+            if writer is None and worn and source not in self._failed:
+                writer = self._start(source)
+                if writer is None:
+                    continue
+            if writer is not None:
+                batch.setdefault(source, []).append(item)
+        for source, part in batch.items():
+            self.writers[source].record(part)
+
+    def _start(self, address: str) -> SessionWriter | None:
+        label = self.sensors[address].display
+        writer = SessionWriter(
+            self.path,
+            player=label,
+            mode=MODE,
+            level=self.level,
+            flush_interval_s=FLUSH_S,
+            clock=self.clock,
+            **self.writer_options,
+        )
+        try:
+            status = self._status.get(address)
+            writer.start([status] if status is not None else [])
+        except StoreError as exc:
+            self._failed.add(address)
+            self.errors.append(f"{label}: {exc}")
+            log.warning("%s: the lesson's data is not stored: %s", label, exc)
+            return None
+        self.writers[address] = writer
+        return writer
+
+    def finish(self, board_summary: dict[str, Any]) -> dict[str, Any]:
+        """Close every strap's session with its summary (``board_summary``:
+        :meth:`game.classroom.board.ClassBoard.summary`); return what the command prints about
+        the lesson: ``lesson_id``, ``group``, start and end, ``sessions`` (ids stored) and
+        ``pupils`` (each strap's summary with its ``session_id``, None when nothing was stored)."""
+        self.ended_at = utc_now_iso()
+        lesson = {"id": self.lesson_id, "group": self.group, "started_at": self.started_at, "ended_at": self.ended_at}
+        pupils = []
+        for strap in board_summary["straps"]:
+            writer = self.writers.get(strap["address"])
+            session_id = writer.session_id if writer is not None else None
+            entry = {**strap, "strap": self.sensors[strap["address"]].display, "session_id": session_id}
+            entry.pop("address", None)  # the store and the printout name straps by label only
+            if writer is not None:
+                writer.finish(float(strap["mvpa_min"]), {"lesson": lesson, **entry})
+                if writer.error:
+                    self.errors.append(f"{entry['strap']}: {writer.error}")
+            pupils.append(entry)
+        return {
+            "lesson_id": self.lesson_id,
+            "group": self.group,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "sessions": [p["session_id"] for p in pupils if p["session_id"] is not None],
+            "pupils": pupils,
+            **({"store_errors": self.errors} if self.errors else {}),
+        }
