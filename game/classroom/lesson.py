@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from game.sessions.store import StoreError, utc_now_iso
+from game.sessions.store import SessionStore, StoreError, utc_now_iso
 from game.sessions.writer import SessionWriter
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import now_ns
@@ -131,3 +131,33 @@ class Lesson:
             "pupils": pupils,
             **({"store_errors": self.errors} if self.errors else {}),
         }
+
+
+def stored_lessons(store: SessionStore) -> list[dict[str, Any]]:
+    """The lessons in ``store``, oldest first: ``lesson_id``, ``group``, ``started_at``,
+    ``ended_at`` (None for a lesson that never ended: the program was killed), ``sessions`` (ids)
+    and ``straps`` (labels), gathered from the sessions that name them (see the module)."""
+    lessons: dict[str, dict[str, Any]] = {}
+    for row in store.list_sessions():
+        level = row["level"] or ""
+        if row["mode"] != MODE or not level.startswith("lesson "):
+            continue
+        lesson_id = level.removeprefix("lesson ")
+        session = store.get_session(row["id"]) or {}
+        about = (session.get("summary") or {}).get("lesson") or {}
+        entry = lessons.setdefault(
+            lesson_id,
+            {
+                "lesson_id": lesson_id,
+                "group": about.get("group"),
+                "started_at": about.get("started_at") or row["started_at"],
+                "ended_at": about.get("ended_at"),
+                "sessions": [],
+                "straps": [],
+            },
+        )
+        entry["group"] = entry["group"] or about.get("group")
+        entry["ended_at"] = entry["ended_at"] or about.get("ended_at")
+        entry["sessions"].append(row["id"])
+        entry["straps"].append(row["player"])
+    return sorted(lessons.values(), key=lambda e: (e["started_at"], e["lesson_id"]))

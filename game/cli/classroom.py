@@ -76,7 +76,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _register_roster(klass: argparse.ArgumentParser) -> None:
-    commands = klass.add_subparsers(dest="class_command", metavar="roster")
+    commands = klass.add_subparsers(dest="class_command", metavar="roster|lessons")
+    lessons = commands.add_parser("lessons", help="the stored lessons: group, start and end, straps")
+    lessons.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    lessons.add_argument("--json", action="store_true", help="as a JSON list")
+    lessons.set_defaults(run=cmd_lessons)
     roster = commands.add_parser(
         "roster",
         help="which pupil (by alias, never a name) wears which strap, kept in the user config folder",
@@ -102,6 +106,32 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
     top.add_argument("bpm", type=positive("beats per minute"), metavar="BPM")
     add_sensors_flag(top)
     top.set_defaults(run=cmd_roster_set_max)
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    from game.classroom.lesson import stored_lessons
+    from game.sessions.store import SessionStore, StoreError, default_db_path
+
+    path = args.db or default_db_path(create=False)
+    if not path.exists():
+        return fail(f"no session database at {path}: run `liike class` first, or pass --db FILE")
+    try:
+        with SessionStore(path, read_only=True) as store:
+            found = stored_lessons(store)
+    except StoreError as exc:
+        return fail(str(exc))
+    if args.json:
+        print(json.dumps(found))
+        return 0
+    if not found:
+        print(f"no lessons in {path}")
+    for lesson in found:
+        n = len(lesson["straps"])
+        print(
+            f"{lesson['lesson_id']}  {lesson['group'] or '-'}  {lesson['started_at']} .. {lesson['ended_at'] or '(not ended)'}"
+            f"  {n} strap{'' if n == 1 else 's'}"
+        )
+    return 0
 
 
 def _profile_flags(parser: argparse.ArgumentParser) -> None:

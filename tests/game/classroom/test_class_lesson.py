@@ -1,0 +1,87 @@
+"""A lesson as stored sessions: one per strap worn, contact losses kept, nothing for a strap
+never worn, a store that cannot be written named instead of a crash, and the lessons listed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.classroom.board import ClassBoard
+from game.classroom.lesson import Lesson
+from game.cli import main
+from game.sessions.store import SessionStore
+from sensors.ble.allowlist import AllowedSensor
+from sensors.clock import s_to_ns
+from sensors.motion.heart_zones import HeartProfile
+from sensors.samples import DeviceState, DeviceStatus, HeartRateSample
+
+A, B, C = "A0:00:00:00:00:01", "A0:00:00:00:00:02", "A0:00:00:00:00:03"
+SENSORS = [AllowedSensor(A, "Strap 1"), AllowedSensor(B, "Strap 2"), AllowedSensor(C, "Strap 3")]
+
+
+def run_lesson(db: Path) -> dict[str, object]:
+    clock = [s_to_ns(0)]
+    board = ClassBoard(SENSORS, HeartProfile(60, 200))
+    lesson = Lesson(db, SENSORS, "7B", clock=lambda: clock[0], writer_options={"installation": None})
+    for t in range(1, 31):
+        clock[0] = s_to_ns(t)
+        items: list[object] = [HeartRateSample(s_to_ns(t), A, 150, rr_s=(0.4, 0.4), contact=t < 20)]
+        items.append(HeartRateSample(s_to_ns(t), B, 120, contact=False))  # never worn
+        if t == 20:
+            items.append(DeviceStatus(s_to_ns(t), A, "heart_rate", DeviceState.STALE, "Strap 1: no skin contact"))
+        board.ingest(items)  # type: ignore[arg-type]
+        lesson.record(items)  # type: ignore[arg-type]
+        board.tick(s_to_ns(t), 1.0)
+    return lesson.finish(board.summary())
+
+
+def test_one_session_per_worn_strap_with_its_contact_losses(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    out = run_lesson(db)
+    pupils = out["pupils"]
+    assert isinstance(pupils, list) and [p["strap"] for p in pupils] == ["Strap 1", "Strap 2", "Strap 3"]
+    assert [p["session_id"] is not None for p in pupils] == [True, False, False]
+    assert out["sessions"] == [pupils[0]["session_id"]] and out["group"] == "7B"
+    with SessionStore(db, read_only=True) as store:
+        row = store.get_session(pupils[0]["session_id"])
+        assert row is not None and row["player"] == "Strap 1" and row["ended_at"] is not None
+        assert row["summary"]["lesson"] == {
+            "id": out["lesson_id"],
+            "group": "7B",
+            "started_at": out["started_at"],
+            "ended_at": out["ended_at"],
+        }
+        hr = list(store.iter_samples(pupils[0]["session_id"], "hr"))
+        assert len(hr) == 30 and sum(1 for s in hr if s["contact"] is False) == 11  # the losses are kept
+        assert [p["player"] for p in store.list_players()] == ["Strap 1"]
+
+
+def test_a_store_that_cannot_be_written_is_named_and_the_board_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "dir.sqlite").mkdir()  # a folder where the file should be
+    out = run_lesson(tmp_path / "dir.sqlite")
+    assert out["sessions"] == [] and out["store_errors"]
+    errors = out["store_errors"]
+    assert isinstance(errors, list) and errors[0].startswith("Strap 1: ")
+
+
+def test_lessons_are_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.sqlite"
+    first = run_lesson(db)
+    run_lesson(db)
+    assert main(["class", "lessons", "--db", str(db), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) == 2 and listed[0]["lesson_id"] == first["lesson_id"]
+    assert listed[0] == {
+        "lesson_id": first["lesson_id"],
+        "group": "7B",
+        "started_at": first["started_at"],
+        "ended_at": first["ended_at"],
+        "sessions": first["sessions"],
+        "straps": ["Strap 1"],
+    }
+    assert main(["class", "lessons", "--db", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert text.count("7B") == 2 and "1 strap" in text
+    assert main(["class", "lessons", "--db", str(tmp_path / "none.sqlite")]) == 2
