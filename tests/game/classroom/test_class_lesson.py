@@ -85,3 +85,12 @@ def test_lessons_are_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     text = capsys.readouterr().out
     assert text.count("7B") == 2 and "1 strap" in text
     assert main(["class", "lessons", "--db", str(tmp_path / "none.sqlite")]) == 2
+
+
+def test_erasing_a_strap_pseudonym_removes_it_from_every_lesson(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.sqlite"
+    run_lesson(db)
+    run_lesson(db)
+    assert main(["sessions", "delete", "--player", "Strap 1", "--yes", "--db", str(db)]) == 0
+    assert main(["class", "lessons", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == []
