@@ -211,8 +211,19 @@ async def adapter_up(radio: Radio, bluez: Bluez, tries: int = 3) -> None:
 
 @dataclass
 class Line:
+    """One JSON row of ``liike sensors monitor --json`` (rows name the sensor by ``address``;
+    a heart rate read from advertisements has ``mode`` "broadcast")."""
+
     t: float  # time.monotonic() at arrival
     item: dict[str, Any]
+
+    @property
+    def address(self) -> str:
+        return str(self.item.get("address") or self.item.get("source") or "")
+
+    @property
+    def broadcast(self) -> bool:
+        return self.item.get("mode") == "broadcast" or self.item.get("broadcast") is True
 
 
 @dataclass
@@ -245,18 +256,15 @@ class Monitor:
                 item = json.loads(raw)
             except ValueError:
                 continue
-            self.lines.append(Line(time.monotonic(), item))
+            line = Line(time.monotonic(), item)
+            self.lines.append(line)
             if item.get("type") == "status":
-                say("liike", f"{item['source']} [{item['state']}] {item['message']}")
+                say("liike", f"{line.address} [{item.get('state')}] {item.get('message')}")
             self._changed.set()
         self._changed.set()
 
     def hr(self, since: float = 0.0, source: str | None = None) -> list[Line]:
-        return [
-            x
-            for x in self.lines
-            if x.item.get("type") == "hr" and x.t >= since and (source is None or x.item.get("source") == source)
-        ]
+        return [x for x in self.lines if x.item.get("type") == "hr" and x.t >= since and (source is None or x.address == source)]
 
     def statuses(self, since: float = 0.0) -> list[Line]:
         return [x for x in self.lines if x.item.get("type") == "status" and x.t >= since]
@@ -506,7 +514,7 @@ class Session:
             await mon.until(all_read, limit_s=LIMIT_S * 2, what=f"{need} broadcast heart rates from each of {n} straps")
             read = sum(1 for a in addresses if mon.hr(source=a))
             result.received = len(mon.hr())
-            result.ok = read == n and all(x.item["broadcast"] for x in mon.hr())
+            result.ok = read == n and all(x.broadcast for x in mon.hr())
             result.note = f"{read}/{n} straps read, all of them within {time.monotonic() - mon.t0:.1f} s"
         finally:
             await mon.stop()
