@@ -54,6 +54,8 @@ SKIN: Color = (240, 200, 170)
 HAT: Color = (250, 210, 40)
 SKI: Color = (40, 40, 48)
 
+#: The colour key of opaque sprites: a colour nothing in them is drawn with.
+SPRITE_KEY: Color = (255, 0, 255)
 #: Lateral positions (m) of the two classic tracks' grooves, for the look of a groomed trail.
 GROOVES_M = (-2.05, -1.75, 1.75, 2.05)
 
@@ -122,12 +124,20 @@ class SpriteSizes:
         self.smallest = smallest
         self.largest = largest
         self._cache: dict[int, pygame.Surface] = {}
-        # Every size up front: rendering one in the middle of play would cost a frame. In the
-        # display's pixel format when there is a display: blits of matching formats are faster.
+        # Every size up front: rendering one in the middle of play would cost a frame. The
+        # sprites have hard edges (no anti-aliasing), so they are kept opaque with a colour key
+        # and run-length encoded: such blits skip the transparent runs and cost a fraction of
+        # per-pixel alpha. In the display's pixel format when there is a display.
         display = pygame.display.get_surface() is not None
         for step in range(round(math.log(largest / smallest, ratio)) + 1):
-            surf = make(round(smallest * ratio**step))
-            self._cache[step] = surf.convert_alpha() if display else surf
+            sprite = make(round(smallest * ratio**step))
+            keyed = pygame.Surface(sprite.get_size())
+            keyed.fill(SPRITE_KEY)
+            keyed.blit(sprite, (0, 0))
+            if display:
+                keyed = keyed.convert()
+            keyed.set_colorkey(SPRITE_KEY, pygame.RLEACCEL)
+            self._cache[step] = keyed
 
     def get(self, height_px: float) -> pygame.Surface | None:
         if height_px < self.smallest * 0.8 or height_px > self.largest:
@@ -234,7 +244,9 @@ class CourseView:
             by_slice.setdefault(self._slice_of(zs, tree.at_m - cam_d), []).append(("tree", tree))
         for i, gate in enumerate(self.level.gates):
             z = gate.at_m - cam_d
-            if Z_NEAR_M < z < Z_FAR_M:
+            # A gate behind the skier is done with: between the camera and the skier it would
+            # only hide the skier.
+            if CAM_BACK_M <= z < Z_FAR_M:
                 by_slice.setdefault(self._slice_of(zs, z), []).append(("gate", (i, gate)))
         z_finish = self.level.length_m - cam_d
         if Z_NEAR_M < z_finish < Z_FAR_M:
@@ -257,7 +269,7 @@ class CourseView:
                 pygame.draw.line(screen, EDGE, (xl_f, yf), (xl_n, yn), max(1, round(0.15 * sn)))
                 pygame.draw.line(screen, EDGE, (xr_f, yf), (xr_n, yn), max(1, round(0.15 * sn)))
                 width = max(1, round(0.08 * sn))
-                for g in GROOVES_M if sn > 6.0 else ():  # beyond ~130 m the grooves are under a pixel apart
+                for g in GROOVES_M if sn > 12.0 else ():  # beyond ~65 m the grooves run together
                     pygame.draw.line(screen, GROOVE, (cx + (g - self.cam_x) * sf, yf), (cx + (g - self.cam_x) * sn, yn), width)
             for kind, item in sorted(by_slice.get(i, ()), key=lambda it: -self._depth(it, cam_d)):
                 if kind == "tree":
