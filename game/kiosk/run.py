@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import resource
 from collections.abc import Callable
 from typing import Any
 
@@ -35,13 +34,19 @@ class KioskSetupError(ValueError):
 
 
 def rss_mb() -> float:
-    """This process's resident memory now (MB): ``/proc/self/statm`` on Linux, else the peak."""
+    """This process's resident memory now (MB): ``/proc/self/statm`` on Linux, else the peak so
+    far where the platform tells it (``resource``, Unix), else 0."""
     try:
         with open("/proc/self/statm", encoding="ascii") as f:
             pages = int(f.read().split()[1])
         return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except (OSError, ValueError, IndexError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource  # Unix only; Windows has neither this nor /proc
+    except ImportError:
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 
 
 def open_fds() -> int | None:
