@@ -24,6 +24,7 @@ from game.sessions.store import SessionStore, StoreError, utc_now_iso
 from game.sessions.writer import SessionWriter
 from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import now_ns
+from sensors.motion.heart_zones import Intensity
 from sensors.samples import BusItem, DeviceStatus, HeartRateSample
 
 log = logging.getLogger("liike.class")
@@ -52,6 +53,7 @@ class Lesson:
         self.ended_at: str | None = None
         self.sensors = {s.address: s for s in sensors}
         self.clock = clock
+        self._t0_ns = clock()
         self.writer_options = writer_options or {}
         self.writers: dict[str, SessionWriter] = {}
         self._status: dict[str, DeviceStatus] = {}
@@ -110,12 +112,22 @@ class Lesson:
         the lesson: ``lesson_id``, ``group``, start and end, ``sessions`` (ids stored) and
         ``pupils`` (each strap's summary with its ``session_id``, None when nothing was stored)."""
         self.ended_at = utc_now_iso()
-        lesson = {"id": self.lesson_id, "group": self.group, "started_at": self.started_at, "ended_at": self.ended_at}
+        duration_s = max(0.0, (self.clock() - self._t0_ns) / 1e9)
+        lesson = {
+            "id": self.lesson_id,
+            "group": self.group,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "duration_s": round(duration_s, 1),
+        }
         pupils = []
         for strap in board_summary["straps"]:
             writer = self.writers.get(strap["address"])
             session_id = writer.session_id if writer is not None else None
             entry = {**strap, "strap": self.sensors[strap["address"]].display, "session_id": session_id}
+            # the share of the lesson with a current reading: time in any band is counted only then
+            read_s = 60.0 * sum(strap["minutes_in"].values())
+            entry["coverage"] = round(min(1.0, read_s / duration_s), 3) if duration_s > 0 else 0.0
             entry.pop("address", None)  # the store and the printout name straps by label only
             if writer is not None:
                 writer.finish(float(strap["mvpa_min"]), {"lesson": lesson, **entry})
@@ -127,6 +139,7 @@ class Lesson:
             "group": self.group,
             "started_at": self.started_at,
             "ended_at": self.ended_at,
+            "duration_s": lesson["duration_s"],
             "sessions": [p["session_id"] for p in pupils if p["session_id"] is not None],
             "pupils": pupils,
             **({"store_errors": self.errors} if self.errors else {}),
@@ -161,3 +174,50 @@ def stored_lessons(store: SessionStore) -> list[dict[str, Any]]:
         entry["sessions"].append(row["id"])
         entry["straps"].append(row["player"])
     return sorted(lessons.values(), key=lambda e: (e["started_at"], e["lesson_id"]))
+
+
+#: The report's columns: the pupil, then minutes per band (ACSM bands by heart-rate reserve,
+#: Garber 2011), MVPA minutes, peak and the share of the lesson with a current reading.
+REPORT_COLUMNS = (
+    "alias",
+    "strap",
+    *(f"minutes_{band.value.replace(' ', '_')}" for band in Intensity),
+    "mvpa_min",
+    "peak_bpm",
+    "hr_max_bpm",
+    "coverage",
+)
+
+
+def find_lesson(store: SessionStore, wanted: str) -> dict[str, Any]:
+    """The stored lesson whose id is ``wanted`` or starts with it (``last``: the newest);
+    KeyError naming what is there otherwise."""
+    lessons = stored_lessons(store)
+    if wanted == "last" and lessons:
+        return lessons[-1]
+    found = [e for e in lessons if e["lesson_id"].startswith(wanted.strip().lower())] if wanted.strip() else []
+    if len(found) == 1:
+        return found[0]
+    known = ", ".join(e["lesson_id"][:8] for e in lessons[-5:]) or "none"
+    many = f"{len(found)} lessons start with {wanted!r}" if found else f"no lesson {wanted!r}"
+    raise KeyError(f"{many} (newest: {known}); `liike class lessons` lists them")
+
+
+def report_rows(store: SessionStore, lesson: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per pupil (stored strap session) of ``lesson``, in :data:`REPORT_COLUMNS`."""
+    rows = []
+    for session_id in lesson["sessions"]:
+        summary = (store.get_session(session_id) or {}).get("summary") or {}
+        minutes = summary.get("minutes_in") or {}
+        rows.append(
+            {
+                "alias": summary.get("label"),
+                "strap": summary.get("strap"),
+                **{f"minutes_{b.value.replace(' ', '_')}": minutes.get(b.value, 0.0) for b in Intensity},
+                "mvpa_min": summary.get("mvpa_min"),
+                "peak_bpm": summary.get("peak_bpm"),
+                "hr_max_bpm": summary.get("hr_max_bpm"),
+                "coverage": summary.get("coverage"),
+            }
+        )
+    return rows

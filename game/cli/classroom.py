@@ -76,7 +76,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _register_roster(klass: argparse.ArgumentParser) -> None:
-    commands = klass.add_subparsers(dest="class_command", metavar="roster|lessons")
+    commands = klass.add_subparsers(dest="class_command", metavar="roster|lessons|report")
+    report = commands.add_parser(
+        "report",
+        help="a stored lesson per pupil: minutes per band, MVPA minutes, peak, share with a reading",
+        description="Write one CSV row per pupil of a stored lesson: alias, strap, minutes in each "
+        "intensity band, MVPA minutes, peak heart rate, the maximum the bands used, and coverage "
+        "(the share of the lesson with a current reading).",
+    )
+    report.add_argument(
+        "lesson", metavar="LESSON", help="a lesson id (or its first characters) from `liike class lessons`, or last"
+    )
+    report.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    report.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the report (default: here)")
+    report.add_argument("--format", choices=("csv",), default="csv", help="csv (one row per pupil)")
+    report.set_defaults(run=cmd_report)
     lessons = commands.add_parser("lessons", help="the stored lessons: group, start and end, straps")
     lessons.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
     lessons.add_argument("--json", action="store_true", help="as a JSON list")
@@ -131,6 +145,35 @@ def cmd_lessons(args: argparse.Namespace) -> int:
             f"{lesson['lesson_id']}  {lesson['group'] or '-'}  {lesson['started_at']} .. {lesson['ended_at'] or '(not ended)'}"
             f"  {n} strap{'' if n == 1 else 's'}"
         )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import csv
+
+    from game.classroom.lesson import REPORT_COLUMNS, find_lesson, report_rows
+    from game.sessions.store import SessionStore, StoreError, default_db_path
+
+    path = args.db or default_db_path(create=False)
+    if not path.exists():
+        return fail(f"no session database at {path}: run `liike class` first, or pass --db FILE")
+    if args.out.exists() and not args.out.is_dir():
+        return fail(f"--out: {args.out} is a file, not a folder")
+    try:
+        with SessionStore(path, read_only=True) as store:
+            lesson = find_lesson(store, args.lesson)
+            rows = report_rows(store, lesson)
+    except StoreError as exc:
+        return fail(str(exc))
+    except KeyError as exc:
+        return fail(str(exc.args[0]))
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / f"lesson-{lesson['lesson_id'][:8]}.csv"
+    with target.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"{target}: {len(rows)} pupils, lesson {lesson['group'] or ''} {lesson['started_at']}")
     return 0
 
 

@@ -52,6 +52,7 @@ def test_one_session_per_worn_strap_with_its_contact_losses(tmp_path: Path) -> N
             "group": "7B",
             "started_at": out["started_at"],
             "ended_at": out["ended_at"],
+            "duration_s": 30.0,
         }
         hr = list(store.iter_samples(pupils[0]["session_id"], "hr"))
         assert len(hr) == 30 and sum(1 for s in hr if s["contact"] is False) == 11  # the losses are kept
@@ -94,3 +95,35 @@ def test_erasing_a_strap_pseudonym_removes_it_from_every_lesson(tmp_path: Path, 
     assert main(["sessions", "delete", "--player", "Strap 1", "--yes", "--db", str(db)]) == 0
     assert main(["class", "lessons", "--db", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out.splitlines()[-1]) == []
+
+
+def test_report_writes_one_csv_row_per_pupil(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    db = tmp_path / "s.sqlite"
+    out = run_lesson(db)
+    assert out["duration_s"] == 30.0
+    lesson_id = str(out["lesson_id"])
+    assert main(["class", "report", lesson_id[:6], "--db", str(db), "--out", str(tmp_path / "r"), "--format", "csv"]) == 0
+    capsys.readouterr()
+    (written,) = (tmp_path / "r").iterdir()
+    with written.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1  # the one strap worn
+    row = rows[0]
+    assert row["alias"] == "Strap 1" and row["strap"] == "Strap 1"
+    assert {k for k in row if k.startswith("minutes_")} == {
+        "minutes_very_light",
+        "minutes_light",
+        "minutes_moderate",
+        "minutes_vigorous",
+        "minutes_near_maximal",
+    }
+    # 150 bpm with rest 60, max 200 is 64 % HRR (vigorous): read with contact in the ticks of
+    # 1 s to 19 s; from 20 s the strap says "no contact", which ends the reading at once
+    assert float(row["minutes_vigorous"]) == pytest.approx(19 / 60, abs=0.01)
+    assert float(row["mvpa_min"]) == pytest.approx(float(row["minutes_vigorous"]))
+    assert float(row["coverage"]) == pytest.approx(19 / 30, abs=0.01)
+    assert main(["class", "report", "last", "--db", str(db), "--out", str(tmp_path / "r")]) == 0
+    assert main(["class", "report", "nope", "--db", str(db)]) == 2
+    assert "liike class lessons" in capsys.readouterr().err
