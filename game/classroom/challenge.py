@@ -3,7 +3,8 @@ heart rates in the band of a heart-zone level (``liike class --challenge LEVEL``
 
 Pure bookkeeping over the board's straps (no pygame). The level's phases run from the moment
 the board opens; each phase has its band in fractions of heart-rate reserve (Karvonen 1957:
-``%HRR = (HR - HRrest) / (HRmax - HRrest)``, with the class profile's HRrest and HRmax).
+``%HRR = (HR - HRrest) / (HRmax - HRrest)``, with each pupil's own HRrest and HRmax where the
+roster gives them, else the class profile's).
 
 The meter's rule::
 
@@ -100,8 +101,10 @@ class ClassChallenge:
         goal = self.goal_s
         return min(1.0, self.pupil_s_in_band / goal) if goal > 0 else 0.0
 
-    def in_band(self, bpm: int) -> bool:
-        return self.phase.band.contains(self.profile.reserve_fraction(bpm))
+    def in_band(self, bpm: int, profile: HeartProfile | None = None) -> bool:
+        """``bpm`` inside the phase's band by ``profile``'s heart-rate reserve (a pupil's own
+        from the roster), else the class profile's."""
+        return self.phase.band.contains((profile or self.profile).reserve_fraction(bpm))
 
     def tick(self, now_ns: int, dt_s: float, straps: Iterable[tuple[str, Wearer]]) -> None:
         """Advance by ``dt_s`` seconds with every strap's state at ``now_ns`` (host clock, ns)."""
@@ -115,7 +118,7 @@ class ClassChallenge:
             self.reading_now.add(key)
             if running:
                 self.pupils.add(key)
-            if self.in_band(strap.bpm):
+            if self.in_band(strap.bpm, getattr(strap, "profile", None)):
                 self.in_band_now.add(key)
                 if running and self.fill < 1.0:
                     self.pupil_s_in_band += step

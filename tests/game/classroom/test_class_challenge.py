@@ -160,3 +160,14 @@ def test_class_command_names_a_bad_challenge(capsys: pytest.CaptureFixture[str],
     assert f"--challenge: {bad}:5: phases: needs at least one phase" in capsys.readouterr().err
     assert main(["class", "--headless", "--seconds", "1", "--challenge", "no-such-level"]) == 2
     assert "no-such-level" in capsys.readouterr().err
+
+
+def test_each_pupil_is_in_the_band_by_their_own_heart_rate_reserve() -> None:
+    from game.classroom.roster import Pupil
+
+    ch = challenge(("main", 100, (0.4, 0.6)))
+    # 130 bpm: 50 % HRR by the class profile (rest 60, max 200); 25 % for a pupil resting at 110
+    pupils = {A: Pupil("fox", A, rest_bpm=110.0)}
+    board = ClassBoard([AllowedSensor(A, "Strap 1"), AllowedSensor(B, "Strap 2")], PROFILE, ch, pupils)
+    run(board, 0.0, 5.0, {A: 130, B: 130})
+    assert ch.in_band_now == {B}
