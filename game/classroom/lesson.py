@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,25 @@ def report_rows(store: SessionStore, lesson: dict[str, Any]) -> list[dict[str, A
             }
         )
     return rows
+
+
+def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Delete the lessons that began more than ``keep_days`` days before ``now`` (UTC), with all
+    their strap sessions; return the lessons deleted. The store zeroes what it deletes and empties
+    its write-ahead log (``secure_delete``, see :meth:`SessionStore.delete_session`)."""
+    if not keep_days > 0:
+        raise ValueError(f"lessons must be kept a positive number of days, got {keep_days}")
+    limit = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    gone = []
+    for lesson in stored_lessons(store):
+        try:
+            began = datetime.fromisoformat(lesson["started_at"])
+        except (TypeError, ValueError):
+            continue  # a start the store cannot tell: kept rather than guessed
+        if began.tzinfo is None:
+            began = began.replace(tzinfo=UTC)
+        if began < limit:
+            for session_id in lesson["sessions"]:
+                store.delete_session(session_id)
+            gone.append(lesson)
+    return gone

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from game.engine.context import GameContext
 
 FPS = 20
+#: Seconds a notice (such as old lessons deleted at start) stays over the board.
+NOTICE_S = 20.0
 
 
 @functools.lru_cache(maxsize=64)
@@ -320,9 +322,19 @@ class ClassScene(Scene):
     """The board as a scene of the game's own app loop: the loop drains the SensorBus and hands
     the items here (:meth:`sensor_items`); Esc (``back``) ends the lesson."""
 
-    def __init__(self, ctx: GameContext, board: ClassBoard, identify: bool = False, lesson: Lesson | None = None) -> None:
+    def __init__(
+        self,
+        ctx: GameContext,
+        board: ClassBoard,
+        identify: bool = False,
+        lesson: Lesson | None = None,
+        notice: str | None = None,
+    ) -> None:
         super().__init__(ctx)
         self.board = board
+        #: A line shown over the board's top for :data:`NOTICE_S` (old lessons deleted ...).
+        self.notice = notice
+        self._notice_until_ns = ctx.clock() + round(NOTICE_S * 1e9) if notice else 0
         #: Stores each strap's data as a session of the lesson (None: nothing is stored).
         self.lesson = lesson
         #: Identify mode (``liike class --identify``): a strap lights up when it is put on.
@@ -356,6 +368,13 @@ class ClassScene(Scene):
     def render(self, screen: pygame.Surface) -> None:
         tiles = self.board.tiles(self.ctx.clock())
         draw_board(screen, self.ctx.text, tiles, self.details, self.identify, self.board.challenge)
+        if self.notice and self.ctx.clock() < self._notice_until_ns:
+            w, h = screen.get_size()
+            size = max(16, h // 30)
+            banner = self.ctx.text.render(self.notice, size, INK, bold=True)
+            back = banner.get_rect(midtop=(w // 2, 8)).inflate(28, 12)
+            pygame.draw.rect(screen, ACCENT, back, border_radius=8)
+            screen.blit(banner, banner.get_rect(center=back.center))
         if self.identify:
             w, h = screen.get_size()
             size = max(14, h // 36)
@@ -376,6 +395,7 @@ def run_class(
     pupils: Mapping[str, Pupil] | None = None,
     on_keep_max: Callable[[Pupil, int], None] | None = None,
     lesson: Lesson | None = None,
+    notice: str | None = None,
 ) -> dict[str, Any]:
     """Show the board until Esc, the window is closed, or ``config.seconds``; return the summary.
     ``pupils``: the roster by strap address; ``on_keep_max``: stores a maximum the teacher kept;
@@ -387,7 +407,7 @@ def run_class(
     screen = open_window(config)
     pygame.display.set_caption("Liike: class heart rates")
     try:
-        app = App(ctx, ClassScene(ctx, board, identify, lesson), SensorBus(), [BleSource(sensors, backends=backends)])
+        app = App(ctx, ClassScene(ctx, board, identify, lesson, notice), SensorBus(), [BleSource(sensors, backends=backends)])
         stats = app.run(screen)
         if screenshot:
             pygame.image.save(pygame.display.get_surface() or screen, screenshot)

@@ -64,6 +64,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--db", type=Path, metavar="FILE", help="session database the lesson is stored in (default: the user data folder)"
     )
     klass.add_argument(
+        "--keep-days",
+        type=positive("days"),
+        metavar="DAYS",
+        help="delete stored lessons that began more than DAYS days ago, at start (the board says so)",
+    )
+    klass.add_argument(
         "--group", default="class", metavar="NAME", help="the group the lesson is stored under, such as 7B (default: class)"
     )
     klass.add_argument("--lang", choices=LANGUAGES, help="language of the board's text; default: from the locale, else en")
@@ -262,6 +268,7 @@ def cmd_class(args: argparse.Namespace) -> int:
     from game.classroom.screen import run_class
     from game.cli.play import game_language
     from game.engine.app import NoDisplayError
+    from game.i18n import tr
     from sensors.ble import allowlist
     from sensors.motion.heart_zones import HeartProfile, hr_max_tanaka
 
@@ -338,6 +345,20 @@ def cmd_class(args: argparse.Namespace) -> int:
         store.probe_writable(db)
     except store.StoreError as exc:
         return fail(f"--db: {exc}")
+    notice = None
+    if args.keep_days is not None:
+        from game.classroom.lesson import expire_lessons
+
+        try:
+            with store.SessionStore(db) as kept:
+                gone = expire_lessons(kept, args.keep_days)
+        except store.StoreError as exc:
+            return fail(f"--keep-days: {exc}")
+        if gone:
+            days = f"{args.keep_days:g}"
+            notice = tr("class.retention", n=len(gone), days=days)
+            lessons = f"{len(gone)} lesson{'' if len(gone) == 1 else 's'}"
+            print(f"liike: {lessons} older than {days} days deleted from {db}", file=sys.stderr)
     lesson = Lesson(db, sensors, args.group.strip() or "class")
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
@@ -353,6 +374,7 @@ def cmd_class(args: argparse.Namespace) -> int:
             pupils=pupils.by_address(),
             on_keep_max=keep_max,
             lesson=lesson,
+            notice=notice,
         )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)

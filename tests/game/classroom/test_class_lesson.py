@@ -127,3 +127,30 @@ def test_report_writes_one_csv_row_per_pupil(tmp_path: Path, capsys: pytest.Capt
     assert main(["class", "report", "last", "--db", str(db), "--out", str(tmp_path / "r")]) == 0
     assert main(["class", "report", "nope", "--db", str(db)]) == 2
     assert "liike class lessons" in capsys.readouterr().err
+
+
+def test_lessons_older_than_the_days_kept_are_deleted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from game.classroom.lesson import expire_lessons, stored_lessons
+
+    db = tmp_path / "s.sqlite"
+    run_lesson(db)
+    run_lesson(db)
+    with SessionStore(db) as store:
+        assert expire_lessons(store, 30) == []  # both began moments ago
+        gone = expire_lessons(store, 30, now=datetime.now(UTC) + timedelta(days=31))
+        assert len(gone) == 2 and stored_lessons(store) == [] and store.list_sessions() == []
+        assert store.list_players()[0]["sessions"] == 0
+        with pytest.raises(ValueError):
+            expire_lessons(store, 0)
+    # at start, the command deletes them and says so
+    run_lesson(db)
+    time.sleep(1.0)
+    args = ["class", "--headless", "--seconds", "1", "--sensors", str(tmp_path / "none.yaml"), "--db", str(db)]
+    assert main([*args, "--keep-days", "0.00001"]) == 0  # 0.86 s
+    out, err = capsys.readouterr()
+    assert "1 lesson older than 1e-05 days deleted" in err
+    with SessionStore(db, read_only=True) as store:
+        assert stored_lessons(store) == []
