@@ -202,8 +202,8 @@ class SensorLink:
         self._wake.set()
 
     async def _sleep(self, seconds: float) -> bool:
-        """Sleep unless stopped (or woken by :meth:`service_back`) first; True when stopped."""
-        self._wake.clear()
+        """Sleep unless stopped (or woken by :meth:`service_back`, also during the attempt before
+        this pause) first; True when stopped."""
         stop = asyncio.ensure_future(self._stop.wait())
         wake = asyncio.ensure_future(self._wake.wait())
         try:
@@ -211,6 +211,7 @@ class SensorLink:
         finally:
             stop.cancel()
             wake.cancel()
+        self._wake.clear()
         return self._stop.is_set()
 
     async def run(self) -> None:
@@ -252,8 +253,10 @@ class SensorLink:
             if error is None:
                 error = LinkLost(f"{self.name} disconnected", address=self.address)
                 self.stats.drops += 1
-            if self._service_down and not isinstance(error, BluetoothServiceStopped):
-                # Whatever the stack said, the cause is the service that stopped.
+            # While the service is down, and for an attempt it failed before it was back, the cause
+            # is the service that stopped (not a computer without Bluetooth).
+            late = self._service_returned and isinstance(error, BluetoothUnavailable)
+            if (self._service_down or late) and not isinstance(error, BluetoothServiceStopped):
                 what = "disconnected" if isinstance(error, LinkLost) else "waiting"
                 error = BluetoothServiceStopped(f"{self.name} {what}", address=self.address)
             self.stats.last_error = str(error)

@@ -99,3 +99,69 @@ def test_the_bus_signal_for_bluetoothd_leaving_and_coming_back_is_read() -> None
     assert bluez_owner_change(signal("org.bluez", ":1.7", "")) is False
     assert bluez_owner_change(signal("org.bluez", "", ":1.9")) is True
     assert bluez_owner_change(signal("org.freedesktop.NetworkManager", ":1.3", "")) is None
+
+
+def test_an_attempt_failing_after_the_service_is_back_is_no_call_to_install_bluetooth() -> None:
+    """bluetoothd back while an attempt still waits on D-Bus (its activation of the dead daemon
+    fails seconds later, as seen in tests/bluez): that failure is the restart, retried, never
+    'Bluetooth is not available on this computer'; the link tries again at once."""
+    from bleak.exc import BleakDBusError
+
+    from liike_emulation.bleak_backend import client_backend_for
+    from liike_emulation.peripherals import HeartRateStrap
+    from liike_emulation.radio import EmulatedWorld
+    from sensors.ble.link import SensorLink
+    from sensors.ble.link_errors import BluetoothServiceStopped
+
+    async def main() -> None:
+        world = EmulatedWorld()
+        strap = await world.add(HeartRateStrap(period_s=0.1))
+        items: list[object] = []
+        base = client_backend_for(world)
+
+        class SlowToFail(base):  # type: ignore[valid-type, misc]
+            async def connect(self, pair: bool, **kwargs: object) -> None:
+                if not world.service_running:
+                    while not world.service_running:
+                        await asyncio.sleep(0.02)
+                    raise BleakDBusError(
+                        "org.freedesktop.DBus.Error.Spawn.ChildExited", ["Launch helper exited with unknown return code 1"]
+                    )
+                await super().connect(pair, **kwargs)
+
+        link = SensorLink(strap.address or "", items.append, client_backend=SlowToFail, backoff=lambda _attempt: 30.0)
+        task = asyncio.create_task(link.run())
+
+        async def until(check: Callable[[], bool], what: str) -> None:
+            for _ in range(3000):
+                if check():
+                    return
+                await asyncio.sleep(0.02)
+            raise AssertionError(f"no {what}")
+
+        def hr() -> int:
+            return sum(isinstance(i, HeartRateSample) for i in items)
+
+        await until(lambda: hr() >= 2, "heart rate")
+        mark = len(items)
+        await world.stop_service()
+        link.service_gone()
+        await until(lambda: link.stats.drops == 1, "drop")
+        # The next attempt is under way, waiting on the dead daemon.
+        await until(lambda: any(isinstance(i, DeviceStatus) and "reconnecting" in i.message for i in items[mark:]), "next try")
+        await asyncio.sleep(0.2)
+        await world.start_service()
+        link.service_back()
+        before = hr()
+        # Backoff is 30 s here: heart rates within the limit mean the pause was skipped.
+        await until(lambda: hr() > before, "heart rate after the service came back")
+        statuses = [i for i in items[mark:] if isinstance(i, DeviceStatus)]
+        assert not [s for s in statuses if s.state == DeviceState.ERROR], [s.message for s in statuses]
+        # The drop, then the attempt that failed late: both said as the service stopping.
+        assert len([s for s in statuses if BluetoothServiceStopped.advice in s.message]) >= 2, [s.message for s in statuses]
+        assert any("connected again: the Bluetooth service is back" in s.message for s in statuses)
+        link.stop()
+        await asyncio.wait_for(task, 30)
+        await world.close()
+
+    asyncio.run(asyncio.wait_for(main(), 120))
