@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bumble import hci
 from bumble.transport import open_transport
 
 from liike_emulation.peripherals import HeartRateStrap
@@ -132,6 +133,14 @@ class Radio:
 
     async def detach(self) -> None:
         if self.controller is not None:
+            # The radio is gone: each strap connected to it sees its link's supervision timeout
+            # (HCI 0x08), as a real strap does when the computer's adapter is pulled out, and
+            # advertises again.
+            for connection in list(self.controller.le_connections.values()):
+                strap = self.world.link.find_le_controller(connection.peer_address)
+                theirs = strap.le_connections.get(connection.self_address) if strap is not None else None
+                if strap is not None and theirs is not None:
+                    strap.on_le_disconnected(theirs, hci.HCI_ErrorCode.CONNECTION_TIMEOUT_ERROR)
             self.world.link.remove_controller(self.controller)
             self.controller = None
         if self.transport is not None:
