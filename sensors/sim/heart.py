@@ -52,16 +52,26 @@ ACTIVITY_MET = {
     "wide": 2.8,
 }
 REF_CADENCE_SPM = 160.0
+#: The repetition rates (per minute) the movements' MET values above stand for: the script's
+#: defaults (``sensors.sim.script.DEFAULT_RATE_PER_MIN``, kept in step by a test).
+REF_RATE_PER_MIN = {"jump": 30.0, "squat": 20.0, "jack": 50.0, "punch": 40.0, "wave": 12.0, "pole": 30.0, "wide": 8.0}
 
 
-def reserve_fraction(activity: str, vo2max_ml_kg_min: float, cadence_spm: float | None = None) -> float:
+def reserve_fraction(
+    activity: str, vo2max_ml_kg_min: float, cadence_spm: float | None = None, rate_per_min: float | None = None
+) -> float:
     """Share of heart-rate reserve (0..1) an activity costs (Swain & Leutholtz 1997).
 
     ``vo2max_ml_kg_min``: the player's maximal oxygen uptake; 1 MET = 3.5 ml/kg/min.
+    ``cadence_spm`` (jogging) and ``rate_per_min`` (a repeated movement) scale the cost above
+    rest from the rate its MET value stands for (:data:`REF_CADENCE_SPM`, the script's default
+    repetition rates): a model assumption, each step or repetition taken to cost the same work.
     """
     met = ACTIVITY_MET[activity]
     if activity == "jog" and cadence_spm is not None:
         met = 1.0 + (met - 1.0) * cadence_spm / REF_CADENCE_SPM
+    elif rate_per_min is not None and activity in REF_RATE_PER_MIN:
+        met = 1.0 + (met - 1.0) * rate_per_min / REF_RATE_PER_MIN[activity]
     met_max = vo2max_ml_kg_min / 3.5
     return min(1.0, max(0.0, (met - 1.0) / (met_max - 1.0)))
 

@@ -213,7 +213,12 @@ class SimulatedPlayer:
             body.hr_rest_bpm,
             body.hr_max,
             seed,
-            start_reserve=reserve_fraction(script[0].activity.value, body.vo2max_ml_kg_min, script[0].cadence),
+            start_reserve=reserve_fraction(
+                script[0].activity.value,
+                body.vo2max_ml_kg_min,
+                script[0].cadence,
+                script[0].rate if script[0].activity in _MOVE_ACTIVITIES else None,
+            ),
         )
         self._beats: list[tuple[float, float]] = []
         self._hr_hist_t: list[float] = []  # beat times (s) and the model's heart rate after each
@@ -660,10 +665,13 @@ class SimulatedPlayer:
     def _reserve_at(self, t: float) -> float:
         """Effort as a share of heart-rate reserve (see :mod:`sensors.sim.heart`)."""
         mv = self._move_at(t)
-        if mv is not None:
-            return reserve_fraction(mv.move.activity, self.body.vo2max_ml_kg_min)
         seg = self._segment_at(t).segment
-        return reserve_fraction(seg.activity.value, self.body.vo2max_ml_kg_min, seg.cadence)
+        vo2 = self.body.vo2max_ml_kg_min
+        if mv is not None and (mv.injected or mv.move.activity != seg.activity.value):
+            return reserve_fraction(mv.move.activity, vo2)
+        # A segment of repeated movements costs by its rate, between repetitions as during them.
+        rate = seg.rate if seg.activity in _MOVE_ACTIVITIES else None
+        return reserve_fraction(seg.activity.value, vo2, seg.cadence, rate)
 
     def _hr_until(self, t: float) -> list[HeartRateSample]:
         heart = self._heart

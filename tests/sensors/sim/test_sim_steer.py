@@ -12,6 +12,8 @@ from sensors.clock import s_to_ns
 from sensors.motion.tracker import MotionTracker
 from sensors.samples import HeartRateSample, PoseFrame
 from sensors.sim import FITNESS_VO2MAX, BodyParams, SimulatedPlayer, parse_script
+from sensors.sim.heart import REF_RATE_PER_MIN
+from sensors.sim.script import DEFAULT_RATE_PER_MIN
 
 from sim_helpers import by_type, run, same
 
@@ -126,3 +128,16 @@ def test_impossible_steering_is_refused(activity: str, kwargs: dict[str, float])
     player = SimulatedPlayer(seed=1, script=IDLE)
     with pytest.raises(ValueError):
         player.steer(0, activity, **kwargs)
+
+
+def test_movement_costs_stand_for_the_scripts_default_rates() -> None:
+    assert REF_RATE_PER_MIN == {a.value: r for a, r in DEFAULT_RATE_PER_MIN.items()}
+
+
+def test_faster_poling_raises_the_heart_rate() -> None:
+    hrs = {}
+    for rate in (15.0, 40.0):
+        player = SimulatedPlayer(seed=8, script=IDLE, body=BodyParams(vo2max_ml_kg_min=FITNESS_VO2MAX["low"]))
+        player.steer(0, "pole", rate_per_min=rate)
+        hrs[rate] = by_type(run(player, 150.0), HeartRateSample)[-1].bpm
+    assert hrs[40.0] > hrs[15.0] + 10
