@@ -15,11 +15,12 @@ label, so erasing that pseudonym removes the strap's data from every lesson.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from game.sessions.store import SessionStore, StoreError, utc_now_iso
 from game.sessions.writer import SessionWriter
@@ -27,6 +28,9 @@ from sensors.ble.allowlist import AllowedSensor
 from sensors.clock import now_ns
 from sensors.motion.heart_zones import Intensity
 from sensors.samples import BusItem, DeviceStatus, HeartRateSample
+
+if TYPE_CHECKING:
+    from game.classroom.report_pictures import PupilCurve
 
 log = logging.getLogger("liike.class")
 
@@ -221,7 +225,7 @@ def report_rows(store: SessionStore, lesson: dict[str, Any]) -> list[dict[str, A
                 "coverage": summary.get("coverage"),
             }
         )
-    return rows
+    return sorted(rows, key=lambda r: natural_key(str(r["alias"])))
 
 
 def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -244,3 +248,42 @@ def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None =
                 store.delete_session(session_id)
             gone.append(lesson)
     return gone
+
+
+def report_curves(store: SessionStore, lesson: dict[str, Any]) -> tuple[list[PupilCurve], float]:
+    """Each pupil's heart-rate curve (minutes since the lesson's first reading; readings with skin
+    contact only) with their figures, and the lesson's length in minutes."""
+    from game.classroom.report_pictures import PupilCurve
+
+    pupils: list[PupilCurve] = []
+    first: int | None = None
+    samples: list[list[tuple[int, int]]] = []
+    duration_s = 0.0
+    for session_id in lesson["sessions"]:
+        summary = (store.get_session(session_id) or {}).get("summary") or {}
+        duration_s = max(duration_s, float((summary.get("lesson") or {}).get("duration_s") or 0.0))
+        hr = [
+            (s["t_host_ns"], s["bpm"]) for s in store.iter_samples(session_id, "hr") if s["contact"] is not False and s["bpm"] > 0
+        ]
+        if hr:
+            first = hr[0][0] if first is None else min(first, hr[0][0])
+        samples.append(hr)
+        pupils.append(
+            PupilCurve(
+                alias=str(summary.get("label") or summary.get("strap") or session_id),
+                mvpa_min=float(summary.get("mvpa_min") or 0.0),
+                peak_bpm=summary.get("peak_bpm"),
+                coverage=float(summary.get("coverage") or 0.0),
+                hr_rest_bpm=float(summary.get("hr_rest_bpm") or 60.0),
+                hr_max_bpm=float(summary.get("hr_max_bpm") or 200.0),
+            )
+        )
+    for pupil, hr in zip(pupils, samples, strict=True):
+        pupil.t_min = [(t - (first or 0)) / 60e9 for t, _ in hr]
+        pupil.bpm = [b for _, b in hr]
+    return sorted(pupils, key=lambda p: natural_key(p.alias)), duration_s / 60.0
+
+
+def natural_key(text: str) -> list[int | str]:
+    """Order "Strap 2" before "Strap 10", and "7" before "12"."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]

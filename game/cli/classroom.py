@@ -95,7 +95,20 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
     )
     report.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
     report.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder for the report (default: here)")
-    report.add_argument("--format", choices=("csv",), default="csv", help="csv (one row per pupil)")
+    report.add_argument(
+        "--format",
+        choices=("csv", "png", "pdf"),
+        default="pdf",
+        help="pdf (all pages) or png (one file a page): the class's MVPA and each pupil's curve; csv: one row per pupil",
+    )
+    report.add_argument("--lang", choices=LANGUAGES, help="language of the pictures; default: from the locale, else en")
+    report.add_argument(
+        "--target",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="the share of the lesson in MVPA a pupil should reach, 0..1 (default 0.5)",
+    )
     report.set_defaults(run=cmd_report)
     lessons = commands.add_parser("lessons", help="the stored lessons: group, start and end, straps")
     lessons.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
@@ -157,24 +170,44 @@ def cmd_lessons(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import csv
 
-    from game.classroom.lesson import REPORT_COLUMNS, find_lesson, report_rows
+    from game.classroom.lesson import REPORT_COLUMNS, find_lesson, report_curves, report_rows
+    from game.cli.play import game_language
+    from game.i18n import tr
     from game.sessions.store import SessionStore, StoreError, default_db_path
 
     path = args.db or default_db_path(create=False)
     if not path.exists():
         return fail(f"no session database at {path}: run `liike class` first, or pass --db FILE")
+    if not 0 < args.target <= 1:
+        return fail(f"--target: {args.target:g} is not a share of the lesson; give 0..1, such as 0.5")
     if args.out.exists() and not args.out.is_dir():
         return fail(f"--out: {args.out} is a file, not a folder")
     try:
         with SessionStore(path, read_only=True) as store:
             lesson = find_lesson(store, args.lesson)
             rows = report_rows(store, lesson)
+            curves, lesson_min = report_curves(store, lesson) if args.format != "csv" else ([], 0.0)
     except StoreError as exc:
         return fail(str(exc))
     except KeyError as exc:
         return fail(str(exc.args[0]))
     args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / f"lesson-{lesson['lesson_id'][:8]}.csv"
+    stem = f"lesson-{lesson['lesson_id'][:8]}"
+    if args.format != "csv":
+        from game import i18n
+        from game.classroom.report_pictures import render
+
+        i18n.set_language(game_language(args))
+        title = tr(
+            "class.report.title",
+            group=lesson["group"] or "",
+            date=lesson["started_at"][:16].replace("T", " "),
+            minutes=f"{lesson_min:.0f}",
+        )
+        for written in render(curves, title, lesson_min, args.target, args.out, stem, args.format):
+            print(written)
+        return 0
+    target = args.out / f"{stem}.csv"
     with target.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
         writer.writeheader()

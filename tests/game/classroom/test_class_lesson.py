@@ -4,6 +4,7 @@ never worn, a store that cannot be written named instead of a crash, and the les
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,28 @@ def test_lessons_older_than_the_days_kept_are_deleted(tmp_path: Path, capsys: py
     assert "1 lesson older than 1e-05 days deleted" in err
     with SessionStore(db, read_only=True) as store:
         assert stored_lessons(store) == []
+
+
+def test_picture_report_pages_and_curves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from game.classroom.lesson import find_lesson, report_curves
+
+    db = tmp_path / "s.sqlite"
+    out = run_lesson(db)
+    with SessionStore(db, read_only=True) as store:
+        curves, lesson_min = report_curves(store, find_lesson(store, "last"))
+    assert lesson_min == pytest.approx(0.5)
+    (fox,) = curves
+    # readings with skin contact only (1 s .. 19 s), in minutes since the first one
+    assert fox.bpm == [150] * 19 and fox.t_min[0] == 0 and fox.t_min[-1] == pytest.approx(18 / 60)
+    assert fox.mvpa_min == pytest.approx(19 / 60, abs=0.01) and fox.coverage == pytest.approx(19 / 30, abs=0.01)
+    base = ["class", "report", str(out["lesson_id"]), "--db", str(db), "--out", str(tmp_path / "r")]
+    assert main([*base, "--format", "png", "--target", "0.5"]) == 0
+    pngs = sorted((tmp_path / "r").glob("*.png"))
+    assert len(pngs) == 2  # the class page, then one page of pupils
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 20_000 for p in pngs)
+    assert main([*base, "--format", "pdf"]) == 0
+    (pdf,) = (tmp_path / "r").glob("*.pdf")
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-" and re.findall(rb"/Count (\d+)", data) == [b"2"]  # the same two pages
+    assert main([*base, "--target", "2"]) == 2
+    assert "--target" in capsys.readouterr().err
