@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="heart-rate board for a PE class: one tile per allow-listed strap",
         description="Show every allow-listed strap's heart rate, intensity band and minutes of "
         "moderate-to-vigorous activity on one screen. Straps allowed with --broadcast need "
-        "no connection.",
+        "no connection. Each lesson is stored (--db). Without a command the board runs; "
+        "`roster` keeps which pupil wears which strap, `lessons` lists the stored lessons and "
+        "`report` writes a lesson's report.",
     )
     add_sensors_flag(klass)
     klass.add_argument(
