@@ -348,7 +348,7 @@ class Session:
         strap = await self.radio.strap(**strap_kwargs)
         mon = Monitor([strap.address or ""], self.log_dir)
         await mon.start()
-        # The monitor's own start-up (Python imports under emulation) takes 50-90 s before it
+        # The monitor's own start-up (Python imports under emulation) takes 50-130 s before it
         # even connects, more on a busy host: the first wait allows for it.
         first = await mon.until(lambda: mon.hr(), limit_s=LIMIT_S * 3, what="first heart rate")
         result.first_hr_s = first[0].t - mon.t0
@@ -513,7 +513,8 @@ class Session:
         mon = Monitor(addresses, self.log_dir, broadcast=True)
         await mon.start()
         try:
-            got = await mon.until(lambda: mon.hr(), what="a broadcast heart rate")
+            # As for a connection, the first wait allows for the monitor's start-up (50-130 s here).
+            got = await mon.until(lambda: mon.hr(), limit_s=LIMIT_S * 3, what="a broadcast heart rate")
             result.first_hr_s = got[0].t - mon.t0
             need = 3
 
