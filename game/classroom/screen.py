@@ -78,7 +78,7 @@ class TileFonts:
 def tile_fonts(w: int, h: int) -> TileFonts:
     pad = max(8, min(w, h) // 14)
     inner_w, inner_h = w - 2 * pad - 8, h - 2 * pad - 8
-    label = max(14, min(72, round(inner_h * 0.17), round(inner_w * 0.16)))
+    label = max(14, min(72, round(inner_h * 0.2), round(inner_w * 0.16)))
     small = max(12, min(48, round(inner_h * 0.11), round(inner_w * 0.09)))
     # three bold digits are about 1.75 sizes wide; the heart rate shares the height with the
     # alias above it and the band line below it
