@@ -61,6 +61,10 @@ class Windows:
         self._wall_counts: np.ndarray = np.zeros(0, dtype=np.int64)
         self._cpu_counts: np.ndarray = np.zeros(0, dtype=np.int64)
         self.started = time.perf_counter()
+        #: RSS the last time the attract screen showed (read at most once a kiosk second): memory
+        #: at the same screen each window, apart from what the game just played keeps alive.
+        self.attract_rss_mb: float | None = None
+        self._attract_read_s = -1.0
 
     def __call__(self, app: KioskApp) -> None:
         now = app.loop.now()
@@ -69,11 +73,20 @@ class Windows:
             self._wall_counts = app.frame_times.counts.copy()
             self._cpu_counts = app.cpu_times.counts.copy()
         t = now - self._t0
+        if type(app.top).__name__ == "AttractScene" and t - self._attract_read_s >= 1.0:
+            self._attract_read_s = t
+            self.attract_rss_mb = rss_mb()
         if self.camera_every_s > 0 and t >= self._next_camera_s:
             self._next_camera_s += self.camera_every_s
             app.sources[0].fail_camera(app.ctx.clock(), 8.0)  # type: ignore[attr-defined]
         if self.baseline is None and t >= self.warmup_s:
-            self.baseline = {"t_min": round(t / 60, 1), "rss_mb": round(rss_mb(), 1), "fds": open_fds()}
+            attract = self.attract_rss_mb
+            self.baseline = {
+                "t_min": round(t / 60, 1),
+                "rss_mb": round(rss_mb(), 1),
+                "rss_mb_on_attract": None if attract is None else round(attract, 1),
+                "fds": open_fds(),
+            }
         if t >= self._next_s:
             self._next_s += self.window_s
             self.rows.append(self._row(app, t))
@@ -100,6 +113,7 @@ class Windows:
             "camera_back": app.kiosk.camera.recoveries,
             "errors": s.errors,
             "rss_mb": round(rss_mb(), 1),
+            "rss_mb_on_attract": None if self.attract_rss_mb is None else round(self.attract_rss_mb, 1),
             "fds": open_fds(),
             "real_s": round(time.perf_counter() - self.started, 1),
         }
@@ -171,6 +185,9 @@ def main() -> int:
         end = windows.rows[-1]
         report["rss_growth_after_warmup_pct"] = round(100 * (end["rss_mb"] - base["rss_mb"]) / base["rss_mb"], 2)
         report["fds_growth_after_warmup"] = None if base["fds"] is None else end["fds"] - base["fds"]
+        if base["rss_mb_on_attract"] and end["rss_mb_on_attract"]:
+            growth = 100 * (end["rss_mb_on_attract"] - base["rss_mb_on_attract"]) / base["rss_mb_on_attract"]
+            report["rss_on_attract_growth_after_warmup_pct"] = round(growth, 2)
     print(json.dumps(report, indent=1))
     return 0
 
