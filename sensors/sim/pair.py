@@ -23,25 +23,23 @@ whole camera path for two players without a recording of real people.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from sensors.bus import SensorBus
 from sensors.clock import ClockNs, now_ns
-from sensors.samples import DeviceState, DeviceStatus, PoseFrame
+from sensors.samples import PoseFrame, Sample
 from sensors.sim.body import BodyParams, Camera
 from sensors.sim.player import SimulatedPlayer
 from sensors.sim.render import render_people, write_video
 from sensors.sim.script import GAME_SCRIPT, Segment
+from sensors.sim.source import TickedSource
 
 #: The two halves of the picture (fractions of its width), as the pose worker splits it.
 SIDE_BY_SIDE: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.5), (0.5, 1.0))
 #: Seeds of the second player are this far from the first's, so the two never move alike.
 SEED_STRIDE = 7919
-TICK_S = 0.01
 
 #: What the two players of :func:`write_pair_video` do: stand, jump a few times (which starts a game
 #: waiting in its menu), stand still (the game's calibration and countdown), then raise their
@@ -180,40 +178,23 @@ def write_pair_video(
     return write_video(path, pair_pictures(pair, seconds, fps, size), fps, size)
 
 
-class SimulatedPairSource:
-    """A Source (see :mod:`sensors.source`) whose device is a :class:`SimulatedPair`, run in real
-    time on its own thread; ``inject`` and ``steer`` may be called from any thread."""
+class SimulatedPairSource(TickedSource):
+    """A Source whose device is a :class:`SimulatedPair`, run in real time on its own thread;
+    ``inject`` and ``steer`` may be called from any thread."""
+
+    what = "two simulated players"
 
     def __init__(self, seed: int = 0, clock: ClockNs = now_ns, name: str = "sim-pair") -> None:
-        self.name = name
-        self._seed, self._clock = seed, clock
+        super().__init__(clock, name)
+        self._seed = seed
         self.pair: SimulatedPair | None = None
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._bus: SensorBus | None = None
 
-    def start(self, bus: SensorBus) -> None:
-        if self._thread is not None:
-            return
-        self._bus = bus
-        self.pair = SimulatedPair(seed=self._seed, t0_ns=self._clock(), source=self.name)
-        bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, "two simulated players"))
-        self._thread = threading.Thread(target=self._run, name="liike-sim-pair", daemon=True)
-        self._thread.start()
+    def _create(self, t0_ns: int) -> None:
+        self.pair = SimulatedPair(seed=self._seed, t0_ns=t0_ns, source=self.name)
 
-    def _run(self) -> None:
-        assert self._bus is not None and self.pair is not None
-        while not self._stop.wait(TICK_S):
-            try:
-                with self._lock:
-                    frames = self.pair.advance_to(self._clock())
-            except Exception as exc:  # a bug in the model must show on screen, not kill silently
-                self._bus.push(
-                    DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR, f"simulated pair failed: {exc!r}")
-                )
-                return
-            self._bus.push_many(list(frames))
+    def _advance(self, t_ns: int) -> Sequence[Sample]:
+        assert self.pair is not None
+        return self.pair.advance_to(t_ns)
 
     def inject(self, kind: str, t_ns: int, player: int = 0) -> None:
         if self.pair is None:
@@ -246,11 +227,3 @@ class SimulatedPairSource:
                 side_m=side_m,
                 crouch=crouch,
             )
-
-    def stop(self) -> None:
-        if self._thread is None or self._stop.is_set():
-            return
-        self._stop.set()
-        self._thread.join(timeout=1.0)
-        if self._bus is not None:
-            self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.DISCONNECTED, "simulated pair stopped"))

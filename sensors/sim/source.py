@@ -8,11 +8,12 @@ from any thread (the game's autopilot); it is applied under the same lock as ``a
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import TypedDict, Unpack
 
 from sensors.bus import SensorBus
 from sensors.clock import ClockNs, now_ns
-from sensors.samples import DeviceState, DeviceStatus
+from sensors.samples import DeviceState, DeviceStatus, Sample
 from sensors.sim.body import BodyParams, Camera
 from sensors.sim.player import SimulatedPlayer
 from sensors.sim.script import GAME_SCRIPT, Segment
@@ -33,8 +34,63 @@ class PlayerOptions(TypedDict, total=False):
     imu_batch: int
 
 
-class SimulatedSource:
-    """A Source (see :mod:`sensors.source`) whose device is the simulated player."""
+class TickedSource:
+    """A Source (see :mod:`sensors.source`) whose device is a simulation advanced in real time on
+    its own thread: every ``TICK_S`` it is advanced to the clock's now, under ``_lock``, and what
+    fell due goes on the bus. A subclass makes its model in :meth:`_create` and advances it in
+    :meth:`_advance`; its other calls into the model (``inject``, ``steer``) take ``_lock``.
+    ``what`` names the device in status lines ("simulated player").
+    """
+
+    what = "simulation"
+
+    def __init__(self, clock: ClockNs, name: str) -> None:
+        self.name = name
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._bus: SensorBus | None = None
+
+    def _create(self, t0_ns: int) -> None:
+        raise NotImplementedError
+
+    def _advance(self, t_ns: int) -> Sequence[Sample]:
+        raise NotImplementedError
+
+    def start(self, bus: SensorBus) -> None:
+        if self._thread is not None:
+            return
+        self._bus = bus
+        self._create(self._clock())
+        bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, self.what))
+        self._thread = threading.Thread(target=self._run, name=f"liike-{self.name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._bus is not None
+        while not self._stop.wait(TICK_S):
+            try:
+                with self._lock:
+                    samples = self._advance(self._clock())
+            except Exception as exc:  # a bug in the model must show on screen, not kill silently
+                self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR, f"{self.what} failed: {exc!r}"))
+                return
+            self._bus.push_many(list(samples))
+
+    def stop(self) -> None:
+        if self._thread is None or self._stop.is_set():
+            return
+        self._stop.set()
+        self._thread.join(timeout=1.0)
+        if self._bus is not None:
+            self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.DISCONNECTED, f"{self.what} stopped"))
+
+
+class SimulatedSource(TickedSource):
+    """A Source whose device is the simulated player."""
+
+    what = "simulated player"
 
     def __init__(
         self,
@@ -44,38 +100,16 @@ class SimulatedSource:
         name: str = "sim",
         **player_options: Unpack[PlayerOptions],
     ) -> None:
-        self.name = name
-        self._clock = clock
+        super().__init__(clock, name)
         self._seed, self._script, self._options = seed, script, player_options
         self.player: SimulatedPlayer | None = None
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._bus: SensorBus | None = None
 
-    def start(self, bus: SensorBus) -> None:
-        if self._thread is not None:
-            return
-        self._bus = bus
-        self.player = SimulatedPlayer(
-            seed=self._seed, script=self._script, t0_ns=self._clock(), source=self.name, **self._options
-        )
-        bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, "simulated player"))
-        self._thread = threading.Thread(target=self._run, name="liike-sim", daemon=True)
-        self._thread.start()
+    def _create(self, t0_ns: int) -> None:
+        self.player = SimulatedPlayer(seed=self._seed, script=self._script, t0_ns=t0_ns, source=self.name, **self._options)
 
-    def _run(self) -> None:
-        assert self._bus is not None and self.player is not None
-        while not self._stop.wait(TICK_S):
-            try:
-                with self._lock:
-                    samples = self.player.advance_to(self._clock())
-            except Exception as exc:  # a bug in the model must show on screen, not kill silently
-                self._bus.push(
-                    DeviceStatus(self._clock(), self.name, "sim", DeviceState.ERROR, f"simulated player failed: {exc!r}")
-                )
-                return
-            self._bus.push_many(list(samples))
+    def _advance(self, t_ns: int) -> Sequence[Sample]:
+        assert self.player is not None
+        return self.player.advance_to(t_ns)
 
     def inject(self, kind: str, t_ns: int) -> None:
         """Ask the virtual player for one jump or squat (thread-safe)."""
@@ -103,11 +137,3 @@ class SimulatedSource:
             self.player.steer(
                 t_ns, activity, cadence_spm=cadence_spm, rate_per_min=rate_per_min, lean=lean, side_m=side_m, crouch=crouch
             )
-
-    def stop(self) -> None:
-        if self._thread is None or self._stop.is_set():
-            return
-        self._stop.set()
-        self._thread.join(timeout=1.0)
-        if self._bus is not None:
-            self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.DISCONNECTED, "simulated player stopped"))
