@@ -177,6 +177,7 @@ def hold(result: Result, minutes: float = 5.0, drops: int = 10) -> None:
     run = connected(result)
     strap = run.straps[0]
     count_from = time.monotonic()
+    drop_at: list[float] = []
     step = minutes * 60.0 / drops
     for i in range(drops):
         while time.monotonic() < count_from + (i + 0.5) * step:
@@ -184,6 +185,7 @@ def hold(result: Result, minutes: float = 5.0, drops: int = 10) -> None:
             time.sleep(0.05)
         run.until(lambda: len(run.hr(since=time.monotonic() - 10)) >= 3)
         t_drop = time.monotonic()
+        drop_at.append(t_drop)
         run.on_loop(strap.drop())
         got = run.until(lambda t_drop=t_drop: run.hr(since=t_drop + 0.05))
         result.recover_s.append(got[0][0] - t_drop)
@@ -192,7 +194,15 @@ def hold(result: Result, minutes: float = 5.0, drops: int = 10) -> None:
         time.sleep(0.05)
     run.finish(result, count_from=count_from)
     result.ok = result.lost == 0
-    result.note = f"{drops} drops over {minutes:.0f} min"
+    # Which notifications never arrived, timed from the drop before them, to tell one sent in the
+    # instant of a peripheral-side drop (lost with the link) from one the reader missed.
+    arrived = sorted(t for t, _ in run.hr(since=count_from))
+    missing = []
+    for t in (t for t in strap.sent_t if t >= count_from):
+        if not any(t - 0.01 <= a <= t + 0.5 for a in arrived):
+            before = [d for d in drop_at if d <= t + 0.01]
+            missing.append(f"{t - before[-1]:+.2f} s from drop {len(before)}" if before else f"{t - count_from:.1f} s in")
+    result.note = f"{drops} drops over {minutes:.0f} min" + (f"; not arrived: {', '.join(missing)}" if missing else "")
 
 
 def broadcast(result: Result, n: int = 1) -> None:
