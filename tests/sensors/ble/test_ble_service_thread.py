@@ -46,6 +46,8 @@ def _hr_from(items: list[object], *, broadcast: bool | None = None) -> set[str]:
 
 def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
     before = {t.name for t in threading.enumerate()}
+    # An earlier test's source may still be winding down (a daemon thread after its 5 s join).
+    ble_before = [t.name for t in threading.enumerate()].count("liike-ble")
     bus = SensorBus()
     source = BleSource(
         [
@@ -57,7 +59,7 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
         backends=EmulatedBackends(),
     )
     source.start(bus)
-    assert [t.name for t in threading.enumerate()].count("liike-ble") == 1
+    assert [t.name for t in threading.enumerate()].count("liike-ble") == ble_before + 1
 
     def every_kind(items: list[object]) -> bool:
         return (
@@ -82,6 +84,7 @@ def test_source_streams_every_kind_on_one_thread_and_stops_cleanly() -> None:
     source.stop()
     source.stop()  # idempotent
     assert {t.name for t in threading.enumerate()} <= before | {"MainThread"}
+    assert [t.name for t in threading.enumerate()].count("liike-ble") <= ble_before
     closing = [i for i in bus.drain() if isinstance(i, DeviceStatus)]
     assert any(s.state == DeviceState.DISCONNECTED for s in closing)
 
