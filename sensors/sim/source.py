@@ -32,6 +32,7 @@ class PlayerOptions(TypedDict, total=False):
     loop: bool
     camera: Camera
     imu_batch: int
+    record_truth: bool
 
 
 class TickedSource:
@@ -105,7 +106,9 @@ class SimulatedSource(TickedSource):
         self.player: SimulatedPlayer | None = None
 
     def _create(self, t0_ns: int) -> None:
-        self.player = SimulatedPlayer(seed=self._seed, script=self._script, t0_ns=t0_ns, source=self.name, **self._options)
+        # Ground truth is for tests of the model itself: a live source spares its cost unless asked.
+        options: PlayerOptions = {"record_truth": False, **self._options}
+        self.player = SimulatedPlayer(seed=self._seed, script=self._script, t0_ns=t0_ns, source=self.name, **options)
 
     def _advance(self, t_ns: int) -> Sequence[Sample]:
         assert self.player is not None
