@@ -13,6 +13,13 @@ from pydantic import Field, field_validator, model_validator
 
 from sensors.config_yaml import ConfigModel, FieldError, printable_line
 
+
+def number_text(value: float) -> str:
+    """A number as a level's error message quotes it: 400.0 -> '400', 0.3 -> '0.3' (six decimals
+    at most, so 0.1 + 0.2 reads 0.3)."""
+    return str(int(value)) if float(value).is_integer() else str(round(value, 6))
+
+
 SCHEMA_VERSION = 1
 """The only level schema version this code reads."""
 

@@ -27,6 +27,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from game.levels.model import LevelFile
+from game.levels.model import number_text as _fmt
 from sensors.config_yaml import ConfigModel, FieldError
 
 KINDS: tuple[str, ...] = ("punch", "reach", "squat", "step", "lean")
@@ -51,10 +52,6 @@ LEVEL_MAX_S = 30 * 60.0
 #: A seated level's longest round (s): short bouts that can be repeated and built up (WHO 2020).
 SEATED_MAX_S = 6 * 60.0
 REPEAT_MAX = 50
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 class TargetSpec(ConfigModel):

@@ -23,6 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from game.levels.model import LevelFile
+from game.levels.model import number_text as _fmt
 from sensors.config_yaml import ConfigModel, FieldError
 
 SPOT_KINDS: tuple[str, ...] = ("hurdle", "bar", "coin", "arc")
@@ -62,11 +63,6 @@ GROUND_COIN_M = 0.5
 REACH_M = 1.8
 #: Seconds of flight of the game's jump (rules.JUMP_AIRTIME_S; here for the arcs' shape).
 JUMP_FLIGHT_S = 0.5
-
-
-def _fmt(value: float) -> str:
-    """400.0 -> '400', 0.3 -> '0.3'."""
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 SpotKind = Literal["hurdle", "bar", "coin", "arc"]

@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from game.levels.model import LevelFile
+from game.levels.model import number_text as _fmt
 from sensors.config_yaml import ConfigModel, FieldError
 
 LENGTH_MIN_M, LENGTH_MAX_M = 100.0, 20000.0
@@ -39,11 +40,6 @@ MAX_GRADE = 0.25
 MAX_SIDEWAYS_PER_M = 0.35
 MISS_PENALTY_DEFAULT_S = 5.0
 MISS_PENALTY_MAX_S = 60.0
-
-
-def _fmt(value: float) -> str:
-    """400.0 -> '400', 0.3 -> '0.3'."""
-    return str(int(value)) if float(value).is_integer() else str(round(value, 6))
 
 
 class ProfilePointSpec(ConfigModel):
