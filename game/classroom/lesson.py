@@ -230,8 +230,9 @@ def report_rows(store: SessionStore, lesson: dict[str, Any]) -> list[dict[str, A
 
 def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None = None) -> list[dict[str, Any]]:
     """Delete the lessons that began more than ``keep_days`` days before ``now`` (UTC), with all
-    their strap sessions; return the lessons deleted. The store zeroes what it deletes and empties
-    its write-ahead log (``secure_delete``, see :meth:`SessionStore.delete_session`)."""
+    their strap sessions, and each strap label left with no session at all; return the lessons
+    deleted. The store zeroes what it deletes and empties its write-ahead log (``secure_delete``,
+    see :meth:`SessionStore.delete_player`), so neither an alias nor a label stays in the file."""
     if not keep_days > 0:
         raise ValueError(f"lessons must be kept a positive number of days, got {keep_days}")
     limit = (now or datetime.now(UTC)) - timedelta(days=keep_days)
@@ -247,6 +248,13 @@ def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None =
             for session_id in lesson["sessions"]:
                 store.delete_session(session_id)
             gone.append(lesson)
+    if gone:
+        # a label's player row outlives its sessions; one with nothing left goes too, so the
+        # file no longer says that strap was ever worn
+        labels = {label for lesson in gone for label in lesson["straps"]}
+        for player in store.list_players():
+            if player["player"] in labels and player["sessions"] == 0:
+                store.delete_player(player["player"])
     return gone
 
 

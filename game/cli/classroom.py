@@ -69,7 +69,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--keep-days",
         type=positive("days"),
         metavar="DAYS",
-        help="delete stored lessons that began more than DAYS days ago, at start (the board says so)",
+        help="delete stored lessons that began more than DAYS days ago, at start (the board says so); "
+        "overrides keep_days in class.yaml beside the allow-list",
     )
     klass.add_argument(
         "--group", default="class", metavar="NAME", help="the group the lesson is stored under, such as 7B (default: class)"
@@ -353,6 +354,13 @@ def cmd_class(args: argparse.Namespace) -> int:
                 allowlist.AllowedSensor(a, f"Strap {i + 1}", mode="broadcast") for i, a in enumerate(class_addresses(CLASS_SIZE))
             ]
         backends = EmulatedBackends(emulated_room)
+    from game.classroom import config as class_config
+
+    try:
+        settings = class_config.load(class_config.default_path(args.sensors))
+    except class_config.ClassConfigError as exc:
+        return fail(f"{exc} (fix the class settings file)")
+    keep_days = args.keep_days if args.keep_days is not None else settings.keep_days
     from game.classroom import roster
 
     roster_path = roster.default_path(args.sensors)
@@ -381,17 +389,17 @@ def cmd_class(args: argparse.Namespace) -> int:
     except store.StoreError as exc:
         return fail(f"--db: {exc}")
     notice = None
-    if args.keep_days is not None:
+    if keep_days is not None:
         from game.classroom.lesson import expire_lessons
 
         try:
             with store.SessionStore(db) as kept:
-                gone = expire_lessons(kept, args.keep_days)
+                gone = expire_lessons(kept, keep_days)
         except store.StoreError as exc:
-            return fail(f"--keep-days: {exc}")
+            return fail(f"{'--keep-days' if args.keep_days is not None else settings.path}: {exc}")
         if gone:
-            days = f"{args.keep_days:g}"
-            notice = tr("class.retention", n=len(gone), days=days)
+            days = f"{keep_days:g}"
+            notice = tr("class.retention_one" if len(gone) == 1 else "class.retention", n=len(gone), days=days)
             lessons = f"{len(gone)} lesson{'' if len(gone) == 1 else 's'}"
             print(f"liike: {lessons} older than {days} days deleted from {db}", file=sys.stderr)
     lesson = Lesson(db, sensors, args.group.strip() or "class")
