@@ -120,13 +120,21 @@ _PAIRING_MARKERS = (
     "(0x06)",
     "insufficient authentication",
     "insufficient encryption",
+    # BlueZ answers a GATT request the strap refused for want of a bond (ATT 0x05, 0x0f, 0x0c) with
+    # org.bluez.Error.NotPermitted "Not paired" (BlueZ src/gatt-client.c, create_gatt_dbus_error).
+    "not paired",
 )
 # Transient BlueZ answers (bleak-retry-connector's TRANSIENT_ERRORS and "InProgress"): retry soon.
 _BUSY_MARKERS = ("org.bluez.error.inprogress", "operation already in progress", "br-connection-canceled", "esocktnosupport")
 # The system bus is there but bluetoothd is not (stopped, crashed or restarting): D-Bus answers
 # ServiceUnknown, or fails to start it on demand ("Launch helper exited").
 _NO_DAEMON_MARKERS = ("serviceunknown", "org.bluez was not provided", "launch helper", "spawn.childexited", "name has no owner")
+# An object BlueZ no longer has (org.freedesktop.DBus.Error.UnknownObject): a device it removed
+# from its cache is out of range (bleak-retry-connector's DEVICE_MISSING_ERRORS); the adapter's
+# own object gone means the adapter was unplugged.
+_ADAPTER_GONE_MARKERS = ("no bluetooth adapters", "no default adapter")
 _NOT_FOUND_MARKERS = (
+    "unknownobject",
     "not found",
     "timed out",
     "timeout",
@@ -162,7 +170,9 @@ def classify(exc: BaseException, address: str = "") -> LinkError:
     if isinstance(exc, BleakError):
         if any(m in text for m in _SLOT_MARKERS):
             return ConnectionSlotsExhausted(f"{address}: {exc}", address=address)
-        if "no bluetooth adapters" in text or "no default adapter" in text:
+        if "no powered bluetooth adapters" in text:
+            return BluetoothOff(str(exc), address=address)
+        if any(m in text for m in _ADAPTER_GONE_MARKERS) or ("unknownobject" in text and "org.bluez.adapter1" in text):
             return AdapterMissing(str(exc), address=address)
         if any(m in text for m in _NO_DAEMON_MARKERS):
             return BluetoothUnavailable(str(exc), address=address)
