@@ -2,26 +2,57 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pygame
 
 from game.render.palette import Color
 
+_FONT_BYTES: bytes | None = None
+
+
+def default_font_bytes() -> bytes:
+    """pygame-ce's bundled font file, read once. Fonts are opened from these bytes in memory: a
+    font opened from its path keeps the file open (one descriptor per size, for as long as the
+    font lives), which a game that runs for a season must not accumulate."""
+    global _FONT_BYTES
+    if _FONT_BYTES is None:
+        _FONT_BYTES = (Path(pygame.__file__).parent / pygame.font.get_default_font()).read_bytes()
+    return _FONT_BYTES
+
+
+#: pygame opens its default font (``Font(None, size)``) at this fraction of the size asked for
+#: (pygame-ce ``src_c/font.c``, ``font_init``); the same here, so text keeps its size.
+DEFAULT_FONT_SCALE = 0.6875
+
+
+def open_font(size: int) -> pygame.font.Font:
+    """The bundled font as ``pygame.font.Font(None, size)`` opens it, but from memory: no file
+    stays open."""
+    return pygame.font.Font(io.BytesIO(default_font_bytes()), max(1, int(size * DEFAULT_FONT_SCALE)))
+
 
 class TextCache:
-    """Renders strings once per (text, size, colour) and keeps a bounded number of them."""
+    """Renders strings once per (text, size, colour) and keeps a bounded number of them; keeps at
+    most ``max_fonts`` fonts (text fitted to a width asks for many sizes), the least recently used
+    dropped first."""
 
-    def __init__(self, max_items: int = 512) -> None:
+    def __init__(self, max_items: int = 512, max_fonts: int = 32) -> None:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._surfaces: dict[tuple[str, int, Color, bool], pygame.Surface] = {}
         self._max_items = max_items
+        self._max_fonts = max_fonts
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
         key = (size, bold)
-        font = self._fonts.get(key)
+        font = self._fonts.pop(key, None)
         if font is None:
-            font = pygame.font.Font(None, size)  # pygame-ce's bundled font: no system fonts needed
+            if len(self._fonts) >= self._max_fonts:
+                del self._fonts[next(iter(self._fonts))]  # dicts keep insertion order: the oldest use
+            font = open_font(size)  # pygame-ce's bundled font: no system fonts needed
             font.set_bold(bold)
-            self._fonts[key] = font
+        self._fonts[key] = font  # re-inserted: now the most recent
         return font
 
     def render(self, text: str, size: int, colour: Color, bold: bool = False) -> pygame.Surface:
