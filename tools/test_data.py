@@ -62,6 +62,17 @@ ITEMS: dict[str, Item] = {
         )
         for cohort, pid in (("HA", "001"), ("HA", "002"), ("MS", "001"))
     },
+    **{
+        f"mobgap_{algo}_{cohort}{pid}_SD_Output.json": Item(
+            "pypi-sdist",
+            "mobgap==1.2.0",
+            f"mobgap-1.2.0/example_data/original_results/{algo}/lab/{cohort}/{pid}/SD_Output.json",
+            f"initial contacts found in that recording by Mobilise-D's original implementation of {algo} "
+            "(within its own detected gait sequences, s) (Apache-2.0)",
+        )
+        for algo in ("icd_ionescu", "icd_shin_improved", "icd_hklee_improved")
+        for cohort, pid in (("HA", "001"), ("HA", "002"), ("MS", "001"))
+    },
     "BasicMotions_TRAIN.ts": Item(
         "pypi",
         "sktime==1.2.0",

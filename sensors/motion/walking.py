@@ -142,10 +142,20 @@ def contact_candidates(vert_g: np.ndarray, rate_hz: float) -> tuple[np.ndarray, 
     return np.asarray(idx, dtype=np.int64), np.asarray(strength)
 
 
-def select_contacts(idx: np.ndarray, strength: np.ndarray, rate_hz: float) -> np.ndarray:
+def select_contacts(
+    idx: np.ndarray,
+    strength: np.ndarray,
+    rate_hz: float,
+    *,
+    min_jerk: float = MIN_JERK_G_PER_S,
+    rel_local: float = REL_LOCAL,
+    double_fraction: float = DOUBLE_FRACTION,
+) -> np.ndarray:
     """The candidates (:func:`contact_candidates`) that are firm, not doubled and not outshone
-    by their neighbours: a boolean mask, trains not yet considered."""
-    keep = strength >= MIN_JERK_G_PER_S
+    by their neighbours: a boolean mask, trains not yet considered. The keywords default to the
+    module's thresholds; other values are for measuring what the thresholds trade
+    (``tools/validate.py --mobgap-sweep``)."""
+    keep = strength >= min_jerk
     # One contact per MIN_STEP_S, the strongest first.
     gap = MIN_STEP_S * rate_hz
     chosen = np.zeros(idx.size, dtype=bool)
@@ -156,14 +166,14 @@ def select_contacts(idx: np.ndarray, strength: np.ndarray, rate_hz: float) -> np
     out = chosen.copy()
     for k in np.flatnonzero(chosen).tolist():
         near = chosen & (np.abs(idx - idx[k]) <= local)
-        out[k] = strength[k] >= REL_LOCAL * float(np.median(strength[near]))
+        out[k] = strength[k] >= rel_local * float(np.median(strength[near]))
     kept = np.flatnonzero(out)
     t = idx[kept] / rate_hz
     for i in range(1, kept.size):
         around = t[(t >= t[i] - DOUBLE_BACK_S) & (t <= t[i] + LOCAL_S)]
         intervals = np.diff(around)
         intervals = intervals[intervals <= MAX_STEP_GAP_S]
-        if intervals.size >= 2 and t[i] - t[i - 1] < DOUBLE_FRACTION * float(np.median(intervals)):
+        if intervals.size >= 2 and t[i] - t[i - 1] < double_fraction * float(np.median(intervals)):
             weaker = kept[i] if strength[kept[i]] < strength[kept[i - 1]] else kept[i - 1]
             out[weaker] = False
     return out
@@ -182,11 +192,20 @@ def in_trains(times: np.ndarray, max_gap: float, min_train: int = MIN_TRAIN) -> 
     return out
 
 
-def walking_contacts(vert_g: np.ndarray, rate_hz: float) -> np.ndarray:
+def walking_contacts(
+    vert_g: np.ndarray,
+    rate_hz: float,
+    *,
+    min_jerk: float = MIN_JERK_G_PER_S,
+    rel_local: float = REL_LOCAL,
+    double_fraction: float = DOUBLE_FRACTION,
+) -> np.ndarray:
     """Initial contacts of walking in a whole recording of vertical acceleration (g): times in
-    seconds from the first sample. The same tests as :class:`WalkingStepDetector`, all at once."""
+    seconds from the first sample. The same tests as :class:`WalkingStepDetector`, all at once;
+    the keywords as in :func:`select_contacts`."""
     idx, strength = contact_candidates(vert_g, rate_hz)
-    idx = idx[select_contacts(idx, strength, rate_hz)]
+    chosen = select_contacts(idx, strength, rate_hz, min_jerk=min_jerk, rel_local=rel_local, double_fraction=double_fraction)
+    idx = idx[chosen]
     t: np.ndarray = idx / rate_hz
     walking: np.ndarray = t[in_trains(t, MAX_STEP_GAP_S)]
     return walking
