@@ -17,6 +17,9 @@ caller falls back to its default.
 ``LIIKE_INSTALLATION_FILE``
     the file holding this station's installation id (default: ``installation_id`` in the user
     configuration folder).
+``LIIKE_DATABASE_URL``
+    the shared PostgreSQL server finished sessions are forwarded to (a libpq URL; see
+    ``game.sessions.sync``); it may hold a password, so it is never printed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ LEVELS_DIR_ENV = "LIIKE_LEVELS_DIR"
 FETCHED_DATA_ENV = "LIIKE_TEST_DATA"
 FUZZ_EXAMPLES_ENV = "LIIKE_FUZZ_EXAMPLES"
 INSTALLATION_FILE_ENV = "LIIKE_INSTALLATION_FILE"
+DATABASE_URL_ENV = "LIIKE_DATABASE_URL"
 
 
 def _path(name: str) -> Path | None:
@@ -55,6 +59,12 @@ def fetched_data_dir_override() -> Path | None:
 
 def installation_file_override() -> Path | None:
     return _path(INSTALLATION_FILE_ENV)
+
+
+def database_url_override() -> str | None:
+    """The server URL from ``LIIKE_DATABASE_URL``, stripped, or None when unset or blank."""
+    value = os.environ.get(DATABASE_URL_ENV, "").strip()
+    return value or None
 
 
 def fuzz_examples() -> int | None:

@@ -1,0 +1,240 @@
+"""The shared server's tables, roles and row-level security, and the versioned migrations to them.
+
+Everything lives in the PostgreSQL schema ``liike``. ``liike.schema_migrations`` lists the
+versions applied (``version``, ``applied_at``, ``description``); :func:`migrate` applies the
+missing ones in order, each in its own transaction with its row, under an advisory lock so two
+stations starting at once cannot both apply one. Shipped migrations are never edited: servers in
+the field were made by them; a change is a new version.
+
+Keys: every forwarded row is keyed by the station's installation id, the session's UUID, the
+stream (one table per stream: ``hr``, ``imu``, ``pose``, ``fitness``, ``events``, ``gaps``) and
+its sequence number in that stream (schema version 4 of the local store), so forwarding the same
+rows again changes nothing (``INSERT ... ON CONFLICT DO NOTHING``). ``devices`` is keyed by
+(installation, session, source, stream).
+
+Sites and roles (PostgreSQL 15 manual, sections 5.8 "Row Security Policies" and 22 "Database
+Roles"): each site (a hall, a school) logs in as its own role, a member of ``liike_station``.
+A station may INSERT rows, and only rows of installations its site has claimed in
+``liike.stations`` (the first sync of a station claims its installation id for the site); it
+has no SELECT on any session data, so it cannot read its own rows, let alone another site's. It
+reads the leaderboard through the ``liike.leaderboard_scores`` view only (mode, level,
+pseudonym, score, time, site), which runs with its owner's rights. ``liike_reader`` may read
+everything (research). The tables' owner (the role that ran the migrations) bypasses the policies.
+
+Units as in the local store (:mod:`game.sessions.schema`): ``*_ns`` host monotonic ns (anchor
+columns map them to Unix time), IMU and pose arrays as the same little-endian float32 bytes,
+JSON columns as the exact text the station stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+#: Advisory lock key taken while migrating ("LIIK" as an int32, as the local store's application id).
+MIGRATION_LOCK = 0x4C49494B
+
+_KEY = "installation_id uuid NOT NULL, session_uuid uuid NOT NULL"
+_SESSION_FK = "FOREIGN KEY (installation_id, session_uuid) REFERENCES liike.sessions ON DELETE CASCADE"
+
+#: Tables a station inserts into, each with its rows' key; every one has row-level security.
+DATA_TABLES = ("sessions", "hr", "imu", "pose", "fitness", "events", "gaps", "devices")
+
+_V1 = [
+    "CREATE SCHEMA IF NOT EXISTS liike",
+    # Roles are cluster-wide: create them only where missing (a second database on one cluster).
+    """
+    DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'liike_station') THEN CREATE ROLE liike_station NOLOGIN; END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'liike_reader') THEN CREATE ROLE liike_reader NOLOGIN; END IF;
+    END $$
+    """,
+    """
+    CREATE TABLE liike.stations (
+        installation_id uuid PRIMARY KEY,
+        site            name NOT NULL DEFAULT current_user,   -- the role it forwards as
+        claimed_at      timestamptz NOT NULL DEFAULT now()
+    )
+    """,
+    f"""
+    CREATE TABLE liike.sessions (
+        {_KEY},
+        site            name NOT NULL DEFAULT current_user,
+        player          text NOT NULL,                        -- pseudonym as stored, never a real name
+        mode            text NOT NULL,
+        level           text,
+        started_at      timestamptz NOT NULL,
+        ended_at        timestamptz,
+        t0_ns           bigint NOT NULL,
+        t_end_ns        bigint,
+        score           double precision,
+        summary_json    text,
+        incomplete_json text,
+        wall_anchor_ns  bigint,
+        mono_anchor_ns  bigint,
+        anchor_error_ns bigint,
+        received_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (installation_id, session_uuid)
+    )
+    """,
+    "CREATE INDEX sessions_board ON liike.sessions (mode, level, started_at)",
+    f"""
+    CREATE TABLE liike.hr (
+        {_KEY}, seq integer NOT NULL,
+        t_host_ns bigint NOT NULL, bpm integer NOT NULL, rr_json text NOT NULL, contact boolean,
+        broadcast boolean NOT NULL, source text NOT NULL, energy_kj integer, t_device_ns bigint,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.imu (
+        {_KEY}, seq integer NOT NULL,
+        t_host_ns bigint NOT NULL, t_first_ns bigint NOT NULL, rate_hz double precision NOT NULL,
+        n integer NOT NULL, placement text NOT NULL, source text NOT NULL,
+        acc bytea NOT NULL, gyr bytea, t_device_ns bigint,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.pose (
+        {_KEY}, seq integer NOT NULL,
+        t_host_ns bigint NOT NULL, t_infer_ns bigint, player integer NOT NULL, source text NOT NULL,
+        landmarks bytea NOT NULL, world bytea,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.fitness (
+        {_KEY}, seq integer NOT NULL,
+        t_host_ns bigint NOT NULL, source text NOT NULL, speed_mps double precision,
+        cadence_spm double precision, cadence_rpm double precision, power_w double precision,
+        distance_m double precision, incline_pct double precision,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.events (
+        {_KEY}, seq integer NOT NULL,
+        t_ns bigint NOT NULL, kind text NOT NULL, data_json text,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.gaps (
+        {_KEY}, seq integer NOT NULL,
+        kind text NOT NULL, stream text, source text NOT NULL, t_from_ns bigint NOT NULL,
+        t_to_ns bigint, detail text,
+        PRIMARY KEY (installation_id, session_uuid, seq), {_SESSION_FK}
+    )
+    """,
+    f"""
+    CREATE TABLE liike.devices (
+        {_KEY}, source text NOT NULL, stream text NOT NULL,
+        device_kind text, model text, firmware text, placement text, rate_hz double precision,
+        n integer NOT NULL, first_ns bigint NOT NULL, last_ns bigint NOT NULL,
+        PRIMARY KEY (installation_id, session_uuid, source, stream), {_SESSION_FK}
+    )
+    """,
+    # Which site an installation belongs to, for the policies. SECURITY DEFINER: the policies
+    # run with the station's rights, and a station may not read the stations table itself.
+    """
+    CREATE FUNCTION liike.installation_site(inst uuid) RETURNS name
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $$ SELECT site FROM liike.stations WHERE installation_id = inst $$
+    """,
+    "REVOKE ALL ON FUNCTION liike.installation_site(uuid) FROM PUBLIC",
+    "GRANT EXECUTE ON FUNCTION liike.installation_site(uuid) TO liike_station",
+    "GRANT USAGE ON SCHEMA liike TO liike_station, liike_reader",
+    "GRANT SELECT ON liike.schema_migrations TO liike_station, liike_reader",
+    # A station claims its installation for its own site, once; a claim by another site stays.
+    "ALTER TABLE liike.stations ENABLE ROW LEVEL SECURITY",
+    "GRANT INSERT (installation_id) ON liike.stations TO liike_station",
+    "CREATE POLICY station_claims ON liike.stations FOR INSERT TO liike_station WITH CHECK (site = current_user)",
+    *(
+        statement
+        for table in DATA_TABLES
+        for statement in (
+            f"ALTER TABLE liike.{table} ENABLE ROW LEVEL SECURITY",
+            f"GRANT INSERT ON liike.{table} TO liike_station",
+            f"CREATE POLICY station_inserts ON liike.{table} FOR INSERT TO liike_station "
+            "WITH CHECK (liike.installation_site(installation_id) = current_user)",
+            f"GRANT SELECT ON liike.{table} TO liike_reader",
+            f"CREATE POLICY reader_reads ON liike.{table} FOR SELECT TO liike_reader USING (true)",
+        )
+    ),
+    "GRANT SELECT ON liike.stations TO liike_reader",
+    "CREATE POLICY reader_reads ON liike.stations FOR SELECT TO liike_reader USING (true)",
+    # The leaderboard: finished sessions with a score, nothing else of them. A view runs with its
+    # owner's rights (not security_invoker), so stations see every site's scores through it only.
+    """
+    CREATE VIEW liike.leaderboard_scores AS
+        SELECT mode, level, player, score, started_at, site
+        FROM liike.sessions WHERE score IS NOT NULL AND ended_at IS NOT NULL
+    """,
+    "GRANT SELECT ON liike.leaderboard_scores TO liike_station, liike_reader",
+]
+
+#: Version -> (description, statements). Never edit a shipped entry; add a version.
+MIGRATIONS: dict[int, tuple[str, list[str]]] = {
+    1: ("sessions, streams, stations, station and reader roles, leaderboard view", _V1),
+}
+
+#: The newest server schema this code writes to.
+SERVER_SCHEMA_VERSION = max(MIGRATIONS)
+
+
+class ServerSchemaError(Exception):
+    """The server's schema is missing, older or newer than this code, or cannot be changed by
+    this role; the message says what to run."""
+
+
+def server_version(conn: psycopg.Connection[tuple[Any, ...]]) -> int:
+    """The newest migration applied on the server (0 when there is no ``liike`` schema yet)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('liike.schema_migrations') IS NOT NULL")
+        row = cur.fetchone()
+        if not row or not row[0]:
+            return 0
+        cur.execute("SELECT coalesce(max(version), 0) FROM liike.schema_migrations")
+        found = cur.fetchone()
+    return int(found[0]) if found else 0
+
+
+def migrate(conn: psycopg.Connection[tuple[Any, ...]]) -> list[int]:
+    """Apply the missing migrations (needs a role that may create schemas, tables and roles:
+    the database owner); return the versions applied now. ``conn`` must not be in a transaction."""
+    applied: list[int] = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE SCHEMA IF NOT EXISTS liike")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS liike.schema_migrations ("
+            "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), description text NOT NULL)"
+        )
+        current = server_version(conn)
+        if current > SERVER_SCHEMA_VERSION:
+            raise ServerSchemaError(newer_message(current))
+        for version in range(current + 1, SERVER_SCHEMA_VERSION + 1):
+            description, statements = MIGRATIONS[version]
+            with conn.transaction():  # a savepoint per version: all of it or none
+                for statement in statements:
+                    conn.execute(statement.encode())
+                conn.execute("INSERT INTO liike.schema_migrations (version, description) VALUES (%s, %s)", (version, description))
+            applied.append(version)
+    return applied
+
+
+def newer_message(version: int) -> str:
+    return (
+        f"the server's Liike schema is version {version}, newer than this Liike knows ({SERVER_SCHEMA_VERSION}): "
+        "update Liike on this station; nothing was sent"
+    )
+
+
+def older_message(version: int) -> str:
+    return (
+        f"the server's Liike schema is version {version}, this Liike needs {SERVER_SCHEMA_VERSION}: the server's "
+        "administrator runs `python -m game.sessions.sync.admin migrate` (see the README, Sync and leaderboards); "
+        "nothing was sent, the sessions wait in the outbox"
+    )
