@@ -46,6 +46,24 @@ from game.kiosk.run import open_fds, rss_mb, run_kiosk  # noqa: E402
 from game.modes import register_builtin_modes  # noqa: E402
 
 
+def fd_targets() -> dict[str, int]:
+    """What this process's open descriptors point at (Linux ``/proc/self/fd``), counted by target
+    (pipes and sockets by kind): what a descriptor count that grows is made of."""
+    out: dict[str, int] = {}
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return out
+    for fd in names:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue  # the listing's own descriptor, closed by now
+        kind = target.split(":")[0] if target.startswith(("pipe:", "socket:", "anon_inode:")) else target
+        out[kind] = out.get(kind, 0) + 1
+    return dict(sorted(out.items()))
+
+
 class Windows:
     """The per-window figures, collected from the kiosk loop's frame hook."""
 
@@ -86,6 +104,7 @@ class Windows:
                 "rss_mb": round(rss_mb(), 1),
                 "rss_mb_on_attract": None if attract is None else round(attract, 1),
                 "fds": open_fds(),
+                "fd_targets": fd_targets(),
             }
         if t >= self._next_s:
             self._next_s += self.window_s
@@ -115,6 +134,7 @@ class Windows:
             "rss_mb": round(rss_mb(), 1),
             "rss_mb_on_attract": None if self.attract_rss_mb is None else round(self.attract_rss_mb, 1),
             "fds": open_fds(),
+            "fd_targets": fd_targets(),
             "real_s": round(time.perf_counter() - self.started, 1),
         }
 
