@@ -240,8 +240,9 @@ def mobgap_walks(*, with_gyroscope: bool = False) -> dict[str, Any]:
     :data:`MOBGAP_SLOW_SPM`): reference contacts (timed, :func:`reference_contacts`), untimed
     contacts, steps found, matched, unmatched steps at untimed contacts
     (:func:`unmatched_at_untimed`), matched within :data:`MOBGAP_OWN_MATCH_S` and the unmatched
-    steps at untimed contacts then, and per bout (participant, trial, reference, found, reference
-    cadence). :data:`MOBGAP_PUBLISHED` are scored the same way.
+    steps at untimed contacts then, and per bout the same with participant, trial, reference
+    cadence (steps/min) and the reference's walking speed (m/s). :data:`MOBGAP_PUBLISHED` are
+    scored the same way.
     """
     out = _empty_scores((*MOBGAP_DETECTORS, *MOBGAP_PUBLISHED))
     for who, test, trial_name, rate, acc, gyr, bouts in _mobgap_trials():
@@ -306,7 +307,15 @@ def _score_trial(
                 res = out[name][g]
                 for key, value in counts.items():
                     res[key] += value
-                res["bouts"].append((who, trial_name, int(ics.size), int(inside.size), round(cadence, 1)))
+                res["bouts"].append(
+                    {
+                        "who": who,
+                        "trial": trial_name,
+                        "cadence_spm": round(cadence, 1),
+                        "speed_mps": float(bout.WalkingSpeed),
+                        **counts,
+                    }
+                )
 
 
 #: The walking detector's thresholds tried by :func:`mobgap_walking_sweep`: the smallest jolt
@@ -353,6 +362,24 @@ def mobgap_figures(r: dict[str, Any]) -> dict[str, float]:
     }
 
 
+#: Everyday bouts split by the reference's walking speed (m/s) in :func:`mobgap_lines`: below it
+#: the lab's daily-activity bouts are shuffles of 0.25-0.57 m/s.
+MOBGAP_BRISK_MPS = 0.6
+
+
+def by_speed(r: dict[str, Any], threshold_mps: float = MOBGAP_BRISK_MPS) -> dict[str, dict[str, Any]]:
+    """The bouts of one detector and group of :func:`mobgap_walks` summed below and at or above
+    ``threshold_mps`` of reference walking speed: ``{"below": ..., "above": ...}``."""
+    keys = ("reference", "untimed", "found", "matched", "at_untimed", "matched_wide", "at_untimed_wide")
+    out: dict[str, dict[str, Any]] = {k: {**dict.fromkeys(keys, 0), "bouts": []} for k in ("below", "above")}
+    for bout in r["bouts"]:
+        part = out["below" if bout["speed_mps"] < threshold_mps else "above"]
+        for key in keys:
+            part[key] += bout[key]
+        part["bouts"].append(bout)
+    return out
+
+
 def mobgap_lines(m: dict[str, Any], *, with_gyroscope: bool = False) -> list[str]:
     """One line per detector and bout group of :func:`mobgap_walks`."""
     lines = []
@@ -373,6 +400,15 @@ def mobgap_lines(m: dict[str, Any], *, with_gyroscope: bool = False) -> list[str
                 f"{f['precision_judged']:.3f}); within ±{MOBGAP_OWN_MATCH_S:g} s precision {f['precision_wide']:.3f}, "
                 f"without untimed {f['precision_wide_judged']:.3f}"
             )
+        if name == "walking":
+            for part, r in by_speed(m[name]["Test11"]).items():
+                f = mobgap_figures(r)
+                lines.append(
+                    f"  daily bouts {'below' if part == 'below' else 'at or above'} {MOBGAP_BRISK_MPS:g} m/s "
+                    f"({len(r['bouts'])}): {r['found']} vs "
+                    f"{r['reference']} ({f['count_error']:+.1%}), precision {f['precision']:.3f}, "
+                    f"without untimed {f['precision_judged']:.3f}, recall {f['recall']:.3f}"
+                )
     return lines
 
 
