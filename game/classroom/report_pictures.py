@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,16 @@ def _rgb(colour: tuple[int, ...]) -> tuple[float, float, float]:
     return colour[0] / 255, colour[1] / 255, colour[2] / 255
 
 
+def target_min(lesson_min: float, target_share: float) -> float:
+    """The target in minutes as the report shows it: a tenth of a minute, rounded up, so that no
+    pupil below the share is shown as having met it."""
+    return math.ceil(round(10 * target_share * lesson_min, 6)) / 10
+
+
 def met_target(pupil: PupilCurve, lesson_min: float, target_share: float) -> bool:
-    return lesson_min > 0 and pupil.mvpa_min >= target_share * lesson_min
+    """Whether the pupil's MVPA minutes, to the tenth shown, reach :func:`target_min`: the
+    pictures then never show "0.8 min" against a target of "0.8 min" as missed."""
+    return lesson_min > 0 and round(pupil.mvpa_min, 1) >= target_min(lesson_min, target_share)
 
 
 def _class_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, target_share: float) -> Figure:
@@ -59,11 +68,12 @@ def _class_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
 
     fig, ax = mpl.subplots(figsize=(11.69, 8.27))  # A4 landscape, inches
     order = sorted(pupils, key=lambda p: p.mvpa_min, reverse=True)
-    target = target_share * lesson_min
-    colours = [
-        _rgb(ZONE_COLOURS[Intensity.MODERATE]) if met_target(p, lesson_min, target_share) else (0.6, 0.6, 0.6) for p in order
-    ]
-    ax.bar([p.alias for p in order], [p.mvpa_min for p in order], color=colours)
+    target = target_min(lesson_min, target_share)
+    met_colour, below_colour = _rgb(ZONE_COLOURS[Intensity.MODERATE]), (0.6, 0.6, 0.6)
+    colours = [met_colour if met_target(p, lesson_min, target_share) else below_colour for p in order]
+    bars = ax.bar([p.alias for p in order], [p.mvpa_min for p in order], color=colours)
+    # each bar says its minutes, so no one reads them off the axis
+    ax.bar_label(bars, labels=[f"{p.mvpa_min:.1f}" for p in order], fontsize=9 if len(order) <= 24 else 7, padding=2)
     median = statistics.median([p.mvpa_min for p in pupils]) if pupils else 0.0
     ax.axhline(median, color="black", linestyle="--", linewidth=1.5, label=tr("class.report.median", minutes=f"{median:.1f}"))
     ax.axhline(
@@ -76,7 +86,15 @@ def _class_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
     ax.set_title(f"{title}\n{tr('class.report.met', met=met, pupils=len(pupils))}", fontsize=14)
     ax.set_ylabel(tr("class.report.mvpa_axis"))
     ax.tick_params(axis="x", labelrotation=60 if len(order) > 12 else 0)
-    ax.legend(loc="upper right")
+    ax.set_ylim(0, 1.15 * max([target, *(p.mvpa_min for p in pupils)]) or 1.0)  # room for the labels
+    from matplotlib.patches import Patch
+
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [
+        Patch(color=met_colour, label=tr("class.report.met_bar")),
+        Patch(color=below_colour, label=tr("class.report.below_bar")),
+    ]
+    ax.legend(handles=handles, loc="upper right", framealpha=0.95)
     fig.tight_layout()
     return fig
 
@@ -113,7 +131,7 @@ def _pupil_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
             tr(
                 "class.report.pupil",
                 alias=p.alias,
-                mvpa=f"{p.mvpa_min:.1f}",
+                mvpa=f"{round(p.mvpa_min, 1):.1f}",
                 peak=p.peak_bpm if p.peak_bpm is not None else "-",
                 coverage=f"{100 * p.coverage:.0f}",
             )
@@ -121,7 +139,8 @@ def _pupil_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
             fontsize=9,
         )
         ax.tick_params(labelsize=7)
-    fig.suptitle(f"{title}\n{tr('class.report.legend')}", fontsize=10)
+    legend = textwrap.fill(tr("class.report.legend", share=f"{100 * target_share:.0f}"), 170)
+    fig.suptitle(f"{title}\n{legend}", fontsize=10)
     fig.supxlabel(tr("class.report.time_axis"), fontsize=9)
     fig.supylabel(tr("class.report.hr_axis"), fontsize=9)
     # the bands' colours with their names: colour is never the only cue
@@ -130,12 +149,12 @@ def _pupil_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
     fig.legend(
         handles=[Patch(color=_rgb(ZONE_COLOURS[b]), alpha=0.6, label=band_name(b)) for b, _ in BAND_FLOORS],
         loc="upper center",
-        bbox_to_anchor=(0.5, 0.935),
+        bbox_to_anchor=(0.5, 0.915),
         ncol=len(BAND_FLOORS),
         fontsize=8,
         frameon=False,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
     return fig
 
 

@@ -204,8 +204,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         title = tr(
             "class.report.title",
             group=lesson["group"] or "",
-            date=lesson["started_at"][:16].replace("T", " "),
-            minutes=f"{lesson_min:.0f}",
+            date=_local_time(lesson["started_at"]),
+            # a 90 s lesson is "1.5 min", not "2 min"
+            minutes=f"{lesson_min:.0f}" if lesson_min >= 10 else f"{lesson_min:.1f}",
         )
         for written in render(curves, title, lesson_min, args.target, args.out, stem, args.format):
             print(written)
@@ -217,6 +218,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         writer.writerows(rows)
     print(f"{target}: {len(rows)} pupils, lesson {lesson['group'] or ''} {lesson['started_at']}")
     return 0
+
+
+def _local_time(iso_utc: str) -> str:
+    """A stored UTC time as the teacher's clock showed it, ``YYYY-MM-DD HH:MM``."""
+    from datetime import UTC, datetime
+
+    try:
+        when = datetime.fromisoformat(iso_utc)
+    except ValueError:
+        return iso_utc[:16].replace("T", " ")
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _profile_flags(parser: argparse.ArgumentParser) -> None:
@@ -404,6 +416,9 @@ def cmd_class(args: argparse.Namespace) -> int:
             print(f"liike: {lessons} older than {days} days deleted from {db}", file=sys.stderr)
     lesson = Lesson(db, sensors, args.group.strip() or "class")
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
+    from game.sessions.sync.background import start_if_configured
+
+    forwarding = start_if_configured(db)  # finished sessions to the shared server, in the background
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_class(
@@ -421,5 +436,8 @@ def cmd_class(args: argparse.Namespace) -> int:
         )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
+    finally:
+        if forwarding is not None:
+            forwarding.stop()  # waits a bounded time: a slow or dead server never holds the game
     print(json.dumps(summary))
     return EXIT_INTERRUPTED if summary.pop("interrupted", False) else 0

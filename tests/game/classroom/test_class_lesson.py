@@ -180,3 +180,16 @@ def test_picture_report_pages_and_curves(tmp_path: Path, capsys: pytest.CaptureF
     assert data[:5] == b"%PDF-" and re.findall(rb"/Count (\d+)", data) == [b"2"]  # the same two pages
     assert main([*base, "--target", "2"]) == 2
     assert "--target" in capsys.readouterr().err
+
+
+def test_the_target_is_met_by_the_minutes_as_the_report_shows_them() -> None:
+    from game.classroom.report_pictures import PupilCurve, met_target, target_min
+
+    def pupil(mvpa: float) -> PupilCurve:
+        return PupilCurve("7", mvpa, 150, 1.0, 60, 200)
+
+    # half of a 1.514 min lesson is 0.757 min: shown, and required, as 0.8
+    assert target_min(1.514, 0.5) == 0.8 and target_min(45.0, 0.5) == 22.5
+    assert met_target(pupil(0.75), 1.514, 0.5)  # shown as 0.8 against 0.8: met, as it reads
+    assert not met_target(pupil(0.74), 1.514, 0.5)  # 0.7
+    assert not met_target(pupil(5.0), 0.0, 0.5)  # no lesson, no target
