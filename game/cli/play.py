@@ -272,6 +272,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     except StoreError as exc:
         return fail(str(exc))
 
+    from game.sessions.sync.background import start_if_configured
+
+    forwarding = start_if_configured(db)  # finished sessions to the shared server, in the background
+
     # A kiosk supervisor or `timeout` stops the game with SIGTERM: end it like Ctrl-C, so the
     # session is closed with its score and summary.
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
@@ -281,6 +285,9 @@ def cmd_play(args: argparse.Namespace) -> int:
         result = run_game(config, mode, levels, emulated, by_mode)
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
+    finally:
+        if forwarding is not None:
+            forwarding.stop()  # waits a bounded time: a slow or dead server never holds the game
     print(json.dumps(result))
     if result.get("interrupted"):
         return EXIT_INTERRUPTED

@@ -71,6 +71,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sexport.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder to write into (created if missing)")
     sexport.add_argument("--db", type=Path, metavar="FILE")
     sexport.set_defaults(run=cmd_sessions_export)
+    from game.cli import sync as sync_cli  # sync and the leaderboard: the shared PostgreSQL server
+
+    sync_cli.register_sync(ssub)
+    sync_cli.register_leaderboard(sub)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
