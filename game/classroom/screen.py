@@ -120,7 +120,15 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
     f = tile_fonts(rect.w, rect.h)
     inner = rect.inflate(-2 * f.pad - 8, -2 * f.pad - 8)
     ink = INK if tile.band is not None else PAPER
-    mvpa = text.render(f"{tile.mvpa_min:.1f} min", f.small, ink)
+    # The MVPA minutes as large as the alias leaves room for (up to the alias's own size, read
+    # from as far), the alias keeping its whole width first.
+    minutes = f"{tile.mvpa_min:.1f} min"
+    alias_w = text.font(f.label, bold=True).size(tile.label)[0]
+    room = inner.w - alias_w - f.small
+    mvpa_size = next(
+        (size for size in range(f.label, f.small, -2) if text.font(size, bold=True).size(minutes)[0] <= room), f.small
+    )
+    mvpa = text.render(minutes, mvpa_size, ink, bold=mvpa_size > f.small)
     mvpa_rect = mvpa.get_rect(topright=inner.topright)
     screen.blit(mvpa, mvpa_rect)
     # the alias takes what the minutes leave of the top row, shortened after a whole word if needed
@@ -286,9 +294,20 @@ def draw_board(
     details: bool = False,
     identify: bool = False,
     challenge: ClassChallenge | None = None,
+    notice: str | None = None,
 ) -> None:
+    """The tiles in the grid that suits their number; a class challenge's meter below them and a
+    ``notice`` (old lessons deleted ...) in a strip of its own above, so neither hides a tile."""
     screen.fill(INK)
     w, full_h = screen.get_size()
+    top = 0
+    if notice:
+        size = max(16, full_h // 30)
+        top = round(size * 1.8)
+        pygame.draw.rect(screen, ACCENT, pygame.Rect(0, 0, w, top).inflate(-8, -6), border_radius=8)
+        text.draw(screen, notice, size, INK, (w // 2, top // 2), "center", bold=True)
+        screen = screen.subsurface(pygame.Rect(0, top, w, full_h - top))
+        full_h -= top
     h = full_h
     if challenge is not None:
         # The shared meter takes the bottom of the screen; the tiles share the rest.
@@ -332,7 +351,7 @@ class ClassScene(Scene):
     ) -> None:
         super().__init__(ctx)
         self.board = board
-        #: A line shown over the board's top for :data:`NOTICE_S` (old lessons deleted ...).
+        #: A line shown above the tiles for :data:`NOTICE_S` (old lessons deleted ...).
         self.notice = notice
         self._notice_until_ns = ctx.clock() + round(NOTICE_S * 1e9) if notice else 0
         #: Stores each strap's data as a session of the lesson (None: nothing is stored).
@@ -367,14 +386,8 @@ class ClassScene(Scene):
 
     def render(self, screen: pygame.Surface) -> None:
         tiles = self.board.tiles(self.ctx.clock())
-        draw_board(screen, self.ctx.text, tiles, self.details, self.identify, self.board.challenge)
-        if self.notice and self.ctx.clock() < self._notice_until_ns:
-            w, h = screen.get_size()
-            size = max(16, h // 30)
-            banner = self.ctx.text.render(self.notice, size, INK, bold=True)
-            back = banner.get_rect(midtop=(w // 2, 8)).inflate(28, 12)
-            pygame.draw.rect(screen, ACCENT, back, border_radius=8)
-            screen.blit(banner, banner.get_rect(center=back.center))
+        notice = self.notice if self.notice and self.ctx.clock() < self._notice_until_ns else None
+        draw_board(screen, self.ctx.text, tiles, self.details, self.identify, self.board.challenge, notice)
         if self.identify:
             w, h = screen.get_size()
             size = max(14, h // 36)

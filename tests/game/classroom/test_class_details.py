@@ -144,3 +144,19 @@ def test_the_same_advice_is_logged_once(caplog: pytest.LogCaptureFixture) -> Non
         board.ingest([slot_status(9, ADDRESSES[9], 3_000_000_000)])
     advice = [r for r in caplog.records if r.name == "liike.class"]
     assert len(advice) == 1 and ADVICE in advice[0].getMessage() and "Strap 8" in advice[0].getMessage()
+
+
+def test_a_notice_takes_a_strip_above_the_tiles_and_hides_none(fonts: TextCache) -> None:
+    from game.render.palette import ACCENT, ZONE_COLOURS
+
+    tiles = class_of_24().tiles(1_200_000_000)
+    plain = pygame.Surface((1920, 1080))
+    draw_board(plain, fonts, tiles)
+    noticed = pygame.Surface((1920, 1080))
+    draw_board(noticed, fonts, tiles, notice="2 lessons older than 30 days were deleted")
+    strip = max(16, 1080 // 30) * 18 // 10
+    assert noticed.get_at((40, strip // 2))[:3] == ACCENT[:3]  # the strip, across the top
+    assert plain.get_at((40, strip // 2))[:3] != ACCENT[:3]
+    # the first tile (a live heart rate) begins below the strip, whole: its colour just under it
+    band = tiles[0].band
+    assert band is not None and noticed.get_at((40, strip + 12))[:3] == ZONE_COLOURS[band][:3]
