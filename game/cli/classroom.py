@@ -419,9 +419,6 @@ def cmd_class(args: argparse.Namespace) -> int:
     from game.sessions.sync.background import start_if_configured
 
     forwarding = start_if_configured(db)  # finished sessions to the shared server, in the background
-    from game.sessions.sync.background import start_if_configured
-
-    forwarding = start_if_configured(db)  # finished sessions to the shared server, in the background
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     try:
         summary = run_class(
@@ -439,9 +436,6 @@ def cmd_class(args: argparse.Namespace) -> int:
         )
     except NoDisplayError as exc:
         return fail(str(exc), EXIT_UNAVAILABLE)
-    finally:
-        if forwarding is not None:
-            forwarding.stop()  # waits a bounded time: a slow or dead server never holds the game
     finally:
         if forwarding is not None:
             forwarding.stop()  # waits a bounded time: a slow or dead server never holds the game
