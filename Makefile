@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: play lint test fuzz test-bluez bench clean
+.PHONY: play lint test fuzz test-bluez bench clean postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,13 @@ lint: $(TSTAMP)
 	$(BIN)/mypy --strict sensors
 	$(BIN)/mypy game liike_emulation benchmarks tools tests conftest.py
 
-test: lint
+# The sync tests start their own PostgreSQL server (tests/game/sessions/sync): Debian's package is
+# installed here when missing and make runs as root (as CI does); otherwise the tests say what to install.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: lint postgresql
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The fuzzers (tests/**/test_*_fuzz.py) with many more examples than `make test` runs; prints
