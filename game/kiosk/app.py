@@ -207,6 +207,8 @@ class KioskApp(App):
         pose = live.last_pose
         in_view = pose is not None and now - pose.t_host_ns <= POSE_FRESH_S * 1e9 and live.motion_live(now)
         kiosk.presence.update(dt, in_view, in_view and live.recogniser.state.arms_up)
+        partner = live.pose_of(1) if live.players > 1 else None
+        kiosk.partner_in_view = partner is not None and now - partner.t_host_ns <= POSE_FRESH_S * 1e9
         if staff or isinstance(top, (AttractScene, OutOfOrderScene)):
             return
         if kiosk.presence.nobody_s >= kiosk.config.nobody_s:

@@ -17,6 +17,7 @@ installed (the games must be registered modes). Example::
     volume: 60                  # 0..100
     quiet_hours: {start: "22:00", end: "08:00"}   # sound off in between (local time)
     nobody_s: 10                # back to the attract screen after nobody was in view this long
+    side_by_side: false         # two may play side by side (the camera read in two halves; see README)
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class KioskFile(ConfigModel):
     volume: Annotated[int, Field(ge=0, le=100)] = 60
     quiet_hours: QuietHoursSpec | None = None
     nobody_s: Annotated[float, Field(ge=3, le=120)] = 10.0
+    side_by_side: bool = False
 
     @field_validator("admin_pin_hash")
     @classmethod
@@ -152,6 +154,10 @@ class KioskConfig:
     volume: int = 60
     quiet_hours: QuietHours | None = None
     nobody_s: float = 10.0
+    #: Two players side by side: the camera is read in two halves (one pose each), a lone visitor
+    #: plays in the camera's left half (the screen's right, mirrored), and two in view at walk-up
+    #: play a game that has a level for two.
+    side_by_side: bool = False
     path: Path | None = field(default=None, compare=False)
 
     def zone(self) -> dt.tzinfo:
@@ -177,6 +183,7 @@ def from_spec(spec: KioskFile, path: Path | None) -> KioskConfig:
         volume=spec.volume,
         quiet_hours=None if quiet is None else QuietHours(parse_clock_time(quiet.start), parse_clock_time(quiet.end)),
         nobody_s=spec.nobody_s,
+        side_by_side=spec.side_by_side,
         path=path,
     )
 

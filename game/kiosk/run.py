@@ -90,6 +90,10 @@ class KioskInputs:
     rebuild_camera: Callable[[], Source | None] | None = None
 
 
+#: With ``side_by_side``, the share of simulated visits by two people together.
+PAIR_SHARE = 0.35
+
+
 def visitor_stay_s(round_s: float) -> tuple[float, float]:
     """How long simulated visitors stay: most through a whole round and its score, some not."""
     whole = 30.0 + round_s  # walk-up, choosing, the countdown, the round, score and nickname
@@ -97,12 +101,15 @@ def visitor_stay_s(round_s: float) -> tuple[float, float]:
 
 
 def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: LoopClock, fast: bool) -> KioskInputs:
+    """The kiosk's eyes: the simulated visitors, or the camera (read in two halves with
+    ``side_by_side``: ``config.players`` is 2 then, see :func:`run_kiosk`)."""
     if config.input == "sim":
         from sensors.sim.visitors import VisitorSource
 
         visitors = VisitorSource(
-            seed=config.seed, stay_s=visitor_stay_s(kcfg.round_s), clock=loop.ns, threaded=not fast, first_arrival_s=4.0
-        )
+            seed=config.seed, stay_s=visitor_stay_s(kcfg.round_s), clock=loop.ns, threaded=not fast, first_arrival_s=4.0,
+            pair_share=PAIR_SHARE if kcfg.side_by_side else 0.0,
+        )  # fmt: skip
         setup = InputSetup([visitors], "simulated visitors + keyboard", visitors.inject, steer=visitors.steer)
         return KioskInputs(setup, [visitors.advance] if fast else [], visitors)
     if kcfg.camera is not None and config.camera is None:
@@ -119,7 +126,8 @@ def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: LoopClock, fa
 
 
 def kiosk_levels(modes: list[GameMode]) -> tuple[list[GameMode], dict[str, list[LevelInfo]]]:
-    """The offered games that have levels, and their levels; a game without any is left out."""
+    """The offered games that have a level for one player, and all their levels (those for two
+    side by side too); a game without one is left out."""
     from game.levels import list_levels
 
     playable: list[GameMode] = []
@@ -128,7 +136,7 @@ def kiosk_levels(modes: list[GameMode]) -> tuple[list[GameMode], dict[str, list[
         levels, problems = list_levels(mode.name)
         for problem in problems:
             log.warning("skipping level: %s", problem)
-        if levels:
+        if any(getattr(level, "players", 1) == 1 for level in levels):  # a lone visitor can play it
             playable.append(mode)
             by_mode[mode.name] = list(levels)
         else:
@@ -153,6 +161,8 @@ def run_kiosk(
     if not playable:
         raise KioskSetupError("none of the kiosk's games has a playable level; add levels (see levels/README.md)")
     loop: LoopClock = VirtualClock() if fast else LoopClock()
+    # Side by side: a tracker per half of the picture (and the camera read in halves).
+    config = dataclasses.replace(config, players=2 if kcfg.side_by_side else 1)
     inputs = build_kiosk_inputs(config, kcfg, loop, fast)
     db = config.db if config.db is not None else default_db_path()
     board = Leaderboard(leaderboard_path(db), kcfg.reset_at, kcfg.zone(), kcfg.season_starts)

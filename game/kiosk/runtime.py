@@ -39,6 +39,7 @@ class KioskStats:
     rounds: int = 0  # rounds played to their end (time up or the level's finish)
     attract_s: float = 0.0  # seconds the attract screen showed
     walkups: int = 0  # visitors who raised their arms long enough to start
+    pair_rounds: int = 0  # rounds played by two side by side (counted in rounds too)
     games: dict[str, int] = field(default_factory=dict)  # rounds by game
     abandoned: int = 0  # rounds ended because nobody was in view any more
     restarts_of_camera: int = 0  # times the camera came back after being lost
@@ -103,6 +104,8 @@ class Kiosk:
         self.camera = camera or CameraWatch()
         self.wall = wall
         self.presence = Presence()
+        #: Someone in the second player's zone now (only with ``side_by_side``).
+        self.partner_in_view = False
         self.stats = KioskStats()
         self.lang = config.languages[0]
         #: What staff asked for on the admin screen: None, "quit" or "restart".
@@ -113,23 +116,33 @@ class Kiosk:
         self.lang = lang
         i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
 
-    def level_for(self, ctx: GameContext, mode: GameMode) -> int:
-        """The level a walk-up round plays: the easiest of the mode's levels (first among equals)."""
+    def level_for(self, ctx: GameContext, mode: GameMode, players: int = 1) -> int | None:
+        """The level a walk-up round of ``players`` plays: the easiest of the mode's levels made
+        for that many (first among equals; a level that does not say is for one), else None."""
         levels: list[LevelInfo] = ctx.levels_by_mode.get(mode.name, [])
-        if not levels:
-            return 0
-        return min(range(len(levels)), key=lambda i: (levels[i].difficulty, i))
+        fits = [i for i, level in enumerate(levels) if getattr(level, "players", 1) == players]
+        if not fits:
+            return None
+        return min(fits, key=lambda i: (levels[i].difficulty, i))
 
-    def begin_round(self, ctx: GameContext, mode: GameMode) -> None:
-        """Select ``mode`` and its walk-up level, and open the round's session."""
+    def modes_for(self, ctx: GameContext, players: int) -> list[GameMode]:
+        """The offered games that have a level for ``players`` side by side, in the kiosk's order."""
+        return [m for m in self.modes if self.level_for(ctx, m, players) is not None]
+
+    def begin_round(self, ctx: GameContext, mode: GameMode, players: int = 1) -> None:
+        """Select ``mode`` and its walk-up level for ``players``, and open the round's session."""
+        level = self.level_for(ctx, mode, players)
+        if level is None:
+            raise ValueError(f"{mode.name} has no level for {players} player(s)")
         ctx.select_mode(mode)
-        ctx.selected_level = self.level_for(ctx, mode)
+        ctx.selected_level = level
         if ctx.config.player != KIOSK_PLAYER:
             ctx.config = dataclasses.replace(ctx.config, player=KIOSK_PLAYER)
         ctx.begin_session()
 
-    def count_round(self, mode: str) -> None:
+    def count_round(self, mode: str, players: int = 1) -> None:
         self.stats.rounds += 1
+        self.stats.pair_rounds += players == 2
         self.stats.games[mode] = self.stats.games.get(mode, 0) + 1
 
     def quiet_now(self) -> bool:
@@ -146,6 +159,7 @@ class Kiosk:
             "rounds": s.rounds,
             "attract_s": round(s.attract_s, 1),
             "walkups": s.walkups,
+            "pair_rounds": s.pair_rounds,
             "games": dict(sorted(s.games.items())),
             "abandoned": s.abandoned,
             "restarts_of_camera": self.camera.recoveries,

@@ -290,11 +290,13 @@ class WalkUpScene(KioskScene):
         super().update(frame, dt)
         presence = self.kiosk.presence
         if presence.walked_up:
-            log.info("walk-up (%s)", self.lang)
+            # Two in view (each in their half of the picture) play together, where a game can.
+            two = self.kiosk.partner_in_view and bool(self.kiosk.modes_for(self.ctx, 2))
+            log.info("walk-up (%s)%s", self.lang, ", two players" if two else "")
             self.kiosk.stats.walkups += 1
             self.kiosk.set_language(self.lang)
             self.ctx.sound.play("coin")
-            return Transition("replace", ChooseScene(self.ctx, self.kiosk))
+            return Transition("replace", ChooseScene(self.ctx, self.kiosk, players=2 if two else 1))
         self._down_s = self._down_s + dt if presence.arms_up_s == 0.0 else 0.0
         if self._down_s >= self.GIVE_UP_S or not presence.in_view and self.time_s > self.GIVE_UP_S:
             return Transition("replace", AttractScene(self.ctx, self.kiosk))
@@ -313,20 +315,28 @@ class WalkUpScene(KioskScene):
         lm = self.fresh_pose()
         if lm is not None:
             draw_skeleton(screen, lm, fig, colour=GOOD)
+        partner = self.ctx.live.pose_of(1) if self.kiosk.partner_in_view else None
+        if partner is not None:
+            draw_skeleton(screen, partner.landmarks, fig, colour=ACCENT)
         text_fit(self, screen, ktr(self.lang, "walkup.hold"), h // 12, w * 0.9, PAPER, (w / 2, h * 0.05), "midtop")
         draw_advice(self, screen)
 
 
 # -- choose ------------------------------------------------------------------------------------
 class ChooseScene(KioskScene):
-    """One card per game; lean left or right to move, jump to start."""
+    """One card per game; lean left or right to move, jump to start. For two players side by
+    side only the games with a level for two are offered; the first player chooses."""
 
-    def __init__(self, ctx: GameContext, kiosk: Kiosk) -> None:
+    def __init__(self, ctx: GameContext, kiosk: Kiosk, players: int = 1) -> None:
         super().__init__(ctx, kiosk)
+        self.players = players
+        self.modes = kiosk.modes_for(ctx, players)
+        if not self.modes:
+            raise ValueError(f"no offered game has a level for {players} player(s)")
         self.index = 0
         self.steps = LeanSteps()
         # The simulated visitor's wish and its progress (only used with --input sim).
-        self._want = kiosk.rng.randrange(len(kiosk.modes))
+        self._want = kiosk.rng.randrange(len(self.modes))
         self._pilot_due_s = 1.5
         self._leaning = False
 
@@ -335,7 +345,7 @@ class ChooseScene(KioskScene):
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
-        n = len(self.kiosk.modes)
+        n = len(self.modes)
         step = self.steps.update(dt, frame.axis("lean"))
         if step:
             self.index = (self.index + step) % n
@@ -355,7 +365,7 @@ class ChooseScene(KioskScene):
             self._leaning = False
             self._pilot_due_s = self.time_s + 0.9
         elif self.index != self._want:
-            n = len(self.kiosk.modes)
+            n = len(self.modes)
             right = (self._want - self.index) % n <= n // 2
             self.steer("idle", lean=0.8 if right else -0.8)
             self._leaning = True
@@ -365,17 +375,19 @@ class ChooseScene(KioskScene):
             self._pilot_due_s = self.time_s + 3.0
 
     def _start(self) -> Transition:
-        mode = self.kiosk.modes[self.index]
-        log.info("round of %s started", mode.name)
+        mode = self.modes[self.index]
+        log.info("round of %s started (%d player%s)", mode.name, self.players, "s" if self.players > 1 else "")
         self.ctx.sound.play("go")
-        self.kiosk.begin_round(self.ctx, mode)
-        return Transition("replace", RoundScene(self.ctx, self.kiosk, mode.play_scene(self.ctx)))
+        self.kiosk.begin_round(self.ctx, mode, self.players)
+        return Transition("replace", RoundScene(self.ctx, self.kiosk, mode.play_scene(self.ctx), self.players))
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
         draw_gradient(screen, (28, 40, 66), DARK)
         text_fit(self, screen, self.t("choose.title"), h // 9, w * 0.9, PAPER, (w / 2, h * 0.04), "midtop")
-        modes = self.kiosk.modes
+        if self.players == 2:
+            text_fit(self, screen, self.t("choose.two"), h // 22, w * 0.9, ACCENT, (w / 2, h * 0.155), "midtop", bold=False)
+        modes = self.modes
         n = len(modes)
         gap = w * 0.025
         card_w = min(w * 0.4, (w * 0.84 - gap * (n - 1)) / n) if n > 1 else w * 0.5
@@ -440,9 +452,10 @@ class RoundScene(KioskScene):
 
     NO_EXIT = frozenset({"pause", "back"})
 
-    def __init__(self, ctx: GameContext, kiosk: Kiosk, inner: PlayScene) -> None:
+    def __init__(self, ctx: GameContext, kiosk: Kiosk, inner: PlayScene, players: int = 1) -> None:
         super().__init__(ctx, kiosk)
         self.inner = inner
+        self.players = players
         self.play_s = 0.0
         self.mode = ctx.game_mode.name
         self.done = False
@@ -470,8 +483,9 @@ class RoundScene(KioskScene):
         self.done = True
         summary = self.ctx.last_result or {}
         log.info("round of %s ended: %s points after %.0f s", self.mode, summary.get("score", 0), self.play_s)
-        self.kiosk.count_round(self.mode)
-        self.steer("idle")
+        self.kiosk.count_round(self.mode, self.players)
+        for p in range(self.players):
+            self.steer("idle", **({"player": p} if p else {}))
         return Transition("replace", ScoreScene(self.ctx, self.kiosk, self.mode, summary, self.ctx.session.session_id))
 
     def abandon(self) -> None:
@@ -499,62 +513,107 @@ class RoundScene(KioskScene):
 # -- score, nickname, leaderboard --------------------------------------------------------------
 class ScoreScene(KioskScene):
     """The score, and the nickname it goes on the board under: lean left for another
-    adjective, right for another animal, jump to keep it."""
+    adjective, right for another animal, jump to keep it. Two players side by side each get
+    their own score and nickname, each changed by their own lean (the camera's left player is
+    on the screen's right, as in the round: the picture is mirrored)."""
 
     def __init__(self, ctx: GameContext, kiosk: Kiosk, mode: str, summary: dict[str, Any], session_id: int | None) -> None:
         super().__init__(ctx, kiosk)
         self.mode = mode
-        self.score = int(summary.get("score", 0) or 0)
+        per_player: list[dict[str, Any]] = summary.get("per_player") or []
+        if len(per_player) == 2:
+            self.scores = [int(p.get("score", 0) or 0) for p in per_player]
+        else:
+            self.scores = [int(summary.get("score", 0) or 0)]
         self.session_id = session_id
-        self.nick = Nickname.random(kiosk.lang, kiosk.rng)
-        self.entry: Entry | None = None
-        self.steps = LeanSteps()
-        self._pilot_plan = [(1.8, "lean", kiosk.rng.choice((-0.8, 0.8))), (2.8, "lean", 0.0), (4.0, "jump", 0.0)]
+        self.nicks = [Nickname.random(kiosk.lang, kiosk.rng) for _ in self.scores]
+        self.entries: list[Entry] = []
+        self.steps = [LeanSteps() for _ in self.scores]
+        self._pilot_plan = [
+            (t + 0.4 * p, what, lean, p)
+            for p in range(len(self.scores))
+            for t, what, lean in ((1.8, "lean", kiosk.rng.choice((-0.8, 0.8))), (2.8, "lean", 0.0), (4.0, "jump", 0.0))
+            if what != "jump" or p == 0  # the first player's jump keeps both names
+        ]
+        self._pilot_plan.sort()
+
+    @property
+    def score(self) -> int:
+        """The round's score (both players' together)."""
+        return sum(self.scores)
+
+    @property
+    def nick(self) -> Nickname:
+        """The first (or only) player's nickname."""
+        return self.nicks[0]
+
+    def _lean_of(self, player: int, frame: InputFrame) -> float:
+        if player == 0:
+            return frame.axis("lean")
+        live = self.ctx.live
+        if player >= live.players or not live.player_live(player, self.ctx.clock()):
+            return 0.0
+        return float(live.recogniser_of(player).state.lean)
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
-        step = self.steps.update(dt, frame.axis("lean"))
-        if step < 0:
-            self.nick.next_adjective()
-            self.ctx.sound.play("step")
-        elif step > 0:
-            self.nick.next_animal()
-            self.ctx.sound.play("step")
+        for p, nick in enumerate(self.nicks):
+            step = self.steps[p].update(dt, self._lean_of(p, frame))
+            if step < 0:
+                nick.next_adjective()
+                self.ctx.sound.play("step")
+            elif step > 0:
+                nick.next_animal()
+                self.ctx.sound.play("step")
         if (confirmed(frame) and self.time_s >= CONFIRM_AFTER_S * 1.5) or self.time_s >= NAME_AUTO_S:
-            entry = self.file()
+            entries = self.file()
             self.ctx.sound.play("finish")
-            return Transition("replace", BoardScene(self.ctx, self.kiosk, self.mode, entry))
+            return Transition("replace", BoardScene(self.ctx, self.kiosk, self.mode, tuple(entries)))
         if self.ctx.steer is not None:
             while self._pilot_plan and self.time_s >= self._pilot_plan[0][0]:
-                _, what, lean = self._pilot_plan.pop(0)
+                _, what, lean, player = self._pilot_plan.pop(0)
                 if what == "jump":
                     self.pilot("jump")
                 else:
-                    self.steer("idle", lean=lean)
+                    self.steer("idle", lean=lean, **({"player": player} if player else {}))
         return None
 
-    def file(self) -> Entry:
-        """Put the score on the board under the nickname shown (once; also when the visitor
-        walks away before keeping a name: the round was played to its end)."""
-        if self.entry is None:
-            self.entry = self.kiosk.board.add(self.mode, self.nick.text, self.score, self.session_id)
-            log.info("filed on the leaderboard: %s, %s, %d", self.mode, self.entry.nickname, self.entry.score)
-        return self.entry
+    def file(self) -> list[Entry]:
+        """Put each player's score on the board under the nickname shown (once; also when the
+        visitors walk away before keeping a name: the round was played to its end)."""
+        if not self.entries:
+            for nick, score in zip(self.nicks, self.scores, strict=True):
+                entry = self.kiosk.board.add(self.mode, nick.text, score, self.session_id)
+                log.info("filed on the leaderboard: %s, %s, %d", self.mode, entry.nickname, entry.score)
+                self.entries.append(entry)
+        return self.entries
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()
         draw_gradient(screen, (40, 34, 60), DARK)
         text_fit(self, screen, self.t("score.title"), h // 9, w * 0.9, ACCENT, (w / 2, h * 0.05), "midtop")
-        # The score breathes by scaling its picture: a font per size would open a font file each.
-        words = self.t("score.points", score=self.score)
-        size = fit_size(self.ctx.text, words, h // 5, round(w * 0.85))
-        surf = self.ctx.text.render(words, size, PAPER, bold=True)
-        surf = pygame.transform.smoothscale_by(surf, 1.0 + 0.03 * math.sin(self.time_s * 4))
-        screen.blit(surf, surf.get_rect(midtop=(w // 2, round(h * 0.2))))
         mode = next((m for m in self.kiosk.modes if m.name == self.mode), None)
-        if mode is not None:
-            text_fit(self, screen, mode_title(mode), h // 18, w * 0.8, MUTED, (w / 2, h * 0.4), "midtop", bold=False)
-        panel = pygame.Rect(round(w * 0.12), round(h * 0.52), round(w * 0.76), round(h * 0.3))
+        if len(self.scores) == 1:
+            self._draw_player(screen, 0, pygame.Rect(0, 0, w, h), h // 5)
+            if mode is not None:
+                text_fit(self, screen, mode_title(mode), h // 18, w * 0.8, MUTED, (w / 2, h * 0.4), "midtop", bold=False)
+        else:
+            for p in range(2):  # mirrored: the camera's left player (0) on the screen's right
+                column = pygame.Rect(w // 2 if p == 0 else 0, 0, w // 2, h)
+                self._draw_player(screen, p, column, h // 7)
+        text_fit(self, screen, self.t("name.hint"), h // 30, w * 0.9, PAPER, (w / 2, h * 0.86), "midtop", bold=False)
+
+    def _draw_player(self, screen: pygame.Surface, player: int, column: pygame.Rect, score_size: int) -> None:
+        """One player's score and nickname panel, centred in ``column`` (the whole screen for one)."""
+        w, h = screen.get_size()
+        # The score breathes by scaling its picture rather than by a new font size each frame.
+        words = self.t("score.points", score=self.scores[player])
+        size = fit_size(self.ctx.text, words, score_size, round(column.w * 0.85))
+        surf = self.ctx.text.render(words, size, PAPER, bold=True)
+        surf = pygame.transform.smoothscale_by(surf, 1.0 + 0.03 * math.sin(self.time_s * 4 + player))
+        screen.blit(surf, surf.get_rect(midtop=(column.centerx, round(h * 0.2))))
+        margin = column.w * (0.12 if column.w == w else 0.05)
+        panel = pygame.Rect(round(column.x + margin), round(h * 0.52), round(column.w - 2 * margin), round(h * 0.3))
         pygame.draw.rect(screen, PANEL, panel, border_radius=14)
         text_fit(
             self,
@@ -567,30 +626,30 @@ class ScoreScene(KioskScene):
             "midtop",
             bold=False,
         )
-        text_fit(self, screen, self.nick.text, h // 9, panel.w - 140, PAPER, (panel.centerx, panel.centery + h * 0.03), "center")
+        nick = self.nicks[player].text
+        text_fit(self, screen, nick, h // 9, panel.w - 100, PAPER, (panel.centerx, panel.centery + h * 0.03), "center")
         for side in (-1, 1):
-            cx = panel.centerx + side * panel.w * 0.45
+            cx = panel.centerx + side * (panel.w / 2 - 24)
             pts = [
-                (cx + side * 18, panel.centery + h * 0.03),
-                (cx - side * 10, panel.centery),
-                (cx - side * 10, panel.centery + h * 0.06),
+                (cx + side * 14, panel.centery + h * 0.03),
+                (cx - side * 8, panel.centery),
+                (cx - side * 8, panel.centery + h * 0.06),
             ]
             pygame.draw.polygon(screen, ACCENT, pts)
-        text_fit(self, screen, self.t("name.hint"), h // 30, w * 0.9, PAPER, (w / 2, h * 0.86), "midtop", bold=False)
         left = max(0.0, NAME_AUTO_S - self.time_s)
         bar = pygame.Rect(panel.x, panel.bottom + 8, round(panel.w * left / NAME_AUTO_S), 6)
         pygame.draw.rect(screen, ACCENT, bar, border_radius=3)
 
 
 class BoardScene(KioskScene):
-    """Today's and the season's best of the game just played, the visitor's entry marked."""
+    """Today's and the season's best of the game just played, the visitors' entries marked."""
 
     ROWS = 8
 
-    def __init__(self, ctx: GameContext, kiosk: Kiosk, mode: str, entry: Entry | None) -> None:
+    def __init__(self, ctx: GameContext, kiosk: Kiosk, mode: str, entries: tuple[Entry, ...] = ()) -> None:
         super().__init__(ctx, kiosk)
         self.mode = mode
-        self.entry = entry
+        self.entries = entries
         self.today = kiosk.board.daily(mode, self.ROWS)
         self.season = kiosk.board.season(mode, self.ROWS)
 
@@ -610,13 +669,13 @@ class BoardScene(KioskScene):
             panel = pygame.Rect(round(w * (0.05 + 0.47 * col)), round(h * 0.2), round(w * 0.43), round(h * 0.72))
             pygame.draw.rect(screen, PANEL, panel, border_radius=14)
             text_fit(self, screen, label, h // 16, panel.w - 40, ACCENT, (panel.centerx, panel.y + h * 0.02), "midtop")
-            mine = rank_of(self.entry, entries) if self.entry is not None else None
+            mine = {rank_of(e, entries) for e in self.entries} - {None}
             if not entries:
                 text_fit(self, screen, self.t("board.empty"), h // 30, panel.w - 40, MUTED, panel.center, "center", bold=False)
             row_h = (panel.h - h * 0.12) / self.ROWS
             for i, e in enumerate(entries):
                 y = panel.y + h * 0.11 + i * row_h
-                you = mine == i + 1
+                you = i + 1 in mine
                 if you:
                     pygame.draw.rect(screen, (70, 58, 40), (panel.x + 8, y - 2, panel.w - 16, row_h - 2), border_radius=8)
                 colour = ACCENT if you else PAPER

@@ -19,6 +19,11 @@ One visit, in the visitor's own time from arrival:
 
 Only pose is pushed: a walk-up visitor wears no heart-rate strap and no IMU.
 
+Some visits are by two people side by side (a share ``pair_share`` of them): a
+:class:`~sensors.sim.pair.SimulatedPair`, each person filmed in their half of the picture, their
+frames numbered by ``player`` as the pose worker numbers its zones. Both raise their arms
+together; ``inject`` and ``steer`` take ``player=`` (a visitor alone ignores player 1).
+
 The source runs on its own thread in real time (like :class:`~sensors.sim.SimulatedSource`),
 or, with ``threaded=False``, is advanced by its owner calling :meth:`VisitorSource.advance`
 with the clock's time (a run on a virtual clock, faster than real time).
@@ -37,6 +42,7 @@ from sensors.bus import SensorBus
 from sensors.clock import NS_PER_S, ClockNs, now_ns
 from sensors.samples import DeviceState, DeviceStatus, PoseFrame
 from sensors.sim.body import FITNESS_VO2MAX, BodyParams
+from sensors.sim.pair import SimulatedPair
 from sensors.sim.player import SimulatedPlayer
 from sensors.sim.script import Activity, Segment
 
@@ -52,13 +58,19 @@ _STAND = (Segment(Activity.IDLE, 3600.0),)
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """One planned visit: arrival and departure on the source's clock (ns), and who comes."""
+    """One planned visit: arrival and departure on the source's clock (ns), and who comes
+    (``bodies``: one person, or two side by side)."""
 
     number: int
     arrive_ns: int
     leave_ns: int
     seed: int
-    body: BodyParams
+    bodies: tuple[BodyParams, ...]
+
+    @property
+    def body(self) -> BodyParams:
+        """The first (or only) visitor's body."""
+        return self.bodies[0]
 
 
 class VisitorSource:
@@ -75,9 +87,13 @@ class VisitorSource:
         name: str = "sim",
         threaded: bool = True,
         pose_fps: float = 30.0,
+        pair_share: float = 0.0,
     ) -> None:
         if not (0 < stay_s[0] <= stay_s[1] and 0 <= away_s[0] <= away_s[1] and first_arrival_s >= 0):
             raise ValueError(f"stay_s and away_s must be (low, high) ranges of seconds, got {stay_s} and {away_s}")
+        if not 0.0 <= pair_share <= 1.0:
+            raise ValueError(f"pair_share is the share of visits by two people, 0..1; got {pair_share}")
+        self.pair_share = pair_share
         self.name = name
         self._clock = clock
         self._rng = random.Random(seed)
@@ -90,8 +106,9 @@ class VisitorSource:
         self._thread: threading.Thread | None = None
         self._bus: SensorBus | None = None
         self.visit: Visit | None = None  # the visit planned or under way
-        self.player: SimulatedPlayer | None = None  # the visitor in front of the camera, if any
-        self.visitors = 0  # visitors who have arrived so far
+        self.player: SimulatedPlayer | None = None  # the visitor in front of the camera (the left one of two)
+        self.pair: SimulatedPair | None = None  # two visitors side by side, when two came
+        self.visitors = 0  # visitors who have arrived so far (a pair counts two)
         self._waves: list[int] = []
         self._camera_down_until_ns: int | None = None
         self.camera_failures = 0
@@ -132,11 +149,16 @@ class VisitorSource:
         rng = self._rng
         number = self.visitors + 1
         stay = rng.uniform(*self.stay_s)
-        body = BodyParams(
-            height_m=round(rng.uniform(*HEIGHT_RANGE_M), 2),
-            vo2max_ml_kg_min=rng.choice(sorted(FITNESS_VO2MAX.values())),
+        # Drawn only when pairs may come, so a source without pairs draws the visits it always did.
+        people = 2 if self.pair_share > 0 and rng.random() < self.pair_share else 1
+        bodies = tuple(
+            BodyParams(
+                height_m=round(rng.uniform(*HEIGHT_RANGE_M), 2),
+                vo2max_ml_kg_min=rng.choice(sorted(FITNESS_VO2MAX.values())),
+            )
+            for _ in range(people)
         )
-        return Visit(number, arrive_ns, arrive_ns + round(stay * NS_PER_S), self._seed * 1000 + number, body)
+        return Visit(number, arrive_ns, arrive_ns + round(stay * NS_PER_S), self._seed * 1000 + number, bodies)
 
     def advance(self, t_ns: int) -> None:
         """Bring the hall up to ``t_ns``: arrivals, departures, and the pose frames that fell due."""
@@ -145,17 +167,15 @@ class VisitorSource:
             status: DeviceStatus | None = None
             visit = self.visit
             if visit is not None and self.player is None and t_ns >= visit.arrive_ns:
-                self.player = SimulatedPlayer(
-                    seed=visit.seed, script=_STAND, t0_ns=visit.arrive_ns, body=visit.body, source=self.name,
-                    pose_fps=self._pose_fps, loop=False,
-                )  # fmt: skip
-                self.visitors += 1
-                self._waves = [visit.arrive_ns + round(s * NS_PER_S) for s in (FIRST_WAVE_S, FIRST_WAVE_S + SECOND_WAVE_S)]
+                self._arrive(visit)
             player = self.player
             if player is not None:
                 while self._waves and self._waves[0] <= t_ns + NS_PER_S:
-                    player.inject("wave", self._waves.pop(0))
-                samples = player.advance_to(min(t_ns, visit.leave_ns) if visit is not None else t_ns)
+                    wave_ns = self._waves.pop(0)
+                    for p in self.pair.players if self.pair is not None else (player,):
+                        p.inject("wave", wave_ns)
+                until = min(t_ns, visit.leave_ns) if visit is not None else t_ns
+                samples = self.pair.advance_to(until) if self.pair is not None else player.advance_to(until)
                 down = self._camera_down_until_ns
                 if down is not None and t_ns >= down:
                     self._camera_down_until_ns = down = None
@@ -163,7 +183,7 @@ class VisitorSource:
                 if down is None:
                     out = [s for s in samples if isinstance(s, PoseFrame)]
                 if visit is not None and t_ns >= visit.leave_ns:
-                    self.player = None  # left: from now on the camera sees an empty hall
+                    self.player = self.pair = None  # left: from now on the camera sees an empty hall
                     self.visit = self._plan(visit.leave_ns + round(self._rng.uniform(*self.away_s) * NS_PER_S))
             elif self._camera_down_until_ns is not None and t_ns >= self._camera_down_until_ns:
                 self._camera_down_until_ns = None
@@ -175,33 +195,62 @@ class VisitorSource:
             if out:
                 bus.push_many(list(out))
 
+    def _arrive(self, visit: Visit) -> None:
+        if len(visit.bodies) == 2:
+            self.pair = SimulatedPair(
+                seed=visit.seed, scripts=(_STAND,), t0_ns=visit.arrive_ns, bodies=visit.bodies, source=self.name,
+                pose_fps=self._pose_fps,
+            )  # fmt: skip
+            self.player = self.pair.players[0]
+        else:
+            self.player = SimulatedPlayer(
+                seed=visit.seed, script=_STAND, t0_ns=visit.arrive_ns, body=visit.body, source=self.name,
+                pose_fps=self._pose_fps, loop=False,
+            )  # fmt: skip
+        self.visitors += len(visit.bodies)
+        self._waves = [visit.arrive_ns + round(s * NS_PER_S) for s in (FIRST_WAVE_S, FIRST_WAVE_S + SECOND_WAVE_S)]
+
+    def _person(self, player: int) -> SimulatedPlayer | None:
+        """Who stands in zone ``player`` (0: the visitor alone or the left one of two)."""
+        if self.pair is not None:
+            return self.pair.players[player] if 0 <= player < 2 else None
+        return self.player if player == 0 else None
+
+    @property
+    def people(self) -> int:
+        """How many stand in front of the camera: 0, 1 or 2."""
+        return 0 if self.player is None else 2 if self.pair is not None else 1
+
     @property
     def present(self) -> bool:
         """Someone stands in front of the camera."""
         return self.player is not None
 
     # -- what the game may ask (the autopilot) ---------------------------------------------
-    def inject(self, kind: str, t_ns: int) -> None:
-        """Ask the visitor for one movement (``"jump"``, ``"squat"`` ...); nobody there: nothing."""
+    def inject(self, kind: str, t_ns: int, player: int = 0) -> None:
+        """Ask visitor ``player`` for one movement (``"jump"``, ``"squat"`` ...); nobody there: nothing."""
         with self._lock:
-            if self.player is not None:
-                self.player.inject(kind, t_ns)
+            person = self._person(player)
+            if person is not None:
+                person.inject(kind, t_ns)
 
     def steer(
         self,
         t_ns: int,
         activity: str,
         *,
+        player: int = 0,
         cadence_spm: float | None = None,
         rate_per_min: float | None = None,
         lean: float = 0.0,
         side_m: float = 0.0,
         crouch: float = 0.0,
     ) -> None:
-        """Change what the visitor keeps doing (:meth:`SimulatedPlayer.steer`); nobody there: nothing."""
+        """Change what visitor ``player`` keeps doing (:meth:`SimulatedPlayer.steer`); nobody there: nothing."""
         with self._lock:
-            if self.player is not None:
-                self.player.steer(
+            person = self._person(player)
+            if person is not None:
+                person.steer(
                     t_ns, activity, cadence_spm=cadence_spm, rate_per_min=rate_per_min, lean=lean, side_m=side_m, crouch=crouch
                 )
 

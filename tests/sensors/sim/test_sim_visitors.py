@@ -139,3 +139,43 @@ def test_the_thread_runs_in_real_time_and_stops() -> None:
 def test_bad_ranges_are_refused() -> None:
     with pytest.raises(ValueError, match="ranges"):
         VisitorSource(stay_s=(10, 5))
+
+
+def test_two_visitors_side_by_side_each_in_their_half_and_each_steered() -> None:
+    clock, bus = Clock(), SensorBus()
+    source = VisitorSource(seed=4, clock=clock, threaded=False, first_arrival_s=1.0, stay_s=(30, 30), pair_share=1.0)
+    source.start(bus)
+    frames = poses(run(source, clock, bus, 5.0))
+    assert source.people == 2 and source.visitors == 2
+    by_player = {p: [f for f in frames if f.player == p] for p in (0, 1)}
+    assert by_player[0] and by_player[1]
+    # The pose worker's zones: player 0 in the picture's left half, player 1 in its right.
+    assert all(f.landmarks[:, 0].max() <= 0.5 for f in by_player[0])
+    assert all(f.landmarks[:, 0].min() >= 0.5 for f in by_player[1])
+    # Both wave on arriving: each one's wrists go over the head within the first seconds.
+    for p in (0, 1):
+        assert any(f.landmarks[15, 1] < f.landmarks[0, 1] and f.landmarks[16, 1] < f.landmarks[0, 1] for f in by_player[p])
+    # Steering the second player moves the second player only.
+    source.steer(clock.t_ns, "squat", player=1, rate_per_min=30)
+    later = poses(run(source, clock, bus, 12.0))
+    hip_y = {p: [f.landmarks[23, 1] for f in later if f.player == p] for p in (0, 1)}
+    assert max(hip_y[1]) - min(hip_y[1]) > 3 * (max(hip_y[0][-60:]) - min(hip_y[0][-60:]))
+    # They leave together: an empty hall.
+    run(source, clock, bus, 32.0)
+    assert source.people == 0 and not poses(run(source, clock, bus, 33.0))
+
+
+def test_a_visitor_alone_ignores_what_is_asked_of_a_second() -> None:
+    clock, bus = Clock(), SensorBus()
+    source = VisitorSource(seed=4, clock=clock, threaded=False, first_arrival_s=0.5, stay_s=(30, 30))
+    source.start(bus)
+    run(source, clock, bus, 2.0)
+    assert source.people == 1
+    source.steer(clock.t_ns, "squat", player=1)
+    source.inject("jump", clock.t_ns, player=1)
+    assert {f.player for f in poses(run(source, clock, bus, 4.0))} == {0}
+
+
+def test_pair_share_outside_0_to_1_is_refused() -> None:
+    with pytest.raises(ValueError, match="pair_share"):
+        VisitorSource(pair_share=1.5)
