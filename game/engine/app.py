@@ -3,13 +3,20 @@
 Per frame: pygame events -> input mapper; drain the SensorBus once (never blocking) -> live
 sensor view, motion recognition, session recording; run as many fixed updates as real time
 asks for; render the scene stack; flip; sleep to the frame cap.
+
+What a frame does depends only on what it reads, so a session can be replayed exactly
+(:mod:`game.sessions.replay_tape`): the host time is read once per frame (:class:`FrameClock`:
+every update and event of the frame sees the same time), the drained items are put in one
+order (:func:`sensors.recorded.canonical_order`: threads push in whatever order they run),
+and each frame's time, key changes, drained items per stream and update count go on the
+session's frame tape.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +32,8 @@ from game.scenes.base import Scene, Transition
 from game.scenes.hud import draw_store_notice
 from game.scenes.play import PlayScene
 from sensors.bus import SensorBus
+from sensors.clock import ClockNs
+from sensors.recorded import canonical_order, count_streams
 from sensors.source import Source
 
 MAX_UPDATES_PER_FRAME = 8  # after a long stall, drop time rather than spiral
@@ -74,14 +83,78 @@ class NoDisplayError(RuntimeError):
     """No window can be opened here; the message says what to do."""
 
 
+class FrameClock:
+    """The host clock as a frame sees it: :meth:`latch` reads ``source`` once at the frame's
+    start, and every read until the next latch gives that time (before the first latch, the
+    source's own). The frame's updates and events then see one time, which the frame tape keeps."""
+
+    def __init__(self, source: ClockNs) -> None:
+        self.source = source
+        self._t_ns: int | None = None
+
+    def latch(self) -> int:
+        self._t_ns = self.source()
+        return self._t_ns
+
+    def __call__(self) -> int:
+        return self._t_ns if self._t_ns is not None else self.source()
+
+
+class RealTime:
+    """Frames in real time: seconds from ``time.perf_counter``, the frame cap by pygame's clock."""
+
+    def __init__(self) -> None:
+        self._tick: pygame.time.Clock | None = None
+
+    def now(self) -> float:
+        return time.perf_counter()
+
+    def wait(self, fps: int) -> None:
+        if self._tick is None:
+            self._tick = pygame.time.Clock()
+        self._tick.tick(fps)
+
+
+class VirtualTime(RealTime):
+    """Frames on a virtual clock: each :meth:`wait` moves on one frame and nothing sleeps (a run
+    faster than real time). :meth:`ns` is the clock to give the game and simulated sources."""
+
+    def __init__(self, start_ns: int = 10**12) -> None:
+        super().__init__()
+        self._ns = start_ns
+
+    def now(self) -> float:
+        return self._ns / 1e9
+
+    def ns(self) -> int:
+        return self._ns
+
+    def wait(self, fps: int) -> None:
+        self._ns += round(1e9 / fps)
+
+
 class App:
-    def __init__(self, ctx: GameContext, first: Scene, bus: SensorBus, sources: Sequence[Source] = ()) -> None:
+    def __init__(
+        self,
+        ctx: GameContext,
+        first: Scene,
+        bus: SensorBus,
+        sources: Sequence[Source] = (),
+        *,
+        timing: RealTime | None = None,
+        advance: Sequence[Callable[[int], None]] = (),
+    ) -> None:
         self.ctx = ctx
         self.bus = bus
         self.sources = list(sources)
         self.stack: list[Scene] = [first]
         self.stats = RunStats()
         self._shots = Screenshots(ctx.config.screenshots) if ctx.config.screenshots is not None else None
+        #: Real time, or a virtual clock (then ``advance`` steps the sources to each frame's time).
+        self.timing = timing if timing is not None else RealTime()
+        self.advance = list(advance)
+        #: Items per stream of the last drain while a session is taped (for the frame tape).
+        self.drained: dict[str, int] = {}
 
     # -- scene stack -------------------------------------------------------------------------
     def apply(self, tr: Transition) -> None:
@@ -104,6 +177,10 @@ class App:
         elif tr.op == "quit":
             self.ctx.quit_requested = True
 
+    def finish_play(self, completed: bool) -> Transition | None:
+        """Close the round being played, if one is on top (its session and results)."""
+        return self._finish_play(completed)
+
     def _finish_play(self, completed: bool) -> Transition | None:
         top = self.stack[-1] if self.stack else None
         if isinstance(top, PlayScene):
@@ -112,7 +189,6 @@ class App:
 
     # -- per frame ---------------------------------------------------------------------------
     def handle_events(self) -> None:
-        mapper = self.ctx.mapper
         for ev in pygame.event.get():
             if ev.type == pygame.QUIT:
                 self.ctx.quit_requested = True
@@ -121,16 +197,29 @@ class App:
                     pygame.display.toggle_fullscreen()
                 elif ev.key == pygame.K_m:  # mute, on every screen; M is bound to nothing else
                     self.ctx.sound.toggle_mute()
-                mapper.key_down(key_name(ev.key))
+                self.key_change("+" + key_name(ev.key))
             elif ev.type == pygame.KEYUP:
-                mapper.key_up(key_name(ev.key))
+                self.key_change("-" + key_name(ev.key))
             elif ev.type == pygame.WINDOWFOCUSLOST:
                 # Key-ups are not delivered to an unfocused window: let go of everything now.
-                mapper.release_all()
+                self.key_change("*")
+
+    def key_change(self, change: str) -> None:
+        """Apply one key change (``+name`` down, ``-name`` up, ``*`` let go of all) and tape it."""
+        mapper = self.ctx.mapper
+        if change == "*":
+            mapper.release_all()
+        elif change.startswith("+"):
+            mapper.key_down(change[1:])
+        else:
+            mapper.key_up(change[1:])
+        if self.ctx.tape is not None:
+            self.ctx.tape.key(change)
 
     def pump_sensors(self) -> None:
         ctx = self.ctx
-        items = self.bus.drain()
+        items = canonical_order(self.bus.drain())
+        self.drained = count_streams(items) if ctx.tape is not None else {}
         if items and self.stack:
             self.stack[-1].sensor_items(items)
         if not items:
@@ -163,51 +252,72 @@ class App:
         # Above every scene, within a flush interval of the first failed write.
         draw_store_notice(screen, self.ctx.text, self.ctx.session.notice)
 
+    def update_steps(self, steps: int, step_s: float) -> None:
+        """Run ``steps`` fixed updates (fewer if the game quits). A session that begins during
+        one owns the rest of the frame: they open its tape, at the frame's time."""
+        for done in range(steps):
+            if self.ctx.quit_requested:
+                return
+            tape = self.ctx.tape
+            frame = self.ctx.mapper.step()
+            self.ctx.live.tick(self.ctx.clock(), step_s)
+            tr = self.stack[-1].update(frame, step_s)
+            if tr is not None:
+                self.apply(tr)
+            if self.ctx.tape is not None and self.ctx.tape is not tape:
+                self.ctx.tape.frame(self.ctx.clock(), steps - done - 1, {})
+            if not self.stack:
+                return
+
     def run(self, screen: pygame.Surface) -> RunStats:
         cfg = self.ctx.config
+        self.ctx.tape_sessions = True
+        frame_clock = FrameClock(self.ctx.clock)
+        self.ctx.clock = frame_clock
         for source in self.sources:
             source.start(self.bus)
         self.stack[-1].enter()
-        clock = pygame.time.Clock()
         step_s = 1.0 / cfg.update_hz
         acc = 0.0
-        t_start = last = time.perf_counter()
+        t_start = last = self.timing.now()
         try:
             while not self.ctx.quit_requested:
-                t_frame = time.perf_counter()
+                t_frame = self.timing.now()
+                t_work = time.perf_counter()
                 acc += t_frame - last
                 last = t_frame
+                now_ns = frame_clock.latch()
+                for advance in self.advance:
+                    advance(now_ns)
                 self.handle_events()
                 self.pump_sensors()
-                steps = 0
-                while acc >= step_s and steps < MAX_UPDATES_PER_FRAME and not self.ctx.quit_requested:
-                    frame = self.ctx.mapper.step()
-                    self.ctx.live.tick(self.ctx.clock(), step_s)
-                    tr = self.stack[-1].update(frame, step_s)
-                    if tr is not None:
-                        self.apply(tr)
-                    acc -= step_s
-                    steps += 1
-                if steps == MAX_UPDATES_PER_FRAME:
-                    acc = 0.0
+                steps = min(int(acc // step_s), MAX_UPDATES_PER_FRAME)
+                # after a long stall, drop time rather than spiral
+                acc = 0.0 if steps == MAX_UPDATES_PER_FRAME else acc - steps * step_s
+                if self.ctx.tape is not None:
+                    self.ctx.tape.frame(now_ns, steps, self.drained)
+                self.update_steps(steps, step_s)
                 if not self.stack:
                     break
                 screen = pygame.display.get_surface() or screen
                 self.render(screen)
                 if self._shots is not None:
-                    self._shots.maybe_save(screen, type(self.stack[-1]).__name__, time.perf_counter() - t_start)
+                    self._shots.maybe_save(screen, type(self.stack[-1]).__name__, t_frame - t_start)
                 pygame.display.flip()
-                self.stats.work_ms.append((time.perf_counter() - t_frame) * 1000.0)
+                self.stats.work_ms.append((time.perf_counter() - t_work) * 1000.0)
                 self.stats.frames += 1
-                if cfg.seconds is not None and time.perf_counter() - t_start >= cfg.seconds:
+                if cfg.seconds is not None and self.timing.now() - t_start >= cfg.seconds:
                     break
-                clock.tick(cfg.fps_cap)
+                self.timing.wait(cfg.fps_cap)
         except KeyboardInterrupt as exc:
             # Ctrl-C ends the run like closing the window: the session is saved below.
             self.stats.interrupted = not isinstance(exc, StopRequested)
         finally:
-            self.stats.seconds = time.perf_counter() - t_start
+            self.stats.seconds = self.timing.now() - t_start
+            now_ns = frame_clock.latch()
             self.pump_sensors()  # what arrived since the last frame belongs to the session too
+            if self.ctx.tape is not None:
+                self.ctx.tape.frame(now_ns, 0, self.drained)
             while self.stack and self.stack[-1].overlay:
                 self.stack.pop().exit()
             # A run that ends mid-play still saves its session, marked as not completed.

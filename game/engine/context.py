@@ -15,6 +15,7 @@ from game.engine.modes import GameMode, LevelInfo
 from game.input.mapper import InputMapper
 from game.render.text import TextCache
 from game.sessions import SessionWriter, StoreError, default_db_path
+from game.sessions.replay_tape import REPLAY_OF_EVENT, SETUP_EVENT, TAPE_FORMAT, FrameTape
 from sensors.clock import ClockNs, now_ns
 from sensors.samples import BusItem
 
@@ -96,6 +97,17 @@ class GameContext:
         self.last_result: dict[str, Any] | None = None
         self.sessions_played: list[int] = []
         self.quit_requested = False
+        #: Sessions begin from a clean slate and keep a frame tape, so they can be replayed
+        #: exactly (:mod:`game.sessions.replay_tape`); set by the loop that records the frames.
+        self.tape_sessions = False
+        #: The open session's frame tape (None when not taping or no session is open).
+        self.tape: FrameTape | None = None
+        #: Stored with every session's set-up and summary from now on (a replay's ``replay_of``).
+        self.session_marks: dict[str, Any] = {}
+        #: The clock of the session's start and end stamps: the host's, or a replay's virtual one.
+        self.writer_clock: ClockNs = now_ns
+        #: The text of the level being played when it was not read from its file (a replay's).
+        self.level_text: str | None = None
 
     @property
     def game_mode(self) -> GameMode:
@@ -125,7 +137,9 @@ class GameContext:
         # Heart and movement numbers in the summary are the session's own, not the whole run's.
         self.live.heart = HeartTally()
         self.live.motion_counts = {}
-        writer = SessionWriter(self.db_path, player=self.config.player, mode=self.game_mode.name, level=self.level.name)
+        writer = SessionWriter(
+            self.db_path, player=self.config.player, mode=self.game_mode.name, level=self.level.name, clock=self.writer_clock
+        )
         try:
             sid = writer.start(devices=self.live.devices.values())
         except StoreError as exc:
@@ -135,6 +149,18 @@ class GameContext:
             return
         self.session = SessionLink(writer=writer, session_id=sid)
         self.sessions_played.append(sid)
+        if self.tape_sessions:
+            self._start_tape(writer)
+
+    def _start_tape(self, writer: SessionWriter) -> None:
+        """Clean slate, set-up record and frame tape for an exact replay of this session."""
+        self.live.restart()
+        self.mapper = InputMapper(self.mapper.bindings)  # no hold or edge carried in from the menu
+        now = self.clock()
+        writer.record_event(now, SETUP_EVENT, session_setup(self))
+        if self.session_marks:
+            writer.record_event(now, REPLAY_OF_EVENT, dict(self.session_marks))
+        self.tape = FrameTape(writer.record_event)
 
     def record(self, items: Iterable[BusItem]) -> None:
         if self.session.writer is not None:
@@ -148,6 +174,11 @@ class GameContext:
         writer = self.session.writer
         if writer is None:
             return
+        if self.tape is not None:
+            self.tape.flush()
+            self.tape = None
+        if self.session_marks:
+            summary = {**summary, **self.session_marks}
         self.session.final_counts = dict(writer.counts())
         writer.finish(score, summary)
         self.session.stored_counts = writer.stored_counts()
@@ -155,3 +186,37 @@ class GameContext:
         if not writer.intact:  # rows were lost: never claim the session was saved whole
             self.session.error = writer.error or "the session was not fully saved"
         self.session.writer = None
+
+
+def session_setup(ctx: GameContext) -> dict[str, Any]:
+    """What shaped the game beyond its samples, for the session's ``replay.setup`` event
+    (:mod:`game.sessions.replay_tape`): the level (with its file's text), the settings the
+    game reads and the heart-rate reserve's ends; never the player's age or weight."""
+    level = ctx.level
+    path = getattr(level, "path", None)
+    text = ctx.level_text
+    try:
+        if text is None and path is not None:
+            text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("the level file %s is not kept with the session (a replay reads it again): %s", path, exc)
+    cfg = ctx.config
+    return {
+        "format": TAPE_FORMAT,
+        "mode": ctx.game_mode.name,
+        "level": level.name,
+        "level_text": text,
+        "input": cfg.input,
+        "seed": cfg.seed,
+        "sim_fitness": cfg.sim_fitness,
+        "players": cfg.players,
+        "update_hz": cfg.update_hz,
+        "fps_cap": cfg.fps_cap,
+        "lang": cfg.lang,
+        "hr_rest_bpm": ctx.live.profile.hr_rest_bpm,
+        "hr_max_bpm": ctx.live.profile.hr_max_bpm,
+        "devices": [
+            {"source": d.source, "device_kind": d.device_kind, "state": d.state.value, "message": d.message}
+            for d in ctx.live.devices.values()
+        ],
+    }

@@ -156,6 +156,22 @@ class LiveSensors:
             other.motion_counts[ev.kind] = other.motion_counts.get(ev.kind, 0) + 1
             other.events.append(ev)
 
+    def restart(self) -> None:
+        """Begin a session from a clean slate: forget the heart rate and movement seen so far and
+        every player's recogniser state (device statuses are kept). What the session does then
+        depends on its own stored data alone, so it can be replayed exactly."""
+        self.hr_bpm, self.hr_t_ns, self.hr_contact, self.hr_broadcast, self.hr_source = None, 0, None, False, None
+        self.last_pose = None
+        self.motion_t_ns = -(10**18)
+        self.motion_sources = set()
+        self.heart = HeartTally()
+        self.motion_counts = {}
+        self.recogniser.reset()
+        for other in self.others:
+            other.recogniser.reset()
+            other.last_pose, other.motion_t_ns, other.motion_counts = None, -(10**18), {}
+            other.events.clear()
+
     def hr_fresh(self, now_ns: int) -> bool:
         # A strap that reports "no contact" is off the chest: its last good value is not current.
         return heart_rate_current(self.hr_bpm, self.hr_contact, self.hr_t_ns, now_ns)

@@ -9,7 +9,7 @@ import pygame
 
 from game import i18n
 from game.audio import Sound
-from game.engine.app import App, open_window
+from game.engine.app import App, VirtualTime, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
 from game.engine.live import LiveSensors
@@ -98,17 +98,31 @@ def run_game(
     levels: list[LevelInfo],
     emulated: EmulatedBle | None = None,
     levels_by_mode: dict[str, list[LevelInfo]] | None = None,
+    *,
+    virtual_time: bool = False,
 ) -> dict[str, Any]:
     """Play: the menu opens on ``mode`` and its ``levels``; ``levels_by_mode`` holds the levels
-    of the other games the menu offers (none: only ``mode``)."""
+    of the other games the menu offers (none: only ``mode``). ``virtual_time``: frames on a
+    virtual clock, one after the other without sleeping, the simulated player stepped with them
+    (tests and benchmarks: minutes of play in seconds)."""
     i18n.set_language(config.lang)
-    inputs = build_inputs(config, emulated)
+    timing = VirtualTime() if virtual_time else None
+    if timing is not None:
+        inputs = build_inputs(config, emulated, clock=timing.ns, threaded=False)
+    else:
+        inputs = build_inputs(config, emulated)
     bus = SensorBus()
     screen = open_window(config)
     sound = Sound(config.volume, config.muted)
     ctx = build_context(config, mode, levels, inputs.autopilot, inputs.label, inputs.preview, inputs.steer, sound, levels_by_mode)
+    advance: list[Callable[[int], None]] = []
+    if timing is not None:
+        from sensors.sim.source import TickedSource
+
+        ctx.clock = timing.ns
+        advance = [s.advance for s in inputs.sources if isinstance(s, TickedSource)]
     try:
-        app = App(ctx, MenuScene(ctx), bus, inputs.sources)
+        app = App(ctx, MenuScene(ctx), bus, inputs.sources, timing=timing, advance=advance)
         stats = app.run(screen)
     finally:
         pygame.quit()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from game.engine.config import AppConfig
 from game.engine.context import Autopilot, Preview, Steer
 from sensors.ble.allowlist import AllowedSensor
+from sensors.clock import ClockNs, now_ns
 from sensors.source import Source
 
 if TYPE_CHECKING:
@@ -93,17 +94,21 @@ def _ble_source(config: AppConfig, emulated: EmulatedBle | None) -> tuple[Source
     return BleSource(sensors, backends=backends), f"Bluetooth ({labels})"
 
 
-def build_inputs(config: AppConfig, emulated: EmulatedBle | None = None) -> InputSetup:
+def build_inputs(
+    config: AppConfig, emulated: EmulatedBle | None = None, *, clock: ClockNs = now_ns, threaded: bool = True
+) -> InputSetup:
+    """The sources of ``config.input``. ``clock`` and ``threaded`` are the simulated player's:
+    a run on a virtual clock steps it once a frame instead of running it on a thread."""
     if config.input == "sim" and config.players == 2:
         from sensors.sim.pair import SimulatedPairSource
 
-        pair = SimulatedPairSource(seed=config.seed)
+        pair = SimulatedPairSource(seed=config.seed, clock=clock, threaded=threaded)
         return InputSetup([pair], "two simulated players + keyboard", pair.inject, steer=pair.steer)
     if config.input == "sim":
         from sensors.sim import FITNESS_VO2MAX, BodyParams, SimulatedSource
 
         body = BodyParams(vo2max_ml_kg_min=FITNESS_VO2MAX[config.sim_fitness])
-        sim = SimulatedSource(seed=config.seed, body=body)
+        sim = SimulatedSource(seed=config.seed, body=body, clock=clock, threaded=threaded)
         return InputSetup([sim], "simulated player + keyboard", sim.inject, steer=sim.steer)
     if config.input == "keyboard":
         return InputSetup([], "keyboard")

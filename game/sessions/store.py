@@ -553,7 +553,9 @@ class SessionStore:
             return query
         return query.replace(" seq ", " row_number() OVER (ORDER BY rowid) - 1 ", 1)
 
-    def iter_samples(self, session_id: int, kind: str, *, chunk: int = 256) -> Iterator[dict[str, Any]]:
+    def iter_samples(
+        self, session_id: int, kind: str, *, chunk: int = 256, stored_order: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """Decoded raw samples of one stream in time order (for export and research).
 
         ``kind`` (a string or ``sensors.samples.StreamKind``):
@@ -569,12 +571,17 @@ class SessionStore:
         ``incline_pct`` (%); each quantity None when the device did not send it.
         Every kind also has ``seq``: the row's number in its stream (0, 1, 2 ... in stored order).
         Rows are fetched lazily, ``chunk`` at a time, so a long session does not have to fit in memory.
+        ``stored_order``: in the order they were stored (``seq``) instead of time order, as a replay
+        hands them on.
         """
         kind = getattr(kind, "value", kind)
         if kind not in self._SAMPLE_SQL:
             raise ValueError(f"unknown stream kind {kind!r}; expected one of {', '.join(STREAM_KINDS)}")
+        query = self._SAMPLE_SQL[kind]
+        if stored_order:  # rowid order is seq order: both follow the writer's commits
+            query = query.rsplit(" ORDER BY ", 1)[0] + " ORDER BY rowid"
         with self._reading():
-            cur = self._conn.execute(self._sql(self._SAMPLE_SQL[kind]), (session_id,))
+            cur = self._conn.execute(self._sql(query), (session_id,))
             try:
                 while rows := cur.fetchmany(chunk):
                     for r in rows:
@@ -582,9 +589,11 @@ class SessionStore:
             finally:
                 cur.close()
 
-    def iter_events(self, session_id: int, *, chunk: int = 256) -> Iterator[dict[str, Any]]:
-        """Events of a session in time order, fetched lazily: :meth:`events` plus ``seq``."""
-        query = self._sql("SELECT t_ns, kind, data_json, seq FROM events WHERE session_id=? ORDER BY t_ns, rowid")
+    def iter_events(self, session_id: int, *, chunk: int = 256, stored_order: bool = False) -> Iterator[dict[str, Any]]:
+        """Events of a session in time order, fetched lazily: :meth:`events` plus ``seq``;
+        ``stored_order``: in the order they were stored instead."""
+        order = "rowid" if stored_order else "t_ns, rowid"
+        query = self._sql(f"SELECT t_ns, kind, data_json, seq FROM events WHERE session_id=? ORDER BY {order}")
         with self._reading():
             cur = self._conn.execute(query, (session_id,))
             try:

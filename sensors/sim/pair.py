@@ -184,8 +184,8 @@ class SimulatedPairSource(TickedSource):
 
     what = "two simulated players"
 
-    def __init__(self, seed: int = 0, clock: ClockNs = now_ns, name: str = "sim-pair") -> None:
-        super().__init__(clock, name)
+    def __init__(self, seed: int = 0, clock: ClockNs = now_ns, name: str = "sim-pair", threaded: bool = True) -> None:
+        super().__init__(clock, name, threaded)
         self._seed = seed
         self.pair: SimulatedPair | None = None
 

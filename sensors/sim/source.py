@@ -40,14 +40,18 @@ class TickedSource:
     its own thread: every ``TICK_S`` it is advanced to the clock's now, under ``_lock``, and what
     fell due goes on the bus. A subclass makes its model in :meth:`_create` and advances it in
     :meth:`_advance`; its other calls into the model (``inject``, ``steer``) take ``_lock``.
-    ``what`` names the device in status lines ("simulated player").
+    ``what`` names the device in status lines ("simulated player"). ``threaded`` False: no
+    thread; the owner calls :meth:`advance` with the clock's time once per frame (a run on a
+    virtual clock, faster than real time, where samples must arrive in step with the frames).
     """
 
     what = "simulation"
 
-    def __init__(self, clock: ClockNs, name: str) -> None:
+    def __init__(self, clock: ClockNs, name: str, threaded: bool = True) -> None:
         self.name = name
         self._clock = clock
+        self.threaded = threaded
+        self._started = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -60,11 +64,14 @@ class TickedSource:
         raise NotImplementedError
 
     def start(self, bus: SensorBus) -> None:
-        if self._thread is not None:
+        if self._thread is not None or self._started:
             return
         self._bus = bus
+        self._started = True
         self._create(self._clock())
         bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.STREAMING, self.what))
+        if not self.threaded:
+            return
         self._thread = threading.Thread(target=self._run, name=f"liike-{self.name}", daemon=True)
         self._thread.start()
 
@@ -79,11 +86,20 @@ class TickedSource:
                 return
             self._bus.push_many(list(samples))
 
+    def advance(self, t_ns: int) -> None:
+        """Push what fell due up to ``t_ns`` (host ns); for a source made with ``threaded=False``."""
+        if self._bus is None or self.threaded or self._stop.is_set():
+            return
+        with self._lock:
+            samples = self._advance(t_ns)
+        self._bus.push_many(list(samples))
+
     def stop(self) -> None:
-        if self._thread is None or self._stop.is_set():
+        if not self._started or self._stop.is_set():
             return
         self._stop.set()
-        self._thread.join(timeout=1.0)
+        if self._thread is not None:
+            self._thread.join(timeout=1.0)
         if self._bus is not None:
             self._bus.push(DeviceStatus(self._clock(), self.name, "sim", DeviceState.DISCONNECTED, f"{self.what} stopped"))
 
@@ -99,9 +115,10 @@ class SimulatedSource(TickedSource):
         script: tuple[Segment, ...] = GAME_SCRIPT,
         clock: ClockNs = now_ns,
         name: str = "sim",
+        threaded: bool = True,
         **player_options: Unpack[PlayerOptions],
     ) -> None:
-        super().__init__(clock, name)
+        super().__init__(clock, name, threaded)
         self._seed, self._script, self._options = seed, script, player_options
         self.player: SimulatedPlayer | None = None
 
