@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from game.cli import analyze, classroom, kiosk, levels, modes, play, pose, sensors, sessions
+from game.cli import analyze, classroom, kiosk, levels, modes, play, pose, replay, sensors, sessions
 from game.cli.common import EXIT_BAD_INPUT
 from game.cli.logs import log_repeats_once
 
 #: Command modules in the order ``liike --help`` lists them; each has ``register(subparsers)``.
-COMMANDS = (play, modes, levels, pose, classroom, sensors, analyze, sessions, kiosk)
+COMMANDS = (play, replay, modes, levels, pose, classroom, sensors, analyze, sessions, kiosk)
 
 
 def _version() -> str:
