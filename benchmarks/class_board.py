@@ -1,9 +1,11 @@
 """The class board with 40 emulated straps at 1920x1080: frame work time and the Bluetooth
 thread's share of a CPU.
 
-Runs in one process, on the same machine, with the SDL dummy video driver, on the game's own
-app loop (20 frames a second, as ``liike class`` runs):
-1. baseline: the same loop and board with 40 tiles and no Bluetooth at all (every strap quiet);
+Runs in one process, one after another on the same machine, with the SDL dummy video driver:
+0. bare loop: pygame clearing and flipping a 1920x1080 window 20 times a second, nothing else
+   (the floor the machine and SDL set, and so what the machine's other load alone does to p99);
+1. baseline: the game's own app loop (20 frames a second, as ``liike class`` runs) and board
+   with 40 tiles and no Bluetooth at all (every strap quiet);
 2. the class of ``liike class --emulate-class 40``: 10 straps connected over two adapters, 5 Mi
    Bands and 25 Polar straps broadcasting, each read by the ``liike-ble`` thread from the
    emulated radio (bumble), which runs in that same thread.
@@ -11,6 +13,8 @@ app loop (20 frames a second, as ``liike class`` runs):
 Frame work is the time from a frame's start to its flip (``RunStats.work_ms``); the Bluetooth
 thread's CPU share is its user+system time (``/proc/self/task/<tid>/stat``, Linux) over the run's
 wall time. The emulated radio's own cost is part of that share, so a real adapter costs less.
+Each run also reports the machine's 1-minute load average at its start and end
+(``os.getloadavg``): on a shared machine, waiting for a core shows in p99 before anything else.
 
 Usage: python benchmarks/class_board.py [--seconds 60] [--json]
 """
@@ -31,6 +35,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
 from game.classroom.board import ClassBoard  # noqa: E402
@@ -53,6 +58,39 @@ def _thread_cpu_s(name: str) -> float | None:
             fields = stat.rsplit(")", 1)[1].split()
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return None
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _percentiles(work_ms: list[float]) -> dict[str, float]:
+    """As :meth:`game.engine.app.RunStats.summary` computes them, for the bare loop."""
+    work = np.asarray(work_ms) if work_ms else np.zeros(1)
+    return {
+        "frames": len(work_ms),
+        "frame_ms_p50": round(float(np.percentile(work, 50)), 3),
+        "frame_ms_p99": round(float(np.percentile(work, 99)), 3),
+    }
+
+
+def bare_loop(seconds: float) -> dict[str, Any]:
+    """Clear and flip a 1920x1080 window at 20 frames a second: frame work = clear + flip."""
+    load_start = _load()
+    pygame.display.init()
+    screen = pygame.display.set_mode((1920, 1080))
+    clock = pygame.time.Clock()
+    work: list[float] = []
+    t_end = time.perf_counter() + seconds
+    while time.perf_counter() < t_end:
+        t0 = time.perf_counter()
+        pygame.event.pump()
+        screen.fill((30, 30, 40))
+        pygame.display.flip()
+        work.append((time.perf_counter() - t0) * 1000)
+        clock.tick(FPS)
+    pygame.display.quit()
+    return {**_percentiles(work), "fps": round(len(work) / seconds, 1), "load_start": load_start, "load_end": _load()}
 
 
 def run(seconds: float, bluetooth: bool) -> dict[str, Any]:
@@ -79,6 +117,7 @@ def run(seconds: float, bluetooth: bool) -> dict[str, Any]:
     done = threading.Event()
     watcher = threading.Thread(target=sample_cpu, daemon=True)
     watcher.start()
+    load_start = _load()
     t0 = time.perf_counter()
     try:
         stats = App(ctx, ClassScene(ctx, board), SensorBus(), sources).run(screen)
@@ -88,7 +127,7 @@ def run(seconds: float, bluetooth: bool) -> dict[str, Any]:
         watcher.join()
         pygame.display.quit()
     heard = sum(1 for s in board.straps.values() if s.heart.n > 0)
-    out = {**stats.summary(), "straps_heard": heard, "wall_s": round(wall, 1)}
+    out = {**stats.summary(), "straps_heard": heard, "wall_s": round(wall, 1), "load_start": load_start, "load_end": _load()}
     if bluetooth:
         out["ble_thread_cpu_share"] = round(cpu[-1] / wall, 3) if cpu else None
     return out
@@ -101,6 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     result: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "bare_loop": bare_loop(args.seconds),
         "baseline_no_bluetooth": run(args.seconds, bluetooth=False),
         "class_of_40": run(args.seconds, bluetooth=True),
     }
@@ -108,11 +148,12 @@ def main() -> None:
         print(json.dumps(result))
         return
     print(result["machine"])
-    for name in ("baseline_no_bluetooth", "class_of_40"):
+    for name in ("bare_loop", "baseline_no_bluetooth", "class_of_40"):
         r = result[name]
         print(
             f"{name:>22}: frame work p50 {r['frame_ms_p50']:.2f} ms, p99 {r['frame_ms_p99']:.2f} ms, "
-            f"{r['fps']} fps, straps heard {r['straps_heard']}"
+            f"{r['fps']} fps, load {r['load_start']:.2f}..{r['load_end']:.2f}"
+            + (f", straps heard {r['straps_heard']}" if "straps_heard" in r else "")
             + (f", Bluetooth thread {100 * r['ble_thread_cpu_share']:.1f} % of a CPU" if "ble_thread_cpu_share" in r else "")
         )
 

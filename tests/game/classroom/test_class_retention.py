@@ -190,3 +190,23 @@ def test_erasing_one_pupil_removes_them_from_every_lesson_and_a_report_written_a
     for lesson_id in lessons:
         assert report_aliases(db, lesson_id, tmp_path / "after", capsys) == ["Lynxowl"]
     assert found_in(db, b"Quokkafox", b"Zebrastrap 1") == {"db": [], "-wal": []}
+
+
+def test_a_lessons_strap_sessions_wait_in_the_sync_outbox_with_the_lesson_named(tmp_path: Path) -> None:
+    """Each strap's session of a finished lesson is in the outbox of a server it was not sent to,
+    and what the sync forwards of it (``level`` and the summary) names the lesson."""
+    from game.sessions.store import connect
+    from game.sessions.sync import outbox
+
+    db = tmp_path / "s.sqlite"
+    out = run_lesson(db)
+    conn = connect(db)
+    try:
+        outbox.ensure_table(conn)
+        assert outbox.pending(conn, "school.example:5432/liike") == out["sessions"]
+        for sid in out["sessions"]:
+            level, summary = conn.execute("SELECT level, summary_json FROM sessions WHERE id=?", (sid,)).fetchone()
+            assert level == f"lesson {out['lesson_id']}"
+            assert json.loads(summary)["lesson"]["group"] == "7B"
+    finally:
+        conn.close()
