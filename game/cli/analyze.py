@@ -439,12 +439,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     arr.add_argument("file", type=Path, metavar="FILE")
     arr.add_argument("--json", action="store_true", help="print one JSON object")
     arr.set_defaults(run=cmd_analyze)
+    asession = asub.add_parser("session", help="a stored session's raw streams: the rr, imu and video analyses of what it holds")
+    asession.add_argument("session", type=int, metavar="ID", help="the session (`liike sessions list` shows the ids)")
+    asession.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    asession.add_argument("--json", action="store_true", help="print one JSON object")
+    asession.set_defaults(run=_analyze_session)
 
 
 def _analyze_video(args: argparse.Namespace) -> int:
     from game.cli.analyze_video import cmd_analyze_video
 
     return cmd_analyze_video(args)
+
+
+def _analyze_session(args: argparse.Namespace) -> int:
+    from game.cli.analyze_session import cmd_analyze_session
+
+    return cmd_analyze_session(args)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
