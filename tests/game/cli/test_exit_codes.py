@@ -34,10 +34,12 @@ SUBCOMMANDS = [
     ["analyze", "imu"],
     ["analyze", "video"],
     ["analyze", "rr"],
+    ["analyze", "session"],
     ["sessions"],
     ["sessions", "list"],
     ["sessions", "show"],
     ["sessions", "delete"],
+    ["replay"],
 ]
 
 
@@ -127,6 +129,8 @@ CASES: list[Case] = [
     ("sessions list without a store", lambda f: ["sessions", "list", "--db", str(f["db"])], EXIT_BAD_INPUT),
     ("sessions show without a store", lambda f: ["sessions", "show", "1", "--db", str(f["db"])], EXIT_BAD_INPUT),
     ("sessions delete without a store", lambda f: ["sessions", "delete", "1", "--yes", "--db", str(f["db"])], EXIT_BAD_INPUT),
+    ("replay without a store", lambda f: ["replay", "1", "--headless", "--db", str(f["db"])], EXIT_BAD_INPUT),
+    ("analyze session without a store", lambda f: ["analyze", "session", "1", "--db", str(f["db"])], EXIT_BAD_INPUT),
 ]
 
 
