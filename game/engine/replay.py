@@ -75,7 +75,7 @@ def replay_config(base: AppConfig, recording: Recording) -> AppConfig:
     """``base`` (window, store, player) with the settings that shaped the recorded game."""
     setup = recording.setup or {}
     # A tapeless session's input is not known; its devices tell a simulated one apart.
-    guessed = "sim" if recording.mode and _simulated(recording) else "auto"
+    guessed = "sim" if recording.setup is None and _simulated(recording) else "auto"
     return dataclasses.replace(
         base,
         mode=recording.mode,
