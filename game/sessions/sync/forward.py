@@ -167,6 +167,16 @@ _STREAMS = (
     ),
 )
 
+#: psycopg type names for binary COPY of each column type used in :data:`_STREAMS`.
+_BINARY_TYPES = {
+    "integer": "int4",
+    "bigint": "int8",
+    "double precision": "float8",
+    "text": "text",
+    "boolean": "bool",
+    "bytea": "bytea",
+}
+
 _SESSION_COLUMNS = (
     "installation_id, session_uuid, player, mode, level, started_at, ended_at, t0_ns, t_end_ns, score, "
     "summary_json, incomplete_json, wall_anchor_ns, mono_anchor_ns, anchor_error_ns"
@@ -354,11 +364,16 @@ def _forward_one(
         there += 1 - max(cur.rowcount, 0)
         for stream in _STREAMS:
             staged = 0
+            booleans = [i for i, (_, kind) in enumerate(stream.columns) if kind == "boolean"]
             with conn.cursor() as copy_cur:
-                with copy_cur.copy(f"COPY stage_{stream.table} ({stream.names}) FROM STDIN".encode()) as copy:
+                # Binary COPY: blobs go as they are, not as hex text twice their size.
+                with copy_cur.copy(f"COPY stage_{stream.table} ({stream.names}) FROM STDIN (FORMAT BINARY)".encode()) as copy:
+                    copy.set_types([_BINARY_TYPES[kind] for _, kind in stream.columns])
                     rows = local.execute(f"SELECT {stream.names} FROM {stream.table} WHERE session_id = ?", (session_id,))
                     while batch := rows.fetchmany(512):
                         for row in batch:
+                            if booleans:  # SQLite keeps 1/0; binary COPY wants booleans
+                                row = tuple(bool(v) if i in booleans and v is not None else v for i, v in enumerate(row))
                             copy.write_row(row)
                         staged += len(batch)
             if staged:
