@@ -32,7 +32,7 @@ from sensors.ble.allowlist import AllowedSensor
 from sensors.ble.discovery import polar_broadcast_of
 from sensors.ble.freshness import Freshness
 from sensors.ble.link import PRESENCE_UNKNOWN, SensorLink
-from sensors.ble.link_errors import AdapterMissing, BluetoothOff, BluetoothUnavailable, classify
+from sensors.ble.link_errors import AdapterMissing, BluetoothOff, BluetoothUnavailable, LinkError, classify
 from sensors.ble.service_watch import ServiceWatch, platform_watch
 from sensors.bus import SensorBus
 from sensors.clock import now_ns
@@ -195,6 +195,8 @@ class BleSource:
         self.scan_mode = "passive"
         self._seen: dict[str, tuple[int, Any]] = {}
         self._scan_state = "starting"  # "starting", "on", "idle" (not needed or paused) or "failed"
+        #: Why the scan last failed to start (None once it runs).
+        self._scan_error: LinkError | None = None
         #: Links connecting now; the scanner stays stopped while there are any.
         self._pauses = 0
         #: When each address's link last asked whether its device is in range (ns).
@@ -263,6 +265,13 @@ class BleSource:
                 self._scan_wake.set()  # a link starts waiting: scan if the scanner is idle
         self._asked[address] = now_ns()
         if self._scan_state == "failed":
+            err = self._scan_error
+            if isinstance(err, (BluetoothOff, AdapterMissing)):
+                # A connect cannot work either, and a link trying one anyway (by address, when
+                # nobody scans) holds the adapter's one connection attempt for its whole timeout:
+                # with absent straps in the list, the present one waited 90 s in the VM after
+                # Bluetooth came back on. Say the scanner's reason, and wait for its next try.
+                raise type(err)(str(err.args[0]), address=address)
             return PRESENCE_UNKNOWN
         seen = self._seen.get(address)
         if seen is None or now_ns() - seen[0] > PRESENT_S * 1e9:
@@ -416,7 +425,7 @@ class BleSource:
                     self._scanner_stopped.set()
                     continue
                 self._scanner_stopped.set()
-                err = classify(exc)
+                err = self._scan_error = classify(exc)
                 log.info("Bluetooth scan could not start: %s", exc)
                 self._scan_state = "failed"
                 if reader is not None and self.service_running:
@@ -425,9 +434,12 @@ class BleSource:
                     self._scan_restart, attempt = False, 0
                     continue
                 attempt += 1
-                await self._nap(min(10.0, 0.5 * 2**attempt))
+                # Bluetooth switched back on or an adapter plugged in is used within seconds.
+                longest = err.wait_s if isinstance(err, (BluetoothOff, AdapterMissing)) and err.wait_s else 10.0
+                await self._nap(min(longest, 0.5 * 2**attempt))
                 continue
             attempt = 0
+            self._scan_error = None
             self._scan_state = "on"
             self._scan_restart = False
             if reader is not None:

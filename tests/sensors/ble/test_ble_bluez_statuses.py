@@ -133,3 +133,21 @@ def test_the_status_on_screen_says_what_to_do_and_the_link_connects_once_it_is_d
         assert "Strap 1" in said[0].message
     finally:
         source.stop()
+
+
+@pytest.mark.parametrize("kind", [BluetoothOff, AdapterMissing])
+def test_while_the_scan_fails_for_want_of_an_adapter_no_link_tries_a_connect(kind: type[LinkError]) -> None:
+    # A link that connects by address while nobody scans holds the adapter's one connection
+    # attempt for its whole timeout; with Bluetooth off or no adapter it cannot work, and absent
+    # straps doing it kept a present one waiting (90 s in the VM) once Bluetooth was back on.
+    from sensors.ble.link import PRESENCE_UNKNOWN
+
+    source = BleSource([AllowedSensor(ADDRESS, "Strap 1")])
+    source._scan_state = "failed"
+    source._scan_error = kind("No powered Bluetooth adapters found.")
+    with pytest.raises(kind) as said:
+        source.present(ADDRESS)
+    assert said.value.address == ADDRESS and kind.advice in str(said.value)
+    # Any other failure of the scanner: links try their own connect, as before.
+    source._scan_error = classify(BleakError("something else"))
+    assert source.present(ADDRESS) is PRESENCE_UNKNOWN
