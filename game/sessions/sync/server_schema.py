@@ -175,9 +175,25 @@ _V1 = [
     "GRANT SELECT ON liike.leaderboard_scores TO liike_station, liike_reader",
 ]
 
+# Version 2: a replay (``liike replay``: a stored session fed back through the game, stored as a
+# new session with a ``replay.of`` event) scores what the original scored; it is not a new result.
+_V2 = [
+    """
+    CREATE OR REPLACE VIEW liike.leaderboard_scores AS
+        SELECT s.mode, s.level, s.player, s.score, s.started_at, s.site
+        FROM liike.sessions s
+        WHERE s.score IS NOT NULL AND s.ended_at IS NOT NULL
+          AND NOT EXISTS (
+              SELECT FROM liike.events e
+              WHERE e.installation_id = s.installation_id AND e.session_uuid = s.session_uuid AND e.kind = 'replay.of'
+          )
+    """,
+]
+
 #: Version -> (description, statements). Never edit a shipped entry; add a version.
 MIGRATIONS: dict[int, tuple[str, list[str]]] = {
     1: ("sessions, streams, stations, station and reader roles, leaderboard view", _V1),
+    2: ("replays left out of the leaderboard", _V2),
 }
 
 #: The newest server schema this code writes to.
@@ -201,9 +217,10 @@ def server_version(conn: psycopg.Connection[tuple[Any, ...]]) -> int:
     return int(found[0]) if found else 0
 
 
-def migrate(conn: psycopg.Connection[tuple[Any, ...]]) -> list[int]:
-    """Apply the missing migrations (needs a role that may create schemas, tables and roles:
-    the database owner); return the versions applied now. ``conn`` must not be in a transaction."""
+def migrate(conn: psycopg.Connection[tuple[Any, ...]], up_to: int = SERVER_SCHEMA_VERSION) -> list[int]:
+    """Apply the missing migrations up to version ``up_to`` (needs a role that may create schemas,
+    tables and roles: the database owner); return the versions applied now. ``conn`` must not be
+    in a transaction."""
     applied: list[int] = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
@@ -215,7 +232,7 @@ def migrate(conn: psycopg.Connection[tuple[Any, ...]]) -> list[int]:
         current = server_version(conn)
         if current > SERVER_SCHEMA_VERSION:
             raise ServerSchemaError(newer_message(current))
-        for version in range(current + 1, SERVER_SCHEMA_VERSION + 1):
+        for version in range(current + 1, up_to + 1):
             description, statements = MIGRATIONS[version]
             with conn.transaction():  # a savepoint per version: all of it or none
                 for statement in statements:

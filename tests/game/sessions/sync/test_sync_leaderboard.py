@@ -12,10 +12,12 @@ import psycopg
 import pytest
 
 from game.cli import main
+from game.sessions import SessionWriter
 from game.sessions.sync.forward import SyncError, sync_store
 from game.sessions.sync.leaderboard import fetch_leaderboard, season_start
+from game.sessions.sync.server_schema import SERVER_SCHEMA_VERSION, migrate
 from game.sessions.sync.url import ServerUrl
-from tests.game.sessions.sync.pg_cluster import ServerDb
+from tests.game.sessions.sync.pg_cluster import Cluster, ServerDb
 from tests.game.sessions.sync.sync_helpers import record_sessions
 
 HELSINKI = ZoneInfo("Europe/Helsinki")  # UTC+2 in March
@@ -103,3 +105,33 @@ def test_a_server_without_the_schema_says_so(server_db: ServerDb) -> None:
         conn.execute("DROP VIEW liike.leaderboard_scores")
     with pytest.raises(SyncError, match="no Liike leaderboard"):
         fetch_leaderboard(server_db.admin_url, "runner", "Meadow")
+
+
+def test_a_version_1_server_is_upgraded_in_place_and_replays_leave_the_board(tmp_path: Path, pg_cluster: Cluster) -> None:
+    db = ServerDb(pg_cluster, f"v1_{uuid.uuid4().hex[:8]}", [])
+    with psycopg.connect(pg_cluster.admin_url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {db.name}".encode())
+    try:
+        with psycopg.connect(db.admin_url, autocommit=True) as conn:
+            assert migrate(conn, up_to=1) == [1]
+        url = db.site("hall_a")
+        store = tmp_path / "a.sqlite"
+        inst = str(uuid.uuid4())
+        record_sessions(store, inst, 1, player="fox")  # scores 100
+        w = SessionWriter(store, player="fox", mode="runner", level="Meadow", flush_interval_s=0.05, installation=lambda: inst)
+        w.start()
+        w.record_event(0, "replay.of", {"uuid": "the original's"})
+        w.finish(100, {"replay_of": "the original's"})  # a replay scores what the original did
+        w = SessionWriter(store, player="owl", mode="runner", level="Meadow", flush_interval_s=0.05, installation=lambda: inst)
+        w.start()
+        w.record_event(0, "replay.of", {"uuid": "another"})
+        w.finish(900, {})
+        with pytest.raises(SyncError, match="schema is version 1, this Liike needs"):  # a station may not upgrade it
+            sync_store(store, ServerUrl(url, "--url"))
+        with psycopg.connect(db.admin_url, autocommit=True) as conn:
+            assert migrate(conn) == list(range(2, SERVER_SCHEMA_VERSION + 1))
+        assert sync_store(store, ServerUrl(url, "--url")).sessions == 3
+        board = fetch_leaderboard(url, "runner", "Meadow")
+        assert [(e.player, e.score) for e in board.day] == [("fox", 100.0)]
+    finally:
+        db.drop()
