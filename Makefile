@@ -49,6 +49,7 @@ fuzz: $(TSTAMP)
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
 # about 15 minutes on 2 cores); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
 # missing. Not part of `make test`. tests/bluez/README.md says more.
+# BLUEZ_ARGS=--full adds the five-minute holds; BLUEZ_ARGS="stream drop" runs a selection.
 test-bluez: $(TSTAMP)
 	sh tests/bluez/setup.sh .venv-vng
 	$(BIN)/python tests/bluez/run.py --vng .venv-vng/bin/vng $(BLUEZ_ARGS)
