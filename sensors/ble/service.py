@@ -266,11 +266,12 @@ class BleSource:
         self._asked[address] = now_ns()
         if self._scan_state == "failed":
             err = self._scan_error
-            if isinstance(err, (BluetoothOff, AdapterMissing)):
+            if isinstance(err, (BluetoothOff, AdapterMissing, BluetoothUnavailable)):
                 # A connect cannot work either, and a link trying one anyway (by address, when
                 # nobody scans) holds the adapter's one connection attempt for its whole timeout:
                 # with absent straps in the list, the present one waited 90 s in the VM after
-                # Bluetooth came back on. Say the scanner's reason, and wait for its next try.
+                # Bluetooth came back on, 60 s after bluetoothd did. Say the scanner's reason,
+                # and wait for its next try.
                 raise type(err)(str(err.args[0]), address=address)
             return PRESENCE_UNKNOWN
         seen = self._seen.get(address)

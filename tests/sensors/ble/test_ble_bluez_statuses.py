@@ -22,6 +22,7 @@ from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailabl
 from sensors.ble.link_errors import (
     AdapterMissing,
     BluetoothOff,
+    BluetoothUnavailable,
     ConnectionSlotsExhausted,
     LinkError,
     OutOfRange,
@@ -135,7 +136,7 @@ def test_the_status_on_screen_says_what_to_do_and_the_link_connects_once_it_is_d
         source.stop()
 
 
-@pytest.mark.parametrize("kind", [BluetoothOff, AdapterMissing])
+@pytest.mark.parametrize("kind", [BluetoothOff, AdapterMissing, BluetoothUnavailable])
 def test_while_the_scan_fails_for_want_of_an_adapter_no_link_tries_a_connect(kind: type[LinkError]) -> None:
     # A link that connects by address while nobody scans holds the adapter's one connection
     # attempt for its whole timeout; with Bluetooth off or no adapter it cannot work, and absent
