@@ -258,6 +258,35 @@ def expire_lessons(store: SessionStore, keep_days: float, now: datetime | None =
     return gone
 
 
+def erase_pupil(store: SessionStore, alias: str) -> list[dict[str, Any]]:
+    """Delete every lesson session of the pupil called ``alias`` (the roster's alias stored in
+    the session's summary), and each strap label left with no session at all; return the
+    lessons they were deleted from (``lesson_id``, ``group``, ``started_at``, ``sessions``).
+
+    A strap passes from pupil to pupil over the years, so erasing its label (``liike sessions
+    delete --player``) would take others' lessons with it; this takes only the pupil's own.
+    Deleted as :meth:`SessionStore.delete_session` deletes (``secure_delete``, WAL emptied)."""
+    wanted = alias.strip()
+    touched: dict[str, dict[str, Any]] = {}
+    labels = set()
+    for lesson in stored_lessons(store):
+        for session_id, label in zip(lesson["sessions"], lesson["straps"], strict=True):
+            summary = (store.get_session(session_id) or {}).get("summary") or {}
+            if str(summary.get("label") or "").strip() != wanted:
+                continue
+            store.delete_session(session_id)
+            labels.add(label)
+            entry = touched.setdefault(
+                lesson["lesson_id"],
+                {k: lesson[k] for k in ("lesson_id", "group", "started_at")} | {"sessions": []},
+            )
+            entry["sessions"].append(session_id)
+    for player in store.list_players():
+        if player["player"] in labels and player["sessions"] == 0:
+            store.delete_player(player["player"])
+    return list(touched.values())
+
+
 def report_curves(store: SessionStore, lesson: dict[str, Any]) -> tuple[list[PupilCurve], float]:
     """Each pupil's heart-rate curve (minutes since the lesson's first reading; readings with skin
     contact only) with their figures, and the lesson's length in minutes."""

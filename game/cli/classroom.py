@@ -85,7 +85,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _register_roster(klass: argparse.ArgumentParser) -> None:
-    commands = klass.add_subparsers(dest="class_command", metavar="roster|lessons|report")
+    commands = klass.add_subparsers(dest="class_command", metavar="roster|lessons|report|erase")
+    erase = commands.add_parser(
+        "erase",
+        help="delete one pupil (by alias) from every stored lesson, as when a family asks",
+        description="Delete every lesson session of the pupil with this alias, zeroed in the file. "
+        "Other pupils who wore the same strap keep their lessons (`liike sessions delete --player "
+        "LABEL` would delete the strap's whole history). The roster is left as it is.",
+    )
+    erase.add_argument("alias", metavar="ALIAS")
+    erase.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation (needed when not on a terminal)")
+    erase.set_defaults(run=cmd_erase)
     report = commands.add_parser(
         "report",
         help="a stored lesson per pupil: minutes per band, MVPA minutes, peak, share with a reading",
@@ -166,6 +177,41 @@ def cmd_lessons(args: argparse.Namespace) -> int:
         print(
             f"{lesson['lesson_id']}  {lesson['group'] or '-'}  {lesson['started_at']} .. {lesson['ended_at'] or '(not ended)'}"
             f"  {n} strap{'' if n == 1 else 's'}"
+        )
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from game.classroom.lesson import erase_pupil
+    from game.cli.sessions import EXIT_DECLINED, confirm
+    from game.sessions.store import SessionStore, StoreError, default_db_path
+
+    path = args.db or default_db_path(create=False)
+    if not path.exists():
+        return fail(f"no session database at {path}: nothing to erase; pass --db FILE if it is elsewhere")
+    if not args.alias.strip():
+        return fail("ALIAS: give the pupil's alias as the roster and the report show it")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return fail(f"not erasing {args.alias!r} without confirmation: input is not a terminal; add --yes")
+        if not confirm(f"Delete every lesson of {args.alias!r} from {path}? This cannot be undone."):
+            print("liike: nothing was deleted", file=sys.stderr)
+            return EXIT_DECLINED
+    try:
+        with SessionStore(path) as store:
+            lessons = erase_pupil(store, args.alias)
+            purged = store.wal_purged
+    except StoreError as exc:
+        return fail(str(exc))
+    if not lessons:
+        return fail(f"no lesson in {path} has a pupil {args.alias!r} (`liike class report LESSON` shows the aliases)")
+    n = sum(len(lesson["sessions"]) for lesson in lessons)
+    where = f"{len(lessons)} lesson{'' if len(lessons) == 1 else 's'} ({n} session{'' if n == 1 else 's'})"
+    print(f"deleted {args.alias!r} from {where} in {path}")
+    if purged is False:
+        print(
+            f"liike: deleted, but another program has {path} open: old copies stay in {path}-wal until it closes the file",
+            file=sys.stderr,
         )
     return 0
 

@@ -210,3 +210,36 @@ def test_a_lessons_strap_sessions_wait_in_the_sync_outbox_with_the_lesson_named(
             assert json.loads(summary)["lesson"]["group"] == "7B"
     finally:
         conn.close()
+
+
+def test_erase_takes_one_pupil_from_every_lesson_and_leaves_the_next_wearer_of_their_strap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.sqlite"
+    first = str(run_lesson(db, "7A")["lesson_id"])
+    second = str(run_lesson(db, "7B")["lesson_id"])
+    # a new term: Quokkafox's strap now goes to Ibisbee
+    PUPILS[A] = Pupil("Ibisbee", A)
+    try:
+        third = str(run_lesson(db, "8A")["lesson_id"])
+    finally:
+        PUPILS[A] = Pupil("Quokkafox", A)
+    assert main(["class", "erase", "Quokkafox", "--yes", "--db", str(db)]) == 0
+    assert "deleted 'Quokkafox' from 2 lessons (2 sessions)" in capsys.readouterr().out
+    assert report_aliases(db, first, tmp_path / "r", capsys) == ["Lynxowl"]
+    assert report_aliases(db, second, tmp_path / "r", capsys) == ["Lynxowl"]
+    assert report_aliases(db, third, tmp_path / "r", capsys) == ["Ibisbee", "Lynxowl"]
+    with SessionStore(db) as store:
+        assert [p["player"] for p in store.list_players()] == ["Zebrastrap 1", "Zebrastrap 2"]  # still worn
+    assert found_in(db, b"Quokkafox") == {"db": [], "-wal": []}
+    # nothing to erase, or no confirmation off a terminal: said, exit 2, nothing deleted
+    assert main(["class", "erase", "Quokkafox", "--yes", "--db", str(db)]) == 2
+    assert "no lesson" in capsys.readouterr().err
+    assert main(["class", "erase", "Lynxowl", "--db", str(db)]) == 2
+    assert "add --yes" in capsys.readouterr().err
+    assert report_aliases(db, third, tmp_path / "r", capsys) == ["Ibisbee", "Lynxowl"]
+    # the last pupil to wear a strap erased: the strap's label goes too
+    assert main(["class", "erase", "Ibisbee", "--yes", "--db", str(db)]) == 0
+    with SessionStore(db) as store:
+        assert [p["player"] for p in store.list_players()] == ["Zebrastrap 2"]
+    assert found_in(db, b"Ibisbee", b"Zebrastrap 1") == {"db": [], "-wal": []}
