@@ -18,6 +18,9 @@ installed (the games must be registered modes). Example::
     quiet_hours: {start: "22:00", end: "08:00"}   # sound off in between (local time)
     nobody_s: 10                # back to the attract screen after nobody was in view this long
     side_by_side: false         # two may play side by side (the camera read in two halves; see README)
+    database_url: "postgresql://hall_a@db.example.org/liike"  # the shared server: lists of every hall,
+                                # and sessions forwarded (default: LIIKE_DATABASE_URL, else none);
+                                # keep the password in ~/.pgpass, not here
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ class KioskFile(ConfigModel):
     quiet_hours: QuietHoursSpec | None = None
     nobody_s: Annotated[float, Field(ge=3, le=120)] = 10.0
     side_by_side: bool = False
+    database_url: Annotated[str, VERBATIM, Field(min_length=1)] | None = None
 
     @field_validator("admin_pin_hash")
     @classmethod
@@ -158,6 +162,8 @@ class KioskConfig:
     #: plays in the camera's left half (the screen's right, mirrored), and two in view at walk-up
     #: play a game that has a level for two.
     side_by_side: bool = False
+    #: The shared server's URL (libpq), None: ``LIIKE_DATABASE_URL`` or the user's URL file, if any.
+    database_url: str | None = field(default=None, repr=False)  # never a password in a log line
     path: Path | None = field(default=None, compare=False)
 
     def zone(self) -> dt.tzinfo:
@@ -184,6 +190,7 @@ def from_spec(spec: KioskFile, path: Path | None) -> KioskConfig:
         quiet_hours=None if quiet is None else QuietHours(parse_clock_time(quiet.start), parse_clock_time(quiet.end)),
         nobody_s=spec.nobody_s,
         side_by_side=spec.side_by_side,
+        database_url=spec.database_url,
         path=path,
     )
 

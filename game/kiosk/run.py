@@ -19,9 +19,11 @@ from game.engine.run import build_context
 from game.engine.sources import InputSetup, build_inputs
 from game.kiosk.app import KioskApp, LoopClock, VirtualClock
 from game.kiosk.config import KioskConfig
+from game.kiosk.hallboard import Fetch, HallBoards, server_fetch
 from game.kiosk.leaderboard import Leaderboard, leaderboard_path
 from game.kiosk.notify import SystemdNotifier
 from game.kiosk.runtime import CameraWatch, Kiosk
+from game.kiosk.scenes import BoardScene
 from game.sessions import default_db_path
 from sensors.bus import SensorBus
 from sensors.source import Source
@@ -90,6 +92,8 @@ class KioskInputs:
     rebuild_camera: Callable[[], Source | None] | None = None
 
 
+#: Seconds the exit waits for the last forwarding pass (the supervisor's stop timeout is longer).
+SYNC_STOP_S = 3.0
 #: With ``side_by_side``, the share of simulated visits by two people together.
 PAIR_SHARE = 0.35
 
@@ -144,6 +148,22 @@ def kiosk_levels(modes: list[GameMode]) -> tuple[list[GameMode], dict[str, list[
     return playable, by_mode
 
 
+def kiosk_server(kcfg: KioskConfig) -> Any:
+    """The shared server (a :class:`game.sessions.sync.url.ServerUrl`): kiosk.yaml's
+    ``database_url``, else ``LIIKE_DATABASE_URL`` or the user's URL file; None when none is
+    configured or it cannot be used (logged: the kiosk then keeps to its own hall)."""
+    from game.sessions.sync.url import SyncConfigError, resolve_url
+
+    try:
+        server = resolve_url(kcfg.database_url)
+    except SyncConfigError as exc:
+        log.warning("shared server: %s; this hall's lists only, sessions kept locally", exc)
+        return None
+    if server is not None and kcfg.database_url:
+        server = dataclasses.replace(server, origin=str(kcfg.path or "kiosk.yaml"))
+    return server
+
+
 def run_kiosk(
     config: AppConfig,
     kcfg: KioskConfig,
@@ -152,10 +172,15 @@ def run_kiosk(
     fast: bool = False,
     notifier: SystemdNotifier | None = None,
     on_frame: Callable[[KioskApp], None] | None = None,
+    hall_fetch: Fetch | None = None,
 ) -> tuple[dict[str, Any], Kiosk]:
     """Run the kiosk until ``config.seconds`` (or staff quit); the report and the kiosk's state.
 
-    ``fast``: a virtual clock, one frame per loop without sleeping (faster than real time)."""
+    ``fast``: a virtual clock, one frame per loop without sleeping (faster than real time).
+    With a shared server (:func:`kiosk_server`), finished sessions are forwarded by a
+    :class:`~game.sessions.sync.background.BackgroundSync` (kicked as each round ends) and the
+    leaderboard screen shows every hall's lists; ``hall_fetch`` replaces the server's fetch
+    (tests)."""
     rss_start, fds_start = rss_mb(), open_fds()
     playable, levels_by_mode = kiosk_levels(modes)
     if not playable:
@@ -198,12 +223,27 @@ def run_kiosk(
             ctx.preview = capture.latest
 
     kiosk = Kiosk(kcfg, playable, board, seed=config.seed, camera=CameraWatch(restart_camera))
+    server = kiosk_server(kcfg)
+    forwarding = None
+    if server is not None:
+        from game.sessions.sync.background import BackgroundSync
+
+        forwarding = BackgroundSync(db, server).start()  # the game never waits on it
+        kiosk.on_session_end = forwarding.kick
+        if hall_fetch is None:
+            season = kcfg.season_starts
+            md = (season.month, season.day) if season is not None else None
+            hall_fetch = server_fetch(server, kcfg.zone(), md, BoardScene.ROWS)
+    kiosk.halls = HallBoards(hall_fetch).start()
     app = KioskApp(ctx, kiosk, bus, setup.sources, loop_clock=loop, advance=inputs.advance, notifier=notifier, on_frame=on_frame)
     app_ref.append(app)
     try:
         stats = app.run(screen)
     finally:
         pygame.quit()
+        kiosk.halls.stop()
+        if forwarding is not None:
+            forwarding.stop(SYNC_STOP_S)  # a bounded wait: a dead server never holds the exit
     board.flush()
     summary = app.frame_times.summary()
     result: dict[str, Any] = kiosk.report()
@@ -223,6 +263,9 @@ def run_kiosk(
             "visitors": inputs.visitors.visitors if inputs.visitors is not None else None,
             "sessions": len(ctx.sessions_played),
             "leaderboard_unsaved": board.unsaved,
+            "server": server.label if server is not None else None,
+            "hall_lists_fetched": kiosk.halls.fetches,
+            "sync_pending": forwarding.last.pending if forwarding is not None and forwarding.last is not None else None,
             "virtual_time": fast,
             "interrupted": stats.interrupted,
             "exit_action": kiosk.exit_action,

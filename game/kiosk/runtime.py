@@ -16,6 +16,7 @@ from game import i18n
 from game.engine.context import GameContext
 from game.engine.modes import GameMode, LevelInfo
 from game.kiosk.config import KioskConfig
+from game.kiosk.hallboard import HallBoards
 from game.kiosk.leaderboard import Leaderboard
 from game.kiosk.presence import Presence
 from sensors.samples import DeviceStatus
@@ -110,6 +111,14 @@ class Kiosk:
         self.lang = config.languages[0]
         #: What staff asked for on the admin screen: None, "quit" or "restart".
         self.exit_action: str | None = None
+        #: Lists of every hall (a cache filled off the game thread); none configured by default.
+        self.halls = HallBoards(None)
+        #: Called when a round's session has ended (forwarding it to the shared server soon).
+        self.on_session_end: Callable[[], None] | None = None
+
+    def session_ended(self) -> None:
+        if self.on_session_end is not None:
+            self.on_session_end()
 
     def set_language(self, lang: str) -> None:
         """The visitor's language: the kiosk's texts, and the games' own where they have it."""

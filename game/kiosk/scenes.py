@@ -462,6 +462,7 @@ class RoundScene(KioskScene):
 
     def enter(self) -> None:
         self.inner.enter()
+        self.kiosk.halls.want(self.mode, self.ctx.level.name)  # fetched by the round's end
 
     def exit(self) -> None:
         self.inner.exit()
@@ -484,6 +485,7 @@ class RoundScene(KioskScene):
         summary = self.ctx.last_result or {}
         log.info("round of %s ended: %s points after %.0f s", self.mode, summary.get("score", 0), self.play_s)
         self.kiosk.count_round(self.mode, self.players)
+        self.kiosk.session_ended()
         for p in range(self.players):
             self.steer("idle", **({"player": p} if p else {}))
         return Transition("replace", ScoreScene(self.ctx, self.kiosk, self.mode, summary, self.ctx.session.session_id))
@@ -495,6 +497,7 @@ class RoundScene(KioskScene):
             log.info("round of %s left unfinished after %.0f s", self.mode, self.play_s)
             self.inner.finish(completed=False)
             self.kiosk.stats.abandoned += 1
+            self.kiosk.session_ended()
 
     def render(self, screen: pygame.Surface) -> None:
         self.inner.render(screen)
@@ -642,7 +645,9 @@ class ScoreScene(KioskScene):
 
 
 class BoardScene(KioskScene):
-    """Today's and the season's best of the game just played, the visitors' entries marked."""
+    """Today's and the season's best of the game just played: every hall's when the shared
+    server's lists have been fetched (:mod:`game.kiosk.hallboard`), else this hall's with the
+    visitors' entries marked; a small note says which."""
 
     ROWS = 8
 
@@ -652,6 +657,18 @@ class BoardScene(KioskScene):
         self.entries = entries
         self.today = kiosk.board.daily(mode, self.ROWS)
         self.season = kiosk.board.season(mode, self.ROWS)
+        level = ctx.level.name if ctx.game_mode.name == mode else ""
+        self.halls = kiosk.halls.get(mode, level) if level else None
+        self.note = self.t(kiosk.halls.note_key(self.halls))
+
+    def rows(self, column: int) -> list[tuple[str, int, bool]]:
+        """(name, score, the visitor's own) per line of the today (0) or season (1) list."""
+        if self.halls is not None:
+            lines = self.halls.day if column == 0 else self.halls.season
+            return [(f"{r.player} \u00b7 {r.site}", r.score, False) for r in lines[: self.ROWS]]
+        entries = self.today if column == 0 else self.season
+        mine = {rank_of(e, entries) for e in self.entries} - {None}
+        return [(e.nickname, e.score, i + 1 in mine) for i, e in enumerate(entries)]
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
@@ -665,23 +682,23 @@ class BoardScene(KioskScene):
         mode = next((m for m in self.kiosk.modes if m.name == self.mode), None)
         title = mode_title(mode) if mode is not None else self.mode
         text_fit(self, screen, title, h // 10, w * 0.9, PAPER, (w / 2, h * 0.04), "midtop")
-        for col, (label, entries) in enumerate(((self.t("board.today"), self.today), (self.t("board.season"), self.season))):
+        text_fit(self, screen, self.note, h // 36, w * 0.9, MUTED, (w / 2, h * 0.145), "midtop", bold=False)
+        for col, label in enumerate((self.t("board.today"), self.t("board.season"))):
+            entries = self.rows(col)
             panel = pygame.Rect(round(w * (0.05 + 0.47 * col)), round(h * 0.2), round(w * 0.43), round(h * 0.72))
             pygame.draw.rect(screen, PANEL, panel, border_radius=14)
             text_fit(self, screen, label, h // 16, panel.w - 40, ACCENT, (panel.centerx, panel.y + h * 0.02), "midtop")
-            mine = {rank_of(e, entries) for e in self.entries} - {None}
             if not entries:
                 text_fit(self, screen, self.t("board.empty"), h // 30, panel.w - 40, MUTED, panel.center, "center", bold=False)
             row_h = (panel.h - h * 0.12) / self.ROWS
-            for i, e in enumerate(entries):
+            for i, (nickname, score, you) in enumerate(entries):
                 y = panel.y + h * 0.11 + i * row_h
-                you = i + 1 in mine
                 if you:
                     pygame.draw.rect(screen, (70, 58, 40), (panel.x + 8, y - 2, panel.w - 16, row_h - 2), border_radius=8)
                 colour = ACCENT if you else PAPER
                 size = round(row_h * 0.55)
                 self.ctx.text.draw(screen, f"{i + 1}.", size, MUTED, (panel.x + 20, y + row_h * 0.1))
-                name = e.nickname + (f"  ({self.t('board.you')})" if you else "")
+                name = nickname + (f"  ({self.t('board.you')})" if you else "")
                 text_fit(
                     self,
                     screen,
@@ -693,7 +710,7 @@ class BoardScene(KioskScene):
                     "topleft",
                     bold=you,
                 )
-                self.ctx.text.draw(screen, str(e.score), size, colour, (panel.right - 20, y + row_h * 0.1), "topright", bold=True)
+                self.ctx.text.draw(screen, str(score), size, colour, (panel.right - 20, y + row_h * 0.1), "topright", bold=True)
 
 
 # -- out of order ------------------------------------------------------------------------------
@@ -877,6 +894,9 @@ class AdminScene(KioskScene):
             self.ctx.session.notice or self.ctx.session.error or "ok",
             ACCENT if self.ctx.session.notice else GOOD,
         )
+        halls = self.kiosk.halls
+        if halls.configured:
+            row("every hall's lists", halls.error or "ok", ACCENT if halls.error else GOOD)
         row("volume", f"{self.ctx.sound.volume}%" + (" (quiet hours)" if self.kiosk.quiet_now() else ""))
         help_text = "+/-: volume    R: restart    Q: quit the kiosk    Esc: back to the game"
         t.draw(screen, help_text, h // 28, PAPER, (w / 2, h * 0.93), "midtop")

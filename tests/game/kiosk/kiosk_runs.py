@@ -36,7 +36,10 @@ def kiosk_run(
     input: str = "sim",
     seed: int = 0,
     on_frame: Callable[[KioskApp], None] | None = None,
+    **run_kw: Any,
 ) -> tuple[dict[str, Any], Kiosk, Trace]:
+    """The run's JSON report, the kiosk's state and the screens shown; ``run_kw``: further
+    keyword arguments of :func:`run_kiosk`."""
     register_builtin_modes()
     cfg = AppConfig(
         input=input, headless=True, seconds=seconds, db=tmp_path / "sessions.sqlite", size=(320, 180),
@@ -55,5 +58,7 @@ def kiosk_run(
         if on_frame is not None:
             on_frame(app)
 
-    result, kiosk = run_kiosk(cfg, kcfg or KioskConfig(round_s=10), [get_mode(g) for g in games], fast=True, on_frame=watch)
+    result, kiosk = run_kiosk(
+        cfg, kcfg or KioskConfig(round_s=10), [get_mode(g) for g in games], fast=True, on_frame=watch, **run_kw
+    )
     return result, kiosk, trace
