@@ -10,11 +10,12 @@ from game.engine.run import run_game
 from game.levels import list_levels
 
 
-def record(db: Path, mode_name: str, seconds: float, seed: int = 3) -> int:
-    """A simulated headless session of ``mode_name`` on its first one-player level, ``seconds``
-    of virtual time from the start of the menu (which starts the level after 2.5 s); its id."""
+def record(db: Path, mode_name: str, seconds: float, seed: int = 3, players: int = 1) -> int:
+    """A simulated headless session of ``mode_name`` on its first level for ``players``,
+    ``seconds`` of virtual time from the start of the menu (which starts the level after
+    2.5 s); its id."""
     mode = get_mode(mode_name)
-    levels = [lv for lv in list_levels(mode_name)[0] if getattr(lv, "players", 1) == 1]
+    levels = [lv for lv in list_levels(mode_name)[0] if getattr(lv, "players", 1) == players]
     config = AppConfig(
         mode=mode_name,
         level=levels[0].name,
@@ -25,6 +26,7 @@ def record(db: Path, mode_name: str, seconds: float, seed: int = 3) -> int:
         player="tester",
         size=(320, 240),
         seed=seed,
+        players=players,
         volume=0,
         muted=True,
     )

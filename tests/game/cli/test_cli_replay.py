@@ -79,6 +79,16 @@ def test_replay_repeats_every_mode_exactly(mode_name: str, tmp_path: Path, capsy
     assert stored(db, again["session_id"])["events"] == want["events"]
 
 
+def test_replay_of_two_players_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two simulated players in front of one camera: the second player's tracker is replayed too."""
+    db = tmp_path / "s.sqlite"
+    original = record(db, "punch", RECORD_S, players=2)
+    want = stored(db, original)
+    assert {e[2]["player"] for e in want["events"] if e[1] == "game.hit"} == {0, 1}
+    result = replay(db, original, capsys)
+    assert stored(db, result["session_id"]) == want
+
+
 def test_replay_without_tape_is_the_same_at_every_speed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A session recorded before sessions kept a tape replays from its sample times alone."""
     db = tmp_path / "s.sqlite"
