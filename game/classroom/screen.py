@@ -72,6 +72,9 @@ class TileFonts:
     label: int
     bpm: int
     small: int
+    #: The largest alias the tile has height for without shrinking the heart rate; the board
+    #: uses it when every alias fits the tile's width at that size (:func:`alias_size`).
+    label_max: int = 0
 
 
 @functools.lru_cache(maxsize=256)
@@ -83,7 +86,38 @@ def tile_fonts(w: int, h: int) -> TileFonts:
     # three bold digits are about 1.75 sizes wide; the heart rate shares the height with the
     # alias above it and the band line below it
     bpm = max(18, min(round(inner_w / 1.9), round(inner_h - label - small * 1.3)))
-    return TileFonts(pad, label, bpm, small)
+    # where the heart rate is bound by the tile's width, the height it leaves can go to the alias
+    label_max = max(label, min(96, inner_h - bpm - round(small * 1.3)))
+    return TileFonts(pad, label, bpm, small, label_max)
+
+
+@functools.lru_cache(maxsize=32)
+def row_sizes(aliases: tuple[str, ...], w: int, h: int, text: TextCache) -> tuple[int, int]:
+    """The sizes of the alias and of the MVPA minutes on the top row of every tile of a board
+    of ``w`` x ``h`` tiles, one pair for the whole board so it stays even. The alias first: the
+    largest from :attr:`TileFonts.label` up to :attr:`TileFonts.label_max` at which each alias
+    fits beside the minutes at their smallest, so short aliases (a number, a nickname) are read
+    from further away; then the minutes, as large as every row leaves room for, up to the alias's
+    size."""
+    f = tile_fonts(w, h)
+    inner_w = w - 2 * f.pad - 8
+
+    def width(size: int, line: str) -> int:
+        return int(text.font(size, bold=True).size(line)[0])
+
+    widest = max(aliases, key=lambda a: width(f.label, a), default="")
+    label = f.label
+    for size in range(f.label + 2, f.label_max + 1, 2):
+        if width(size, widest) + f.small + width(f.small, MINUTES_WIDEST) > inner_w:
+            break
+        label = size
+    room = inner_w - width(label, widest) - f.small
+    minutes = next((size for size in range(label, f.small, -2) if width(size, MINUTES_WIDEST) <= room), f.small)
+    return label, minutes
+
+
+#: The widest MVPA minutes a lesson shows.
+MINUTES_WIDEST = "88.8 min"
 
 
 #: Lines a tile gives its note (a strap's state, or the advice for a strap in trouble).
@@ -108,7 +142,16 @@ def _tile_background(screen: pygame.Surface, w: int, h: int, colour: tuple[int, 
     return card
 
 
-def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: Tile, identify: bool = False) -> None:
+def draw_tile(
+    screen: pygame.Surface,
+    text: TextCache,
+    rect: pygame.Rect,
+    tile: Tile,
+    identify: bool = False,
+    sizes: tuple[int, int] | None = None,
+) -> None:
+    """One strap's tile; ``sizes``: the alias's and the MVPA minutes' (:func:`row_sizes`; by
+    default this tile's alone)."""
     colour = ZONE_COLOURS[tile.band] if tile.band is not None else PANEL
     screen.blit(_tile_background(screen, rect.w, rect.h, tuple(pygame.Color(colour))), rect)
     if tile.in_band:
@@ -118,17 +161,12 @@ def draw_tile(screen: pygame.Surface, text: TextCache, rect: pygame.Rect, tile: 
         # Identify mode: the strap just put on or wetted lights up, so its wearer learns its label.
         pygame.draw.rect(screen, ACCENT, rect.inflate(-4, -4), width=max(4, rect.h // 30), border_radius=12)
     f = tile_fonts(rect.w, rect.h)
+    label_size, mvpa_size = sizes or row_sizes((tile.label,), rect.w, rect.h, text)
+    f = replace(f, label=label_size)
     inner = rect.inflate(-2 * f.pad - 8, -2 * f.pad - 8)
     ink = INK if tile.band is not None else PAPER
-    # The MVPA minutes as large as the alias leaves room for (up to the alias's own size, read
-    # from as far), the alias keeping its whole width first.
-    minutes = f"{tile.mvpa_min:.1f} min"
-    alias_w = text.font(f.label, bold=True).size(tile.label)[0]
-    room = inner.w - alias_w - f.small
-    mvpa_size = next(
-        (size for size in range(f.label, f.small, -2) if text.font(size, bold=True).size(minutes)[0] <= room), f.small
-    )
-    mvpa = text.render(minutes, mvpa_size, ink, bold=mvpa_size > f.small)
+    # the MVPA minutes as large as the aliases leave room for (row_sizes), read from as far
+    mvpa = text.render(f"{tile.mvpa_min:.1f} min", mvpa_size, ink, bold=True)
     mvpa_rect = mvpa.get_rect(topright=inner.topright)
     screen.blit(mvpa, mvpa_rect)
     # the alias takes what the minutes leave of the top row, shortened after a whole word if needed
@@ -326,9 +364,10 @@ def draw_board(
         return
     cols, rows = grid(len(tiles), w, h)
     tw, th = w // cols, h // rows
+    sizes = row_sizes(tuple(t.label for t in tiles), tw, th, text)
     for i, tile in enumerate(tiles):
         r, c = divmod(i, cols)
-        draw_tile(screen, text, pygame.Rect(c * tw, r * th, tw, th), tile, identify)
+        draw_tile(screen, text, pygame.Rect(c * tw, r * th, tw, th), tile, identify, sizes)
     if details:
         draw_details(screen, text, tiles)
     elif any(tile.problem for tile in tiles):

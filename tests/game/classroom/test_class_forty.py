@@ -25,6 +25,34 @@ def test_every_class_size_fits_1080p_with_a_heart_rate_readable_across_a_hall(n:
     assert f.bpm * 1.9 <= 1920 // cols  # three digits fit the tile's width
 
 
+@pytest.mark.parametrize("n", [4, 24, 40])
+def test_short_aliases_are_drawn_larger_and_every_top_row_fits_its_tile(n: int) -> None:
+    import pygame
+
+    from game.classroom.screen import MINUTES_WIDEST, row_sizes
+    from game.render.text import TextCache
+
+    pygame.font.init()
+    text = TextCache()
+    cols, rows = grid(n, 1920, 1080)
+    w, h = 1920 // cols, 1080 // rows
+    f = tile_fonts(w, h)
+    numbers = tuple(str(i + 1) for i in range(n))
+    labels = tuple(f"Strap {i + 1}" for i in range(n))
+    for aliases in (numbers, labels, ("Strap 1", "a nickname too long for any tile")):
+        alias, minutes = row_sizes(aliases, w, h, text)
+        assert f.label <= alias <= f.label_max and f.small <= minutes <= alias
+        # the heart rate keeps its size: the alias grows only into the height the bpm leaves
+        assert alias + f.bpm + round(f.small * 1.3) <= h - 2 * f.pad - 8
+        fitting = [a for a in aliases if len(a) < 20]
+        widest = max(text.font(alias, bold=True).size(a)[0] for a in fitting)
+        if alias > f.label:
+            assert widest + f.small + text.font(minutes, bold=True).size(MINUTES_WIDEST)[0] <= w - 2 * f.pad - 8
+    assert row_sizes(numbers, w, h, text)[0] >= row_sizes(labels, w, h, text)[0]
+    if n == 40:  # 1920x1080: numbers a half larger than the guaranteed size
+        assert row_sizes(numbers, w, h, text)[0] >= 1.4 * f.label
+
+
 def test_forty_straps_broadcast_and_connected_are_read_and_shown_by_alias(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
