@@ -67,8 +67,12 @@ def fd_targets() -> dict[str, int]:
 class Windows:
     """The per-window figures, collected from the kiosk loop's frame hook."""
 
-    def __init__(self, window_s: float, warmup_s: float, camera_every_s: float) -> None:
+    def __init__(self, window_s: float, warmup_s: float, camera_every_s: float, progress_s: float = 0.0) -> None:
         self.window_s, self.warmup_s, self.camera_every_s = window_s, warmup_s, camera_every_s
+        #: Every this many kiosk seconds a line on stderr: the window so far (a run stopped early
+        #: still leaves its figures).
+        self.progress_s = progress_s
+        self._next_progress_s = progress_s if progress_s > 0 else float("inf")
         self.rows: list[dict[str, Any]] = []
         self.wall = FrameTimes()
         self.cpu = FrameTimes()
@@ -106,17 +110,24 @@ class Windows:
                 "fds": open_fds(),
                 "fd_targets": fd_targets(),
             }
+        if t >= self._next_progress_s:
+            self._next_progress_s += self.progress_s
+            line = {"progress": True, "baseline_after_warmup": self.baseline, **self._row(app, t, close=False)}
+            print(json.dumps(line), file=sys.stderr, flush=True)
         if t >= self._next_s:
             self._next_s += self.window_s
             self.rows.append(self._row(app, t))
+            print(json.dumps(self.rows[-1]), file=sys.stderr, flush=True)
 
-    def _row(self, app: KioskApp, t: float) -> dict[str, Any]:
+    def _row(self, app: KioskApp, t: float, close: bool = True) -> dict[str, Any]:
+        """The window's figures up to kiosk time ``t``; ``close``: the window ends here."""
         wall, cpu = FrameTimes(), FrameTimes()
         wall.counts = app.frame_times.counts - self._wall_counts
         cpu.counts = app.cpu_times.counts - self._cpu_counts
         wall.n, cpu.n = int(wall.counts.sum()), int(cpu.counts.sum())
-        self._wall_counts = app.frame_times.counts.copy()
-        self._cpu_counts = app.cpu_times.counts.copy()
+        if close:
+            self._wall_counts = app.frame_times.counts.copy()
+            self._cpu_counts = app.cpu_times.counts.copy()
         s = app.kiosk.stats
         over = int(wall.counts[int(1000 / 60 / 0.05) + 1 :].sum())
         return {
@@ -136,6 +147,7 @@ class Windows:
             "fds": open_fds(),
             "fd_targets": fd_targets(),
             "real_s": round(time.perf_counter() - self.started, 1),
+            "load_1min": round(os.getloadavg()[0], 2),
         }
 
 
@@ -177,12 +189,14 @@ def main() -> int:
     ap.add_argument("--stage-camera-min", type=float, default=20.0, help="unplug the camera for 8 s this often (0: never)")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--progress-min", type=float, default=0.0, help="a line on stderr this often (kiosk minutes; 0: never)")
     ap.add_argument("--baseline-s", type=float, default=20.0, help="real seconds of the bare clear-and-flip loop first")
     args = ap.parse_args()
     register_builtin_modes()
     w, h = (int(v) for v in args.size.split("x"))
     baseline = bare_loop(args.baseline_s, (w, h)) if args.baseline_s > 0 else None
-    windows = Windows(args.window_min * 60, args.warmup_min * 60, args.stage_camera_min * 60)
+    print(json.dumps({"bare_loop_baseline": baseline}), file=sys.stderr, flush=True)
+    windows = Windows(args.window_min * 60, args.warmup_min * 60, args.stage_camera_min * 60, args.progress_min * 60)
     with tempfile.TemporaryDirectory(prefix="liike-kiosk-soak-") as tmp:
         os.environ.setdefault("LIIKE_INSTALLATION_FILE", str(Path(tmp) / "installation-id"))
         cfg = AppConfig(input="sim", headless=True, seconds=args.minutes * 60, db=Path(tmp) / "s.sqlite", size=(w, h),
