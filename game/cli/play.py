@@ -79,7 +79,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     body = play.add_argument_group(
         "the player's body",
         "used on screen only, never stored: age sets the heart-rate maximum (Tanaka 2001) and rest the "
-        "resting heart rate, the two ends of heart-rate reserve (Karvonen); "
+        "resting heart rate, the two ends of heart-rate reserve (Karvonen; these two ends are kept with the "
+        "session, so `liike replay` measures intensity alike); "
         "age, weight and sex together give the energy estimate on the results (Keytel 2005)",
     )
     body.add_argument("--age", type=bounded(5, 100, "years"), metavar="YEARS", help="the player's age in years")
