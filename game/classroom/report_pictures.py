@@ -85,6 +85,7 @@ def _class_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
     met = sum(1 for p in pupils if met_target(p, lesson_min, target_share))
     ax.set_title(f"{title}\n{tr('class.report.met', met=met, pupils=len(pupils))}", fontsize=14)
     ax.set_ylabel(tr("class.report.mvpa_axis"))
+    ax.set_xlabel(tr("class.report.pupils_axis"))
     ax.tick_params(axis="x", labelrotation=60 if len(order) > 12 else 0)
     ax.set_ylim(0, 1.15 * max([target, *(p.mvpa_min for p in pupils)]) or 1.0)  # room for the labels
     from matplotlib.patches import Patch
@@ -139,7 +140,7 @@ def _pupil_page(pupils: Sequence[PupilCurve], title: str, lesson_min: float, tar
             fontsize=9,
         )
         ax.tick_params(labelsize=7)
-    legend = textwrap.fill(tr("class.report.legend", share=f"{100 * target_share:.0f}"), 170)
+    legend = textwrap.fill(tr("class.report.legend", share=f"{100 * target_share:.0f}"), 125)  # fits A4 at 10 pt
     fig.suptitle(f"{title}\n{legend}", fontsize=10)
     fig.supxlabel(tr("class.report.time_axis"), fontsize=9)
     fig.supylabel(tr("class.report.hr_axis"), fontsize=9)
