@@ -27,7 +27,7 @@ class MotionEvent:
       above the shoulders); the lower wrist's height in trunk lengths. The held state is
       :attr:`MotionState.arms_up`.
     - ``"punch"``: an arm reaching full extension from a bent guard; mean extension speed in
-      arm lengths per second.
+      arm lengths per second. ``hand`` says which fist.
     - ``"arm_swing"``: a double-pole arm swing, both hands passing the hips on the way down;
       mean hand speed in trunk lengths per second.
     - ``"sidestep_left"`` / ``"sidestep_right"``: the hips arriving a side step away from the
@@ -36,6 +36,8 @@ class MotionEvent:
 
     ``confidence``: 0..1.
     ``source``: the stream the event was recognised from (``"pose"``, ``"imu:chest"`` ...).
+    ``hand``: ``"left"`` or ``"right"`` (the player's own) for a movement of one hand (a punch);
+    None for the others.
     """
 
     t_ns: int
@@ -43,6 +45,7 @@ class MotionEvent:
     confidence: float
     magnitude: float
     source: str
+    hand: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

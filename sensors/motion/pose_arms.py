@@ -25,7 +25,7 @@ import math
 
 from sensors.clock import NS_PER_S
 from sensors.motion.events import MotionEvent
-from sensors.motion.pose_features import PoseFeatures
+from sensors.motion.pose_features import ArmImage, PoseFeatures
 
 
 def _interp_time(t_a: int, v_a: float, t_b: int, v_b: float, level: float) -> int:
@@ -190,18 +190,88 @@ class PoseArmsUpDetector:
         return [MotionEvent(self._t_cross, "arms_up", min(1.0, max(0.3, low / (2 * self.on))), low, self.source)]
 
 
+#: Upper arm and forearm lengths over the trunk (mid-shoulder to mid-hip): Winter's segment
+#: proportions (shoulder 0.818 H, elbow 0.630 H, wrist 0.485 H, hip 0.530 H; Winter, Biomechanics
+#: and Motor Control of Human Movement, 4th ed. 2009, Fig. 4.1) give 0.188 / 0.288 and 0.145 /
+#: 0.288 H. Only a prior: each arm's own longest apparent segments are learnt as it is seen.
+UPPER_ARM_PER_TRUNK = 0.65
+FOREARM_PER_TRUNK = 0.50
+#: A learnt segment length stays within these multiples of the prior: below, a player who has
+#: not yet shown a straight arm; above, a pose model's glitch that would fake depth ever after.
+#: (The lite model's hanging upper arm reads ~0.86 of the prior on the simulated player's
+#: pictures, its forearm ~1.0.)
+SEGMENT_PRIOR_RANGE = (0.8, 1.25)
+#: A segment's length is learnt from frames where it lies mostly across the picture (depth
+#: cosine within this): there the picture loses at most 13 % of it (sqrt(1 - 0.5^2)), which the
+#: cosine corrects, and the pose model's depth error matters little.
+LEARN_MAX_COS = 0.5
+#: Weight of the newest estimate in a segment's running length (after the first ten, which are
+#: averaged alike): a few seconds of a player standing in view settle it.
+LEARN_RATE = 0.1
+#: A segment whose depth cosine is above this runs away from the camera; below it, towards it.
+#: The pose model's depth is noisy, and a punch runs towards the camera, so only a clear
+#: "away" turns the rebuilt depth round.
+AWAY_COS = 0.3
+
+
+def foreshortened_extension(arm: ArmImage, upper_len: float, fore_len: float) -> float:
+    """Arm extension (shoulder-wrist distance over upper arm + forearm, 1 = straight) with each
+    segment's depth rebuilt from how much of its length the picture lost.
+
+    Under scaled orthographic projection a segment of true length ``L`` that the picture draws
+    ``l`` long spans ``sqrt(L^2 - l^2)`` in depth (Taylor 2000, "Reconstruction of articulated
+    objects from point correspondences in a single uncalibrated image", CVIU 80(3):349-363,
+    eq. 1); the sign, which a single picture cannot give, is taken from ``arm``'s depth
+    cosines (towards the camera unless clearly away, :data:`AWAY_COS`). A punch straight at the
+    camera collapses both segments in the picture, so this reads it as straight where the
+    pose model's own depth keeps it bent. ``upper_len``, ``fore_len``: the segments' true
+    lengths in the picture's y units; ``nan`` when unknown.
+    """
+    if not (upper_len > 0 and fore_len > 0):
+        return math.nan
+    dz_u = math.sqrt(max(0.0, upper_len * upper_len - arm.upper_len * arm.upper_len))
+    dz_f = math.sqrt(max(0.0, fore_len * fore_len - arm.fore_len * arm.fore_len))
+    depth = (dz_u if arm.upper_cos > AWAY_COS else -dz_u) + (dz_f if arm.fore_cos > AWAY_COS else -dz_f)
+    return min(1.0, math.hypot(arm.reach_len, depth) / (upper_len + fore_len))
+
+
 class PosePunchDetector:
     """Punches: an arm shooting from bent (extension <= ``armed_ext``, a guard) to straight
     (>= ``hit_ext``) within ``max_rise_s``, the wrist no lower than ``min_raise`` trunk lengths
     below its shoulder when it straightens (a punch is thrown at about shoulder height; a guard
     being lowered straightens the arm on the way down); per arm, re-armed once bent again.
 
-    Extension = shoulder-wrist distance / (upper arm + forearm), from the metric ``world``
-    landmarks when present: a punch towards the camera is mostly depth, which the image hardly
-    shows. Event ``punch`` at the moment ``hit_ext`` is crossed (interpolated), magnitude = mean
-    extension speed over the rise in arm lengths per second. Arms that are straight already
-    (raising, waving, swinging) never arm the detector, nor does a jogger's ~90 deg elbow
-    (extension ~0.71).
+    Extension is read two ways, so that a punch in any direction shows in one of them:
+
+    - the pose model's own: shoulder-wrist distance / (upper arm + forearm), from the metric
+      ``world`` landmarks when present, else from image x, y, z (``PoseFeatures.arm_ext_*``).
+      Side punches and simulated 2D streams read right here; a punch straight at the camera
+      does not: on filmed pictures the lite model keeps such an arm at 0.63-0.67 in guard and
+      0.78-0.80 at full extension, as its depth hardly moves;
+    - rebuilt from foreshortening (:func:`foreshortened_extension`): the picture loses most of
+      an arm that points at the camera, and the lost length is the depth. Each segment's true
+      length is learnt while it lies across the picture (a hanging or sideways arm,
+      :meth:`learn`), within :data:`SEGMENT_PRIOR_RANGE` of the body-proportion prior. On the same pictures this reads
+      the guard at 0.4-0.6 and the punch at 0.9-1.0.
+
+    Each reading arms (bent) and hits (straight) on its own, and a punch is one that either
+    reading saw: a real straightening shows in at least one of them, an arm held straight
+    (hanging, raised, waving, pole swings) never arms, and an arm that one reading keeps bent
+    while the other reads it straight never swings in either. The rebuilt reading hits at
+    ``fs_hit_ext`` (0.8, an elbow at ~107 deg), lower than the model's ``hit_ext``: it is only
+    as straight as the model draws elbow and wrist over the shoulder, which on a fist at the
+    camera it does partly (the filmed simulated player's straight arms read 0.8-1.0). So that
+    it cannot fire on a bent arm's jitter, it must also have risen ``fs_min_rise`` from the
+    armed guard within the time limit: a guard-to-straight swing, not a jogger's ~0.7 arm. The time limit makes the
+    straightening a strike rather than a reach: straight punches reach full extension a few
+    tenths of a second after leaving the guard (jab and cross delivery times in Piorkowski,
+    Lees & Barton 2011, Sports Biomech 10(1):1-11; peak fist speeds of 6-9 m/s in the same
+    study and Liu et al. 2022, Front Physiol 13:1015154), so 0.3 s from the last bent frame
+    holds an exergamer's slower punch and refuses a slow reach out.
+
+    Event ``punch`` at the moment ``hit_ext`` is crossed (interpolated), ``hand`` the arm's own
+    side, magnitude = mean extension speed over the rise in arm lengths per second. A jogger's
+    ~90 deg elbow (extension ~0.71) does not arm it.
     """
 
     def __init__(
@@ -209,44 +279,95 @@ class PosePunchDetector:
         *,
         armed_ext: float = 0.6,
         hit_ext: float = 0.88,
+        fs_hit_ext: float = 0.8,
+        fs_min_rise: float = 0.35,
         max_rise_s: float = 0.3,
         min_raise: float = -0.5,
         max_gap_s: float = 0.3,
         source: str = "pose",
     ) -> None:
         self.armed_ext, self.hit_ext, self.min_raise = armed_ext, hit_ext, min_raise
+        self.fs_hit_ext, self.fs_min_rise = fs_hit_ext, fs_min_rise
         self.max_rise_ns = int(max_rise_s * NS_PER_S)
         self.max_gap_ns = int(max_gap_s * NS_PER_S)
         self.source = source
         self.reset()
 
     def reset(self) -> None:
-        self._armed: list[tuple[int, float] | None] = [None, None]  # last bent frame per arm
-        self._prev: list[tuple[int, float] | None] = [None, None]
+        # Per arm and reading (the model's, the rebuilt): the last bent frame's time and
+        # extension, and the deepest bend since arming.
+        self._armed: list[list[tuple[int, float, float] | None]] = [[None, None], [None, None]]
+        self._prev: list[tuple[int, float, float] | None] = [None, None]  # (t, model, rebuilt)
+        # Learnt upper arm and forearm lengths per arm (y units) and how many frames taught each.
+        self._seen: list[list[float]] = [[0.0, 0.0], [0.0, 0.0]]
+        self._taught: list[list[int]] = [[0, 0], [0, 0]]
+
+    def segment_lengths(self, arm: int, unit: float) -> tuple[float, float]:
+        """True upper arm and forearm lengths of ``arm`` (0 left, 1 right) in the picture's y
+        units: as learnt (:meth:`learn`), kept within :data:`SEGMENT_PRIOR_RANGE` of the prior
+        for a trunk ``unit`` long (the prior itself before anything is learnt); ``nan`` without
+        a unit."""
+        if not unit > 0:
+            return math.nan, math.nan
+        lo, hi = SEGMENT_PRIOR_RANGE
+        out = []
+        for seen, ratio in zip(self._seen[arm], (UPPER_ARM_PER_TRUNK, FOREARM_PER_TRUNK), strict=True):
+            prior = ratio * unit
+            out.append(min(hi * prior, max(lo * prior, seen)) if seen > 0 else prior)
+        return out[0], out[1]
+
+    def learn(self, arm: int, img: ArmImage) -> None:
+        """Take the true segment lengths of ``arm`` from a frame where a segment lies mostly
+        across the picture: its apparent length over the sine of its angle to the camera's axis."""
+        for seg, (length, cos) in enumerate(((img.upper_len, img.upper_cos), (img.fore_len, img.fore_cos))):
+            if abs(cos) > LEARN_MAX_COS or not length > 0:
+                continue
+            est = length / math.sqrt(1.0 - cos * cos)
+            self._taught[arm][seg] += 1
+            w = max(1.0 / self._taught[arm][seg], LEARN_RATE)
+            self._seen[arm][seg] += w * (est - self._seen[arm][seg])
 
     def update(self, f: PoseFeatures, standing_trunk: float = math.nan) -> list[MotionEvent]:
         out: list[MotionEvent] = []
         unit = trunk_unit(f, standing_trunk)
-        for k, (ext, raise_) in enumerate(((f.arm_ext_l, f.arm_raise_l), (f.arm_ext_r, f.arm_raise_r))):
-            if math.isnan(ext):
+        arms = ((f.arm_ext_l, f.arm_raise_l, f.arm_img_l), (f.arm_ext_r, f.arm_raise_r, f.arm_img_r))
+        for k, (ext_model, raise_, img) in enumerate(arms):
+            ext_fs = math.nan
+            if img is not None:
+                self.learn(k, img)
+                ext_fs = foreshortened_extension(img, *self.segment_lengths(k, unit))
+            if math.isnan(ext_model) and math.isnan(ext_fs):
                 continue
             prev = self._prev[k]
             if prev is not None and f.t_ns - prev[0] > self.max_gap_ns:
-                self._armed[k] = None
-            self._prev[k] = (f.t_ns, ext)
-            if ext <= self.armed_ext:
-                self._armed[k] = (f.t_ns, ext)
+                self._armed[k] = [None, None]
+            self._prev[k] = (f.t_ns, ext_model, ext_fs)
+            # Each reading arms and hits on its own: an arm that one reading keeps straight and
+            # the other bent (a model whose depth is stuck) never swings in either.
+            fired: tuple[int, float, tuple[int, float, float]] | None = None
+            for r, (ext, hit, rise) in enumerate(
+                ((ext_model, self.hit_ext, 0.0), (ext_fs, self.fs_hit_ext, self.fs_min_rise)),
+            ):
+                if math.isnan(ext):
+                    continue
+                armed = self._armed[k][r]
+                if armed is not None and ext >= hit and ext - armed[2] >= rise:
+                    fired = fired or (r, hit, armed)
+                elif ext <= self.armed_ext:
+                    # The last bent frame starts the time limit; the guard's deepest bend is
+                    # what the rise is measured from.
+                    self._armed[k][r] = (f.t_ns, ext, ext if armed is None else min(ext, armed[2]))
+            if fired is None:
                 continue
-            armed = self._armed[k]
-            if armed is None or ext < self.hit_ext:
-                continue
-            self._armed[k] = None
+            self._armed[k] = [None, None]  # one punch, however many readings saw it
+            r, level, armed = fired
             if f.t_ns - armed[0] > self.max_rise_ns or prev is None or not raise_ / unit >= self.min_raise:
                 continue  # a slow straightening (reaching) or an arm going down, not a punch
-            t_hit = _interp_time(prev[0], prev[1], f.t_ns, ext, self.hit_ext)
-            speed = (self.hit_ext - armed[1]) / max((t_hit - armed[0]) / NS_PER_S, 1e-3)
-            conf = min(1.0, max(0.3, (ext - armed[1]) / (1.0 - self.armed_ext)))
-            out.append(MotionEvent(t_hit, "punch", conf, speed, self.source))
+            now = ext_model if r == 0 else ext_fs
+            t_hit = _interp_time(prev[0], prev[1 + r], f.t_ns, now, level)
+            speed = (level - armed[1]) / max((t_hit - armed[0]) / NS_PER_S, 1e-3)
+            conf = min(1.0, max(0.3, (now - armed[2]) / (1.0 - self.armed_ext)))
+            out.append(MotionEvent(t_hit, "punch", conf, speed, self.source, hand=("left", "right")[k]))
         return out
 
 
@@ -311,4 +432,11 @@ class PoseArmSwingDetector:
         return [MotionEvent(t_hit, "arm_swing", 1.0 if mean < self.bottom - 0.1 else 0.7, speed, self.source)]
 
 
-__all__ = ["PoseArmSwingDetector", "PoseArmsUpDetector", "PoseJackDetector", "PosePunchDetector", "trunk_unit"]
+__all__ = [
+    "PoseArmSwingDetector",
+    "PoseArmsUpDetector",
+    "PoseJackDetector",
+    "PosePunchDetector",
+    "foreshortened_extension",
+    "trunk_unit",
+]

@@ -45,6 +45,27 @@ _NAN = math.nan
 
 
 @dataclass(frozen=True, slots=True)
+class ArmImage:
+    """One arm as the picture shows it: what is left of its length after the camera's
+    foreshortening, and which way its segments run in depth.
+
+    ``upper_len``, ``fore_len``, ``reach_len``: apparent lengths in the picture (x and y only,
+    y units) of shoulder-elbow, elbow-wrist and shoulder-wrist. A segment pointing at the
+    camera shrinks towards 0 here whatever the pose model makes of its depth.
+    ``upper_cos``, ``fore_cos``: the cosine between each segment and the camera's viewing axis,
+    negative when it runs towards the camera (elbow nearer than the shoulder; wrist nearer than
+    the elbow), from the metric ``world`` landmarks when present, else from the image z. Only
+    their sign is trusted where they are large: the pose model's depth is its weakest axis.
+    """
+
+    upper_len: float
+    fore_len: float
+    reach_len: float
+    upper_cos: float
+    fore_cos: float
+
+
+@dataclass(frozen=True, slots=True)
 class PoseFeatures:
     """Features of one pose frame (see module docstring for units).
 
@@ -73,6 +94,8 @@ class PoseFeatures:
     ``arm_ext_l/r``: arm extension, shoulder-wrist distance over the upper arm plus forearm
     lengths (1 = straight arm), in 3D from ``world`` when present (a punch towards the camera
     is mostly depth), else from image x, y, z.
+    ``arm_img_l/r``: the arm as the picture draws it (:class:`ArmImage`), for rebuilding depth
+    the landmarks' own depth misses; None when the shoulder, elbow or wrist is not seen.
     ``legs_spread_deg``: angle between the two hip-to-ankle lines in the image (0 = legs
     parallel; ~30-50 in a jumping jack's open position), needs ``legs_ok``.
     """
@@ -100,6 +123,8 @@ class PoseFeatures:
     arm_ext_r: float = _NAN
     legs_spread_deg: float = _NAN
     right_dir: float = _NAN
+    arm_img_l: ArmImage | None = None
+    arm_img_r: ArmImage | None = None
 
     @property
     def lower_foot_y(self) -> float:
@@ -200,6 +225,7 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
     arm_raise = [_NAN, _NAN]
     wrist_out = [_NAN, _NAN]
     arm_ext = [_NAN, _NAN]
+    arm_img: list[ArmImage | None] = [None, None]
     world: list[list[float]] | None = frame.world.tolist() if frame.world is not None else None
     for k, (sh, el, wr) in enumerate(((L_SHOULDER, L_ELBOW, L_WRIST), (R_SHOULDER, R_ELBOW, R_WRIST))):
         if not vis(sh):
@@ -220,6 +246,7 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
             upper, fore, reach = math.dist(a, b), math.dist(b, c), math.dist(a, c)
             if upper + fore > 0:
                 arm_ext[k] = reach / (upper + fore)
+            arm_img[k] = _arm_image(lm, a, b, c, (sh, el, wr), aspect_wh)
 
     spread = _NAN
     if legs_ok:
@@ -256,7 +283,35 @@ def extract_features(frame: PoseFrame, *, aspect_wh: float = 1.0, min_visibility
         arm_ext_r=arm_ext[1],
         legs_spread_deg=spread,
         right_dir=right_dir,
+        arm_img_l=arm_img[0],
+        arm_img_r=arm_img[1],
     )
 
 
-__all__ = ["MIN_VISIBILITY", "PoseFeatures", "extract_features"]
+def _depth_cos(p: Sequence[float], q: Sequence[float]) -> float:
+    """Cosine between the segment p->q (3D) and the camera's axis (+z away from the camera)."""
+    n = math.dist(p, q)
+    return (q[2] - p[2]) / n if n > 0 else 0.0
+
+
+def _arm_image(
+    lm: list[list[float]],
+    a: Sequence[float],
+    b: Sequence[float],
+    c: Sequence[float],
+    idx: tuple[int, int, int],
+    aspect_wh: float,
+) -> ArmImage:
+    """:class:`ArmImage` of one arm: ``lm`` the image landmarks, ``a``, ``b``, ``c`` the 3D
+    shoulder, elbow and wrist (world or image x, y, z) whose depth gives the directions."""
+    sh, el, wr = ((lm[i][0] * aspect_wh, lm[i][1]) for i in idx)
+    return ArmImage(
+        upper_len=math.dist(sh, el),
+        fore_len=math.dist(el, wr),
+        reach_len=math.dist(sh, wr),
+        upper_cos=_depth_cos(a, b),
+        fore_cos=_depth_cos(b, c),
+    )
+
+
+__all__ = ["MIN_VISIBILITY", "ArmImage", "PoseFeatures", "extract_features"]
