@@ -682,7 +682,7 @@ class BoardScene(KioskScene):
         mode = next((m for m in self.kiosk.modes if m.name == self.mode), None)
         title = mode_title(mode) if mode is not None else self.mode
         text_fit(self, screen, title, h // 10, w * 0.9, PAPER, (w / 2, h * 0.04), "midtop")
-        text_fit(self, screen, self.note, h // 36, w * 0.9, MUTED, (w / 2, h * 0.145), "midtop", bold=False)
+        text_fit(self, screen, self.note, h // 26, w * 0.9, MUTED, (w / 2, h * 0.14), "midtop", bold=False)
         for col, label in enumerate((self.t("board.today"), self.t("board.season"))):
             entries = self.rows(col)
             panel = pygame.Rect(round(w * (0.05 + 0.47 * col)), round(h * 0.2), round(w * 0.43), round(h * 0.72))
