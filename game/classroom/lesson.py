@@ -266,13 +266,13 @@ def erase_pupil(store: SessionStore, alias: str) -> list[dict[str, Any]]:
     A strap passes from pupil to pupil over the years, so erasing its label (``liike sessions
     delete --player``) would take others' lessons with it; this takes only the pupil's own.
     Deleted as :meth:`SessionStore.delete_session` deletes (``secure_delete``, WAL emptied)."""
-    wanted = alias.strip()
+    wanted = alias.strip().casefold()  # as the roster tells aliases apart
     touched: dict[str, dict[str, Any]] = {}
     labels = set()
     for lesson in stored_lessons(store):
         for session_id, label in zip(lesson["sessions"], lesson["straps"], strict=True):
             summary = (store.get_session(session_id) or {}).get("summary") or {}
-            if str(summary.get("label") or "").strip() != wanted:
+            if str(summary.get("label") or "").strip().casefold() != wanted:
                 continue
             store.delete_session(session_id)
             labels.add(label)

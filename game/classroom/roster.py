@@ -99,6 +99,13 @@ class Roster:
             raise ValueError(f"a maximal heart rate of {bpm:g} bpm is outside {lo:.0f}..{hi:.0f}")
         return Roster(tuple(replace(p, max_bpm=float(bpm)) if p is pupil else p for p in self.pupils))
 
+    def remove(self, alias: str) -> Roster:
+        """The roster without ``alias`` (matched as :meth:`find` does); KeyError when absent."""
+        pupil = self.find(alias)
+        if pupil is None:
+            raise KeyError(alias)
+        return Roster(tuple(p for p in self.pupils if p is not pupil))
+
 
 def default_path(sensors_file: Path | None = None) -> Path:
     """``roster.json`` beside the allow-list ``sensors_file`` (default: the user configuration

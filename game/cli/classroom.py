@@ -91,9 +91,11 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
         help="delete one pupil (by alias) from every stored lesson, as when a family asks",
         description="Delete every lesson session of the pupil with this alias, zeroed in the file. "
         "Other pupils who wore the same strap keep their lessons (`liike sessions delete --player "
-        "LABEL` would delete the strap's whole history). The roster is left as it is.",
+        "LABEL` would delete the strap's whole history). The roster is left as it is: "
+        "`liike class roster remove ALIAS` takes the pupil off it.",
     )
     erase.add_argument("alias", metavar="ALIAS")
+    add_sensors_flag(erase)
     erase.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
     erase.add_argument("--yes", action="store_true", help="do not ask for confirmation (needed when not on a terminal)")
     erase.set_defaults(run=cmd_erase)
@@ -135,7 +137,7 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
         "optionally with age and resting heart rate for the pupil's own bands. Stored beside the "
         "allow-list, readable by its owner only.",
     )
-    what = roster.add_subparsers(dest="roster_command", required=True, metavar="import|list|clear|set-max")
+    what = roster.add_subparsers(dest="roster_command", required=True, metavar="import|list|remove|clear|set-max")
     imp = what.add_parser("import", help="replace the roster with a CSV file (columns alias,strap[,age,rest_bpm])")
     imp.add_argument("file", type=Path, metavar="FILE.csv")
     imp.add_argument("--yes", action="store_true", help="aliases that read like names are not names: import them")
@@ -145,6 +147,10 @@ def _register_roster(klass: argparse.ArgumentParser) -> None:
     add_sensors_flag(lst)
     _profile_flags(lst)
     lst.set_defaults(run=cmd_roster_list)
+    remove = what.add_parser("remove", help="take one pupil off the roster (their lessons stay: `liike class erase`)")
+    remove.add_argument("alias")
+    add_sensors_flag(remove)
+    remove.set_defaults(run=cmd_roster_remove)
     clear = what.add_parser("clear", help="delete the roster")
     add_sensors_flag(clear)
     clear.set_defaults(run=cmd_roster_clear)
@@ -213,6 +219,14 @@ def cmd_erase(args: argparse.Namespace) -> int:
             f"liike: deleted, but another program has {path} open: old copies stay in {path}-wal until it closes the file",
             file=sys.stderr,
         )
+    from game.classroom import roster
+
+    try:
+        listed = roster.load(roster.default_path(args.sensors)).find(args.alias)
+    except roster.RosterError:
+        listed = None  # a damaged roster is named when it is used, not here
+    if listed is not None:
+        print(f"{listed.alias!r} is still on the roster: `liike class roster remove {listed.alias}` takes them off it")
     return 0
 
 
@@ -330,6 +344,20 @@ def cmd_roster_clear(args: argparse.Namespace) -> int:
     from game.classroom import roster
 
     print("roster deleted" if roster.clear(roster.default_path(args.sensors)) else "there was no roster")
+    return 0
+
+
+def cmd_roster_remove(args: argparse.Namespace) -> int:
+    from game.classroom import roster
+
+    try:
+        path = roster.default_path(args.sensors)
+        roster.save(roster.load(path).remove(args.alias), path)
+    except roster.RosterError as exc:
+        return fail(str(exc))
+    except KeyError:
+        return fail(f"no pupil {args.alias!r} in the roster (`liike class roster list` shows the aliases)")
+    print(f"{args.alias} taken off the roster")
     return 0
 
 

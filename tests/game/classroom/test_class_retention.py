@@ -224,8 +224,18 @@ def test_erase_takes_one_pupil_from_every_lesson_and_leaves_the_next_wearer_of_t
         third = str(run_lesson(db, "8A")["lesson_id"])
     finally:
         PUPILS[A] = Pupil("Quokkafox", A)
-    assert main(["class", "erase", "Quokkafox", "--yes", "--db", str(db)]) == 0
-    assert "deleted 'Quokkafox' from 2 lessons (2 sessions)" in capsys.readouterr().out
+    from game.classroom import roster
+
+    sensors = tmp_path / "sensors.yaml"
+    roster.save(roster.Roster((PUPILS[A], PUPILS[B])), roster.default_path(sensors))
+    assert main(["class", "erase", "quokkafox", "--yes", "--db", str(db), "--sensors", str(sensors)]) == 0
+    out = capsys.readouterr().out
+    assert "deleted 'quokkafox' from 2 lessons (2 sessions)" in out  # aliases match as the roster's do
+    assert "`liike class roster remove Quokkafox`" in out
+    assert main(["class", "roster", "remove", "Quokkafox", "--sensors", str(sensors)]) == 0
+    assert [p.alias for p in roster.load(roster.default_path(sensors)).pupils] == ["Lynxowl"]
+    assert main(["class", "roster", "remove", "Quokkafox", "--sensors", str(sensors)]) == 2
+    assert "no pupil 'Quokkafox'" in capsys.readouterr().err
     assert report_aliases(db, first, tmp_path / "r", capsys) == ["Lynxowl"]
     assert report_aliases(db, second, tmp_path / "r", capsys) == ["Lynxowl"]
     assert report_aliases(db, third, tmp_path / "r", capsys) == ["Ibisbee", "Lynxowl"]
