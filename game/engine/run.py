@@ -120,6 +120,7 @@ def run_game(
         from sensors.sim.source import TickedSource
 
         ctx.clock = timing.ns
+        ctx.writer_clock = timing.ns  # the session's start and end on the clock its samples carry
         advance = [s.advance for s in inputs.sources if isinstance(s, TickedSource)]
     try:
         app = App(ctx, MenuScene(ctx), bus, inputs.sources, timing=timing, advance=advance)
