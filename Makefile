@@ -36,6 +36,9 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
+# Two or more workers (one per core): the tests that wait in real time (games run for seconds,
+# emulated Bluetooth) overlap with those that compute. PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto
 test: lint postgresql
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,5 +1,6 @@
 """Test-wide set-up: no window, no sound device, no banner, no wall-clock limits on Hypothesis
-examples; and a summary of what did not run."""
+examples; the order of tests in parallel runs (pytest-xdist, ``make test``); and a summary of
+what did not run."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import os
 import re
 from collections import Counter, defaultdict
 from typing import Any
+
+import pytest
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -21,6 +24,19 @@ else:
     # otherwise fail an example that takes over 200 ms, or inputs that are slow to generate.)
     settings.register_profile("liike", deadline=None, suppress_health_check=[HealthCheck.too_slow])
     settings.load_profile("liike")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a parallel run (pytest-xdist: ``make test`` runs ``-n auto --dist loadfile``, each
+    test file in one worker, so a module-scoped fixture is built once) the files holding a
+    ``slow`` test come first: the long tests start while the short ones fill the gaps, instead
+    of ending the run on one worker while the other waits."""
+    if not hasattr(config, "workerinput"):  # only an xdist worker collects for a parallel run
+        return  # a serial run keeps the files' order
+    slow_files = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in slow_files)  # stable: files stay whole
+
 
 #: The group of every skipped ``data`` test whose recording or picture could not be fetched.
 DATA_OFFLINE = "data not available offline"

@@ -64,6 +64,7 @@ def play_round(
         t0_ns=0,
         imu_rate_hz=imu_rate_hz,
         pose_fps=pose_fps,
+        record_truth=False,  # the round reads the scene, not the moves' truth (a third of the model's time)
     )
     ctx = GameContext(
         config=AppConfig(mode="runner", input="sim", headless=True, sim_fitness=fitness),
