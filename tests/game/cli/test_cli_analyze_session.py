@@ -15,6 +15,9 @@ from game.cli.common import EXIT_BAD_INPUT, EXIT_OK
 from game.sessions import SessionStore
 from tests.game.cli.replay_runs import record
 
+#: Every test records a session and replays or analyses it: seconds each.
+pytestmark = pytest.mark.slow
+
 
 def _json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     assert main(argv) == EXIT_OK

@@ -18,8 +18,12 @@ from game.scenes.play import PlayScene
 from game.sessions import SessionStore
 from tests.game.cli.replay_runs import record
 
+#: Every test records a session and replays it: seconds each.
+pytestmark = pytest.mark.slow
+
 #: Seconds of virtual time the original runs: the menu starts the level after 2.5 s, the
-#: simulated player stands still for the calibration, then a few seconds of play.
+#: simulated player stands still through the calibration (about 1.2 s), then about 3 s of play,
+#: whose figures (distance, speeds, seconds per zone ...) the summaries compare to the last bit.
 RECORD_S = 6.5
 
 
