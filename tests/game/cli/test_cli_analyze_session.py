@@ -19,6 +19,11 @@ from tests.game.cli.replay_runs import record
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(autouse=True)
+def own_installation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LIIKE_INSTALLATION_FILE", str(tmp_path / "installation-id"))  # not the user's
+
+
 def _json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     assert main(argv) == EXIT_OK
     out: dict[str, Any] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

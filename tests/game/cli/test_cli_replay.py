@@ -28,9 +28,10 @@ RECORD_S = 6.5
 
 
 @pytest.fixture(autouse=True)
-def no_countdown(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_countdown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Play from the first update: more play in a short session (original and replay alike).
     monkeypatch.setattr(PlayScene, "countdown_s", 0.0)
+    monkeypatch.setenv("LIIKE_INSTALLATION_FILE", str(tmp_path / "installation-id"))  # not the user's
 
 
 def replay(db: Path, session: int, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
