@@ -9,6 +9,7 @@ imports it; the product imports the Bluetooth emulation (and bumble) only behind
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +19,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def imports(package: str) -> Iterator[tuple[Path, int, str]]:
     """(file, line, imported module) for every import in the package's source, lazy ones included."""
     for file in sorted((ROOT / package).rglob("*.py")):
-        tree = ast.parse(file.read_text(encoding="utf-8"), str(file))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    yield file, node.lineno, alias.name
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                yield file, node.lineno, node.module
+        for line, module in file_imports(file):
+            yield file, line, module
+
+
+@functools.cache  # each file is parsed once, however many rules read it
+def file_imports(file: Path) -> tuple[tuple[int, str], ...]:
+    """(line, imported module) for every import in one source file."""
+    found = []
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"), str(file))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return tuple(found)
 
 
 def offenders(package: str, banned: tuple[str, ...], allowed_in: tuple[str, ...] = ()) -> list[str]:
