@@ -152,6 +152,7 @@ def boards_seen(into: list[BoardScene]) -> Callable[[KioskApp], None]:
     return watch
 
 
+@pytest.mark.slow
 def test_the_leaderboard_screen_shows_every_hall_once_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIIKE_DATABASE_URL", raising=False)
     asked: list[tuple[str, str]] = []
@@ -171,6 +172,7 @@ def test_the_leaderboard_screen_shows_every_hall_once_fetched(tmp_path: Path, mo
     assert board.note in {ktr(lang, "board.all_halls") for lang in kiosk.config.languages}
 
 
+@pytest.mark.slow
 def test_a_server_down_shows_this_halls_lists_and_the_round_still_reaches_the_outbox(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

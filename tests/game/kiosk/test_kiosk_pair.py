@@ -17,6 +17,7 @@ from game.kiosk.scenes import ChooseScene, RoundScene, ScoreScene
 from tests.game.kiosk.kiosk_runs import kiosk_run
 
 
+@pytest.mark.slow
 def test_two_in_view_at_walk_up_play_a_round_for_two_and_both_go_on_the_board(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,6 +50,7 @@ def test_two_in_view_at_walk_up_play_a_round_for_two_and_both_go_on_the_board(
     assert all(s > 0 for s in seen["scores"])
 
 
+@pytest.mark.slow
 def test_a_lone_visitor_at_a_side_by_side_kiosk_plays_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kiosk_run_module, "PAIR_SHARE", 0.0)  # every visitor alone
     seen: list[int] = []

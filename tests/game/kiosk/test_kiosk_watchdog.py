@@ -87,6 +87,7 @@ class RecordingNotifier(SystemdNotifier):
         return super().send(message)
 
 
+@pytest.mark.slow
 def test_the_loop_pings_at_half_the_interval_and_a_hung_loop_stops(tmp_path: Path, listener: Listener) -> None:
     frames: list[float] = []
     hang: list[float] = []
@@ -130,6 +131,7 @@ def test_the_units_watchdog_is_what_the_kiosk_is_told() -> None:
     assert other.watchdog_s is None
 
 
+@pytest.mark.slow
 def test_the_command_started_as_systemd_starts_it_says_ready_pings_and_stopping(tmp_path: Path, listener: Listener) -> None:
     env = dict(os.environ)
     env.update(
