@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import psycopg
 import psycopg.errors
 import pytest
 
-from game.sessions.sync.forward import sync_store
+from game.sessions.sync.forward import SyncResult, sync_store
 from game.sessions.sync.url import ServerUrl
 from tests.game.sessions.sync.pg_cluster import ServerDb
 from tests.game.sessions.sync.sync_helpers import TABLES, local_counts, record_sessions
@@ -81,3 +82,31 @@ def test_a_station_cannot_read_rows_nor_write_another_sites(tmp_path: Path, serv
     result = sync_store(stolen, _server(b_url))
     assert (result.sessions, result.refused, result.pending) == (0, 1, 1)
     assert server_db.count("sessions") == 2
+
+
+def test_two_syncs_of_one_store_at_once_write_each_row_once(tmp_path: Path, server_db: ServerDb) -> None:
+    # The game's background forwarding and `liike sessions sync` run at the same time.
+    url = server_db.site("hall_a")
+    db = tmp_path / "a.sqlite"
+    record_sessions(db, str(uuid.uuid4()), 4)
+    results: list[SyncResult] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(sync_store(db, _server(url)))
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(results) == 2
+    local = local_counts(db)
+    total = 4 + sum(local[t] for t in TABLES)
+    assert sum(r.rows for r in results) == total  # every row written by exactly one of them
+    assert all(r.pending == 0 for r in results)
+    for table in TABLES:
+        assert server_db.count(table) == local[table], table
