@@ -28,7 +28,8 @@ STOP_WAIT_S = 3.0
 
 
 class BackgroundSync:
-    """A daemon thread forwarding the store's finished sessions to ``server``.
+    """A daemon thread forwarding the store's finished sessions to ``server`` (a URL, or a
+    :class:`ServerUrl` from :func:`resolve_url`).
 
     ``start()`` runs a first pass at once (sessions left from offline runs), then one every
     ``period_s`` seconds or at each ``kick()`` (a session just ended); ``stop(timeout)`` asks for
@@ -37,10 +38,15 @@ class BackgroundSync:
     """
 
     def __init__(
-        self, db_path: Path | str, server: ServerUrl, *, period_s: float = PERIOD_S, connect_timeout_s: float = CONNECT_TIMEOUT_S
+        self,
+        db_path: Path | str,
+        server: ServerUrl | str,
+        *,
+        period_s: float = PERIOD_S,
+        connect_timeout_s: float = CONNECT_TIMEOUT_S,
     ) -> None:
         self.db_path = Path(db_path)
-        self.server = server
+        self.server = server if isinstance(server, ServerUrl) else ServerUrl(server, "the caller")
         self.period_s = period_s
         self.connect_timeout_s = connect_timeout_s
         self.last: SyncResult | None = None

@@ -20,7 +20,7 @@ def test_started_it_forwards_what_is_waiting_and_stop_sends_what_just_ended(tmp_
     db = tmp_path / "a.sqlite"
     inst = str(uuid.uuid4())
     record_sessions(db, inst, 2)
-    sync = BackgroundSync(db, ServerUrl(server_db.site("hall_a"), "test"), period_s=3600).start()
+    sync = BackgroundSync(db, server_db.site("hall_a"), period_s=3600).start()  # a URL as text will do
     record_sessions(db, inst, 1, player="owl")  # ends while the thread runs; no kick, no period
     assert sync.stop(timeout=30)
     assert sync.error is None and sync.passes >= 2
