@@ -233,7 +233,8 @@ class App:
             ctx.record_event(
                 ev.t_ns,
                 ev.kind,
-                {"confidence": round(ev.confidence, 3), "magnitude": round(ev.magnitude, 4), "source": ev.source},
+                {"confidence": round(ev.confidence, 3), "magnitude": round(ev.magnitude, 4), "source": ev.source}
+                | ({"hand": ev.hand} if ev.hand is not None else {}),
             )
         if ctx.live.motion_live(ctx.clock()):
             ctx.mapper.motion_state(ctx.live.recogniser.state)

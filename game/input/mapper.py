@@ -8,6 +8,10 @@ edges and axes as floats. Edges are defined once, here:
 - ``held``: at least one device holds it now;
 - ``released``: held on the previous step, not now.
 
+Two players at one keyboard: :meth:`InputMapper.route_keys` sends the keys of the second
+player's bindings (:meth:`game.input.bindings.Bindings.second_player`) to their own mapper, so
+one key press moves one player.
+
 Every hold belongs to a device (``"keyboard"``, ``"motion"`` ...). When a device disappears,
 :meth:`InputMapper.device_lost` drops its holds and axis contributions, so the game sees a
 release instead of an action stuck down (the idea of Tuxemon's ``virtual_stop_events``).
@@ -58,10 +62,30 @@ class InputMapper:
         self._axis_parts: dict[str, dict[str, float]] = {name: {} for name in bindings.axes}
         self._pending_pulses: set[str] = set()
         self._prev_held: frozenset[str] = _EMPTY
+        self._route: InputMapper | None = None
+        self._routed: frozenset[str] = _EMPTY
+
+    def route_keys(self, other: InputMapper | None) -> None:
+        """From now on, the keys ``other``'s bindings use go to ``other`` (a second player at
+        the same keyboard) and no longer press anything here; None takes them back. Keys held
+        at the switch are let go on both sides, so no action stays stuck down."""
+        if other is self._route:
+            return
+        taken = other.bindings.keys if other is not None else _EMPTY
+        before, self._route, self._routed = self._route, None, _EMPTY
+        for device, down in list(self._keys_down.items()):
+            for key in sorted(down & taken):
+                self.key_up(key, device)
+        if before is not None:
+            before.release_all()
+        self._route, self._routed = other, taken
 
     # -- raw input -------------------------------------------------------------------------
     def key_down(self, key: str, device: str = "keyboard") -> None:
         key = key.lower()
+        if self._route is not None and key in self._routed:
+            self._route.key_down(key, device)
+            return
         down = self._keys_down.setdefault(device, set())
         if key in down:
             return  # key repeat
@@ -72,15 +96,22 @@ class InputMapper:
 
     def key_up(self, key: str, device: str = "keyboard") -> None:
         key = key.lower()
+        if self._route is not None and key in self._routed:
+            self._route.key_up(key, device)
+            return
         self._keys_down.get(device, set()).discard(key)
         for action in self._key_actions.get(key, ()):
             self._unhold(action, device, f"key:{key}")
         self._update_key_axes(device)
 
     def motion_event(self, event: MotionEvent, device: str = "motion") -> None:
-        """A discrete movement (jump, punch ...) presses its actions for one step."""
+        """A discrete movement (jump, punch ...) presses its actions for one step; one of a
+        named hand also those bound to ``KIND_HAND`` (``punch_left``)."""
         for action in self._event_actions.get(event.kind, ()):
             self._pending_pulses.add(action)
+        if event.hand is not None:
+            for action in self._event_actions.get(f"{event.kind}_{event.hand}", ()):
+                self._pending_pulses.add(action)
 
     def motion_state(self, state: MotionState, device: str = "motion") -> None:
         """Continuous movement: crouch holds, cadence and lean axes."""
@@ -107,6 +138,8 @@ class InputMapper:
 
     def release_all(self) -> None:
         """Release every device's holds (e.g. the window lost focus and will miss key-ups)."""
+        if self._route is not None:
+            self._route.release_all()
         for device in {h[0] for holders in self._holders.values() for h in holders} | set(self._keys_down):
             self.device_lost(device)
 

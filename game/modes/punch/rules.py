@@ -9,7 +9,8 @@ side play the same pattern, each on their own half of the picture.
 What hits a target while it is open (``open_s <= t_s < close_s``), read from one player's
 :class:`~game.input.mapper.InputFrame`:
 
-- ``punch``: the ``punch`` action pressed (a punch with either fist, or a key);
+- ``punch``: the ``punch`` action pressed (a punch with either fist, or a key); the fist that
+  threw it (``punch_left`` / ``punch_right`` pressed with it) is kept with the hit;
 - ``reach``: the ``reach`` action pressed (both arms up);
 - ``squat``: the ``duck`` action held (crouched low enough);
 - ``step``: the ``sidestep_left`` / ``sidestep_right`` action of the target's side pressed;
@@ -60,6 +61,7 @@ class PunchEvent:
     target: Target
     points: int = 0
     combo: int = 0
+    hand: str | None = None  # a punch's fist ("left" / "right"), when known
 
 
 @dataclass
@@ -73,7 +75,10 @@ class PlayerRound:
     hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     misses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     resolved: dict[int, str] = field(default_factory=dict)  # target index -> "hit" / "miss"
+    #: Punch targets hit per fist ("left", "right", or "either" when the input did not say).
+    punch_hands: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0, "either": 0})
     _presses: dict[str, float] = field(default_factory=dict)  # action -> round time of an unused press
+    _punch_hand: str | None = None  # the fist of the unused punch press
 
     @property
     def multiplier(self) -> int:
@@ -92,6 +97,9 @@ class PlayerRound:
         for action in PRESS_ACTIONS:
             if action in frame.pressed:
                 self._presses[action] = t_s
+        if "punch" in frame.pressed:
+            left, right = "punch_left" in frame.pressed, "punch_right" in frame.pressed
+            self._punch_hand = "left" if left and not right else "right" if right and not left else None
         # Presses too old to count for anything are forgotten.
         self._presses = {a: t for a, t in self._presses.items() if t_s - t <= EARLY_S}
         events: list[PunchEvent] = []
@@ -102,7 +110,7 @@ class PlayerRound:
                 events.append(self._miss(target, t_s))
                 continue
             if self._hits(target, frame):
-                events.extend(self._hit(target, t_s))
+                events.extend(self._hit(target, t_s, self._punch_hand if target.kind == "punch" else None))
         return events
 
     def _hits(self, target: Target, frame: InputFrame) -> bool:
@@ -117,15 +125,17 @@ class PlayerRound:
                 return True
         return False
 
-    def _hit(self, target: Target, t_s: float) -> list[PunchEvent]:
+    def _hit(self, target: Target, t_s: float, hand: str | None = None) -> list[PunchEvent]:
         self.resolved[target.index] = "hit"
         self.hits[target.kind] += 1
+        if target.kind == "punch":
+            self.punch_hands[hand or "either"] += 1
         self.combo += 1
         self.best_combo = max(self.best_combo, self.combo)
         lateness = min(1.0, max(0.0, (t_s - target.open_s) / target.window_s))
         points = round(HIT_POINTS * (1.0 - (1.0 - LATE_FACTOR) * lateness)) * self.multiplier
         self.score += points
-        events = [PunchEvent(t_s, self.player, "hit", target, points, self.combo)]
+        events = [PunchEvent(t_s, self.player, "hit", target, points, self.combo, hand)]
         if self.combo % COMBO_STEP == 0:
             events.append(PunchEvent(t_s, self.player, "combo", target, 0, self.combo))
         return events

@@ -2,10 +2,13 @@
 draws the targets around each player's silhouette.
 
 Player 0 plays with the game's input (keyboard and their motion, through ``ctx.mapper``); a
-second player side by side plays with their own motion only: their events and state come from
-the live view's second tracker (:meth:`game.engine.live.LiveSensors.take_events`) through an
-input mapper of their own with the same bindings. The picture is mirrored, as the players see
-themselves: the player in the camera's left zone is on the right of the screen.
+second player side by side plays with their own motion: their events and state come from the
+live view's second tracker (:meth:`game.engine.live.LiveSensors.take_events`) through an input
+mapper of their own with the bindings' second-player keys (``player2`` in
+``game/input/bindings.yaml``), which the game's mapper hands over to it while the round is
+played (:meth:`game.input.mapper.InputMapper.route_keys`) and takes back for pauses and results.
+The picture is mirrored, as the players see themselves: the player in the camera's left zone
+is on the right of the screen.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from game.modes.punch.hud import draw_punch_hud
 from game.modes.punch.level import KINDS, Level, Target
 from game.modes.punch.rules import PunchEvent, PunchWorld
 from game.render.palette import BAD, INK, MUTED, PAPER, Color
+from game.scenes.base import Transition
 from game.scenes.play import PlayScene
 
 if TYPE_CHECKING:
@@ -80,7 +84,8 @@ class PunchScene(PlayScene):
         assert isinstance(level, Level)
         self.level = level
         self.world = PunchWorld(level, players=level.players)
-        self._mappers = {p: InputMapper(ctx.mapper.bindings) for p in range(1, level.players)}
+        self._mappers = {p: InputMapper(ctx.mapper.bindings.second_player()) for p in range(1, level.players)}
+        self._keys_routed: InputMapper | None = None  # the game's mapper while it hands keys over
         self._bodies: list[BodyFrame | None] = [None] * level.players
         self._areas: list[pygame.Rect] = self._layout((1280, 720))
         self._render_t = 0.0
@@ -121,6 +126,29 @@ class PunchScene(PlayScene):
     @property
     def elapsed_s(self) -> float:
         return self.world.elapsed_s
+
+    def update(self, frame: InputFrame, dt: float) -> Transition | None:
+        self._route_keys(True)
+        out = super().update(frame, dt)
+        if out is not None:  # a pause or the results: their menus read every key again
+            self._route_keys(False)
+        return out
+
+    def finish(self, completed: bool) -> Transition:
+        self._route_keys(False)
+        return super().finish(completed)
+
+    def _route_keys(self, on: bool) -> None:
+        """Hand the second player's keys to their mapper (``on``), or take them back. The
+        game's mapper is asked each step: a new session starts with a fresh one."""
+        if 1 not in self._mappers:
+            return
+        mapper = self.ctx.mapper if on else None
+        if self._keys_routed is not None and self._keys_routed is not mapper:
+            self._keys_routed.route_keys(None)
+        if mapper is not None and self._keys_routed is not mapper:
+            mapper.route_keys(self._mappers[1])
+        self._keys_routed = mapper
 
     def _frame_of(self, player: int, now_ns: int) -> InputFrame:
         """A further player's input frame, from their own tracker (none: nobody there)."""
@@ -169,6 +197,8 @@ class PunchScene(PlayScene):
     def _feedback(self, ev: PunchEvent, now_ns: int) -> None:
         t = ev.target
         data = {"player": ev.player, "target": t.index, "kind": t.kind, "side": t.side, "points": ev.points, "combo": ev.combo}
+        if ev.hand is not None:
+            data["hand"] = ev.hand
         self.ctx.record_event(now_ns, f"game.{ev.kind}", data)
         self.ctx.sound.play(ev.kind)
         body = self._bodies[ev.player] or BodyFrame.stand_in(self._areas[ev.player])
@@ -203,6 +233,7 @@ class PunchScene(PlayScene):
                     "best_combo": r.best_combo,
                     "hits_by_kind": dict(r.hits),
                     "misses_by_kind": dict(r.misses),
+                    "punch_hands": dict(r.punch_hands),
                     "moves": self._moves_of(r.player),
                 }
                 for r in w.rounds

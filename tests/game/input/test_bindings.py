@@ -107,8 +107,25 @@ CASES = [
         "must be a mapping of fields (keys, motion_events, motion_state), got nothing (null)",
     ),
     ("actions:\n  '': {keys: [x]}\n", 2, "actions['']", "must not be empty"),
-    ("actoins: {}\n", 1, "actoins", "unknown field 'actoins' (did you mean 'actions'?); allowed fields: motion, actions, axes"),
-    ("- jump\n", 1, "<document>", "must be a mapping of fields (motion, actions, axes), got a list"),
+    (
+        "actoins: {}\n",
+        1,
+        "actoins",
+        "unknown field 'actoins' (did you mean 'actions'?); allowed fields: motion, actions, axes, player2",
+    ),
+    (
+        "actions:\n  jump: {keys: [space]}\nplayer2:\n  actions:\n    jupm: {keys: [w]}\n",
+        5,
+        "player2.actions.jupm",
+        "is not one of the actions above (jump); define it under actions: first",
+    ),
+    (
+        "axes:\n  lean: {keys_negative: [a]}\nplayer2:\n  axes:\n    lean: {keys: [q]}\n",
+        5,
+        "player2.axes.lean.keys",
+        "unknown field 'keys'",
+    ),
+    ("- jump\n", 1, "<document>", "must be a mapping of fields (motion, actions, axes, player2), got a list"),
     (
         "base: &k [space]\nactions:\n  jump: {keys: *k}\n",
         3,
@@ -142,6 +159,30 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
 
 def test_schema_for_editors() -> None:
     schema = json_schema(BindingsFile)
-    assert set(schema["properties"]) == {"motion", "actions", "axes"} and schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"motion", "actions", "axes", "player2"} and schema["additionalProperties"] is False
     motion = schema["definitions"]["MotionSpec"]["properties"]["cadence_full_spm"]
     assert (motion["minimum"], motion["maximum"], motion["default"]) == (30, 400, 160.0)
+
+
+def test_the_second_player_has_keys_of_their_own_and_the_same_movements() -> None:
+    b = load_bindings()
+    p2 = b.player2
+    assert p2 is not None and b.second_player() is p2
+    assert set(p2.actions) == set(b.actions) and set(p2.axes) == set(b.axes)
+    # The target punch moves, each on a key; the movements that press them are the first player's.
+    for action in ("punch", "punch_left", "punch_right", "reach", "duck", "sidestep_left", "sidestep_right"):
+        assert p2.actions[action].keys, action
+        assert p2.actions[action].motion_events == b.actions[action].motion_events
+        assert p2.actions[action].motion_state == b.actions[action].motion_state
+    assert p2.axes["lean"].keys_negative and p2.axes["lean"].keys_positive
+    # Player 1 keeps their own keys for every target punch move.
+    for action in ("punch_left", "punch_right", "reach", "duck", "sidestep_left", "sidestep_right"):
+        assert set(b.actions[action].keys) - p2.keys, action
+    assert b.actions["pause"].keys and not set(b.actions["pause"].keys) & p2.keys
+
+
+def test_without_a_player2_section_the_second_player_has_movements_only(tmp_path: Path) -> None:
+    b = load_bindings(write(tmp_path, "actions:\n  punch: {keys: [j], motion_events: [punch]}\n"))
+    assert b.player2 is None
+    assert b.second_player().actions == {"punch": ActionBinding("punch", (), ("punch",))}
+    assert b.second_player().keys == frozenset()

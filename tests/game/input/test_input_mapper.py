@@ -106,3 +106,34 @@ def test_focus_loss_releases_keys(mapper: InputMapper) -> None:
     mapper.release_all()
     f = mapper.step()
     assert "duck" in f.released and "down" in f.released
+
+
+def test_a_punch_presses_the_action_of_its_hand_as_well(mapper: InputMapper) -> None:
+    mapper.motion_event(MotionEvent(0, "punch", 1.0, 4.0, "pose", hand="left"))
+    assert {"punch", "punch_left"} <= mapper.step().pressed and "punch_right" not in mapper.step().pressed
+    mapper.motion_event(MotionEvent(0, "punch", 1.0, 4.0, "pose"))
+    frame = mapper.step()
+    assert "punch" in frame.pressed and not {"punch_left", "punch_right"} & frame.pressed
+
+
+def test_routed_keys_move_the_second_player_only_until_taken_back(mapper: InputMapper) -> None:
+    second = InputMapper(mapper.bindings.second_player())
+    mapper.key_down("w")  # held by player 1 when the round begins: let go
+    mapper.step()
+    mapper.route_keys(second)
+    assert "reach" not in mapper.step().held
+    mapper.key_down("q")
+    mapper.key_down("up")
+    assert {"punch", "punch_left"} <= second.step().pressed
+    first = mapper.step()
+    assert "reach" in first.pressed and not {"punch", "punch_left"} & first.held
+    mapper.key_down("s")
+    assert "duck" in second.step().held and "duck" not in mapper.step().held
+    mapper.key_down("d")
+    assert second.step().axis("lean") == 1.0 and mapper.step().axis("lean") == 0.0
+    # Taken back (a pause): player 2's keys are let go, and press player 1's actions again.
+    mapper.route_keys(None)
+    assert not second.step().held
+    mapper.key_up("s")
+    mapper.key_down("s")
+    assert "duck" in mapper.step().held

@@ -190,3 +190,45 @@ def test_an_adaptive_level_speeds_up_for_a_player_who_hits_everything(tmp_path: 
     assert scene.world.pace > 1.0 and scene.pace.last_reason == "keeping_up"
     assert scene.world.rounds[0].miss_count == 0
     assert scene.mode_summary()["pace"] == round(scene.world.pace, 3)
+
+
+def test_two_players_share_the_keyboard_each_with_their_own_keys_and_fists(tmp_path: Path) -> None:
+    level = load(STANDING.format(players=2))
+    ctx = context(tmp_path, level, players=2)
+    # Player 1 punches with the right fist (K), player 2 with the left (Q); their own keys else.
+    keys = [
+        {"punch": "k", "reach": "up", "squat": "down", "left": "left", "right": "right"},
+        {"punch": "q", "reach": "w", "squat": "s", "left": "a", "right": "d"},
+    ]
+    pressed: list[str] = []
+    scene = QuickScene(ctx)
+    clock = ctx.clock
+    assert isinstance(clock, ManualClock)
+    tr = None
+    for _ in range(round((level.length_s + 3) / DT)):
+        clock.advance(s_to_ns(DT))
+        for key in pressed:
+            ctx.mapper.key_up(key)
+        pressed.clear()
+        for player in (0, 1):
+            target = scene.world.next_target(player)
+            if target is not None and target.open_s <= scene.world.t_s:
+                own = keys[player]
+                key = own.get(target.kind) or own[target.side or "left"]
+                ctx.mapper.key_down(key)
+                pressed.append(key)
+        tr = scene.update(ctx.mapper.step(), DT)
+        if tr is not None:
+            break
+    assert tr is not None and isinstance(tr.scene, ResultsScene)
+    p1, p2 = scene.world.rounds
+    for rnd in (p1, p2):
+        # Every target hit by the player whose keys answered it, none by the other's keys.
+        assert rnd.hit_count == len(level.targets) and rnd.miss_count == 0, (rnd.player, rnd.hits, rnd.misses)
+    assert p1.punch_hands == {"left": 0, "right": 3, "either": 0}
+    assert p2.punch_hands == {"left": 3, "right": 0, "either": 0}
+    rows = tr.scene.summary["per_player"]
+    assert [r["punch_hands"] for r in rows] == [p1.punch_hands, p2.punch_hands]
+    # The round is over: W is the first player's again (the results and menus read every key).
+    ctx.mapper.key_down("w")
+    assert "reach" in ctx.mapper.step().pressed

@@ -1,6 +1,8 @@
 """Target punch for two from one video through the real pose model: two simulated players
 filmed side by side (tools/render_pair_video.py), each half of every picture read by MediaPipe's
-pose landmarker as the pose worker reads it, and both players' scores move.
+pose landmarker as the pose worker reads it, and both players' scores move: from arm raises and
+squats, and from punches thrown straight at the camera, which the flat picture shows only as
+the arm's foreshortening.
 
 Skipped, saying why, where MediaPipe or the pose model is not available.
 """
@@ -52,7 +54,7 @@ def model_or_skip() -> bytes:
         pytest.skip(f"the pose model is not available: {exc}")
 
 
-def read_pair(video: Path, model: bytes, t0_ns: int) -> list[PoseFrame]:
+def read_pair(video: Path, model: bytes, t0_ns: int, fps: float = FPS) -> list[PoseFrame]:
     """Each picture's two halves through the landmarker, smoothed, as the pose worker does
     (sensors.camera.pose.PoseWorker), stamped with the picture's time in the video from ``t0_ns``."""
     from sensors.camera.pose import PoseEstimator
@@ -67,9 +69,9 @@ def read_pair(video: Path, model: bytes, t0_ns: int) -> list[PoseFrame]:
             ok, image = cap.read()
             if not ok or image is None:
                 break
-            t_ns = t0_ns + s_to_ns(k / FPS)
+            t_ns = t0_ns + s_to_ns(k / fps)
             for player, (est, filt) in enumerate(zip(estimators, filters, strict=True)):
-                res = est.estimate(image, round(k * 1000 / FPS))
+                res = est.estimate(image, round(k * 1000 / fps))
                 if res is None:
                     filt.reset()
                     continue
@@ -114,3 +116,49 @@ def test_two_players_filmed_side_by_side_both_score_through_the_real_pose_model(
         p1.hits,
         ctx.live.others[0].motion_counts,
     )
+
+
+#: Both players punch at the camera, left, right, left at 40/min, after standing still.
+PUNCH_FPS = 15.0
+PUNCH_SECONDS = 5.5
+PUNCH_SCRIPTS = ("idle:1.5,punch:4@40", "idle:1.5,punch:4@40")
+#: Open for the first two punches (full extension at about 2.2 s and 3.7 s into the video).
+PUNCH_LEVEL = """\
+schema: 1
+name: Punches at the camera
+mode: punch
+difficulty: 1
+players: 2
+tempo_bpm: 60
+window_beats: 2
+lead_beats: 1
+pattern:
+  - {beat: 0.8, kind: punch, side: left}
+  - {beat: 2.5, kind: punch, side: right}
+"""
+
+
+def test_punches_straight_at_the_camera_score_through_the_real_pose_model(tmp_path: Path) -> None:
+    model = model_or_skip()
+    video = tmp_path / "punches.avi"
+    argv = [str(video), "--seconds", str(PUNCH_SECONDS), "--fps", str(PUNCH_FPS), "--size", "480x360"]
+    assert render_pair_video([*argv, "--scripts", *PUNCH_SCRIPTS]) == 0
+    level = parse_level(PUNCH_LEVEL, "punches.yaml", "punch")
+    assert isinstance(level, Level)
+    ctx = context(tmp_path, level, players=2)
+    frames = read_pair(video, model, ctx.clock(), PUNCH_FPS)
+    pending = list(frames)
+
+    def advance(t_ns: int) -> list[PoseFrame]:
+        due = [f for f in pending if f.t_host_ns <= t_ns]
+        del pending[: len(due)]
+        return due
+
+    scene = play_out(ctx, advance, level.length_s + 1)
+    rounds = scene.world.rounds
+    counts = [ctx.live.motion_counts, ctx.live.others[0].motion_counts]
+    for r, moves in zip(rounds, counts, strict=True):
+        # Each player's punches hit their targets (a punch the model reads late may miss one).
+        assert r.hits["punch"] >= 1 and r.score > 0, (r.player, r.hits, moves)
+        assert sum(r.punch_hands.values()) == r.hits["punch"] and r.punch_hands["either"] == 0, r.punch_hands
+    assert sum(r.hits["punch"] for r in rounds) >= 3, [(r.hits, r.punch_hands) for r in rounds]
