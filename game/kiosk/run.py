@@ -24,6 +24,7 @@ from game.kiosk.leaderboard import Leaderboard, leaderboard_path
 from game.kiosk.notify import SystemdNotifier
 from game.kiosk.runtime import CameraWatch, Kiosk
 from game.kiosk.scenes import BoardScene
+from game.kiosk.zones import LoneVisitorBus
 from game.sessions import default_db_path
 from sensors.bus import SensorBus
 from sensors.source import Source
@@ -200,7 +201,9 @@ def run_kiosk(
         config, first, levels_by_mode[first.name], setup.autopilot, setup.label, setup.preview, setup.steer, sound, levels_by_mode
     )
     ctx.clock = loop.ns
-    bus = SensorBus()
+    kiosk_ref: list[Kiosk] = []
+    # Side by side: a visitor alone on either spot plays as player 0 (game.kiosk.zones).
+    bus = LoneVisitorBus(lambda: bool(kiosk_ref) and kiosk_ref[0].pair_round) if kcfg.side_by_side else SensorBus()
     app_ref: list[KioskApp] = []
 
     def restart_camera() -> None:
@@ -223,6 +226,7 @@ def run_kiosk(
             ctx.preview = capture.latest
 
     kiosk = Kiosk(kcfg, playable, board, seed=config.seed, camera=CameraWatch(restart_camera))
+    kiosk_ref.append(kiosk)
     server = kiosk_server(kcfg)
     forwarding = None
     if server is not None:

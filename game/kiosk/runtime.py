@@ -107,6 +107,8 @@ class Kiosk:
         self.presence = Presence()
         #: Someone in the second player's zone now (only with ``side_by_side``).
         self.partner_in_view = False
+        #: Two play a round together now.
+        self.pair_round = False
         self.stats = KioskStats()
         self.lang = config.languages[0]
         #: What staff asked for on the admin screen: None, "quit" or "restart".

@@ -461,10 +461,12 @@ class RoundScene(KioskScene):
         self.done = False
 
     def enter(self) -> None:
+        self.kiosk.pair_round = self.players == 2
         self.inner.enter()
         self.kiosk.halls.want(self.mode, self.ctx.level.name)  # fetched by the round's end
 
     def exit(self) -> None:
+        self.kiosk.pair_round = False
         self.inner.exit()
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
