@@ -159,8 +159,8 @@ class KioskConfig:
     quiet_hours: QuietHours | None = None
     nobody_s: float = 10.0
     #: Two players side by side: the camera is read in two halves (one pose each), a lone visitor
-    #: plays in the camera's left half (the screen's right, mirrored), and two in view at walk-up
-    #: play a game that has a level for two.
+    #: plays on either (game.kiosk.zones), and two in view at walk-up play a game that has a
+    #: level for two.
     side_by_side: bool = False
     #: The shared server's URL (libpq), None: ``LIIKE_DATABASE_URL`` or the user's URL file, if any.
     database_url: str | None = field(default=None, repr=False)  # never a password in a log line
