@@ -264,11 +264,21 @@ def sync_store(
         except psycopg.OperationalError as exc:
             raise ServerUnavailable(f"the connection to {server.label} was lost: {_reason(exc, server)}") from None
         try:
+            # Read-only first: a file of another program or of a newer Liike is refused untouched
+            # (opening it for writing would already switch its journal mode).
+            checked, _ = local_store.connect_read_only(db_path)
+            checked.close()
             local = local_store.connect(db_path)
         except local_store.StoreError as exc:
             raise SyncError(str(exc)) from None
         try:
             return _forward_all(conn, local, server, progress, limit)
+        except sqlite3.Error as exc:  # the store went away, locked for long, or damaged, mid-sync
+            kind = local_store.fault_kind(exc)
+            raise SyncError(
+                f"cannot read {db_path} while forwarding ({kind or exc}); what was forwarded before stays marked, "
+                "run the sync again"
+            ) from None
         finally:
             local.close()
     finally:

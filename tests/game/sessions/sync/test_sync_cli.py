@@ -118,3 +118,19 @@ def test_the_game_plays_on_with_the_server_down_and_a_later_sync_catches_up(
     counts = local_counts(db)
     for table in TABLES:
         assert server_db.count(table) == counts[table], table
+
+
+def test_a_file_that_is_not_a_store_is_named_and_left_alone(
+    tmp_path: Path, server_db: ServerDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    before = _digest(other)
+    code, out, err = _run(capsys, "sessions", "sync", "--url", server_db.site("hall_a"), "--db", str(other))
+    assert code == 2 and out == "" and "not a Liike session store" in err
+    assert _digest(other) == before
+    code, _, err = _run(capsys, "sessions", "sync", "--url", server_db.site("hall_b"), "--db", str(tmp_path / "none.sqlite"))
+    assert code == 2 and "no session database" in err and not (tmp_path / "none.sqlite").exists()
