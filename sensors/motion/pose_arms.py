@@ -193,7 +193,7 @@ class PoseArmsUpDetector:
 #: Upper arm and forearm lengths over the trunk (mid-shoulder to mid-hip): Winter's segment
 #: proportions (shoulder 0.818 H, elbow 0.630 H, wrist 0.485 H, hip 0.530 H; Winter, Biomechanics
 #: and Motor Control of Human Movement, 4th ed. 2009, Fig. 4.1) give 0.188 / 0.288 and 0.145 /
-#: 0.288 H. Only a prior: each arm's own longest apparent segments are learnt as it is seen.
+#: 0.288 H. Only a prior: each arm's own segments are learnt while they lie across the picture.
 UPPER_ARM_PER_TRUNK = 0.65
 FOREARM_PER_TRUNK = 0.50
 #: A learnt segment length stays within these multiples of the prior: below, a player who has
@@ -251,8 +251,8 @@ class PosePunchDetector:
     - rebuilt from foreshortening (:func:`foreshortened_extension`): the picture loses most of
       an arm that points at the camera, and the lost length is the depth. Each segment's true
       length is learnt while it lies across the picture (a hanging or sideways arm,
-      :meth:`learn`), within :data:`SEGMENT_PRIOR_RANGE` of the body-proportion prior. On the same pictures this reads
-      the guard at 0.4-0.6 and the punch at 0.9-1.0.
+      :meth:`learn`), within :data:`SEGMENT_PRIOR_RANGE` of the body-proportion prior. On the
+      same pictures this reads the guard at 0.3-0.6 and the punch at 0.8-1.0.
 
     Each reading arms (bent) and hits (straight) on its own, and a punch is one that either
     reading saw: a real straightening shows in at least one of them, an arm held straight
@@ -262,16 +262,19 @@ class PosePunchDetector:
     as straight as the model draws elbow and wrist over the shoulder, which on a fist at the
     camera it does partly (the filmed simulated player's straight arms read 0.8-1.0). So that
     it cannot fire on a bent arm's jitter, it must also have risen ``fs_min_rise`` from the
-    armed guard within the time limit: a guard-to-straight swing, not a jogger's ~0.7 arm. The time limit makes the
-    straightening a strike rather than a reach: straight punches reach full extension a few
-    tenths of a second after leaving the guard (jab and cross delivery times in Piorkowski,
-    Lees & Barton 2011, Sports Biomech 10(1):1-11; peak fist speeds of 6-9 m/s in the same
-    study and Liu et al. 2022, Front Physiol 13:1015154), so 0.3 s from the last bent frame
-    holds an exergamer's slower punch and refuses a slow reach out.
+    armed guard's deepest bend: a guard-to-straight swing, not a jogger's ~0.7 arm.
 
-    Event ``punch`` at the moment ``hit_ext`` is crossed (interpolated), ``hand`` the arm's own
-    side, magnitude = mean extension speed over the rise in arm lengths per second. A jogger's
-    ~90 deg elbow (extension ~0.71) does not arm it.
+    The time limit makes the straightening a strike rather than a reach. Straight punches are
+    the quickest to deliver (jab and cross faster than hooks: Piorkowski, Lees & Barton 2011,
+    Sports Biomech 10(1):1-11), the fist peaking at 6-9 m/s (the same study; 6.3-7.2 m/s for
+    the lead straight in Liu et al. 2022, Front Physiol 13:1015154), so it covers the ~0.4 m
+    from guard to extension in well under 0.2 s; 0.3 s from the last bent frame leaves room
+    for an exergamer's slower punch and the camera's frame interval, and refuses a slow reach.
+
+    Event ``punch`` at the moment the reading that saw it crossed its threshold (interpolated),
+    ``hand`` the arm's own side ("left" / "right"), magnitude = mean extension speed from the
+    last bent frame in arm lengths per second. A jogger's ~90 deg elbow (extension ~0.71) does
+    not arm it.
     """
 
     def __init__(
