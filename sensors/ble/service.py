@@ -54,6 +54,9 @@ SCANNER_RESTART_S = 30.0
 PRESENCE_RESTART_S = 15.0
 #: A link counts as waiting for its device while it asked :meth:`BleSource.present` this recently.
 WAITING_S = 2.0
+#: A scan runs at least this long before a link that starts waiting restarts it (see
+#: :meth:`BleSource.present`), so a class dropped at once restarts it once, not once a strap.
+FRESH_SCAN_MIN_S = 2.0
 #: Longest wait for a running scan to stop before a connection attempt goes ahead anyway.
 SCAN_STOP_LIMIT_S = 5.0
 
@@ -197,6 +200,8 @@ class BleSource:
         self._scan_state = "starting"  # "starting", "on", "idle" (not needed or paused) or "failed"
         #: Why the scan last failed to start (None once it runs).
         self._scan_error: LinkError | None = None
+        #: A link started waiting for its device: a scan running since before must start over.
+        self._fresh_scan = False
         #: Links connecting now; the scanner stays stopped while there are any.
         self._pauses = 0
         #: When each address's link last asked whether its device is in range (ns).
@@ -261,8 +266,15 @@ class BleSource:
         scanner runs (then links try to connect directly)."""
         if address not in self._asked or now_ns() - self._asked[address] > WAITING_S * 1e9:
             self._asked[address] = now_ns()
+            # A link starts waiting: scan if the scanner is idle, and start a running scan over.
+            # BlueZ tells a discovery session about a device it already knows only when its RSSI
+            # moves by several dB (or its advertised data changes); a strap that dropped and
+            # advertises again from the same place goes unreported to a scan that was already
+            # running (90 s in the VM, behind a scan kept on for an absent strap). A new
+            # discovery session reports every device in range again.
+            self._fresh_scan = True
             if self._scan_wake is not None:
-                self._scan_wake.set()  # a link starts waiting: scan if the scanner is idle
+                self._scan_wake.set()
         self._asked[address] = now_ns()
         if self._scan_state == "failed":
             err = self._scan_error
@@ -442,7 +454,7 @@ class BleSource:
             attempt = 0
             self._scan_error = None
             self._scan_state = "on"
-            self._scan_restart = False
+            self._scan_restart = self._fresh_scan = False
             if reader is not None:
                 reader.scanning_again()
             started = now_ns()
@@ -452,6 +464,10 @@ class BleSource:
                         break
                     if self._scan_restart:
                         log.info("the Bluetooth service changed: starting the scan over")
+                        self.scanner_restarts += 1
+                        break
+                    if self._fresh_scan and (now_ns() - started) / 1e9 >= FRESH_SCAN_MIN_S:
+                        log.info("a sensor is searched for again: starting the scan over")
                         self.scanner_restarts += 1
                         break
                     if reader is not None:
