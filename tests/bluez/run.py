@@ -10,6 +10,7 @@ import glob
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -107,8 +108,15 @@ def main() -> int:
     with open(args.logs / "console.txt", "w") as console:
         # vng runs its helpers (virtme-run) from its own bin directory.
         env = {**os.environ, "PATH": f"{Path(args.vng).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        # A session of its own, so that the whole tree (vng, virtme-run, qemu) is stopped together.
         proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            start_new_session=True,
         )
         assert proc.stdout is not None
         try:
@@ -130,9 +138,10 @@ def main() -> int:
                     marks.append(("VM shutdown", t_s))
                 if time.monotonic() > deadline:
                     print(f"test-bluez: stopping the VM after {limit_s:.0f} s", flush=True)
-                    proc.kill()
                     break
         finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     wall_s = time.monotonic() - started
     print(f"\nWhere the time went (s, host clock):\n{phases(marks, wall_s)}")
