@@ -89,8 +89,9 @@ def cmd_sessions_sync(args: argparse.Namespace) -> int:
         )
         if n
     )
+    sessions = f"{result.sessions} session{'' if result.sessions == 1 else 's'}"
     print(
-        f"{result.sessions} sessions forwarded to {result.server}: {result.rows} rows written, "
+        f"{sessions} forwarded to {result.server}: {result.rows} rows written, "
         f"{result.already_there} already there, {result.pending} pending{extra}"
     )
     print(json.dumps(result.as_json()))
