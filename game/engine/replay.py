@@ -33,11 +33,11 @@ from game.scenes.base import Transition
 from game.scenes.calibrate import CalibrateScene
 from game.scenes.menu import MenuScene
 from game.sessions.replay import Recording
-from game.sessions.replay_tape import Frame
+from game.sessions.replay_tape import Frame, TapeError
 from sensors.bus import SensorBus
 from sensors.clock import NS_PER_S
 from sensors.motion.heart_zones import HeartProfile
-from sensors.recorded import RecordedSource
+from sensors.recorded import RecordedSource, RecordingExhausted
 from sensors.samples import DeviceState, DeviceStatus
 
 
@@ -146,16 +146,22 @@ def run_replay(
     replayed = 0
     t_start = time.perf_counter()
     interrupted = False
+    torn = False
     try:
         app.stack[-1].enter()
         frames = recording.frames() if recording.exact else _timed_frames(source, config)
         replayed = _play_frames(app, clock, source, frames, Pacing(speed), recording.exact, seconds, screen)
     except KeyboardInterrupt:
         interrupted = True
+    except (RecordingExhausted, TapeError):
+        torn = True
+        raise
     finally:
         app.stats.seconds = time.perf_counter() - t_start
         try:
             _close(app)
+            if torn:  # a replay cut short by a damaged recording is not kept as if it were one
+                _forget(config, ctx.sessions_played)
         finally:
             source.stop()
             pygame.quit()
@@ -264,6 +270,16 @@ def _play_frames(
 def _window_closed() -> bool:
     """The window's close button (keys are the recording's, not the viewer's)."""
     return any(ev.type == pygame.QUIT for ev in pygame.event.get())
+
+
+def _forget(config: AppConfig, sessions: list[int]) -> None:
+    from game.sessions import SessionStore
+
+    if config.db is None or not sessions:
+        return
+    with SessionStore(config.db) as store:
+        for sid in sessions:
+            store.delete_session(sid)
 
 
 def _close(app: App) -> None:

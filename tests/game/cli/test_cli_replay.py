@@ -161,3 +161,5 @@ def test_replay_refuses_what_cannot_be_replayed(tmp_path: Path, capsys: pytest.C
     with sqlite3.connect(torn) as conn:
         conn.execute("DELETE FROM pose WHERE session_id=? AND seq > 10", (original,))
     assert "pose stream ends after" in _fails(["replay", str(original), "--db", str(torn), "--headless"], capsys)
+    with SessionStore(torn, read_only=True) as store:
+        assert store.session_ids() == [original]  # the replay cut short is not kept
