@@ -92,6 +92,7 @@ def play_with_sim(
     clock = ctx.clock
     assert isinstance(clock, ManualClock)
     kw: dict[str, Any] = {"seed": 3, "t0_ns": clock(), "script": "idle:5", "pose_fps": 20, "imu_rate_hz": 50, "imu_batch": 5}
+    kw["record_truth"] = False  # the race reads the scene, not the moves' truth (a third of the model's time)
     if imu_only:  # pose is thrown away: as few frames as the player will make
         players = [
             SimulatedPlayer(**{**kw, "pose_fps": 1, "imu_rate_hz": 25}, imu_placement=p, source=f"sim-{p}") for p in imu_only
