@@ -159,7 +159,14 @@ def run_sim(tmp_path: Path, level: str, vo2max: float, dt: float) -> tuple[Heart
     clock = ctx.clock
     assert isinstance(clock, ManualClock)
     player = SimulatedPlayer(
-        seed=5, t0_ns=clock(), script="idle:5", body=BodyParams(vo2max_ml_kg_min=vo2max), pose_fps=2, imu_rate_hz=5, imu_batch=1
+        seed=5,
+        t0_ns=clock(),
+        script="idle:5",
+        body=BodyParams(vo2max_ml_kg_min=vo2max),
+        pose_fps=2,
+        imu_rate_hz=5,
+        imu_batch=1,
+        record_truth=False,  # the round reads the heart rate alone
     )
     ctx.steer = player.steer
     ctx.begin_session()
