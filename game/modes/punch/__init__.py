@@ -61,6 +61,8 @@ class PunchMode:
             lines.insert(0, tr("punch.hint.seated"))
         if level.players == 2:
             lines.insert(0, tr("punch.hint.two_players"))
+            if not motion:  # the keyboard's left side is player 2's (game/input/bindings.yaml)
+                lines.append(tr("punch.hint.keys_player2"))
         return lines
 
     def result_rows(self, summary: dict[str, Any]) -> Sequence[ResultRow]:

@@ -160,6 +160,10 @@ def test_the_menu_picture_and_the_level_text(players: int) -> None:
     hints = PUNCH.level_hints(seated, motion=True)
     assert hints[0].startswith("Seated") and not any("quat" in h or "step" in h for h in hints)
     assert PUNCH.level_hints(seated, motion=False)[1:] == ["J or K: punch", "Up: reach up", "Left / Right: lean"]
+    # Two at the keyboard: the second player's keys are named; with the camera they are not needed.
+    keyboard = PUNCH.level_hints(level, motion=False)
+    assert (keyboard[-1] == "Player 2: Q / E punch, W reach, S squat, A / D side step") == (players == 2)
+    assert not any("Player 2" in h for h in PUNCH.level_hints(level, motion=True))
 
 
 def test_an_adaptive_level_speeds_up_for_a_player_who_hits_everything(tmp_path: Path) -> None:
