@@ -15,17 +15,27 @@ it over loopback TCP as a station role (row-level security checked on every row)
 Each method writes into its own fresh database. Rows are the server rows written (a session row,
 and every reading batch, event, gap and device row).
 
+With ``--during-play SECONDS`` it measures instead what forwarding costs the game: a headless
+``liike play`` (runner, simulated player) of that length on a copy of the store, with no server
+configured (the baseline) and with the server configured so the whole backlog is forwarded by
+the background thread while the game runs, alternating, ``--repeat`` times each; it prints the
+frame times from play's JSON.
+
 Usage::
 
     .venv/bin/python benchmarks/sync.py [--sessions 20] [--minutes 5]
+    .venv/bin/python benchmarks/sync.py --during-play 25 [--repeat 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -143,10 +153,46 @@ def row_by_row(db: Path, server: ServerUrl) -> tuple[int, int]:
     return sessions, rows
 
 
+def during_play(store: Path, url: str, seconds: float, repeat: int, tmp: Path, admin_url: str) -> None:
+    """Frame times of a headless game without a server, and while the backlog is forwarded."""
+    print("| run | server | frames | frame p50 ms | frame p99 ms | frames over 16.7 ms | sessions on the server after |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    game = ["play", "--headless", "--input", "sim", "--mode", "runner", "--level", "meadow", "--seconds", f"{seconds:g}"]
+    for run in range(repeat):
+        for server in (None, url):
+            copy = tmp / "play.sqlite"
+            for old in tmp.glob("play.sqlite*"):
+                old.unlink()
+            shutil.copy(store, copy)
+            env = {
+                **os.environ,
+                "SDL_VIDEODRIVER": "dummy",
+                "SDL_AUDIODRIVER": "dummy",
+                "LIIKE_INSTALLATION_FILE": str(tmp / "inst"),
+            }
+            env.pop("LIIKE_DATABASE_URL", None)
+            if server is not None:
+                env["LIIKE_DATABASE_URL"] = server
+            done = subprocess.run(
+                [sys.executable, "-m", "game.cli", *game, "--db", str(copy)], capture_output=True, text=True, env=env, check=True
+            )
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                row = conn.execute("SELECT count(*) FROM liike.sessions").fetchone()
+                conn.execute("TRUNCATE liike.sessions CASCADE")
+            label = "backlog forwarded during play" if server else "none (baseline)"
+            print(
+                f"| {run + 1} | {label} | {result['frames']} | {result['frame_ms_p50']:.1f} | {result['frame_ms_p99']:.1f} | "
+                f"{100 * result['frames_over_16_7ms']:.1f} % | {row[0] if row else '?'} |"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--during-play", type=float, metavar="SECONDS", help="measure frame times while forwarding instead")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each condition with --during-play")
     args = parser.parse_args()
     python = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}, psycopg {psycopg.__version__}")
@@ -159,6 +205,11 @@ def main() -> int:
         size_mb = sum(p.stat().st_size for p in Path(tmp).glob("store.sqlite*")) / 1e6
         built = time.perf_counter() - t0
         print(f"local store: {args.sessions} sessions of {args.minutes:g} min, {size_mb:.1f} MB, built in {built:.1f} s")
+        if args.during_play:
+            db = new_database(cluster, "bench_play")
+            during_play(store, db.site("hall"), args.during_play, args.repeat, Path(tmp), db.admin_url)
+            db.drop()
+            return 0
         print("| method | sessions | rows written | already there | seconds | sessions/s | rows/s |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         copies = {name: Path(tmp) / f"{name}.sqlite" for name in ("copy", "rows", "again")}

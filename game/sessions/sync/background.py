@@ -5,13 +5,16 @@ The game never waits on the network: the thread connects, forwards and sleeps on
 server that hangs cannot keep the program alive). A session that ends while the server is down
 stays in the outbox and goes at the next pass, the next run, or ``liike sessions sync``.
 
-Nothing is printed: the game's stdout carries its JSON result. Passes are logged on the
+The thread runs at a lower CPU priority (nice +10, Linux), so on a small machine the game's
+frames come first. Nothing is printed: the game's stdout carries its JSON result. Passes are logged on the
 ``liike.sync`` logger, an outage once when it starts and once when it ends, never with a password.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -80,6 +83,7 @@ class BackgroundSync:
         return not self._thread.is_alive()
 
     def _run(self) -> None:
+        _lower_priority()
         while True:
             stop_seen = self._stopping.is_set()
             if stop_seen and not self._flush:
@@ -116,6 +120,21 @@ class BackgroundSync:
                 result.server,
                 result.pending,
             )
+
+
+#: Niceness added to the forwarding thread, so the game's frames get the CPU first.
+NICE = 10
+
+
+def _lower_priority() -> None:
+    # On Linux each thread has its own nice value (sched(7), "The nice value"), so this lowers
+    # only the forwarding thread; elsewhere it would lower the whole program and is not done.
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + NICE)
+    except OSError as exc:
+        log.debug("sync: cannot lower the forwarding thread's priority: %s", exc)
 
 
 def start_if_configured(db_path: Path | str, url: str | None = None) -> BackgroundSync | None:
