@@ -179,6 +179,18 @@ class Radio:
         self._next += 1
         return f"F0:F0:F0:F0:{(self._next - 1) >> 8:02X}:{(self._next - 1) & 0xFF:02X}"
 
+    def forget(self, strap: Strap) -> None:
+        """The kernel's side of a strap that left the air: any link to it ends with a supervision
+        timeout (HCI 0x08), as a real adapter sees a strap carried away. bumble's link, which
+        connects a pending request to a strap even after it stopped advertising, would otherwise
+        keep the kernel's connection open to a controller that is gone, and every command on it
+        fails ("Unable to find controller"), slowing the whole adapter."""
+        if self.controller is None:
+            return
+        for connection in list(self.controller.le_connections.values()):
+            if str(connection.peer_address).upper().startswith(strap.address.upper()):
+                self.controller.on_le_disconnected(connection, hci.HCI_ErrorCode.CONNECTION_TIMEOUT_ERROR)
+
     async def strap(self, address: str | None = None, **kwargs: Any) -> Strap:
         address = address or self.address()
         return await self.world.add(Strap(f"HRM {address[-5:]}", address, **kwargs))
@@ -442,8 +454,7 @@ class Session:
             lambda: len(mon.hr(since=time.monotonic() - 10, source=strap.address)) >= n, what=f"{n} heart rates in 10 s"
         )
 
-    @staticmethod
-    async def finish(result: Result, strap: Strap, mon: Monitor, *, count_from: float | None = 0.0) -> None:
+    async def finish(self, result: Result, strap: Strap, mon: Monitor, *, count_from: float | None = 0.0) -> None:
         """Quiet the strap, let its last notifications arrive, count them (unless ``count_from``
         is None), and take the strap away."""
         strap.silence()
@@ -452,6 +463,7 @@ class Session:
             result.sent = len([t for t in strap.sent_t if t >= count_from])
             result.received = len(mon.hr(since=count_from, source=strap.address))
         await strap.off()
+        self.radio.forget(strap)
 
     async def dropped_and_back(self, result: Result, strap: Strap, mon: Monitor) -> None:
         """One peripheral-side drop; the time to the first heart rate after it, which must come
@@ -739,6 +751,7 @@ class Session:
             await mon.stop()
             for s in straps:
                 await s.off()
+                self.radio.forget(s)
 
     # --- the game itself ----------------------------------------------------------------------------
     async def play_hold(self, result: Result, minutes: float = 5.0, drops: int = 10) -> None:
@@ -796,6 +809,7 @@ class Session:
                     proc.kill()
                     await proc.wait()
             await strap.off()
+            self.radio.forget(strap)
         out.close()
         err.close()
         summary = (self.log_dir / "play.out").read_text(errors="replace").strip().splitlines()
