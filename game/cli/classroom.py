@@ -189,7 +189,7 @@ def cmd_lessons(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     from game.classroom.lesson import erase_pupil
-    from game.cli.sessions import EXIT_DECLINED, confirm
+    from game.cli.sessions import EXIT_DECLINED, arm_erasure, confirm, report_erasure
     from game.sessions.store import SessionStore, StoreError, default_db_path
 
     path = args.db or default_db_path(create=False)
@@ -205,6 +205,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
             return EXIT_DECLINED
     try:
         with SessionStore(path) as store:
+            armed = arm_erasure(path)
             lessons = erase_pupil(store, args.alias)
             purged = store.wal_purged
     except StoreError as exc:
@@ -214,6 +215,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     n = sum(len(lesson["sessions"]) for lesson in lessons)
     where = f"{len(lessons)} lesson{'' if len(lessons) == 1 else 's'} ({n} session{'' if n == 1 else 's'})"
     print(f"deleted {args.alias!r} from {where} in {path}")
+    report_erasure(path, armed)
     if purged is False:
         print(
             f"liike: deleted, but another program has {path} open: old copies stay in {path}-wal until it closes the file",
@@ -477,9 +479,11 @@ def cmd_class(args: argparse.Namespace) -> int:
     notice = None
     if keep_days is not None:
         from game.classroom.lesson import expire_lessons
+        from game.cli.sessions import arm_erasure, report_erasure
 
         try:
             with store.SessionStore(db) as kept:
+                armed = arm_erasure(db)
                 gone = expire_lessons(kept, keep_days)
         except store.StoreError as exc:
             return fail(f"{'--keep-days' if args.keep_days is not None else settings.path}: {exc}")
@@ -488,6 +492,7 @@ def cmd_class(args: argparse.Namespace) -> int:
             notice = tr("class.retention_one" if len(gone) == 1 else "class.retention", n=len(gone), days=days)
             lessons = f"{len(gone)} lesson{'' if len(gone) == 1 else 's'}"
             print(f"liike: {lessons} older than {days} days deleted from {db}", file=sys.stderr)
+            report_erasure(db, armed, sys.stderr)
     lesson = Lesson(db, sensors, args.group.strip() or "class")
     config = AppConfig(headless=args.headless, fullscreen=args.fullscreen, seconds=args.seconds, size=args.size)
     from game.sessions.sync.background import start_if_configured

@@ -4,6 +4,8 @@ their sessions or one session, and writing sessions out as CSV, JSON Lines, TCX 
 Schools must be able to erase a child's data on request. The rows are deleted with
 ``secure_delete`` on and the write-ahead log is emptied afterwards, so the data leaves the
 database file rather than lingering in free pages (see :meth:`SessionStore.delete_player`).
+Sessions a shared server holds are erased there at the next sync (:mod:`game.sessions.sync.erasure`),
+and the command says so.
 
 ``list`` and ``show`` open the store read-only: they never create, upgrade or write it, and a
 copy on read-only media or in a write-protected folder reads like any other. Deleting needs to
@@ -207,8 +209,10 @@ def _delete_player(store: SessionStore, pseudonym: str, yes: bool) -> int:
     refused = _may_delete(what, yes)
     if refused is not None:
         return refused
+    armed = arm_erasure(store.path)
     removed = store.delete_player(pseudonym)
     print(f"deleted player {pseudonym!r} and {removed} session{'s' if removed != 1 else ''} from {store.path}")
+    report_erasure(store.path, armed)
     _report_wal(store)
     return 0
 
@@ -224,11 +228,33 @@ def _delete_session(store: SessionStore, session_id: int, yes: bool) -> int:
     refused = _may_delete(what, yes)
     if refused is not None:
         return refused
+    armed = arm_erasure(store.path)
     if not store.delete_session(session_id):  # deleted by someone else since we looked
         return _fail(f"no session {session_id} in {store.path}; `liike sessions list` shows the ids")
     print(f"deleted session {session_id} from {store.path}")
+    report_erasure(store.path, armed)
     _report_wal(store)
     return 0
+
+
+def arm_erasure(path: Path) -> int | None:
+    """Before deleting from ``path``: make sure the deletion is queued for the shared server when
+    the store has forwarded sessions (see :mod:`game.sessions.sync.erasure`); pass the result to
+    :func:`report_erasure`. Raises :class:`StoreError`."""
+    from game.sessions.sync import erasure
+
+    return erasure.arm(path)
+
+
+def report_erasure(path: Path, armed: int | None, out: TextIO | None = None) -> None:
+    """After deleting: say that the sessions a server holds are erased there at the next sync
+    (nothing when none of them was forwarded)."""
+    from game.sessions.sync import erasure
+
+    line = erasure.notice(erasure.queued_since(path, armed))
+    if line is not None:
+        out = sys.stdout if out is None else out
+        print(f"liike: {line}" if out is sys.stderr else line, file=out)
 
 
 def _report_wal(store: SessionStore) -> None:

@@ -23,7 +23,7 @@ import psycopg.errors
 
 from game.sessions import store as local_store
 from game.sessions.identity import IdentityError, installation_id
-from game.sessions.sync import outbox
+from game.sessions.sync import erasure, outbox
 from game.sessions.sync.server_schema import (
     SERVER_SCHEMA_VERSION,
     ServerSchemaError,
@@ -59,7 +59,10 @@ class SyncResult:
     server now (a session row, and every reading batch, event, gap and device row), ``already_there``
     (rows the server held before: an earlier sync cut short, or a copy of this store), ``pending``
     (finished sessions still not on the server), ``refused`` (sessions of an installation another
-    site has claimed), ``failed`` (sessions the server rejected, with the reason logged)."""
+    site has claimed), ``failed`` (sessions the server rejected, with the reason logged),
+    ``erased`` (sessions deleted at this station that the server erased now, sent before any
+    session; see :mod:`.erasure`), ``erase_refused`` (erasures the server refused: another site's
+    installation; they stay pending)."""
 
     sessions: int = 0
     rows: int = 0
@@ -67,6 +70,8 @@ class SyncResult:
     pending: int = 0
     refused: int = 0
     failed: int = 0
+    erased: int = 0
+    erase_refused: int = 0
     server: str = ""
 
     def as_json(self) -> dict[str, Any]:
@@ -292,12 +297,28 @@ def _forward_all(
     result = SyncResult(server=server.label)
     try:
         outbox.ensure_table(local)
+        erasure.ensure(local)
+    except sqlite3.Error as exc:
+        raise SyncError(f"cannot read the outbox in the store: {exc}") from None
+    here: str | None = None
+
+    def this_installation() -> str:
+        nonlocal here
+        if here is None:
+            try:
+                here = installation_id()
+            except IdentityError as exc:
+                raise SyncError(str(exc)) from None
+        return here
+
+    _send_erasures(conn, local, server, key, this_installation, result)
+    try:
         todo = outbox.pending(local, key)
     except sqlite3.Error as exc:
         raise SyncError(f"cannot read the outbox in the store: {exc}") from None
     if limit is not None:
         todo = todo[:limit]
-    here: str | None = None
+    raced = 0
     claimed: dict[str, bool] = {}
     for session_id in todo:
         meta = local.execute(
@@ -310,12 +331,7 @@ def _forward_all(
             continue
         inst = meta[1]
         if inst is None:  # recorded before schema version 4, on this station
-            if here is None:
-                try:
-                    here = installation_id()
-                except IdentityError as exc:
-                    raise SyncError(str(exc)) from None
-            inst = here
+            inst = this_installation()
         try:
             if inst not in claimed:
                 claimed[inst] = _claim(conn, inst)
@@ -346,16 +362,45 @@ def _forward_all(
             ) from None
         try:
             outbox.mark_sent(local, session_id, key, written + there, tail)
+            if local.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                # Deleted here while it was on its way: the trigger saw no sync_sent row, so the
+                # erasure is queued now and sent below.
+                erasure.queue(local, key, meta[1], meta[0])
+                raced += 1
         except sqlite3.Error as exc:
             raise SyncError(f"session {session_id} was forwarded but cannot be marked in the store: {exc}") from None
         result.sessions += 1
         result.rows += written
         result.already_there += there
+    if raced:
+        _send_erasures(conn, local, server, key, this_installation, result)
     try:
         result.pending = len(outbox.pending(local, key))
     except sqlite3.Error:
         result.pending = -1
     return result
+
+
+def _send_erasures(
+    conn: Conn, local: sqlite3.Connection, server: ServerUrl, key: str, here: Callable[[], str], result: SyncResult
+) -> None:
+    """Erase on the server the sessions deleted here since they were forwarded (before any session
+    goes: a family's request is not held up by a backlog); counts into ``result``."""
+    try:
+        erased, refused = erasure.send_pending(conn, local, key, here)
+    except psycopg.OperationalError as exc:
+        raise ServerUnavailable(
+            f"the connection to {server.label} was lost while erasing: {_reason(exc, server)}; the erasures wait in the "
+            "store (run `liike sessions sync` again)"
+        ) from None
+    except psycopg.errors.UndefinedFunction:
+        raise SyncError(older_message(server_version(conn))) from None
+    except sqlite3.Error as exc:
+        raise SyncError(f"cannot read the erasures pending in the store: {exc}") from None
+    result.erased += erased
+    result.erase_refused = refused
+    if erased or refused:
+        log.info("server %s: %d sessions erased, %d erasures refused", server.label, erased, refused)
 
 
 def _forward_one(

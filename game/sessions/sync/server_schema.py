@@ -190,10 +190,105 @@ _V2 = [
     """,
 ]
 
+# Version 3: a station erases its own site's sessions (a family's request, a class's retention)
+# without being able to read them. The functions run with their owner's rights (SECURITY
+# DEFINER), so they are written as the PostgreSQL manual's CREATE FUNCTION page, "Writing SECURITY
+# DEFINER Functions Safely", asks: a fixed search_path with pg_temp last (here only pg_catalog and
+# pg_temp, every other name schema-qualified), and EXECUTE revoked from PUBLIC in the transaction
+# that creates them, then granted to liike_station alone.
+#
+# The site asking is ``session_user``, the role the station logged in as: inside a SECURITY
+# DEFINER function ``current_user`` is the function's owner. It must be (a member of) the site
+# that claimed the installation, the same rule as the insert policies. An installation no site has
+# claimed holds nothing on the server: erasing in it erases nothing and is not an error.
+#
+# Every table whose rows hang off liike.sessions by a foreign key is emptied of the sessions'
+# rows (found in pg_constraint at run time, so a stream table added by a later version is
+# covered), then the sessions rows. liike.erasures keeps an audit row per call: when, which site
+# and installation, by player or by sessions, how many sessions were asked for, erased and rows
+# deleted; never the pseudonym, the session UUIDs or anything of the rows.
+_V3 = [
+    """
+    CREATE TABLE liike.erasures (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        erased_at       timestamptz NOT NULL DEFAULT now(),
+        site            name NOT NULL,                -- the role that asked (session_user)
+        installation_id uuid NOT NULL,
+        what            text NOT NULL CHECK (what IN ('player', 'sessions')),
+        asked           integer NOT NULL,             -- session UUIDs given (-1: by player)
+        sessions        integer NOT NULL,             -- sessions rows deleted
+        rows            bigint NOT NULL               -- rows deleted in every table, sessions included
+    )
+    """,
+    "GRANT SELECT ON liike.erasures TO liike_reader",
+    """
+    CREATE FUNCTION liike.erase_checked(inst uuid, uuids uuid[], what text, asked integer) RETURNS integer
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $$
+    DECLARE
+        owner_site name := liike.installation_site(inst);
+        child regclass;
+        n bigint;
+        total bigint := 0;
+        erased integer := 0;
+    BEGIN
+        IF owner_site IS NOT NULL THEN
+            IF NOT pg_has_role(session_user, owner_site, 'MEMBER') THEN
+                RAISE EXCEPTION 'installation % belongs to another site: % may not erase in it', inst, session_user
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            FOR child IN
+                SELECT c.conrelid::regclass FROM pg_constraint c
+                WHERE c.contype = 'f' AND c.confrelid = 'liike.sessions'::regclass AND c.conrelid <> c.confrelid
+                ORDER BY c.conrelid
+            LOOP
+                EXECUTE format('DELETE FROM %s WHERE installation_id = $1 AND session_uuid = ANY ($2)', child)
+                    USING inst, uuids;
+                GET DIAGNOSTICS n = ROW_COUNT;
+                total := total + n;
+            END LOOP;
+            DELETE FROM liike.sessions WHERE installation_id = inst AND session_uuid = ANY (uuids);
+            GET DIAGNOSTICS erased = ROW_COUNT;
+        END IF;
+        INSERT INTO liike.erasures (site, installation_id, what, asked, sessions, rows)
+            VALUES (session_user, inst, what, asked, erased, total + erased);
+        RETURN erased;
+    END
+    $$
+    """,
+    # Only the two functions below may call it: no grant to anyone.
+    "REVOKE ALL ON FUNCTION liike.erase_checked(uuid, uuid[], text, integer) FROM PUBLIC",
+    """
+    CREATE FUNCTION liike.erase_sessions(inst uuid, uuids uuid[]) RETURNS integer
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $$ SELECT liike.erase_checked(inst, uuids, 'sessions', coalesce(cardinality(uuids), 0)) $$
+    """,
+    """
+    CREATE FUNCTION liike.erase_player(inst uuid, player text) RETURNS integer
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $$
+            SELECT liike.erase_checked(
+                inst,
+                coalesce((SELECT array_agg(s.session_uuid) FROM liike.sessions s
+                          WHERE s.installation_id = inst AND s.player = erase_player.player), '{}'),
+                'player', -1)
+        $$
+    """,
+    *(
+        statement
+        for signature in ("erase_sessions(uuid, uuid[])", "erase_player(uuid, text)")
+        for statement in (
+            f"REVOKE ALL ON FUNCTION liike.{signature} FROM PUBLIC",
+            f"GRANT EXECUTE ON FUNCTION liike.{signature} TO liike_station",
+        )
+    ),
+]
+
 #: Version -> (description, statements). Never edit a shipped entry; add a version.
 MIGRATIONS: dict[int, tuple[str, list[str]]] = {
     1: ("sessions, streams, stations, station and reader roles, leaderboard view", _V1),
     2: ("replays left out of the leaderboard", _V2),
+    3: ("stations erase their own site's sessions (erase_sessions, erase_player), audited in erasures", _V3),
 }
 
 #: The newest server schema this code writes to.
