@@ -34,7 +34,8 @@ def register_sync(ssub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="forward finished sessions to the shared PostgreSQL server",
         description="Forward every finished session the server does not have yet, with all its readings, events, "
         "gaps and devices. Safe to repeat and to interrupt: rows already on the server are kept as they are. "
-        "The last line printed is JSON with sessions (forwarded now), rows (written now) and already_there.",
+        "The last line printed is JSON with sessions (forwarded now), rows (written now), already_there "
+        "and erased (sessions deleted here, erased on the server now).",
     )
     sync.add_argument("--url", metavar="URL", help=_URL_HELP)
     sync.add_argument("--db", type=Path, metavar="FILE", help="session database (default: the user data folder)")
@@ -86,6 +87,8 @@ def cmd_sessions_sync(args: argparse.Namespace) -> int:
         for n, what in (
             (result.refused, "refused (recorded by an installation another site has claimed)"),
             (result.failed, "rejected by the server (see the log)"),
+            (result.erased, "deleted here and erased on the server now"),
+            (result.erase_refused, "erasures refused (another site's installation; they stay queued)"),
         )
         if n
     )

@@ -4,6 +4,8 @@
   and naming it without its password.
 - :mod:`.server_schema`: the server's tables, roles and row-level security, versioned migrations.
 - :mod:`.outbox`: which finished sessions of the local store a server still lacks.
+- :mod:`.erasure`: sessions deleted here that a server still holds, erased there before any
+  session is sent (``liike.erase_sessions``).
 - :mod:`.forward`: the sync itself (COPY into staging, ``INSERT ... ON CONFLICT DO NOTHING``).
 - :mod:`.background`: forwarding from a thread while the game runs, never waiting on the network.
 - :mod:`.leaderboard`: the day's and the season's best scores across sites.

@@ -7,6 +7,10 @@ server already holds are kept as they are and counted as already there. Only aft
 commit is the session marked as sent in the local outbox (:mod:`game.sessions.sync.outbox`). A
 connection lost in between loses nothing: the server rolls back an unfinished transaction, and a
 session committed but not marked is sent again next time and found already there.
+
+Before any session, each sync sends the erasures the store has queued (sessions deleted here that
+this server holds, :mod:`game.sessions.sync.erasure`), so a family's request is not held up
+behind a backlog of new sessions.
 """
 
 from __future__ import annotations

@@ -118,6 +118,7 @@ def test_a_player_erased_at_one_station_leaves_the_server_and_nothing_else_does(
     assert code == 0, err
     result = json.loads(out.strip().splitlines()[-1])
     assert (result["erased"], result["erase_refused"], result["sessions"]) == (2, 0, 0)
+    assert "2 deleted here and erased on the server now" in out.splitlines()[0]
     assert _pending(db_a) == 0
     assert set(_server_rows(server_db, inst_a, fox_a).values()) == {0}
     assert _server_rows(server_db, inst_a, owl_a) == owl_before  # another player of the same station
