@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS sync_erase (
 """
 
 # BEFORE DELETE: the sync_sent rows are still there (they go by ON DELETE CASCADE with the
-# session). SQLite fires it for sessions deleted by a cascade from players too (SQLite manual,
-# "SQLite Foreign Key Support", section 4.3: foreign key actions run like triggers).
+# session). It fires as well for sessions removed by the cascade from players (delete_player), as
+# the erasure tests check through `liike sessions delete --player`.
 _TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS sync_erase_on_delete BEFORE DELETE ON sessions
 BEGIN
