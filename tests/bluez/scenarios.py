@@ -127,6 +127,15 @@ class KernelController(LegacyController):
         super().__init__(*args, **kwargs)
         self.scans: list[tuple[float, int]] = []  # (time.monotonic(), LE_Scan_Type) per scan start
 
+    def create_le_connection(self, peer_address: Any) -> None:
+        # An advertisement still in flight when its strap left the link would connect the
+        # kernel to a controller that is gone (every later command on that link then fails):
+        # a strap out of the air is not connected to, and the kernel's request stays pending
+        # until it gives up, as with a real strap carried away.
+        if self.link is not None and self.link.find_le_controller(peer_address) is None:
+            return
+        super().create_le_connection(peer_address)
+
     def on_hci_le_set_scan_enable_command(self, command: Any) -> Any:
         if command.le_scan_enable and not self.le_scan_enable:
             self.scans.append((time.monotonic(), self.le_scan_type))
