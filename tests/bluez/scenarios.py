@@ -219,6 +219,23 @@ class Bluez:
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.experimental = False
+        #: Times the daemon died by itself (not killed by a scenario), each followed by a restart.
+        self.crashes = 0
+
+    async def supervise(self) -> None:
+        """Start bluetoothd again whenever it dies by itself, as systemd does for a packaged
+        daemon: BlueZ 5.66 died in the VM while removing a departed strap's device object, and
+        while powering off with an LE connection attempt pending. Recovering from that is the
+        product's part, and the scenario running at the time asks for it."""
+        while True:
+            await asyncio.sleep(0.5)
+            if self.proc is not None and self.proc.poll() is not None:
+                code = self.proc.returncode
+                self.proc = None
+                self.crashes += 1
+                say("bluez", f"bluetoothd died by itself (exit {code}); starting it again, as systemd would")
+                await asyncio.sleep(1.0)  # systemd's default RestartSec is 100 ms; the VM is slower
+                await self.start(experimental=self.experimental)
 
     async def start(self, *, power: bool = True, experimental: bool = False) -> None:
         """Start the daemon; ``experimental``: with its D-Bus experimental interfaces (``-E``, as
@@ -417,9 +434,11 @@ def report(result: Result, started: float) -> None:
     print("BLUEZ-RESULT " + json.dumps({**result.as_dict(), "wall_s": round(time.monotonic() - started, 1)}), flush=True)
 
 
-async def run_one(name: str, result: Result, work: Callable[[], Any], limit_s: float) -> None:
-    """Run one scenario under its limit; its failure is its result, the others still run."""
+async def run_one(name: str, result: Result, work: Callable[[], Any], limit_s: float, bluez: Bluez | None = None) -> None:
+    """Run one scenario under its limit; its failure is its result, the others still run. With
+    ``bluez``, the note says when bluetoothd died by itself meanwhile."""
     started = time.monotonic()
+    crashes = bluez.crashes if bluez is not None else 0
     say("harness", f"--- scenario {name}")
     try:
         await asyncio.wait_for(work(), limit_s)
@@ -427,6 +446,8 @@ async def run_one(name: str, result: Result, work: Callable[[], Any], limit_s: f
         result.ok = False
         result.note = f"{type(exc).__name__}: {exc} | {result.note}".rstrip(" |")
         traceback.print_exc()
+    if bluez is not None and bluez.crashes > crashes:
+        result.note += f" (bluetoothd died by itself {bluez.crashes - crashes}x meanwhile and was started again)"
     report(result, started)
 
 
@@ -579,10 +600,11 @@ class Session:
         a = strap.address
         await self.streaming(strap, mon)
         t_off = time.monotonic()
+        crashes = self.bluez.crashes
         try:
             await self.bluez.power_on(on=False, limit_s=LIMIT_S / 3)
         except TimeoutError:
-            if self.bluez.alive():
+            if self.bluez.crashes == crashes and self.bluez.alive():
                 raise
             # bluetoothd 5.66 can die while powering off with an LE connection attempt pending
             # (seen once in the VM): systemd would start it again, and so does the harness; the
@@ -672,7 +694,10 @@ class Session:
             fault_strap = await self.radio.strap(fault_address) if fault_address else None
             phase("per-link scenarios, side by side")
             await asyncio.gather(
-                *(run_one(n, results[n], partial(PER_LINK[n], self, results[n], straps[n], mon), LIMIT_S * 6) for n in per_link)
+                *(
+                    run_one(n, results[n], partial(PER_LINK[n], self, results[n], straps[n], mon), LIMIT_S * 6, self.bluez)
+                    for n in per_link
+                )
             )
             if fault_strap is not None:
                 # The finished scenarios' straps are gone; a link that saw one lately may still
@@ -700,7 +725,9 @@ class Session:
                         results[n].note = first.note
                         report(results[n], time.monotonic())
                         continue
-                    await run_one(n, results[n], partial(ADAPTER_WIDE[n], self, results[n], fault_strap, mon), LIMIT_S * 3)
+                    await run_one(
+                        n, results[n], partial(ADAPTER_WIDE[n], self, results[n], fault_strap, mon), LIMIT_S * 3, self.bluez
+                    )
                     if self.radio.controller is None or not self.bluez.alive():
                         await self.daemon(experimental=self.bluez.experimental)
                 await self.finish(first, fault_strap, mon, count_from=None)
@@ -880,6 +907,7 @@ async def main() -> int:
     session = Session(radio, bluez, args.log_dir)
     await radio.attach()
     await session.daemon()
+    supervisor = asyncio.create_task(bluez.supervise())
     results = {n: Result(n) for n in names}
     if any(n in PER_LINK or n in ADAPTER_WIDE for n in names):
         await session.links(names, results)
@@ -888,12 +916,15 @@ async def main() -> int:
         await session.broadcasts([n for n in names if n in BROADCAST], results)
     if "play-hold" in names:
         await session.daemon()
-        await run_one("play-hold", results["play-hold"], partial(session.play_hold, results["play-hold"]), LIMIT_S * 12)
+        await run_one("play-hold", results["play-hold"], partial(session.play_hold, results["play-hold"]), LIMIT_S * 12, bluez)
     if "broadcast-passive" in names:
         phase("bluetoothd -E (experimental interfaces: advertisement monitor)")
         await session.daemon(experimental=True)
         await session.broadcasts(["broadcast-passive"], results, passive=True)
     phase("shutdown")
+    supervisor.cancel()
+    if bluez.crashes:
+        print(f"BLUEZ-NOTE bluetoothd died by itself {bluez.crashes} time(s) in this run", flush=True)
     bluez.kill()
     await radio.detach()
     return 1 if any(not r.ok for r in results.values()) else 0
