@@ -50,7 +50,7 @@ fuzz: $(TSTAMP)
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/game/cli/test_cli_analyze_fuzz.py tests/game/cli/test_config_files_fuzz.py
 
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
-# about 15 minutes on 2 cores); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
+# about 20 minutes on a busy 2-core host); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
 # missing. Not part of `make test`. tests/bluez/README.md says more.
 # BLUEZ_ARGS=--full adds the five-minute holds; BLUEZ_ARGS="stream drop" runs a selection.
 test-bluez: $(TSTAMP)
