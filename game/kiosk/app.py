@@ -327,6 +327,8 @@ class KioskApp(App):
                 for scene in reversed(self.stack):
                     if isinstance(scene, RoundScene):
                         scene.abandon()
+                    elif isinstance(scene, ScoreScene):
+                        scene.file()  # the round's held session, finished with its score under "kiosk"
                 self.ctx.end_session(0, {"completed": False, "reason": "kiosk stopped"})
                 for source in self.sources:
                     source.stop()

@@ -23,6 +23,7 @@ from game.input.mapper import InputFrame
 from game.kiosk.advice import advice_key
 from game.kiosk.leaderboard import Entry, rank_of
 from game.kiosk.presence import WALKUP_HOLD_S, LeanSteps
+from game.kiosk.sessionlabel import EndHold, label_session, players_summary, round_label
 from game.kiosk.text import LANGUAGE_NAMES, Nickname, ktr
 from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PANEL, PAPER, Color
 from game.render.skeleton import draw_skeleton
@@ -459,6 +460,9 @@ class RoundScene(KioskScene):
         self.play_s = 0.0
         self.mode = ctx.game_mode.name
         self.done = False
+        #: The session's end, held from the round's end until the nickname is chosen
+        #: (game.kiosk.sessionlabel): the sync must not forward it under "kiosk" meanwhile.
+        self.end = EndHold()
 
     def enter(self) -> None:
         self.kiosk.pair_round = self.players == 2
@@ -471,13 +475,15 @@ class RoundScene(KioskScene):
 
     def update(self, frame: InputFrame, dt: float) -> Transition | None:
         super().update(frame, dt)
-        tr = self.inner.update(_without(frame, self.NO_EXIT), dt)
+        with self.end.catch(self.ctx):
+            tr = self.inner.update(_without(frame, self.NO_EXIT), dt)
         if self.inner.started:
             self.play_s += dt
         if tr is not None and tr.op == "push":
             return None  # a mode's own overlay (pause): never at a kiosk
         if tr is None and self.play_s >= self.kiosk.config.round_s:
-            tr = self.inner.finish(completed=True)  # time up is how a kiosk round ends
+            with self.end.catch(self.ctx):
+                tr = self.inner.finish(completed=True)  # time up is how a kiosk round ends
         if tr is None:
             return None
         return self._scored()
@@ -487,16 +493,17 @@ class RoundScene(KioskScene):
         summary = self.ctx.last_result or {}
         log.info("round of %s ended: %s points after %.0f s", self.mode, summary.get("score", 0), self.play_s)
         self.kiosk.count_round(self.mode, self.players)
-        self.kiosk.session_ended()
         for p in range(self.players):
             self.steer("idle", **({"player": p} if p else {}))
-        return Transition("replace", ScoreScene(self.ctx, self.kiosk, self.mode, summary, self.ctx.session.session_id))
+        sid = self.ctx.session.session_id
+        return Transition("replace", ScoreScene(self.ctx, self.kiosk, self.mode, summary, sid, self.end))
 
     def abandon(self) -> None:
         """Nobody is playing any more: close the session as not completed."""
         if not self.done:
             self.done = True
             log.info("round of %s left unfinished after %.0f s", self.mode, self.play_s)
+            self.end.release(self.ctx, {})  # a round ended but not yet scored: finished as it was
             self.inner.finish(completed=False)
             self.kiosk.stats.abandoned += 1
             self.kiosk.session_ended()
@@ -520,9 +527,20 @@ class ScoreScene(KioskScene):
     """The score, and the nickname it goes on the board under: lean left for another
     adjective, right for another animal, jump to keep it. Two players side by side each get
     their own score and nickname, each changed by their own lean (the camera's left player is
-    on the screen's right, as in the round: the picture is mirrored)."""
+    on the screen's right, as in the round: the picture is mirrored).
 
-    def __init__(self, ctx: GameContext, kiosk: Kiosk, mode: str, summary: dict[str, Any], session_id: int | None) -> None:
+    The round's session is finished here, once the names are filed (``end``: the round's held
+    end, :mod:`game.kiosk.sessionlabel`): under the kept nickname(s), or ``kiosk`` if none was kept."""
+
+    def __init__(
+        self,
+        ctx: GameContext,
+        kiosk: Kiosk,
+        mode: str,
+        summary: dict[str, Any],
+        session_id: int | None,
+        end: EndHold | None = None,
+    ) -> None:
         super().__init__(ctx, kiosk)
         self.mode = mode
         per_player: list[dict[str, Any]] = summary.get("per_player") or []
@@ -531,6 +549,7 @@ class ScoreScene(KioskScene):
         else:
             self.scores = [int(summary.get("score", 0) or 0)]
         self.session_id = session_id
+        self.end = end if end is not None else EndHold()
         self.nicks = [Nickname.random(kiosk.lang, kiosk.rng) for _ in self.scores]
         self.entries: list[Entry] = []
         self.steps = [LeanSteps() for _ in self.scores]
@@ -570,8 +589,9 @@ class ScoreScene(KioskScene):
             elif step > 0:
                 nick.next_animal()
                 self.ctx.sound.play("step")
-        if (confirmed(frame) and self.time_s >= CONFIRM_AFTER_S * 1.5) or self.time_s >= NAME_AUTO_S:
-            entries = self.file()
+        kept = confirmed(frame) and self.time_s >= CONFIRM_AFTER_S * 1.5
+        if kept or self.time_s >= NAME_AUTO_S:
+            entries = self.file(kept)
             self.ctx.sound.play("finish")
             return Transition("replace", BoardScene(self.ctx, self.kiosk, self.mode, tuple(entries)))
         if self.ctx.steer is not None:
@@ -583,15 +603,26 @@ class ScoreScene(KioskScene):
                     self.steer("idle", lean=lean, **({"player": player} if player else {}))
         return None
 
-    def file(self) -> list[Entry]:
+    def file(self, kept: bool = False) -> list[Entry]:
         """Put each player's score on the board under the nickname shown (once; also when the
-        visitors walk away before keeping a name: the round was played to its end)."""
+        visitors walk away before keeping a name: the round was played to its end), then finish
+        the round's session: filed under the nickname(s) when ``kept`` (a jump), else left under
+        ``kiosk``."""
         if not self.entries:
             for nick, score in zip(self.nicks, self.scores, strict=True):
                 entry = self.kiosk.board.add(self.mode, nick.text, score, self.session_id)
                 log.info("filed on the leaderboard: %s, %s, %d", self.mode, entry.nickname, entry.score)
                 self.entries.append(entry)
+            self._finish_session(kept)
         return self.entries
+
+    def _finish_session(self, kept: bool) -> None:
+        names = [nick.text for nick in self.nicks]
+        labelled = False
+        if kept and self.session_id is not None and self.ctx.session.writer is not None:
+            labelled = label_session(self.ctx.db_path, self.session_id, round_label(names))
+        if self.end.release(self.ctx, players_summary(names, self.scores, labelled)):
+            self.kiosk.session_ended()
 
     def render(self, screen: pygame.Surface) -> None:
         w, h = screen.get_size()

@@ -693,6 +693,25 @@ class SessionStore:
             "samples": {k: int(totals.get(k, 0)) for k in STREAM_KINDS},
         }
 
+    # -- labelling -------------------------------------------------------------------------------
+    def set_session_player(self, session_id: int, label: str) -> bool:
+        """File one session under the player ``label`` (a pseudonym, made when new); return
+        whether the session exists. For a station whose player is named only after the play (a
+        kiosk's nickname): done before the session is finished, so a sync sends it so labelled."""
+        if not label.strip():
+            raise ValueError("a player label must not be empty")
+        with self._reading(), self._transaction():
+            if self._conn.execute("SELECT 1 FROM sessions WHERE id=?", (session_id,)).fetchone() is None:
+                return False  # no player row made for a session that is not there
+            self._conn.execute(
+                "INSERT INTO players(pseudonym, created_at) VALUES (?, ?) ON CONFLICT(pseudonym) DO NOTHING",
+                (label, utc_now_iso()),
+            )
+            cur = self._conn.execute(
+                "UPDATE sessions SET player_id=(SELECT id FROM players WHERE pseudonym=?) WHERE id=?", (label, session_id)
+            )
+            return cur.rowcount > 0
+
     # -- deletion (schools: a player's data must be removable) -----------------------------------
     def delete_session(self, session_id: int) -> bool:
         """Delete one session with its samples and events; return whether it existed."""
