@@ -29,7 +29,8 @@ CAMERA_KINDS = ("camera", "sim")
 #: back); later attempts wait twice as long each, up to :data:`CAMERA_RESTART_MAX_S`.
 CAMERA_RESTART_AFTER_S = 15.0
 CAMERA_RESTART_MAX_S = 120.0
-#: The pseudonym sessions played at the kiosk are stored under: nobody's name.
+#: The pseudonym a kiosk round's session is opened under (nobody's name); it is filed under the
+#: nickname the visitor keeps, if they keep one (:mod:`game.kiosk.sessionlabel`).
 KIOSK_PLAYER = "kiosk"
 
 
