@@ -178,3 +178,19 @@ def test_a_store_that_cannot_be_written_keeps_the_label_and_the_round(tmp_path: 
     conn.execute("DROP TABLE players")  # a damaged store: the relabelling fails, logged
     conn.close()
     assert not label_session(db, sid, "brisk otter")
+
+
+@pytest.mark.slow
+def test_the_kiosk_stopped_on_the_name_screen_finishes_the_round_with_its_score_under_kiosk(tmp_path: Path) -> None:
+    def stop(app: KioskApp) -> None:
+        if isinstance(app.top, ScoreScene) and app.top.time_s > 0.5:
+            app.ctx.quit_requested = True
+
+    result, kiosk, trace = kiosk_run(tmp_path, 60.0, kcfg=KioskConfig(round_s=10, nobody_s=10), on_frame=stop)
+    assert trace.names()[-1] == "ScoreScene", trace.names()
+    (entry,) = kiosk.board.season("runner")
+    (row,) = _forwarded(tmp_path / "sessions.sqlite")
+    sid, label, score, summary = row
+    assert (sid, label) == (entry.session_id, KIOSK_PLAYER)
+    assert summary["completed"] is True and int(score) == entry.score
+    assert summary["kiosk_name_kept"] is False
