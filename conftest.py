@@ -1,5 +1,5 @@
 """Test-wide set-up: no window, no sound device, no banner, no wall-clock limits on Hypothesis
-examples; the order of tests in parallel runs (pytest-xdist, ``make test``); and a summary of
+examples; the order of tests in parallel runs (pytest-xdist, ``-n auto``); and a summary of
 what did not run."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ else:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a parallel run (pytest-xdist: ``make test`` runs ``-n auto --dist loadfile``, each
+    """In a parallel run (pytest-xdist: ``-n auto`` with the configured ``--dist loadfile``, each
     test file in one worker, so a module-scoped fixture is built once) the files holding a
     ``slow`` test come first: the long tests start while the short ones fill the gaps, instead
     of ending the run on one worker while the other waits."""
