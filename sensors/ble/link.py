@@ -45,6 +45,10 @@ LARGE_NOTIFICATION_BYTES = 200
 PRESENCE_UNKNOWN = object()
 
 
+class _NotHeardLately(Exception):
+    """The device was not heard lately when the adapter came free for this link's attempt."""
+
+
 @dataclass
 class LinkStats:
     """Counters for the monitor and the benchmarks."""
@@ -225,12 +229,9 @@ class SensorLink:
             client: BleakClient | None = None
             error: LinkError | None = None
             try:
-                device = await self._wait_until_seen()
-                if device is None:
-                    break  # stopped while waiting
-                client = await self._connect(device)
+                client = await self._connect_when_seen()
                 if client is None:
-                    break  # stopped while connecting
+                    break  # stopped while waiting or connecting
                 attempt = 0
                 self._after = None
                 if self._dropped_at is not None:
@@ -289,6 +290,19 @@ class SensorLink:
             waited += self.presence_poll_s
         return None
 
+    async def _connect_when_seen(self) -> BleakClient | None:
+        """Wait for the device, then connect; None when stopped first. A device no longer heard
+        lately once the adapter is free for this link (other links' attempts went first) is
+        waited for again instead of connected to: the strap may have been carried away."""
+        while True:
+            device = await self._wait_until_seen()
+            if device is None:
+                return None
+            try:
+                return await self._connect(device)
+            except _NotHeardLately:
+                continue
+
     async def _connect(self, device: Any) -> BleakClient | None:
         """Connect and start streaming; None when stopped meanwhile. The client is closed on
         every failure, so a refused or unknown device never keeps an adapter slot."""
@@ -333,6 +347,8 @@ class SensorLink:
         async with contextlib.AsyncExitStack() as stack:
             if self.connect_lock is not None:
                 await stack.enter_async_context(self.connect_lock)
+                if self.presence is not None and self.presence(self.address) is None:
+                    raise _NotHeardLately
             if self.scan_pause is not None:
                 await stack.enter_async_context(self.scan_pause())
             await client.connect()

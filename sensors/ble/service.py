@@ -44,8 +44,14 @@ Backends = tuple[type | None, type | None]
 BackendFactory = Callable[[], Awaitable[Backends]]
 #: A broadcast strap refreshes its advertisement about once a second (Polar frame counter).
 BROADCAST_STALE_S = 5.0
-#: A device counts as present for connecting while seen advertising within this many seconds.
-PRESENT_S = 10.0
+#: A device counts as present for connecting while its last advertisement was heard within this
+#: many seconds. Short on purpose: a strap does not advertise while connected, so after a drop
+#: its last advertisement is as old as the connection was, and a strap that was carried away
+#: must not be connected to on an old sighting (in the VM of tests/bluez, with 10 s, every link
+#: of a strap that had just left tried once; bluetoothd 5.66 then removed the failed device and
+#: crashed, as in bluez/bluez#59 and #145). A strap in range advertises several times a second,
+#: and a link that starts waiting starts the scan over, which reports it again within a second.
+PRESENT_S = 3.0
 #: With broadcasts expected and none read for this long, the scanner is restarted (an adapter
 #: that was power-cycled, or a Bluetooth service restarted, leaves a dead scan behind).
 SCANNER_RESTART_S = 30.0
@@ -197,6 +203,8 @@ class BleSource:
         #: must hear devices that advertise their services, not only broadcast formats.
         self.scan_mode = "passive"
         self._seen: dict[str, tuple[int, Any]] = {}
+        #: When the running scan started (ns); sightings before it were not heard by it.
+        self._scan_started_ns = 0
         self._scan_state = "starting"  # "starting", "on", "idle" (not needed or paused) or "failed"
         #: Why the scan last failed to start (None once it runs).
         self._scan_error: LinkError | None = None
@@ -287,7 +295,18 @@ class BleSource:
                 raise type(err)(str(err.args[0]), address=address)
             return PRESENCE_UNKNOWN
         seen = self._seen.get(address)
-        if seen is None or now_ns() - seen[0] > PRESENT_S * 1e9:
+        if seen is None:
+            return None
+        if now_ns() - seen[0] > PRESENT_S * 1e9:
+            if self._scan_state == "on" and seen[0] >= self._scan_started_ns:
+                # Heard by the running scan, and not since: BlueZ does not report a device it
+                # already reported to this discovery unless its RSSI or data moved, so a strap
+                # still there may go unheard. Start the scan over (at most every
+                # FRESH_SCAN_MIN_S): a new session reports it again if it is in range. A
+                # sighting older than the scan is not renewed this way: that scan did not hear it.
+                self._fresh_scan = True
+                if self._scan_wake is not None:
+                    self._scan_wake.set()
             return None
         return seen[1]
 
@@ -457,7 +476,7 @@ class BleSource:
             self._scan_restart = self._fresh_scan = False
             if reader is not None:
                 reader.scanning_again()
-            started = now_ns()
+            started = self._scan_started_ns = now_ns()
             try:
                 while not self._stop.is_set():
                     if not self._scan_needed():
