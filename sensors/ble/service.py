@@ -52,6 +52,13 @@ BROADCAST_STALE_S = 5.0
 #: crashed, as in bluez/bluez#59 and #145). A strap in range advertises several times a second,
 #: and a link that starts waiting starts the scan over, which reports it again within a second.
 PRESENT_S = 3.0
+#: The RSSI of a scanner callback with no signal strength: no advertisement was heard. bleak's
+#: BlueZ backend calls the detection callback on *every* change of a device's properties while it
+#: scans ("Connected" false after a drop included) and reports -127 when BlueZ holds no RSSI for
+#: the device, as after a discovery session stops (127: RSSI not available, Core 5.4 Vol 4 Part E
+#: 7.7.65.2). In the VM of tests/bluez such a callback, right after a strap left, started a
+#: connection to it.
+NO_RSSI = -127
 #: With broadcasts expected and none read for this long, the scanner is restarted (an adapter
 #: that was power-cycled, or a Bluetooth service restarted, leaves a dead scan behind).
 SCANNER_RESTART_S = 30.0
@@ -65,6 +72,12 @@ WAITING_S = 2.0
 FRESH_SCAN_MIN_S = 2.0
 #: Longest wait for a running scan to stop before a connection attempt goes ahead anyway.
 SCAN_STOP_LIMIT_S = 5.0
+
+
+def advertisement_heard(adv: Any) -> bool:
+    """Whether a scanner callback reports an advertisement heard now, not only a change of a
+    known device's properties (see :data:`NO_RSSI`)."""
+    return getattr(adv, "rssi", None) != NO_RSSI
 
 
 def broadcast_or_patterns() -> list[OrPattern]:
@@ -423,8 +436,9 @@ class BleSource:
             address = device.address.upper()
             if address not in wanted:
                 return  # strangers are neither recorded nor published
-            heard[0] = now_ns()
-            self._seen[address] = (heard[0], device)
+            if advertisement_heard(adv):
+                heard[0] = now_ns()
+                self._seen[address] = (heard[0], device)
             if reader is not None:
                 reader.on_advertisement(address, dict(adv.manufacturer_data))
 

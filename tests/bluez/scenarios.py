@@ -102,9 +102,12 @@ class Strap(HeartRateStrap):
         ``stop_advertising()``: a strap that left while connected went on advertising for the
         rest of the run (bluetoothd kept finding it, Liike kept connecting to a controller that
         was no longer on the link, and bluetoothd 5.66 crashed removing the device after each
-        failed attempt). So the controller's advertiser is stopped once the disconnection has
-        run its course, and the link carries nothing from a controller no longer on it
-        (:class:`ConnectionAddressLink`)."""
+        failed attempt). So the strap is off the air from the moment it leaves (the link carries
+        no advertisement of it: :class:`ConnectionAddressLink`), and its controller's advertiser
+        is stopped once the disconnection has run its course."""
+        link = self.world.link if self.world is not None else None
+        if self.controller is not None and isinstance(link, ConnectionAddressLink):
+            link.off_air.add(self.controller)
         await self.leave()
         await self.detach()
         if self.controller is not None and self.world is not None:
@@ -119,9 +122,13 @@ class ConnectionAddressLink(RadioLink):
     address for active scans, so without this the strap drops every ATT packet of a connection
     made before the change ("no connection for ..."), and GATT never resolves."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Controllers of straps that left: no advertisement of theirs is heard (see Strap.off).
+        self.off_air: set[Any] = set()
+
     def send_advertising_pdu(self, sender_controller: Any, packet: Any) -> None:
-        # A strap taken off the link is off the air: nothing it still sends is heard (see Strap.off).
-        if sender_controller not in self.controllers:
+        if sender_controller in self.off_air or sender_controller not in self.controllers:
             return
         super().send_advertising_pdu(sender_controller, packet)
 

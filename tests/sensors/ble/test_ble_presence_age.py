@@ -12,11 +12,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from bleak.backends.scanner import AdvertisementData
 
 from sensors.ble import service
 from sensors.ble.allowlist import AllowedSensor
 from sensors.ble.link import SensorLink, _NotHeardLately
-from sensors.ble.service import PRESENT_S, BleSource
+from sensors.ble.service import NO_RSSI, PRESENT_S, BleSource, advertisement_heard
 
 ADDRESS = "F0:F0:F0:F0:00:01"
 S = 1_000_000_000
@@ -123,3 +124,17 @@ def test_a_link_whose_strap_went_unheard_waits_for_it_again_then_connects(monkey
 
     client, calls = asyncio.run(asyncio.wait_for(main(), 10))
     assert client == "client" and calls == ["gone", "connected"]
+
+
+def _adv(rssi: int) -> AdvertisementData:
+    return AdvertisementData(
+        local_name="HRM", manufacturer_data={}, service_data={}, service_uuids=[], tx_power=None, rssi=rssi, platform_data=()
+    )
+
+
+def test_a_property_change_without_a_signal_strength_is_no_sighting() -> None:
+    # bleak on BlueZ calls the scan callback on every property change of a known device while it
+    # scans, "Connected" going false after a drop included, with RSSI -127 when BlueZ holds none
+    # (it drops the RSSI when a discovery session stops): that is no advertisement heard.
+    assert not advertisement_heard(_adv(NO_RSSI))
+    assert advertisement_heard(_adv(-50)) and advertisement_heard(_adv(-90))
