@@ -54,6 +54,10 @@ class StrapOptions(PeripheralOptions, total=False):
     battery_pct: int
 
 
+#: How long :meth:`EmulatedPeripheral.detach` waits for its cancelled tasks (seconds).
+DETACH_WAIT_S = 2.0
+
+
 class EmulatedPeripheral:
     """A sensor on its own virtual controller. Subclasses declare services and a data loop."""
 
@@ -211,15 +215,17 @@ class EmulatedPeripheral:
         await self.notify(characteristic, value)
 
     async def detach(self) -> None:
-        for task in list(self._background):
+        """Stop the data loop and background work, waiting a bounded time for them.
+
+        The wait is bounded and never swallows a cancellation of the caller: a peripheral's
+        task can be in the middle of a bumble HCI exchange that does not end on cancel, and a
+        world that never closes would hold up whatever closes it."""
+        tasks = [*self._background, *([self._task] if self._task is not None else [])]
+        self._task = None
+        for task in tasks:
             task.cancel()
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        if tasks:
+            await asyncio.wait(tasks, timeout=DETACH_WAIT_S)
 
 
 class HeartRateStrap(EmulatedPeripheral):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -220,17 +220,25 @@ class EmulatedWorld:
         return peripheral
 
     async def close(self) -> None:
+        # Each step is bounded: an HCI exchange with a virtual controller that is already
+        # winding down may never be answered, and closing must not wait for it.
         for p in self.peripherals:
             await p.detach()
             if p.device is not None:
-                try:
-                    await p.device.stop_advertising()
-                except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
-                    pass
+                await _bounded(p.device.stop_advertising())
         for a in self.adapters:
             for connection in list(a.device.connections.values()):
-                try:
-                    await connection.disconnect()
-                except Exception:  # noqa: BLE001 - closing a virtual radio; nothing to report
-                    pass
+                await _bounded(connection.disconnect())
         await asyncio.sleep(0.05)  # let the last HCI exchanges finish before the loop closes
+
+
+async def _bounded(step: Coroutine[Any, Any, Any], timeout_s: float = 2.0) -> None:
+    """Run one closing step of a virtual radio for at most ``timeout_s`` seconds; its failure
+    or time-out is nothing to report (the world is being thrown away). A step still running is
+    cancelled and left: ``asyncio.wait_for`` would wait for it to end."""
+    task = asyncio.ensure_future(step)
+    await asyncio.wait({task}, timeout=timeout_s)
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()  # retrieved, so a failed step is not logged as never retrieved
