@@ -36,11 +36,10 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-# PYTEST_ARGS="-n auto" runs the tests in one worker per core (pytest-xdist; the tests that wait
-# in real time overlap with those that compute). Not the default yet: in a worker that has run
-# other emulated-Bluetooth tests, an emulated scan can wait forever for a peripheral task that
-# was cancelled from another event loop (liike_emulation/peripherals.py, sensors/ble/service.py).
-PYTEST_ARGS ?=
+# The tests run in one worker per core (pytest-xdist, one test file per worker so its module
+# fixtures are built once): those that wait in real time overlap with those that compute.
+# PYTEST_ARGS="-n 0" runs them in this process, e.g. to debug one.
+PYTEST_ARGS ?= -n auto
 test: lint postgresql
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -52,8 +51,8 @@ fuzz: $(TSTAMP)
 		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/game/cli/test_cli_analyze_fuzz.py tests/game/cli/test_config_files_fuzz.py
 
 # Real-stack Bluetooth scenarios: bleak over unmodified BlueZ in a virtme-ng VM (no KVM needed,
-# about 20 minutes on a busy 2-core host); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
-# missing. Not part of `make test`. tests/bluez/README.md says more.
+# 6-8 minutes on a 2-core host, more under load); installs qemu, a Debian kernel, BlueZ, D-Bus and virtme-ng when
+# missing. Not part of `make test`; .ci/run runs it after `make test`. tests/bluez/README.md says more.
 # BLUEZ_ARGS=--full adds the five-minute holds; BLUEZ_ARGS="stream drop" runs a selection.
 test-bluez: $(TSTAMP)
 	sh tests/bluez/setup.sh .venv-vng
