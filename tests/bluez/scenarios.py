@@ -838,7 +838,9 @@ class Session:
             "PYTHONUNBUFFERED": "1",
         }
         err = open(self.log_dir / "play.err", "wb")  # noqa: SIM115 - the game writes it
-        game = [LIIKE[0], "play", "--headless", "--input", "ble", "--seconds", str(int(minutes * 60 + 900)), "--db", str(db)]
+        # A mode named: without one the game waits on its menu for a player to choose.
+        game = [LIIKE[0], "play", "--headless", "--input", "ble", "--mode", "runner"]
+        game += ["--seconds", str(int(minutes * 60 + 900)), "--db", str(db)]
         phase("game start-up (liike play --input ble)")
         t0 = time.monotonic()
         out = open(self.log_dir / "play.out", "wb")  # noqa: SIM115 - the game writes its summary there
