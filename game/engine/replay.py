@@ -28,7 +28,7 @@ from game.engine.app import App, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
 from game.engine.modes import GameMode, LevelInfo
-from game.engine.run import build_context
+from game.engine.run import build_context, play_result
 from game.scenes.base import Transition
 from game.scenes.calibrate import CalibrateScene
 from game.scenes.menu import MenuScene
@@ -165,26 +165,7 @@ def run_replay(
         finally:
             source.stop()
             pygame.quit()
-    result: dict[str, Any] = {
-        "session_id": ctx.sessions_played[-1] if ctx.sessions_played else None,
-        "sessions": ctx.sessions_played,
-        "mode": mode.name,
-        "level": level.name,
-        "input": "replay",
-    }
-    result.update(app.stats.summary())
-    summary = ctx.last_result or {}
-    result["score"] = summary.get("score", 0)
-    result["completed"] = bool(summary.get("completed", False))
-    kinds = ("hr", "imu", "pose")
-    result["samples"] = {kind: ctx.session.stored_counts.get(kind, 0) for kind in kinds}
-    result["queued"] = {kind: ctx.session.final_counts.get(kind, 0) for kind in kinds}
-    result["lost"] = {kind: ctx.session.lost_counts.get(kind, 0) for kind in kinds}
-    result["motion_events"] = dict(ctx.live.motion_counts)
-    result["bus_dropped"] = bus.stats().dropped
-    result["interrupted"] = interrupted
-    if ctx.session.error:
-        result["store_error"] = ctx.session.error
+    result = play_result(ctx, app.stats, bus, mode=mode.name, level=level.name, input_name="replay", interrupted=interrupted)
     result["replay_of"] = recording.uuid
     result["replay_of_id"] = recording.session_id
     result["exact"] = recording.exact

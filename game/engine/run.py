@@ -9,7 +9,7 @@ import pygame
 
 from game import i18n
 from game.audio import Sound
-from game.engine.app import App, VirtualTime, open_window
+from game.engine.app import App, RunStats, VirtualTime, open_window
 from game.engine.config import AppConfig
 from game.engine.context import GameContext
 from game.engine.live import LiveSensors
@@ -127,12 +127,28 @@ def run_game(
         stats = app.run(screen)
     finally:
         pygame.quit()
+    level = ctx.level.name if ctx.levels else None
+    return play_result(ctx, stats, bus, mode=ctx.game_mode.name, level=level, input_name=config.input)
+
+
+def play_result(
+    ctx: GameContext,
+    stats: RunStats,
+    bus: SensorBus,
+    *,
+    mode: str,
+    level: str | None,
+    input_name: str,
+    interrupted: bool | None = None,
+) -> dict[str, Any]:
+    """``liike play``'s JSON contract for a finished run (``liike replay`` adds its own keys).
+    ``interrupted``: when not given, the run's own (:attr:`RunStats.interrupted`)."""
     result: dict[str, Any] = {
         "session_id": ctx.sessions_played[-1] if ctx.sessions_played else None,
         "sessions": ctx.sessions_played,
-        "mode": ctx.game_mode.name,
-        "level": ctx.level.name if ctx.levels else None,
-        "input": config.input,
+        "mode": mode,
+        "level": level,
+        "input": input_name,
     }
     result.update(stats.summary())
     summary = ctx.last_result or {}
@@ -145,7 +161,7 @@ def run_game(
     result["lost"] = {kind: ctx.session.lost_counts.get(kind, 0) for kind in kinds}
     result["motion_events"] = dict(ctx.live.motion_counts)
     result["bus_dropped"] = bus.stats().dropped
-    result["interrupted"] = stats.interrupted
+    result["interrupted"] = stats.interrupted if interrupted is None else interrupted
     if ctx.session.error:
         result["store_error"] = ctx.session.error
     return result
