@@ -109,6 +109,10 @@ class RealTime:
     def now(self) -> float:
         return time.perf_counter()
 
+    def ns(self) -> int:
+        """The clock to give the game and its sources: the host's monotonic one."""
+        return time.monotonic_ns()
+
     def wait(self, fps: int) -> None:
         if self._tick is None:
             self._tick = pygame.time.Clock()

@@ -2,7 +2,7 @@
 
 What it adds to the app loop, each frame:
 
-- **Time** from a :class:`LoopClock`: the monotonic clock in real time, or a virtual clock that
+- **Time** from a :class:`~game.engine.app.RealTime`: the monotonic clock in real time, or a virtual clock that
   advances one frame per frame without sleeping (benchmarks and tests run faster than real
   time; the simulated visitors are then advanced by the loop, on the same clock).
 - **Who is in view** (:class:`game.kiosk.presence.Presence`), every fixed step, and **back to
@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 import pygame
 
-from game.engine.app import MAX_UPDATES_PER_FRAME, App, RunStats
+from game.engine.app import MAX_UPDATES_PER_FRAME, App, RealTime, RunStats
 from game.engine.context import GameContext
 from game.engine.stop import StopRequested
 from game.input.keyboard import key_name
@@ -59,39 +59,6 @@ FAILURE_WINDOW_S = 60.0
 QUIET_CHECK_S = 30.0
 
 
-class LoopClock:
-    """Seconds for the loop, and how a frame waits for the next."""
-
-    def now(self) -> float:
-        return time.perf_counter()
-
-    def ns(self) -> int:
-        return time.monotonic_ns()
-
-    def wait(self, fps: int) -> None:
-        self._tick.tick(fps)
-
-    def __init__(self) -> None:
-        self._tick = pygame.time.Clock()
-
-
-class VirtualClock(LoopClock):
-    """Virtual time: each :meth:`wait` moves on one frame; nothing sleeps."""
-
-    def __init__(self, start_ns: int = 10**12) -> None:
-        super().__init__()
-        self._ns = start_ns
-
-    def now(self) -> float:
-        return self._ns / 1e9
-
-    def ns(self) -> int:
-        return self._ns
-
-    def wait(self, fps: int) -> None:
-        self._ns += round(1e9 / fps)
-
-
 class KioskApp(App):
     def __init__(
         self,
@@ -100,14 +67,14 @@ class KioskApp(App):
         bus: SensorBus,
         sources: Sequence[Source] = (),
         *,
-        loop_clock: LoopClock | None = None,
+        loop_clock: RealTime | None = None,
         advance: Sequence[Callable[[int], None]] = (),
         notifier: SystemdNotifier | None = None,
         on_frame: Callable[[KioskApp], None] | None = None,
     ) -> None:
         super().__init__(ctx, AttractScene(ctx, kiosk), bus, sources)
         self.kiosk = kiosk
-        self.loop = loop_clock or LoopClock()
+        self.loop = loop_clock or RealTime()
         self.advance = list(advance)
         self.notifier = notifier or SystemdNotifier({})
         self.on_frame = on_frame

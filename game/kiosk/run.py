@@ -12,12 +12,12 @@ import pygame
 
 from game import i18n
 from game.audio import Sound
-from game.engine.app import NoDisplayError
+from game.engine.app import NoDisplayError, RealTime, VirtualTime
 from game.engine.config import AppConfig
 from game.engine.modes import GameMode, LevelInfo
 from game.engine.run import build_context
 from game.engine.sources import InputSetup, build_inputs
-from game.kiosk.app import KioskApp, LoopClock, VirtualClock
+from game.kiosk.app import KioskApp
 from game.kiosk.config import KioskConfig
 from game.kiosk.hallboard import Fetch, HallBoards, server_fetch
 from game.kiosk.leaderboard import Leaderboard, leaderboard_path
@@ -105,7 +105,7 @@ def visitor_stay_s(round_s: float) -> tuple[float, float]:
     return (0.8 * whole, 1.6 * whole)
 
 
-def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: LoopClock, fast: bool) -> KioskInputs:
+def build_kiosk_inputs(config: AppConfig, kcfg: KioskConfig, loop: RealTime, fast: bool) -> KioskInputs:
     """The kiosk's eyes: the simulated visitors, or the camera (read in two halves with
     ``side_by_side``: ``config.players`` is 2 then, see :func:`run_kiosk`)."""
     if config.input == "sim":
@@ -186,7 +186,7 @@ def run_kiosk(
     playable, levels_by_mode = kiosk_levels(modes)
     if not playable:
         raise KioskSetupError("none of the kiosk's games has a playable level; add levels (see levels/README.md)")
-    loop: LoopClock = VirtualClock() if fast else LoopClock()
+    loop: RealTime = VirtualTime() if fast else RealTime()
     # Side by side: a tracker per half of the picture (and the camera read in halves).
     config = dataclasses.replace(config, players=2 if kcfg.side_by_side else 1)
     inputs = build_kiosk_inputs(config, kcfg, loop, fast)
