@@ -53,5 +53,9 @@ class AppConfig:
 
     @property
     def autoplay(self) -> bool:
-        """Menus and results move on by themselves: demos, fair stands, unattended runs."""
-        return self.input == "sim"
+        """Menus and results move on by themselves: demos, fair stands, unattended runs.
+
+        A headless game has nobody in front of a screen to choose, so it starts by itself too
+        (a session recorded from real sensors with no display). The keyboard is the exception:
+        a headless keyboard game is driven by keys posted to it."""
+        return self.input == "sim" or (self.headless and self.input != "keyboard")

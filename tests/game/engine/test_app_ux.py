@@ -91,3 +91,27 @@ def test_a_bad_language_or_volume_is_a_usage_error(tmp_path: Path, capsys: pytes
     assert "invalid choice: 'de'" in capsys.readouterr().err
     assert main(["play", "--headless", "--volume", "120", "--db", str(tmp_path / "s.sqlite")]) == 2
     assert "must be 0..100, got 120" in capsys.readouterr().err
+
+
+def test_unattended_starts_without_a_key_except_on_the_keyboard() -> None:
+    assert AppConfig(input="sim").autoplay
+    assert AppConfig(input="ble", headless=True).autoplay  # nobody at a screen: it starts by itself
+    assert AppConfig(input="auto", headless=True).autoplay
+    assert not AppConfig(input="ble").autoplay  # someone at the screen chooses
+    assert not AppConfig(input="keyboard", headless=True).autoplay  # driven by posted keys
+
+
+@pytest.mark.slow
+def test_headless_play_with_a_strap_records_a_session_unattended(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``liike play --headless --input ble`` with nobody at the keys: the level starts by itself
+    and the strap's heart rates land in the stored session (before, it waited on its menu)."""
+    from game.sessions import SessionStore
+
+    db = tmp_path / "s.sqlite"
+    args = ["play", "--headless", "--input", "ble", "--emulate", "--mode", "runner", "--seconds", "25"]
+    assert main([*args, "--db", str(db), "--sensors", str(tmp_path / "none.yaml")]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["mode"] == "runner" and result["session_id"] is not None, result
+    with SessionStore(db, read_only=True) as store:
+        hr = list(store.iter_samples(result["session_id"], "hr"))
+    assert len(hr) >= 5, f"{len(hr)} heart rates stored"
