@@ -459,6 +459,12 @@ class BleSource:
             if scanner_backend is not None:
                 kwargs["backend"] = scanner_backend
             self._scanner_stopped.clear()
+            # Taken before the start: BlueZ reports the devices in range while StartDiscovery is
+            # still being answered, and a strap reported then was heard by this scan. Timed after
+            # it, that sighting looked older than the scan, a later silence never started the
+            # scan over, and the link waited out PRESENCE_RESTART_S and more (39-57 s back from
+            # a bluetoothd restart in the VM of tests/bluez).
+            starting = now_ns()
             try:
                 scanner = BleakScanner(**kwargs)
                 await scanner.start()
@@ -490,7 +496,7 @@ class BleSource:
             self._scan_restart = self._fresh_scan = False
             if reader is not None:
                 reader.scanning_again()
-            started = self._scan_started_ns = now_ns()
+            started = self._scan_started_ns = starting
             try:
                 while not self._stop.is_set():
                     if not self._scan_needed():

@@ -138,3 +138,54 @@ def test_a_property_change_without_a_signal_strength_is_no_sighting() -> None:
     # (it drops the RSSI when a discovery session stops): that is no advertisement heard.
     assert not advertisement_heard(_adv(NO_RSSI))
     assert advertisement_heard(_adv(-50)) and advertisement_heard(_adv(-90))
+
+
+class _ScannerReportingWhileStarting:
+    """bleak's scanner as BlueZ drives it: the devices in range are reported while the start
+    (StartDiscovery) is still being answered, here half a second into a one-second start."""
+
+    starts = 0
+
+    def __init__(self, clock: list[int], detection_callback: Any, **_kwargs: Any) -> None:
+        self.clock, self.callback = clock, detection_callback
+
+    async def start(self) -> None:
+        type(self).starts += 1
+        self.clock[0] += S // 2
+        self.callback(type("Device", (), {"address": ADDRESS})(), _adv(-60))
+        self.clock[0] += S // 2
+
+    async def stop(self) -> None:
+        pass
+
+
+def test_a_strap_reported_while_the_scan_starts_counts_as_heard_by_that_scan(
+    clock: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The strap is heard once, during the start, then goes unheard (BlueZ does not report it
+    # again to this discovery): the scan must start over, not leave the link waiting.
+    _ScannerReportingWhileStarting.starts = 0
+    monkeypatch.setattr(service, "BleakScanner", lambda **kw: _ScannerReportingWhileStarting(clock, **kw))
+
+    async def main() -> tuple[bool, int]:
+        source = BleSource([AllowedSensor(ADDRESS, "Strap 1")])
+        source._stop, source._scan_wake, source._scanner_stopped = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        source._asked[ADDRESS] = clock[0]  # a link waits for the strap
+        task = asyncio.create_task(source._listen(None))
+        while source._scan_state != "on":
+            await asyncio.sleep(0.01)
+        assert source._seen[ADDRESS][0] >= source._scan_started_ns
+        clock[0] += int((PRESENT_S + 1) * S)
+        source._asked[ADDRESS] = clock[0]
+        assert source.present(ADDRESS) is None
+        fresh = source._fresh_scan
+        for _ in range(200):  # the scan starts over within its next nap
+            if _ScannerReportingWhileStarting.starts >= 2:
+                break
+            await asyncio.sleep(0.01)
+        source._stop.set()
+        await asyncio.wait_for(task, 5)
+        return fresh, _ScannerReportingWhileStarting.starts
+
+    fresh, starts = asyncio.run(asyncio.wait_for(main(), 10))
+    assert fresh and starts >= 2
