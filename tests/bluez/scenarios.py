@@ -816,8 +816,8 @@ class Session:
     # --- the game itself ----------------------------------------------------------------------------
     async def play_hold(self, result: Result, minutes: float = 5.0, drops: int = 10) -> None:
         """``liike play --input ble`` (headless) with one allow-listed strap for ``minutes``, with
-        ``drops`` peripheral-side drops: every heart rate the strap sent while subscribed must be
-        in the session the game stored."""
+        ``drops`` peripheral-side drops: every heart rate the strap sent while a level ran must be
+        in the sessions the game stored. Headless, the game starts its levels by itself."""
         strap = await self.radio.strap()
         allow = self.log_dir / "play-sensors.yaml"
         allow.write_text(f'sensors:\n  - address: "{strap.address}"\n    label: "Strap 1"\n')
@@ -838,7 +838,7 @@ class Session:
             "PYTHONUNBUFFERED": "1",
         }
         err = open(self.log_dir / "play.err", "wb")  # noqa: SIM115 - the game writes it
-        # A mode named: without one the game waits on its menu for a player to choose.
+        # The mode named, so the game starts the runner by itself (headless: nobody to choose).
         game = [LIIKE[0], "play", "--headless", "--input", "ble", "--mode", "runner"]
         game += ["--seconds", str(int(minutes * 60 + 900)), "--db", str(db)]
         phase("game start-up (liike play --input ble)")
@@ -877,8 +877,17 @@ class Session:
         summary = (self.log_dir / "play.out").read_text(errors="replace").strip().splitlines()
         with sqlite3.connect(db) as conn:
             rows = [r[0] / 1e9 for r in conn.execute("SELECT t_host_ns FROM hr ORDER BY t_host_ns")]
-        result.sent = len(strap.sent_t)
-        result.received = len(rows)
+            spans = [(a / 1e9, None if b is None else b / 1e9) for a, b in conn.execute("SELECT t0_ns, t_end_ns FROM sessions")]
+
+        # What the game owes: the heart rates sent while one of its sessions ran (levels start and
+        # end; between them, on the menu and the results, nothing is recorded). Both clocks are
+        # the VM's CLOCK_MONOTONIC. A send in the last half second of a session may land after it.
+        def in_a_session(t: float) -> bool:
+            return any(a <= t and (b is None or t <= b - 0.5) for a, b in spans)
+
+        owed = [t for t in strap.sent_t if in_a_session(t)]
+        result.sent = len(owed)
+        result.received = len(rows)  # every stored heart rate belongs to a session
         for t in drop_t:
             after = [r for r in rows if r > t + 0.2]
             if after:
@@ -886,7 +895,8 @@ class Session:
         result.ok = len(result.recover_s) == drops and result.lost == 0
         result.note = (
             f"{drops} drops over {minutes:.0f} min, {strap.subscriptions} subscriptions; "
-            f"{len(rows)} heart rates in the stored session; game exit {proc.returncode}; "
+            f"{len(strap.sent_t)} heart rates sent, {len(owed)} of them while {len(spans)} session(s) ran, "
+            f"{len(rows)} stored; game exit {proc.returncode}; "
             f"summary {summary[-1][:200] if summary else '(none)'}"
         )
 
