@@ -261,6 +261,8 @@ class SensorLink:
                 what = "disconnected" if isinstance(error, LinkLost) else "waiting"
                 error = BluetoothServiceStopped(f"{self.name} {what}", address=self.address)
             self.stats.last_error = str(error)
+            if not error.detail_on_screen:
+                log.info("%s: %s", self.name, error.args[0])  # the platform's words, kept off the screen
             self._after = error
             state = DeviceState.ERROR if not error.retry else DeviceState.DISCONNECTED
             self._status(state, f"{self.name}: {error}")

@@ -18,19 +18,25 @@ class LinkError(Exception):
     #: Longest pause before the next try, seconds (None: the backoff's): for a condition the
     #: user or the system may end any moment (a service restarting, an adapter plugged back).
     wait_s: float | None = None
+    #: Whether the platform's own words come before the advice on screen. Not for a state of the
+    #: whole computer, which the advice names in full: bleak's "No powered Bluetooth adapters
+    #: found. Turn on Bluetooth and try again." before "Bluetooth is switched off: ..." said it
+    #: twice. The platform's words are kept in ``args[0]`` for the log.
+    detail_on_screen = True
 
     def __init__(self, message: str, *, address: str = "") -> None:
         super().__init__(message)
         self.address = address
 
     def __str__(self) -> str:
-        return f"{self.args[0]}: {self.advice}"
+        return f"{self.args[0]}: {self.advice}" if self.detail_on_screen else self.advice
 
 
 class AdapterMissing(LinkError):
     advice = "No Bluetooth adapter was found: plug in a USB Bluetooth adapter, or play with the camera or keyboard."
     retry = False
     wait_s = 2.0
+    detail_on_screen = False
 
 
 class BluetoothUnavailable(LinkError):
@@ -40,6 +46,7 @@ class BluetoothUnavailable(LinkError):
     )
     retry = False
     wait_s = 2.0
+    detail_on_screen = False
 
 
 class BluetoothServiceStopped(BluetoothUnavailable):
@@ -55,11 +62,13 @@ class BluetoothServiceStopped(BluetoothUnavailable):
 class BluetoothOff(LinkError):
     advice = "Bluetooth is switched off: turn it on in the system settings."
     wait_s = 2.0
+    detail_on_screen = False
 
 
 class BluetoothDenied(LinkError):
     advice = "This program may not use Bluetooth: allow it in the system's privacy settings."
     retry = False
+    detail_on_screen = False
 
 
 class OutOfRange(LinkError):

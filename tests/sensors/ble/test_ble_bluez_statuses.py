@@ -165,3 +165,11 @@ def test_a_link_that_starts_waiting_asks_for_a_new_discovery_session() -> None:
     source._fresh_scan = False  # the scanner started over
     assert source.present(ADDRESS) is None
     assert not source._fresh_scan  # still the same wait: no second restart
+
+
+def test_a_state_of_the_whole_computer_is_said_once_and_a_link_error_keeps_its_detail() -> None:
+    off = classify(ANSWERS[1][0], ADDRESS)
+    assert str(off) == BluetoothOff.advice  # not bleak's "No powered Bluetooth adapters found..." first
+    assert "No powered Bluetooth adapters found" in off.args[0]  # kept for the log
+    slots = classify(ANSWERS[5][0], ADDRESS)
+    assert str(slots).startswith(f"{ADDRESS}: ") and "0x09" in str(slots) and str(slots).endswith(ConnectionSlotsExhausted.advice)
