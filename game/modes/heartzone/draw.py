@@ -13,7 +13,7 @@ from game.engine.difficulty import IntensityBand
 from game.i18n import tr
 from game.modes.heartzone.rules import STREAK_BONUS_AFTER_S, STREAK_MULTIPLIER, HeartZoneRound, Zone
 from game.render.palette import ACCENT, BAD, GOOD, INK, MUTED, PAPER, ZONE_COLOURS, Color
-from game.render.text import TextCache
+from game.render.text import TextCache, open_font
 from sensors.motion.heart_zones import HeartProfile, Intensity
 
 #: Lower edges of the ACSM bands in fractions of HRR (Garber 2011, Table 4), with their upper edges.
@@ -359,7 +359,9 @@ def draw_picture(surface: pygame.Surface, rect: pygame.Rect, t_s: float) -> None
             raise pygame.error("no font yet")
         label = font.render(name, True, colour)
     except pygame.error:  # none yet, or made before pygame's font module was last restarted
-        font = _PICTURE_FONTS[size] = pygame.font.Font(None, size)
+        if len(_PICTURE_FONTS) >= 8:  # a window resized many times asks for many sizes
+            _PICTURE_FONTS.clear()
+        font = _PICTURE_FONTS[size] = open_font(size)  # from memory: no font file held open
         label = font.render(name, True, colour)
     surface.blit(label, label.get_rect(bottomright=(rect.right - 10, round(band_top) - 3)))
 
