@@ -887,7 +887,17 @@ class Session:
 
         owed = [t for t in strap.sent_t if in_a_session(t)]
         result.sent = len(owed)
-        result.received = len(rows)  # every stored heart rate belongs to a session
+        # Each owed heart rate must be in the store one to one: the first unclaimed row received
+        # within 2 s of its sending (the game also stores what arrived just before a level
+        # started, so a count of rows alone could hide a loss).
+        unclaimed, missing = list(rows), 0
+        for t in owed:
+            hit = next((i for i, r in enumerate(unclaimed) if t - 0.05 <= r <= t + 2.0), None)
+            if hit is None:
+                missing += 1
+            else:
+                del unclaimed[: hit + 1]
+        result.received = result.sent - missing
         for t in drop_t:
             after = [r for r in rows if r > t + 0.2]
             if after:
@@ -896,7 +906,7 @@ class Session:
         result.note = (
             f"{drops} drops over {minutes:.0f} min, {strap.subscriptions} subscriptions; "
             f"{len(strap.sent_t)} heart rates sent, {len(owed)} of them while {len(spans)} session(s) ran, "
-            f"{len(rows)} stored; game exit {proc.returncode}; "
+            f"{len(rows)} stored, {missing} of the owed ones missing; game exit {proc.returncode}; "
             f"summary {summary[-1][:200] if summary else '(none)'}"
         )
 
