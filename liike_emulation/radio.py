@@ -189,6 +189,7 @@ class EmulatedWorld:
             listener(True)
 
     async def add_adapter(self, name: str | None = None) -> Adapter:
+        drop_replies_to_cancelled_commands(asyncio.get_running_loop())
         index = len(self.adapters)
         address = _address(index + 1, 0xC0)
         controller = AdapterController(
@@ -230,6 +231,34 @@ class EmulatedWorld:
             for connection in list(a.device.connections.values()):
                 await _bounded(connection.disconnect())
         await asyncio.sleep(0.05)  # let the last HCI exchanges finish before the loop closes
+
+
+def drop_replies_to_cancelled_commands(loop: asyncio.AbstractEventLoop) -> None:
+    """Keep a controller's late reply to a cancelled HCI command out of the log.
+
+    bumble's ``Host`` sets the result of the command it waits for when the controller's reply
+    arrives (``Host.on_command_processed``). When the waiting task was cancelled first (a closing
+    step cut short, a peripheral detached at Ctrl-C), that future is already done, and setting it
+    raises ``InvalidStateError`` inside the loop's packet callback, which asyncio logs with a
+    traceback on stderr. The reply is for nobody: it is dropped. Every other error goes to the
+    handler that was there. Installed once per loop."""
+    previous = loop.get_exception_handler()
+    if getattr(previous, "liike_emulation", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        late_reply = isinstance(context.get("exception"), asyncio.InvalidStateError) and "Host.on_packet" in repr(
+            context.get("handle")
+        )
+        if late_reply:
+            log.debug("a reply to a cancelled HCI command was dropped: %r", context.get("handle"))
+        elif previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.liike_emulation = True  # type: ignore[attr-defined]
+    loop.set_exception_handler(handler)
 
 
 async def _bounded(step: Coroutine[Any, Any, Any], timeout_s: float = 2.0) -> None:

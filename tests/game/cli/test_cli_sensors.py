@@ -177,7 +177,8 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     import sys
     import time
 
-    env = {**os.environ, "LIIKE_SENSORS_FILE": str(tmp_path / "none.yaml")}
+    # faulthandler: a run that does not end is made to print every thread's stack (SIGABRT).
+    env = {**os.environ, "LIIKE_SENSORS_FILE": str(tmp_path / "none.yaml"), "PYTHONFAULTHANDLER": "1"}
     import queue
     import threading
 
@@ -213,7 +214,13 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
             else:
                 pytest.fail("no heart rate before Ctrl-C")
             proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=15)
+            try:
+                # Generous: the stop is bounded at about 5 s, and a loaded machine only slows it.
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)
+                _, stacks = proc.communicate(timeout=20)
+                pytest.fail(f"still running 60 s after Ctrl-C; its threads:\n{stacks[-8000:]}")
             err = proc.stderr.read()
             reader.join(5)
             while not lines.empty():

@@ -200,3 +200,35 @@ def test_sensors_spread_over_two_adapters_all_connect_where_one_adapter_would_ru
     assert len(sources & hci0) == 2  # hci0 holds two connections
     (left_out,) = hci0 - sources
     assert any("no more connections" in i.message for i in items if isinstance(i, DeviceStatus) and i.source == left_out)
+
+
+def test_a_late_reply_to_a_cancelled_hci_command_is_no_traceback_and_other_errors_still_are() -> None:
+    # bumble's Host sets the result of a command whose waiting task was cancelled (Ctrl-C on
+    # `sensors monitor --emulate` printed this traceback, one run in about forty).
+    import asyncio
+
+    from liike_emulation.radio import drop_replies_to_cancelled_commands
+
+    class _Handle:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __repr__(self) -> str:
+            return f"<Handle {self.name}(b'\\x04\\x0e\\x04\\x01\\n \\x00')>"
+
+    loop = asyncio.new_event_loop()
+    seen: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: seen.append(context))
+    try:
+        drop_replies_to_cancelled_commands(loop)
+        drop_replies_to_cancelled_commands(loop)  # once per loop, not stacked
+        late = {"message": "cb", "exception": asyncio.InvalidStateError(), "handle": _Handle("Host.on_packet")}
+        loop.call_exception_handler(late)
+        assert seen == []
+        other = {"message": "cb", "exception": asyncio.InvalidStateError(), "handle": _Handle("Peripheral.tick")}
+        loop.call_exception_handler(other)
+        failed = {"message": "cb", "exception": ValueError("x"), "handle": _Handle("Host.on_packet")}
+        loop.call_exception_handler(failed)
+        assert seen == [other, failed]
+    finally:
+        loop.close()
