@@ -191,6 +191,9 @@ def test_monitor_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         text=True,
         env=env,
         cwd=Path(__file__).resolve().parents[3],
+        # Ctrl-C as in a terminal, however these tests were started: a shell starting them in the
+        # background (`cmd &`) passes SIGINT on ignored, and Python then raises no KeyboardInterrupt.
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) if os.name == "posix" else None,
     ) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
