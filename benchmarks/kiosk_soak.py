@@ -89,6 +89,8 @@ class Windows:
         #: at the same screen each window, apart from what the game just played keeps alive.
         self.attract_rss_mb: float | None = None
         self._attract_read_s = -1.0
+        #: The latest frame's app and kiosk time: the window still open when the run ends.
+        self.last: tuple[KioskApp, float] | None = None
 
     def __call__(self, app: KioskApp) -> None:
         now = app.loop.now()
@@ -97,6 +99,7 @@ class Windows:
             self._wall_counts = app.frame_times.counts.copy()
             self._cpu_counts = app.cpu_times.counts.copy()
         t = now - self._t0
+        self.last = (app, t)
         if type(app.top).__name__ == "AttractScene" and t - self._attract_read_s >= 1.0:
             self._attract_read_s = t
             self.attract_rss_mb = rss_mb()
@@ -209,6 +212,9 @@ def main() -> int:
         result, _ = run_kiosk(
             cfg, KioskConfig(round_s=args.round_s), walk_up_games(registered_modes()), fast=not args.real_time, on_frame=windows
         )
+        # On the real clock the run can stop a frame short of the last window's end: close it.
+        if windows.last is not None and (not windows.rows or windows.rows[-1]["until_min"] < args.minutes - 0.05):
+            windows.rows.append(windows._row(*windows.last))
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}",
         "load_1min_at_end": round(os.getloadavg()[0], 2),
